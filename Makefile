@@ -1,0 +1,133 @@
+# nmemu - cycle-accurate neuromorphic chip emulator.
+# `make help` lists the targets. Every target first makes sure the Debian
+# packages are there (tools/install-deps does nothing when they are).
+
+SHELL      := /bin/bash
+BUILD      := build
+CC         ?= gcc
+CXX        ?= g++
+CSTD       := -std=c11
+WARN       := -Wall -Wextra -Werror -pedantic
+OPT        ?= -O2
+CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) -g -D_POSIX_C_SOURCE=200809L -Iemulator
+JANSSON    = $(shell pkg-config --cflags --libs jansson)
+CHECK_LIBS = $(shell pkg-config --libs check)
+CHECK_CFLAGS = $(shell pkg-config --cflags check)
+
+VERILATOR  := verilator
+VINC       := /usr/share/verilator/include
+RTL_SRC    := $(sort $(wildcard rtl/*.v))
+RTL_INC    := rtl/nm_regmap.vh
+VCORE_DIR  := $(BUILD)/vcore
+VCORE_LIB  := $(VCORE_DIR)/Vnm_core__ALL.a
+VRT_OBJS   := $(VCORE_DIR)/verilated.o $(VCORE_DIR)/verilated_threads.o $(VCORE_DIR)/verilated_fst_c.o
+VFLAGS     := --cc --trace-fst -Wall -Irtl --top-module nm_core -O3 --x-assign fast --x-initial fast
+
+# Differential test size (issue: at least 200 seeds x 1,000 ticks at 256x256).
+DIFF_SEEDS ?= 200
+DIFF_TICKS ?= 1000
+DIFF_JOBS  ?= 2
+
+REF_OBJS   := $(BUILD)/obj/nm_ref_core.o $(BUILD)/obj/nm_core_prog.o $(BUILD)/obj/nm_regmap_table.o \
+              $(BUILD)/obj/nm_core_if.o
+RTL_OBJS   := $(BUILD)/obj/nm_rtl_core.o $(BUILD)/obj/nm_vcore_shim.o $(VCORE_LIB) $(VRT_OBJS)
+LINK_RTL   := -lz -lstdc++ -lm -pthread
+
+.PHONY: all deps help run test test-unit test-diff test-lint test-iverilog test-yosys \
+        test-regmap regmap clean bench
+.DEFAULT_GOAL := all
+
+help:
+	@echo "make            install missing Debian packages (tools/install-deps) and build"
+	@echo "make run        run the bundled single-core demo on the RTL"
+	@echo "make test       build and run every test (unit, RTL-vs-model differential, lint, Icarus, Yosys)"
+	@echo "make test-diff  only the differential test (DIFF_SEEDS=$(DIFF_SEEDS) DIFF_TICKS=$(DIFF_TICKS) DIFF_JOBS=$(DIFF_JOBS))"
+	@echo "make regmap     regenerate the register-map files from rtl/nm_regmap.json"
+	@echo "make bench      run the benchmarks under bench/"
+	@echo "make clean      remove build/"
+
+deps:
+	@tools/install-deps
+
+all: deps $(BUILD)/nmemu-core-demo $(BUILD)/tests/nm-tests $(BUILD)/tests/diff-core
+
+# ---------------------------------------------------------------- register map
+REGMAP_GEN := $(BUILD)/tools/nm-regmap-gen
+REGMAP_OUT := emulator/nm_regmap.h emulator/nm_regmap_table.c rtl/nm_regmap.vh docs/register-map.md
+REGMAP_ARGS := rtl/nm_regmap.json --c emulator/nm_regmap.h --table emulator/nm_regmap_table.c \
+               --v rtl/nm_regmap.vh --md docs/register-map.md
+
+$(REGMAP_GEN): tools/nm_regmap_gen.c | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(JANSSON)
+
+regmap: $(REGMAP_GEN)
+	$(REGMAP_GEN) $(REGMAP_ARGS)
+
+test-regmap: $(REGMAP_GEN)
+	$(REGMAP_GEN) --check $(REGMAP_ARGS)
+
+# ---------------------------------------------------------------- C objects
+$(BUILD)/obj/%.o: emulator/%.c $(wildcard emulator/*.h) | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/tobj/%.o: tests/%.c $(wildcard emulator/*.h tests/*.h) | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Itests $(CHECK_CFLAGS) -c -o $@ $<
+
+# ---------------------------------------------------------------- Verilated core
+$(VCORE_LIB) $(VRT_OBJS) &: $(RTL_SRC) $(RTL_INC) | deps
+	@mkdir -p $(VCORE_DIR)
+	$(VERILATOR) $(VFLAGS) -Mdir $(VCORE_DIR) $(RTL_SRC)
+	$(MAKE) -s -C $(VCORE_DIR) -f Vnm_core.mk OPT_FAST=-O2 OPT_GLOBAL=-O2 OPT_SLOW=-O1 \
+	    Vnm_core__ALL.a verilated.o verilated_threads.o verilated_fst_c.o
+
+$(BUILD)/obj/nm_vcore_shim.o: emulator/nm_vcore_shim.cpp emulator/nm_vcore_shim.h $(VCORE_LIB)
+	@mkdir -p $(@D)
+	$(CXX) -std=gnu++17 -O2 -g -Wall -Wextra -I$(VCORE_DIR) -I$(VINC) -I$(VINC)/vltstd -c -o $@ $<
+
+# ---------------------------------------------------------------- programs
+$(BUILD)/nmemu-core-demo: $(BUILD)/obj/nm_core_demo.o $(REF_OBJS) $(RTL_OBJS)
+	$(CXX) -o $@ $^ $(LINK_RTL)
+
+TEST_OBJS := $(BUILD)/tobj/test_main.o $(BUILD)/tobj/test_neuron_directed.o \
+             $(BUILD)/tobj/test_regmap.o $(BUILD)/tobj/nm_test_backend.o
+$(BUILD)/tests/nm-tests: $(TEST_OBJS) $(REF_OBJS) $(RTL_OBJS)
+	@mkdir -p $(@D)
+	$(CXX) -o $@ $^ $(CHECK_LIBS) $(LINK_RTL)
+
+$(BUILD)/tests/diff-core: $(BUILD)/tobj/diff_core.o $(REF_OBJS) $(RTL_OBJS)
+	@mkdir -p $(@D)
+	$(CXX) -o $@ $^ $(LINK_RTL)
+
+# ---------------------------------------------------------------- run
+run: all
+	$(BUILD)/nmemu-core-demo
+
+# ---------------------------------------------------------------- tests
+test: all
+	@$(MAKE) --no-print-directory test-regmap test-lint test-iverilog test-yosys test-unit test-diff
+	@echo "make test: all tests passed"
+
+test-unit: $(BUILD)/tests/nm-tests
+	$(BUILD)/tests/nm-tests --rtl
+
+test-diff: $(BUILD)/tests/diff-core
+	tests/run-diff $(BUILD)/tests/diff-core $(DIFF_SEEDS) $(DIFF_TICKS) $(DIFF_JOBS)
+
+test-lint: | deps
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module nm_core $(RTL_SRC)
+	@echo "lint: verilator --lint-only -Wall clean"
+
+test-iverilog: | deps
+	tests/rtl/run-iverilog
+
+test-yosys: | deps
+	tests/rtl/run-yosys
+
+bench: all
+	@echo "see bench/README.md"
+
+clean:
+	rm -rf $(BUILD)

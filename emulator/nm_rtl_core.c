@@ -1,0 +1,209 @@
+/* nm_rtl_core.c - cycle-level driver of the Verilated nm_core. */
+#include "nm_rtl_core.h"
+
+#include <stdlib.h>
+
+#include "nm_regmap.h"
+#include "nm_vcore_shim.h"
+
+struct nm_rtl_core {
+    nm_vcore *v;
+    nm_vcore_pins p;
+    nm_core_opts opts;
+    unsigned naxons, nneurons;
+};
+
+/* Longest legal tick: every neuron sees every axon and fires and stalls. */
+static uint64_t tick_cycle_limit(const nm_rtl_core *c)
+{
+    uint64_t n = c->nneurons, a = c->naxons;
+    return 2 + n * (4 + a + 1 + c->opts.stall_per_pkt) + 16;
+}
+
+static void cycle(nm_rtl_core *c)
+{
+    nm_vcore_cycle(c->v, &c->p);
+}
+
+static int cfg_access(nm_rtl_core *c, int we, uint32_t addr, uint32_t wdata, uint32_t *rdata)
+{
+    if (addr >> NM_ADDR_BITS)
+        return NM_ERR_CFG;
+    c->p.cfg_req = 1;
+    c->p.cfg_we = (uint8_t)we;
+    c->p.cfg_addr = (uint16_t)addr;
+    c->p.cfg_wdata = wdata;
+    cycle(c);
+    c->p.cfg_req = 0;
+    c->p.cfg_we = 0;
+    if (!c->p.cfg_rvalid)
+        return NM_ERR_HANG; /* the port promises a response the next cycle */
+    if (rdata)
+        *rdata = c->p.cfg_rdata;
+    return c->p.cfg_err ? NM_ERR_CFG : NM_OK;
+}
+
+int nm_rtl_core_cfg_write(nm_rtl_core *c, uint32_t addr, uint32_t data)
+{
+    return cfg_access(c, 1, addr, data, NULL);
+}
+
+int nm_rtl_core_cfg_read(nm_rtl_core *c, uint32_t addr, uint32_t *data)
+{
+    return cfg_access(c, 0, addr, 0, data);
+}
+
+int nm_rtl_core_inject(nm_rtl_core *c, unsigned axon, unsigned delay)
+{
+    if (axon > 255 || delay > 15)
+        return NM_ERR_ARG;
+    c->p.pkt_in_valid = 1;
+    c->p.pkt_in_axon = (uint8_t)axon;
+    c->p.pkt_in_delay = (uint8_t)delay;
+    cycle(c);
+    c->p.pkt_in_valid = 0;
+    return NM_OK;
+}
+
+static int16_t sext9(uint16_t v)
+{
+    v &= 0x1ffu;
+    return (int16_t)((v & 0x100u) ? (int)v - 512 : (int)v);
+}
+
+int nm_rtl_core_tick(nm_rtl_core *c, nm_tick_out *out)
+{
+    uint64_t limit = tick_cycle_limit(c);
+    uint64_t n;
+    unsigned waited = 0, npkts = 0;
+
+    out->cycles = 0;
+    out->nspikes = 0;
+    if (c->p.busy)
+        return NM_ERR_ARG;
+    c->p.tick = 1;
+    cycle(c);
+    c->p.tick = 0;
+    /* Each iteration looks at the outputs of the state entered at the last edge,
+     * plays the sink for the next edge, then clocks. */
+    for (n = 0; n < limit; n++) {
+        int done = c->p.tick_done;
+        if (!c->p.busy)
+            return NM_ERR_PROTO; /* busy dropped without tick_done */
+        out->cycles++;
+        if (c->p.trace_valid) {
+            if (out->nspikes >= NM_MAX_NEURONS)
+                return NM_ERR_PROTO;
+            out->spikes[out->nspikes++] = c->p.trace_neuron;
+        }
+        c->p.pkt_out_ready = 0;
+        c->p.pkt_in_valid = 0;
+        if (c->p.pkt_out_valid) {
+            if (waited < c->opts.stall_per_pkt) {
+                waited++;
+            } else {
+                nm_pkt *pk;
+                if (npkts >= NM_MAX_NEURONS)
+                    return NM_ERR_PROTO;
+                pk = &out->pkts[npkts++];
+                pk->dx = sext9(c->p.pkt_out_dx);
+                pk->dy = sext9(c->p.pkt_out_dy);
+                pk->axon = c->p.pkt_out_axon;
+                pk->delay = c->p.pkt_out_delay;
+                c->p.pkt_out_ready = 1;
+                waited = 0;
+                if (c->opts.loopback && pk->dx == 0 && pk->dy == 0) {
+                    c->p.pkt_in_valid = 1;
+                    c->p.pkt_in_axon = pk->axon;
+                    c->p.pkt_in_delay = pk->delay;
+                }
+            }
+        }
+        cycle(c);
+        c->p.pkt_out_ready = 0;
+        c->p.pkt_in_valid = 0;
+        if (done) {
+            /* one packet per spike, and the core back to idle after DONE */
+            if (npkts != out->nspikes || c->p.busy)
+                return NM_ERR_PROTO;
+            return NM_OK;
+        }
+    }
+    return NM_ERR_HANG;
+}
+
+uint64_t nm_rtl_core_cycles(const nm_rtl_core *c)
+{
+    return nm_vcore_cycles(c->v);
+}
+
+static int be_write(void *impl, uint32_t addr, uint32_t data)
+{
+    return nm_rtl_core_cfg_write(impl, addr, data);
+}
+static int be_read(void *impl, uint32_t addr, uint32_t *data)
+{
+    return nm_rtl_core_cfg_read(impl, addr, data);
+}
+static int be_inject(void *impl, unsigned axon, unsigned delay)
+{
+    return nm_rtl_core_inject(impl, axon, delay);
+}
+static int be_tick(void *impl, nm_tick_out *out)
+{
+    return nm_rtl_core_tick(impl, out);
+}
+static void be_free(void *impl)
+{
+    nm_rtl_core_free(impl);
+}
+
+void nm_rtl_core_backend(nm_core_backend *b, nm_rtl_core *c)
+{
+    b->name = "rtl";
+    b->impl = c;
+    b->naxons = c->naxons;
+    b->nneurons = c->nneurons;
+    b->cfg_write = be_write;
+    b->cfg_read = be_read;
+    b->inject = be_inject;
+    b->tick = be_tick;
+    b->free = be_free;
+}
+
+nm_rtl_core *nm_rtl_core_new(const nm_core_opts *opts, const char *fst_path)
+{
+    nm_rtl_core *c = calloc(1, sizeof *c);
+    uint32_t geo;
+    int i;
+
+    if (!c)
+        return NULL;
+    if (opts)
+        c->opts = *opts;
+    c->v = nm_vcore_new(fst_path);
+    if (!c->v) {
+        free(c);
+        return NULL;
+    }
+    c->p.rst_n = 0;
+    for (i = 0; i < 4; i++)
+        cycle(c);
+    c->p.rst_n = 1;
+    cycle(c);
+    if (nm_rtl_core_cfg_read(c, NM_ADDR(NM_REGION_CTRL, NM_CTRL_GEOMETRY), &geo) != NM_OK) {
+        nm_rtl_core_free(c);
+        return NULL;
+    }
+    c->naxons = (geo >> NM_CTRL_GEOMETRY_NAXONS_LSB) & NM_CTRL_GEOMETRY_NAXONS_MASK;
+    c->nneurons = (geo >> NM_CTRL_GEOMETRY_NNEURONS_LSB) & NM_CTRL_GEOMETRY_NNEURONS_MASK;
+    return c;
+}
+
+void nm_rtl_core_free(nm_rtl_core *c)
+{
+    if (!c)
+        return;
+    nm_vcore_free(c->v);
+    free(c);
+}
