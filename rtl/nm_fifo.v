@@ -1,0 +1,45 @@
+// nm_fifo - synchronous FIFO with valid/ready on both sides.
+// Depth must be a power of two. Push and pop may happen in the same cycle.
+module nm_fifo #(
+  parameter Width = 30,
+  parameter Depth = 4
+) (
+  input  wire             clk_i,
+  input  wire             rst_ni,
+  input  wire             push_i,   // write when push_i && !full_o
+  input  wire [Width-1:0] data_i,
+  input  wire             pop_i,    // read when pop_i && !empty_o
+  output wire [Width-1:0] data_o,   // head, valid when !empty_o
+  output wire             empty_o,
+  output wire             full_o
+);
+  localparam PtrW = (Depth > 1) ? $clog2(Depth) : 1;
+
+  reg [Width-1:0] mem_q [0:Depth-1];
+  reg [PtrW-1:0]  rd_q, wr_q;
+  reg [PtrW:0]    cnt_q;
+
+  wire do_push = push_i && !full_o;
+  wire do_pop  = pop_i && !empty_o;
+
+  assign empty_o = (cnt_q == 0);
+  assign full_o  = (cnt_q == Depth[PtrW:0]);
+  assign data_o  = mem_q[rd_q];
+
+  always @(posedge clk_i) begin
+    if (do_push) mem_q[wr_q] <= data_i;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      rd_q  <= {PtrW{1'b0}};
+      wr_q  <= {PtrW{1'b0}};
+      cnt_q <= {(PtrW+1){1'b0}};
+    end else begin
+      if (do_push) wr_q <= wr_q + 1'b1;
+      if (do_pop)  rd_q <= rd_q + 1'b1;
+      if (do_push && !do_pop) cnt_q <= cnt_q + 1'b1;
+      else if (do_pop && !do_push) cnt_q <= cnt_q - 1'b1;
+    end
+  end
+endmodule
