@@ -85,7 +85,7 @@ $(VCORE_LIB) $(VRT_OBJS) &: $(RTL_SRC) $(RTL_INC) | deps
 
 $(BUILD)/obj/nm_vcore_shim.o: emulator/nm_vcore_shim.cpp emulator/nm_vcore_shim.h $(VCORE_LIB)
 	@mkdir -p $(@D)
-	$(CXX) -std=gnu++17 -O2 -g -Wall -Wextra -I$(VCORE_DIR) -I$(VINC) -I$(VINC)/vltstd -c -o $@ $<
+	$(CXX) -std=gnu++17 -O2 -g -Wall -Wextra -I$(VCORE_DIR) -isystem $(VINC) -isystem $(VINC)/vltstd -c -o $@ $<
 
 # ---------------------------------------------------------------- programs
 $(BUILD)/nmemu-core-demo: $(BUILD)/obj/nm_core_demo.o $(REF_OBJS) $(RTL_OBJS)
