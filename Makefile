@@ -34,7 +34,7 @@ RTL_OBJS   := $(BUILD)/obj/nm_rtl_core.o $(BUILD)/obj/nm_vcore_shim.o $(VCORE_LI
 LINK_RTL   := -lz -lstdc++ -lm -pthread
 
 .PHONY: all deps help run test test-unit test-diff test-lint test-iverilog test-yosys \
-        test-regmap regmap clean bench
+        test-regmap test-bench regmap clean bench synth-default
 .DEFAULT_GOAL := all
 
 help:
@@ -43,13 +43,14 @@ help:
 	@echo "make test       build and run every test (unit, RTL-vs-model differential, lint, Icarus, Yosys)"
 	@echo "make test-diff  only the differential test (DIFF_SEEDS=$(DIFF_SEEDS) DIFF_TICKS=$(DIFF_TICKS) DIFF_JOBS=$(DIFF_JOBS))"
 	@echo "make regmap     regenerate the register-map files from rtl/nm_regmap.json"
-	@echo "make bench      run the benchmarks under bench/"
+	@echo "make bench      run the benchmarks under bench/ (results in docs/performance.md)"
+	@echo "make synth-default  Yosys synth of the 256x256 core (slow, about 10 minutes)"
 	@echo "make clean      remove build/"
 
 deps:
 	@tools/install-deps
 
-all: deps $(BUILD)/nmemu-core-demo $(BUILD)/tests/nm-tests $(BUILD)/tests/diff-core
+all: deps $(BUILD)/nmemu-core-demo $(BUILD)/tests/nm-tests $(BUILD)/tests/diff-core $(BUILD)/bench/bench-core
 
 # ---------------------------------------------------------------- register map
 REGMAP_GEN := $(BUILD)/tools/nm-regmap-gen
@@ -107,7 +108,7 @@ run: all
 
 # ---------------------------------------------------------------- tests
 test: all
-	@$(MAKE) --no-print-directory test-regmap test-lint test-iverilog test-yosys test-unit test-diff
+	@$(MAKE) --no-print-directory test-regmap test-lint test-iverilog test-yosys test-unit test-bench test-diff
 	@echo "make test: all tests passed"
 
 test-unit: $(BUILD)/tests/nm-tests
@@ -115,6 +116,10 @@ test-unit: $(BUILD)/tests/nm-tests
 
 test-diff: $(BUILD)/tests/diff-core
 	tests/run-diff $(BUILD)/tests/diff-core $(DIFF_SEEDS) $(DIFF_TICKS) $(DIFF_JOBS)
+
+# the benchmark programs build and run one tick (their numbers are for make bench)
+test-bench: $(BUILD)/bench/bench-core
+	$(BUILD)/bench/bench-core --ticks 1
 
 test-lint: | deps
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module nm_core $(RTL_SRC)
@@ -126,8 +131,20 @@ test-iverilog: | deps
 test-yosys: | deps
 	tests/rtl/run-yosys
 
-bench: all
-	@echo "see bench/README.md"
+synth-default: | deps
+	@mkdir -p $(BUILD)/yosys
+	yosys -l $(BUILD)/yosys/synth_default.log rtl/nm_core_default.ys
+
+bench: $(BUILD)/bench/bench-core
+	$(BUILD)/bench/bench-core
+
+$(BUILD)/bench/bench-core: $(BUILD)/bobj/bench_core.o $(REF_OBJS) $(RTL_OBJS)
+	@mkdir -p $(@D)
+	$(CXX) -o $@ $^ $(LINK_RTL)
+
+$(BUILD)/bobj/%.o: bench/%.c $(wildcard emulator/*.h) | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 clean:
 	rm -rf $(BUILD)
