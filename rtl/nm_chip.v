@@ -47,6 +47,7 @@ module nm_chip #(
   localparam NumEdges = 2 * MeshY + 2 * MeshX;   // east, west, north, south edge links
   localparam EdgeW    = (NumEdges > 1) ? $clog2(NumEdges) : 1;
   localparam OutW     = FlitW + 2 + 8 + 32;      // flit, side, pos, tick
+  localparam CoreW    = (NumCores > 1) ? $clog2(NumCores) : 1;
 
   // ------------------------------------------------------------------ cores and routers
   // Router ports: 0 local, 1 east, 2 west, 3 north, 4 south (see nm_router).
@@ -87,7 +88,10 @@ module nm_chip #(
           .clk_i           (clk_i),
           .rst_ni          (rst_ni),
           .tick_i          (core_tick),
+          /* verilator lint_off PINCONNECTEMPTY */
+          // the chip's barrier watches busy_o; the core's one-cycle DONE pulse is not needed
           .tick_done_o     (),
+          /* verilator lint_on PINCONNECTEMPTY */
           .busy_o          (c_busy[C]),
           .pkt_in_valid_i  (r_out_valid[C][0]),
           .pkt_in_ready_o  (r_out_ready[C][0]),
@@ -252,7 +256,7 @@ module nm_chip #(
   reg  [EdgeW-1:0] edge_last_q, edge_pick;
   reg              edge_any;
   reg  [EdgeW:0]   ecand;
-  integer e, k;
+  integer k;
   always @* begin
     edge_any  = 1'b0;
     edge_pick = {EdgeW{1'b0}};
@@ -270,15 +274,16 @@ module nm_chip #(
   wire       out_push = edge_any && !out_full;
   reg  [1:0] pick_side;
   reg  [7:0] pick_pos;
+  wire [7:0] pick8 = {{(8-EdgeW){1'b0}}, edge_pick};   // NumEdges <= 256
   always @* begin
-    if (edge_pick < MeshY) begin
-      pick_side = 2'd0; pick_pos = edge_pick[7:0];
-    end else if (edge_pick < 2 * MeshY) begin
-      pick_side = 2'd1; pick_pos = edge_pick[7:0] - MeshY[7:0];
-    end else if (edge_pick < 2 * MeshY + MeshX) begin
-      pick_side = 2'd2; pick_pos = edge_pick[7:0] - 2 * MeshY[7:0];
+    if (pick8 < MeshY) begin
+      pick_side = 2'd0; pick_pos = pick8;
+    end else if (pick8 < 2 * MeshY) begin
+      pick_side = 2'd1; pick_pos = pick8 - MeshY[7:0];
+    end else if (pick8 < 2 * MeshY + MeshX) begin
+      pick_side = 2'd2; pick_pos = pick8 - 2 * MeshY[7:0];
     end else begin
-      pick_side = 2'd3; pick_pos = edge_pick[7:0] - 2 * MeshY[7:0] - MeshX[7:0];
+      pick_side = 2'd3; pick_pos = pick8 - 2 * MeshY[7:0] - MeshX[7:0];
     end
   end
 
@@ -333,6 +338,7 @@ module nm_chip #(
   wire [15:0] offset  = paddr_i[17:2];
   wire        aligned = (paddr_i[1:0] == 2'b00);
   wire        idx_ok  = (index < NumCores);
+  wire [CoreW-1:0] cidx = index[CoreW-1:0];     // valid when idx_ok
   wire        chip_wr = access && pwrite_i && aligned && space == SpaceChip && index == 12'd0;
 
   assign pready_o      = 1'b1;
@@ -364,13 +370,13 @@ module nm_chip #(
           SpaceCore: begin
             if (!idx_ok) pslverr_o = 1'b1;
             else begin
-              prdata_o  = c_cfg_rdata[index];
-              pslverr_o = c_cfg_err[index] || !c_cfg_rvalid[index];
+              prdata_o  = c_cfg_rdata[cidx];
+              pslverr_o = c_cfg_err[cidx] || !c_cfg_rvalid[cidx];
             end
           end
           SpaceRouter: begin
             if (!idx_ok || offset >= RouterRegs) pslverr_o = 1'b1;
-            else if (!pwrite_i) prdata_o = r_cnt[index];
+            else if (!pwrite_i) prdata_o = r_cnt[cidx];
           end
           SpaceChip: begin
             if (index != 12'd0) pslverr_o = 1'b1;
