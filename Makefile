@@ -28,6 +28,13 @@ DIFF_SEEDS ?= 200
 DIFF_TICKS ?= 1000
 DIFF_JOBS  ?= 2
 
+VCHIP_DIR  := $(BUILD)/vchip
+VCHIP_LIB  := $(VCHIP_DIR)/Vnm_chip__ALL.a
+VCHIP_RT   := $(VCHIP_DIR)/verilated.o $(VCHIP_DIR)/verilated_threads.o $(VCHIP_DIR)/verilated_fst_c.o
+MESH_X     ?= 4
+MESH_Y     ?= 4
+CHIP_OBJS  := $(BUILD)/obj/nm_ref_chip.o $(BUILD)/obj/nm_chip_if.o $(BUILD)/obj/nm_chipmap_table.o
+RTL_CHIP_OBJS := $(BUILD)/obj/nm_rtl_chip.o $(BUILD)/obj/nm_vchip_shim.o $(VCHIP_LIB) $(VCHIP_RT)
 REF_OBJS   := $(BUILD)/obj/nm_ref_core.o $(BUILD)/obj/nm_core_prog.o $(BUILD)/obj/nm_regmap_table.o \
               $(BUILD)/obj/nm_core_if.o
 RTL_OBJS   := $(BUILD)/obj/nm_rtl_core.o $(BUILD)/obj/nm_vcore_shim.o $(VCORE_LIB) $(VRT_OBJS)
@@ -54,9 +61,10 @@ all: deps $(BUILD)/nmemu-core-demo $(BUILD)/tests/nm-tests $(BUILD)/tests/diff-c
 
 # ---------------------------------------------------------------- register map
 REGMAP_GEN := $(BUILD)/tools/nm-regmap-gen
-REGMAP_OUT := emulator/nm_regmap.h emulator/nm_regmap_table.c rtl/nm_regmap.vh docs/register-map.md
 REGMAP_ARGS := rtl/nm_regmap.json --c emulator/nm_regmap.h --table emulator/nm_regmap_table.c \
                --v rtl/nm_regmap.vh --md docs/register-map.md
+CHIPMAP_ARGS := rtl/nm_chipmap.json --c emulator/nm_chipmap.h --table emulator/nm_chipmap_table.c \
+               --v rtl/nm_chipmap.vh --md docs/chip-register-map.md
 
 $(REGMAP_GEN): tools/nm_regmap_gen.c | deps
 	@mkdir -p $(@D)
@@ -64,9 +72,12 @@ $(REGMAP_GEN): tools/nm_regmap_gen.c | deps
 
 regmap: $(REGMAP_GEN)
 	$(REGMAP_GEN) $(REGMAP_ARGS)
+	$(REGMAP_GEN) $(CHIPMAP_ARGS)
 
 test-regmap: $(REGMAP_GEN)
 	$(REGMAP_GEN) --check $(REGMAP_ARGS)
+	$(REGMAP_GEN) --check $(CHIPMAP_ARGS)
+	tests/check-regmap-stale $(REGMAP_GEN) rtl/nm_regmap.json
 
 # ---------------------------------------------------------------- C objects
 $(BUILD)/obj/%.o: emulator/%.c $(wildcard emulator/*.h) | deps
@@ -83,6 +94,18 @@ $(VCORE_LIB) $(VRT_OBJS) &: $(RTL_SRC) $(RTL_INC) | deps
 	$(VERILATOR) $(VFLAGS) -Mdir $(VCORE_DIR) $(RTL_SRC)
 	$(MAKE) -s -C $(VCORE_DIR) -f Vnm_core.mk OPT_FAST=-O2 OPT_GLOBAL=-O2 OPT_SLOW=-O1 \
 	    Vnm_core__ALL.a verilated.o verilated_threads.o verilated_fst_c.o
+
+$(VCHIP_LIB) $(VCHIP_RT) &: $(RTL_SRC) $(RTL_INC) rtl/nm_chipmap.vh | deps
+	@mkdir -p $(VCHIP_DIR)
+	$(VERILATOR) --cc --trace-fst -Wall -Irtl --top-module nm_chip --prefix Vnm_chip -O3 \
+	    -GMeshX=$(MESH_X) -GMeshY=$(MESH_Y) -Mdir $(VCHIP_DIR) $(RTL_SRC)
+	$(MAKE) -s -C $(VCHIP_DIR) -f Vnm_chip.mk OPT_FAST=-O2 OPT_GLOBAL=-O2 OPT_SLOW=-O1 \
+	    Vnm_chip__ALL.a verilated.o verilated_threads.o verilated_fst_c.o
+
+$(BUILD)/obj/nm_vchip_shim.o: emulator/nm_vchip_shim.cpp emulator/nm_vchip_shim.h $(VCHIP_LIB)
+	@mkdir -p $(@D)
+	$(CXX) -std=gnu++17 -O2 -g -Wall -Wextra -DNM_VCHIP_CORES=$$(($(MESH_X)*$(MESH_Y))) \
+	    -I$(VCHIP_DIR) -isystem $(VINC) -isystem $(VINC)/vltstd -c -o $@ $<
 
 $(BUILD)/obj/nm_vcore_shim.o: emulator/nm_vcore_shim.cpp emulator/nm_vcore_shim.h $(VCORE_LIB)
 	@mkdir -p $(@D)

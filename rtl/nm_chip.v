@@ -40,7 +40,7 @@ module nm_chip #(
   output wire                      pready_o,
   output reg                       pslverr_o
 );
-  `include "nm_regmap.vh"
+  `include "nm_chipmap.vh"
 
   localparam NumCores = MeshX * MeshY;
   localparam FlitW    = 30;
@@ -210,14 +210,22 @@ module nm_chip #(
   wire        apb_host_push;     // HOST_IN written
   wire        rt_wr;             // RT_PERIOD written
 
-  assign core_tick = (state_q == ChipIdle) && (tick_i || apb_tick);
-
   // The barrier: every core idle, every router FIFO empty, no host packet waiting.
   wire drained = !(|c_busy) && (&r_idle) && !host_valid_i;
+  // A tick request waits until host packets sent before it have landed, so that a
+  // host packet with delay 1 is integrated in the tick that follows it.
+  reg  pend_q;
+  wire tick_req  = tick_i || apb_tick || pend_q;
+  assign core_tick = (state_q == ChipIdle) && tick_req && drained;
   wire done    = (state_q == ChipRun) && drained;
   assign tick_done_o = done;
-  assign busy_o      = (state_q == ChipRun);
+  assign busy_o      = (state_q == ChipRun) || pend_q;
   assign overrun_o   = overrun_q;
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) pend_q <= 1'b0;
+    else         pend_q <= (state_q == ChipIdle) && tick_req && !drained;
+  end
 
   always @* begin
     state_d = state_q;
@@ -274,13 +282,14 @@ module nm_chip #(
   wire       out_push = edge_any && !out_full;
   reg  [1:0] pick_side;
   reg  [7:0] pick_pos;
-  wire [7:0] pick8 = {{(8-EdgeW){1'b0}}, edge_pick};   // NumEdges <= 256
+  wire [7:0]  pick8  = {{(8-EdgeW){1'b0}}, edge_pick};   // NumEdges <= 256
+  wire [31:0] pick32 = {24'd0, pick8};
   always @* begin
-    if (pick8 < MeshY) begin
+    if (pick32 < MeshY) begin
       pick_side = 2'd0; pick_pos = pick8;
-    end else if (pick8 < 2 * MeshY) begin
+    end else if (pick32 < 2 * MeshY) begin
       pick_side = 2'd1; pick_pos = pick8 - MeshY[7:0];
-    end else if (pick8 < 2 * MeshY + MeshX) begin
+    end else if (pick32 < 2 * MeshY + MeshX) begin
       pick_side = 2'd2; pick_pos = pick8 - 2 * MeshY[7:0];
     end else begin
       pick_side = 2'd3; pick_pos = pick8 - 2 * MeshY[7:0] - MeshX[7:0];
@@ -324,12 +333,8 @@ module nm_chip #(
   // ------------------------------------------------------------------ APB slave
   // Zero wait states: a core access is issued to the core in the setup phase and its
   // response (one cycle later) is returned in the access phase.
-  localparam [1:0] SpaceCore = 2'd0, SpaceRouter = 2'd1, SpaceChip = 2'd2;
-  localparam ChipRegId = 0, ChipRegGeometry = 1, ChipRegCtrl = 2, ChipRegStatus = 3,
-             ChipRegTickCount = 4, ChipRegLastCycles = 5, ChipRegRtPeriod = 6,
-             ChipRegOverrunTick = 7, ChipRegHostIn = 8, ChipRegOutInfo = 9,
-             ChipRegOutFlit = 10, ChipRegOutTick = 11, ChipRegOutPop = 12;
-  localparam RouterRegs = 6;
+  localparam [1:0] SpaceCore = `NM_CHIP_REGION_CORE, SpaceRouter = `NM_CHIP_REGION_ROUTER,
+                   SpaceChip = `NM_CHIP_REGION_CHIP;
 
   wire        setup   = psel_i && !penable_i;
   wire        access  = psel_i && penable_i;
@@ -337,15 +342,15 @@ module nm_chip #(
   wire [11:0] index   = paddr_i[29:18];
   wire [15:0] offset  = paddr_i[17:2];
   wire        aligned = (paddr_i[1:0] == 2'b00);
-  wire        idx_ok  = (index < NumCores);
+  wire        idx_ok  = ({20'd0, index} < NumCores);
   wire [CoreW-1:0] cidx = index[CoreW-1:0];     // valid when idx_ok
   wire        chip_wr = access && pwrite_i && aligned && space == SpaceChip && index == 12'd0;
 
   assign pready_o      = 1'b1;
-  assign apb_tick      = chip_wr && offset == ChipRegCtrl && pwdata_i[0];
-  assign apb_host_push = chip_wr && offset == ChipRegHostIn && host_ready;
-  assign rt_wr         = chip_wr && offset == ChipRegRtPeriod;
-  assign apb_out_pop   = chip_wr && offset == ChipRegOutPop;
+  assign apb_tick      = chip_wr && offset == `NM_CHIP_CHIP_CTRL && pwdata_i[0];
+  assign apb_host_push = chip_wr && offset == `NM_CHIP_CHIP_HOST_IN && host_ready;
+  assign rt_wr         = chip_wr && offset == `NM_CHIP_CHIP_RT_PERIOD;
+  assign apb_out_pop   = chip_wr && offset == `NM_CHIP_CHIP_OUT_POP;
 
   integer c;
   always @* begin
@@ -354,7 +359,7 @@ module nm_chip #(
     for (c = 0; c < NumCores; c = c + 1) begin
       if (aligned && index == c[11:0]) begin
         c_cfg_req[c] = setup && space == SpaceCore;
-        r_cnt_we[c]  = access && pwrite_i && space == SpaceRouter && offset < RouterRegs;
+        r_cnt_we[c]  = access && pwrite_i && space == SpaceRouter && offset < `NM_CHIP_ROUTER_NREGS;
       end
     end
   end
@@ -375,30 +380,30 @@ module nm_chip #(
             end
           end
           SpaceRouter: begin
-            if (!idx_ok || offset >= RouterRegs) pslverr_o = 1'b1;
+            if (!idx_ok || offset >= `NM_CHIP_ROUTER_NREGS) pslverr_o = 1'b1;
             else if (!pwrite_i) prdata_o = r_cnt[cidx];
           end
           SpaceChip: begin
             if (index != 12'd0) pslverr_o = 1'b1;
             else case (offset)
-              ChipRegId:          if (pwrite_i) pslverr_o = 1'b1; else prdata_o = 32'h4E4D4300;
-              ChipRegGeometry:    if (pwrite_i) pslverr_o = 1'b1;
+              `NM_CHIP_CHIP_ID:          if (pwrite_i) pslverr_o = 1'b1; else prdata_o = `NM_CHIP_CHIP_ID_VALUE_RESET;
+              `NM_CHIP_CHIP_GEOMETRY:    if (pwrite_i) pslverr_o = 1'b1;
                                   else prdata_o = {16'd0, MeshY[7:0], MeshX[7:0]};
-              ChipRegCtrl:        prdata_o = 32'd0;
-              ChipRegStatus:      if (pwrite_i) pslverr_o = 1'b1;
-                                  else prdata_o = {28'd0, !host_ready, !out_empty, overrun_q,
-                                                   state_q == ChipRun};
-              ChipRegTickCount:   if (pwrite_i) pslverr_o = 1'b1; else prdata_o = tick_count_q;
-              ChipRegLastCycles:  if (pwrite_i) pslverr_o = 1'b1; else prdata_o = last_cycles_q;
-              ChipRegRtPeriod:    prdata_o = pwrite_i ? 32'd0 : rt_period_q;
-              ChipRegOverrunTick: if (pwrite_i) pslverr_o = 1'b1; else prdata_o = overrun_tick_q;
-              ChipRegHostIn:      if (pwrite_i && !host_ready) pslverr_o = 1'b1;
-              ChipRegOutInfo:     if (pwrite_i) pslverr_o = 1'b1;
+              `NM_CHIP_CHIP_CTRL:        prdata_o = 32'd0;
+              `NM_CHIP_CHIP_STATUS:      if (pwrite_i) pslverr_o = 1'b1;
+                                  else prdata_o = {27'd0, drained, !host_ready, !out_empty,
+                                                   overrun_q, busy_o};
+              `NM_CHIP_CHIP_TICK_COUNT:   if (pwrite_i) pslverr_o = 1'b1; else prdata_o = tick_count_q;
+              `NM_CHIP_CHIP_LAST_CYCLES:  if (pwrite_i) pslverr_o = 1'b1; else prdata_o = last_cycles_q;
+              `NM_CHIP_CHIP_RT_PERIOD:    prdata_o = pwrite_i ? 32'd0 : rt_period_q;
+              `NM_CHIP_CHIP_OVERRUN_TICK: if (pwrite_i) pslverr_o = 1'b1; else prdata_o = overrun_tick_q;
+              `NM_CHIP_CHIP_HOST_IN:      if (pwrite_i && !host_ready) pslverr_o = 1'b1;
+              `NM_CHIP_CHIP_OUT_INFO:     if (pwrite_i) pslverr_o = 1'b1;
                                   else prdata_o = {16'd0, off_pos_o, 5'd0, off_side_o, !out_empty};
-              ChipRegOutFlit:     if (pwrite_i) pslverr_o = 1'b1;
+              `NM_CHIP_CHIP_OUT_FLIT:     if (pwrite_i) pslverr_o = 1'b1;
                                   else prdata_o = {2'd0, off_flit_o};
-              ChipRegOutTick:     if (pwrite_i) pslverr_o = 1'b1; else prdata_o = off_tick_o;
-              ChipRegOutPop:      prdata_o = 32'd0;
+              `NM_CHIP_CHIP_OUT_TICK:     if (pwrite_i) pslverr_o = 1'b1; else prdata_o = off_tick_o;
+              `NM_CHIP_CHIP_OUT_POP:      prdata_o = 32'd0;
               default:            pslverr_o = 1'b1;
             endcase
           end

@@ -1,0 +1,201 @@
+/* nm_rtl_chip.c - cycle-level driver of the Verilated chip. */
+#include "nm_rtl_chip.h"
+
+#include <stdlib.h>
+
+#include "nm_chipmap.h"
+#include "nm_regmap.h"
+#include "nm_vchip_shim.h"
+
+#define TICK_CYCLE_LIMIT 50000000ull
+
+struct nm_rtl_chip {
+    nm_vchip *v;
+    nm_vchip_pins p;
+    unsigned ncores, naxons, nneurons, mesh_x, mesh_y;
+    nm_chip_tick_out early; /* off-chip packets drained while sending host input */
+};
+
+static void cycle(nm_rtl_chip *c)
+{
+    nm_vchip_cycle(c->v, &c->p);
+}
+
+/* Pop the off-chip queue head into o if there is one (off_ready for the next edge). */
+static int sink_offchip(nm_rtl_chip *c, nm_chip_tick_out *o)
+{
+    c->p.off_ready = 0;
+    if (c->p.off_valid) {
+        nm_offchip x;
+        x.tick = c->p.off_tick;
+        x.side = c->p.off_side;
+        x.pos = c->p.off_pos;
+        x.pkt = nm_flit_unpack(c->p.off_flit);
+        c->p.off_ready = 1;
+        return nm_chip_tick_out_add_off(o, &x);
+    }
+    return NM_OK;
+}
+
+static int apb(nm_rtl_chip *c, int write, uint32_t paddr, uint32_t wdata, uint32_t *rdata)
+{
+    int err;
+    c->p.psel = 1;
+    c->p.penable = 0;
+    c->p.pwrite = (uint8_t)write;
+    c->p.paddr = paddr;
+    c->p.pwdata = wdata;
+    cycle(c);                   /* setup phase */
+    c->p.penable = 1;
+    nm_vchip_eval(c->v, &c->p); /* access phase: PREADY, PRDATA, PSLVERR */
+    while (!c->p.pready)
+        cycle(c);
+    err = c->p.pslverr;
+    if (rdata)
+        *rdata = c->p.prdata;
+    cycle(c);
+    c->p.psel = 0;
+    c->p.penable = 0;
+    c->p.pwrite = 0;
+    return err ? NM_ERR_CFG : NM_OK;
+}
+
+int nm_rtl_chip_apb_write(nm_rtl_chip *c, uint32_t paddr, uint32_t data)
+{
+    return apb(c, 1, paddr, data, NULL);
+}
+
+int nm_rtl_chip_apb_read(nm_rtl_chip *c, uint32_t paddr, uint32_t *data)
+{
+    return apb(c, 0, paddr, 0, data);
+}
+
+int nm_rtl_chip_host_send(nm_rtl_chip *c, uint32_t flit)
+{
+    uint64_t n;
+    int rc = NM_OK;
+    c->p.host_valid = 1;
+    c->p.host_flit = flit;
+    for (n = 0; n < TICK_CYCLE_LIMIT; n++) {
+        int ready = c->p.host_ready;
+        rc = sink_offchip(c, &c->early);
+        cycle(c);
+        if (ready || rc != NM_OK)
+            break;
+    }
+    c->p.host_valid = 0;
+    c->p.off_ready = 0;
+    return n == TICK_CYCLE_LIMIT ? NM_ERR_HANG : rc;
+}
+
+int nm_rtl_chip_tick(nm_rtl_chip *c, nm_chip_tick_out *out)
+{
+    uint64_t n;
+    unsigned k;
+    int rc = NM_OK, started = 0;
+
+    out->cycles = 0;
+    out->nspikes = 0;
+    out->noff = 0;
+    for (k = 0; k < c->early.noff; k++)
+        nm_chip_tick_out_add_off(out, &c->early.off[k]);
+    c->early.noff = 0;
+    c->p.tick = 1;
+    for (n = 0; n < TICK_CYCLE_LIMIT && rc == NM_OK; n++) {
+        int done = c->p.tick_done;
+        unsigned core;
+        for (core = 0; core < c->ncores; core++) {
+            if (!c->p.trace_valid[core])
+                continue;
+            if (out->nspikes == out->spikes_cap)
+                return NM_ERR_PROTO;
+            out->spikes[out->nspikes].core = (uint16_t)core;
+            out->spikes[out->nspikes].neuron = c->p.trace_neuron[core];
+            out->nspikes++;
+        }
+        rc = sink_offchip(c, out);
+        if (started)
+            out->cycles++;
+        cycle(c);
+        c->p.tick = 0;
+        /* the tick request may wait for host packets to land; the tick itself starts
+         * when the chip's BUSY rises */
+        started = started || c->p.busy;
+        if (done) {
+            c->p.off_ready = 0;
+            nm_chip_tick_out_sort(out);
+            return rc;
+        }
+    }
+    return rc != NM_OK ? rc : NM_ERR_HANG;
+}
+
+uint64_t nm_rtl_chip_cycles(const nm_rtl_chip *c)
+{
+    return nm_vchip_cycles(c->v);
+}
+
+static int be_write(void *i, uint32_t a, uint32_t d) { return nm_rtl_chip_apb_write(i, a, d); }
+static int be_read(void *i, uint32_t a, uint32_t *d) { return nm_rtl_chip_apb_read(i, a, d); }
+static int be_send(void *i, uint32_t f) { return nm_rtl_chip_host_send(i, f); }
+static int be_tick(void *i, nm_chip_tick_out *o) { return nm_rtl_chip_tick(i, o); }
+static void be_free(void *i) { nm_rtl_chip_free(i); }
+
+void nm_rtl_chip_backend(nm_chip_backend *b, nm_rtl_chip *c)
+{
+    b->name = "rtl";
+    b->impl = c;
+    b->mesh_x = c->mesh_x;
+    b->mesh_y = c->mesh_y;
+    b->naxons = c->naxons;
+    b->nneurons = c->nneurons;
+    b->apb_write = be_write;
+    b->apb_read = be_read;
+    b->host_send = be_send;
+    b->tick = be_tick;
+    b->free = be_free;
+}
+
+nm_rtl_chip *nm_rtl_chip_new(const char *fst_path)
+{
+    nm_rtl_chip *c = calloc(1, sizeof *c);
+    uint32_t geo = 0, cgeo = 0;
+    int i;
+    if (!c)
+        return NULL;
+    c->v = nm_vchip_new(fst_path);
+    if (!c->v || nm_chip_tick_out_init(&c->early, 1, 1, 64) != NM_OK) {
+        nm_rtl_chip_free(c);
+        return NULL;
+    }
+    c->p.rst_n = 0;
+    for (i = 0; i < 4; i++)
+        cycle(c);
+    c->p.rst_n = 1;
+    cycle(c);
+    if (nm_rtl_chip_apb_read(c, nm_chip_paddr(NM_CHIP_REGION_CHIP, 0, NM_CHIP_CHIP_GEOMETRY), &geo) ||
+        nm_rtl_chip_apb_read(c, nm_chip_paddr(NM_CHIP_REGION_CORE, 0, NM_ADDR(NM_REGION_CTRL, NM_CTRL_GEOMETRY)),
+                             &cgeo)) {
+        nm_rtl_chip_free(c);
+        return NULL;
+    }
+    c->mesh_x = (geo >> NM_CHIP_CHIP_GEOMETRY_MESH_X_LSB) & NM_CHIP_CHIP_GEOMETRY_MESH_X_MASK;
+    c->mesh_y = (geo >> NM_CHIP_CHIP_GEOMETRY_MESH_Y_LSB) & NM_CHIP_CHIP_GEOMETRY_MESH_Y_MASK;
+    c->ncores = c->mesh_x * c->mesh_y;
+    c->naxons = (cgeo >> NM_CTRL_GEOMETRY_NAXONS_LSB) & NM_CTRL_GEOMETRY_NAXONS_MASK;
+    c->nneurons = (cgeo >> NM_CTRL_GEOMETRY_NNEURONS_LSB) & NM_CTRL_GEOMETRY_NNEURONS_MASK;
+    if (c->ncores != nm_vchip_ncores()) {
+        nm_rtl_chip_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void nm_rtl_chip_free(nm_rtl_chip *c)
+{
+    if (!c)
+        return;
+    nm_vchip_free(c->v);
+    nm_chip_tick_out_free(&c->early);
+    free(c);
+}

@@ -1,0 +1,130 @@
+/* nm_fw.c - freestanding chip driver; uses nothing but the bus callbacks. */
+#include "nm_fw.h"
+
+#include "../emulator/nm_chipmap.h"
+#include "../emulator/nm_regmap.h"
+
+uint32_t nm_fw_core_addr(unsigned core, uint32_t word)
+{
+    return ((uint32_t)NM_CHIP_REGION_CORE << NM_CHIP_REGION_SHIFT | (uint32_t)core << 16 | (word & 0xffffu)) << 2;
+}
+
+uint32_t nm_fw_router_addr(unsigned core, unsigned reg)
+{
+    return ((uint32_t)NM_CHIP_REGION_ROUTER << NM_CHIP_REGION_SHIFT | (uint32_t)core << 16 | reg) << 2;
+}
+
+uint32_t nm_fw_chip_addr(unsigned reg)
+{
+    return ((uint32_t)NM_CHIP_REGION_CHIP << NM_CHIP_REGION_SHIFT | reg) << 2;
+}
+
+int nm_fw_core_write(const nm_fw_bus *b, unsigned core, uint32_t word, uint32_t data)
+{
+    return b->write32(b->ctx, nm_fw_core_addr(core, word), data) ? NM_FW_EBUS : NM_FW_OK;
+}
+
+int nm_fw_core_read(const nm_fw_bus *b, unsigned core, uint32_t word, uint32_t *data)
+{
+    return b->read32(b->ctx, nm_fw_core_addr(core, word), data) ? NM_FW_EBUS : NM_FW_OK;
+}
+
+int nm_fw_core_write_block(const nm_fw_bus *b, unsigned core, uint32_t word, const uint32_t *src, unsigned n)
+{
+    unsigned k;
+    for (k = 0; k < n; k++)
+        if (nm_fw_core_write(b, core, word + k, src[k]))
+            return NM_FW_EBUS;
+    return NM_FW_OK;
+}
+
+int nm_fw_core_read_block(const nm_fw_bus *b, unsigned core, uint32_t word, uint32_t *dst, unsigned n)
+{
+    unsigned k;
+    for (k = 0; k < n; k++)
+        if (nm_fw_core_read(b, core, word + k, &dst[k]))
+            return NM_FW_EBUS;
+    return NM_FW_OK;
+}
+
+int nm_fw_write_neuron(const nm_fw_bus *b, unsigned core, unsigned neuron, const uint32_t w[7])
+{
+    return nm_fw_core_write_block(b, core, NM_ADDR(NM_REGION_NEURON, neuron * NM_NEURON_STRIDE), w, 7);
+}
+
+int nm_fw_write_xbar_row(const nm_fw_bus *b, unsigned core, unsigned neuron, const uint32_t *bits, unsigned nwords)
+{
+    return nm_fw_core_write_block(b, core, NM_ADDR(NM_REGION_XBAR, neuron * NM_XBAR_STRIDE), bits, nwords);
+}
+
+int nm_fw_write_axon_types(const nm_fw_bus *b, unsigned core, const uint32_t *words, unsigned nwords)
+{
+    return nm_fw_core_write_block(b, core, NM_ADDR(NM_REGION_AXTYPE, 0), words, nwords);
+}
+
+int nm_fw_seed_prng(const nm_fw_bus *b, unsigned core, uint32_t seed)
+{
+    return nm_fw_core_write(b, core, NM_ADDR(NM_REGION_CTRL, NM_CTRL_PRNG), seed);
+}
+
+int nm_fw_read_core_counters(const nm_fw_bus *b, unsigned core, uint32_t c[8])
+{
+    return nm_fw_core_read_block(b, core, NM_ADDR(NM_REGION_COUNTER, 0), c, NM_COUNTER_NREGS);
+}
+
+int nm_fw_read_router_counters(const nm_fw_bus *b, unsigned core, uint32_t c[6])
+{
+    unsigned k;
+    for (k = 0; k < NM_CHIP_ROUTER_NREGS; k++)
+        if (b->read32(b->ctx, nm_fw_router_addr(core, k), &c[k]))
+            return NM_FW_EBUS;
+    return NM_FW_OK;
+}
+
+int nm_fw_host_send(const nm_fw_bus *b, uint32_t flit, uint32_t max_polls)
+{
+    uint32_t n;
+    for (n = 0; n < max_polls; n++)
+        if (b->write32(b->ctx, nm_fw_chip_addr(NM_CHIP_CHIP_HOST_IN), flit) == 0)
+            return NM_FW_OK; /* PSLVERR means full: try again */
+    return NM_FW_ETIMEOUT;
+}
+
+/* Move every queued off-chip packet into out. */
+static int drain(const nm_fw_bus *b, nm_fw_offchip *out, unsigned cap, unsigned *n)
+{
+    for (;;) {
+        uint32_t info;
+        nm_fw_offchip p;
+        if (b->read32(b->ctx, nm_fw_chip_addr(NM_CHIP_CHIP_OUT_INFO), &info))
+            return NM_FW_EBUS;
+        if (!((info >> NM_CHIP_CHIP_OUT_INFO_VALID_LSB) & 1u))
+            return NM_FW_OK;
+        if (*n == cap)
+            return NM_FW_EFULL;
+        p.info = info;
+        if (b->read32(b->ctx, nm_fw_chip_addr(NM_CHIP_CHIP_OUT_FLIT), &p.flit) ||
+            b->read32(b->ctx, nm_fw_chip_addr(NM_CHIP_CHIP_OUT_TICK), &p.tick) ||
+            b->write32(b->ctx, nm_fw_chip_addr(NM_CHIP_CHIP_OUT_POP), 1))
+            return NM_FW_EBUS;
+        out[(*n)++] = p;
+    }
+}
+
+int nm_fw_tick(const nm_fw_bus *b, uint32_t max_polls, nm_fw_offchip *out, unsigned cap, unsigned *n)
+{
+    uint32_t polls, status;
+    int rc;
+    *n = 0;
+    if (b->write32(b->ctx, nm_fw_chip_addr(NM_CHIP_CHIP_CTRL), 1u << NM_CHIP_CHIP_CTRL_TICK_LSB))
+        return NM_FW_EBUS;
+    for (polls = 0; polls < max_polls; polls++) {
+        if ((rc = drain(b, out, cap, n)) != NM_FW_OK)
+            return rc;
+        if (b->read32(b->ctx, nm_fw_chip_addr(NM_CHIP_CHIP_STATUS), &status))
+            return NM_FW_EBUS;
+        if (!((status >> NM_CHIP_CHIP_STATUS_BUSY_LSB) & 1u))
+            return drain(b, out, cap, n);
+    }
+    return NM_FW_ETIMEOUT;
+}
