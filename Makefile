@@ -121,9 +121,18 @@ $(BUILD)/tests/nm-tests: $(TEST_OBJS) $(REF_OBJS) $(RTL_OBJS)
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $^ $(CHECK_LIBS) $(LINK_RTL)
 
-$(BUILD)/tests/diff-core: $(BUILD)/tobj/diff_core.o $(REF_OBJS) $(RTL_OBJS)
+$(BUILD)/tests/diff-core: $(BUILD)/tobj/diff_core.o $(BUILD)/tobj/nm_test_netgen.o $(REF_OBJS) $(RTL_OBJS)
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $^ $(LINK_RTL)
+
+$(BUILD)/tests/diff-chip: $(BUILD)/tobj/diff_chip.o $(BUILD)/tobj/nm_test_netgen.o $(BUILD)/obj/nm_fw.o \
+                          $(CHIP_OBJS) $(REF_OBJS) $(RTL_CHIP_OBJS)
+	@mkdir -p $(@D)
+	$(CXX) -o $@ $^ $(LINK_RTL)
+
+$(BUILD)/obj/nm_fw.o: firmware/nm_fw.c firmware/nm_fw.h emulator/nm_chipmap.h emulator/nm_regmap.h | deps
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(OPT) -ffreestanding -fno-builtin -c -o $@ $<
 
 # ---------------------------------------------------------------- run
 run: all

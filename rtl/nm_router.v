@@ -69,14 +69,16 @@ module nm_router #(
   end
 
   // Round-robin per output: start searching at the input after the last one granted.
+  // (the sum needs 4 bits: last 4 + step 5 = 9)
+  reg [3:0] sum;
   reg [2:0] cand;
   always @* begin
     for (o = 0; o < NumPorts; o = o + 1) begin
       granted[o] = 1'b0;
       grant[o]   = 3'd0;
       for (k = 1; k <= NumPorts; k = k + 1) begin
-        cand = (last_q[o] + k[2:0] >= NumPorts[2:0]) ? last_q[o] + k[2:0] - NumPorts[2:0]
-                                                     : last_q[o] + k[2:0];
+        sum  = {1'b0, last_q[o]} + k[3:0];
+        cand = (sum >= NumPorts[3:0]) ? sum[2:0] - NumPorts[2:0] : sum[2:0];
         if (!granted[o] && req[cand][o]) begin
           granted[o] = 1'b1;
           grant[o]   = cand;
