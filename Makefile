@@ -27,6 +27,9 @@ VFLAGS     := --cc --trace-fst -Wall -Irtl --top-module nm_core -O3 --x-assign f
 DIFF_SEEDS ?= 200
 DIFF_TICKS ?= 1000
 DIFF_JOBS  ?= 2
+# Chip differential test (issue: a 4 x 4 mesh, at least 500 ticks).
+DIFF_CHIP_SEEDS ?= 4
+DIFF_CHIP_TICKS ?= 500
 
 VCHIP_DIR  := $(BUILD)/vchip
 VCHIP_LIB  := $(VCHIP_DIR)/Vnm_chip__ALL.a
@@ -34,13 +37,15 @@ VCHIP_RT   := $(VCHIP_DIR)/verilated.o $(VCHIP_DIR)/verilated_threads.o $(VCHIP_
 MESH_X     ?= 4
 MESH_Y     ?= 4
 CHIP_OBJS  := $(BUILD)/obj/nm_ref_chip.o $(BUILD)/obj/nm_chip_if.o $(BUILD)/obj/nm_chipmap_table.o
-RTL_CHIP_OBJS := $(BUILD)/obj/nm_rtl_chip.o $(BUILD)/obj/nm_vchip_shim.o $(VCHIP_LIB) $(VCHIP_RT)
+# the chip model without the Verilator runtime, for programs that link the core's runtime too
+RTL_CHIP_MODEL := $(BUILD)/obj/nm_rtl_chip.o $(BUILD)/obj/nm_vchip_shim.o $(VCHIP_LIB)
+RTL_CHIP_OBJS  := $(RTL_CHIP_MODEL) $(VCHIP_RT)
 REF_OBJS   := $(BUILD)/obj/nm_ref_core.o $(BUILD)/obj/nm_core_prog.o $(BUILD)/obj/nm_regmap_table.o \
               $(BUILD)/obj/nm_core_if.o
 RTL_OBJS   := $(BUILD)/obj/nm_rtl_core.o $(BUILD)/obj/nm_vcore_shim.o $(VCORE_LIB) $(VRT_OBJS)
 LINK_RTL   := -lz -lstdc++ -lm -pthread
 
-.PHONY: all deps help run test test-unit test-diff test-lint test-iverilog test-yosys \
+.PHONY: all deps help run test test-unit test-diff test-diff-chip test-firmware test-lint test-iverilog test-yosys \
         test-regmap test-bench regmap clean bench synth-default
 .DEFAULT_GOAL := all
 
@@ -49,6 +54,7 @@ help:
 	@echo "make run        run the bundled single-core demo on the RTL"
 	@echo "make test       build and run every test (unit, RTL-vs-model differential, lint, Icarus, Yosys)"
 	@echo "make test-diff  only the differential test (DIFF_SEEDS=$(DIFF_SEEDS) DIFF_TICKS=$(DIFF_TICKS) DIFF_JOBS=$(DIFF_JOBS))"
+	@echo "make test-diff-chip  only the chip differential test (DIFF_CHIP_SEEDS=$(DIFF_CHIP_SEEDS) DIFF_CHIP_TICKS=$(DIFF_CHIP_TICKS))"
 	@echo "make regmap     regenerate the register-map files from rtl/nm_regmap.json"
 	@echo "make bench      run the benchmarks under bench/ (results in docs/performance.md)"
 	@echo "make synth-default  Yosys synth of the 256x256 core (slow, about 10 minutes)"
@@ -57,7 +63,8 @@ help:
 deps:
 	@tools/install-deps
 
-all: deps $(BUILD)/nmemu-core-demo $(BUILD)/tests/nm-tests $(BUILD)/tests/diff-core $(BUILD)/bench/bench-core
+all: deps $(BUILD)/nmemu-core-demo $(BUILD)/tests/nm-tests $(BUILD)/tests/diff-core $(BUILD)/tests/diff-chip \
+     $(BUILD)/bench/bench-core
 
 # ---------------------------------------------------------------- register map
 REGMAP_GEN := $(BUILD)/tools/nm-regmap-gen
@@ -116,8 +123,8 @@ $(BUILD)/nmemu-core-demo: $(BUILD)/obj/nm_core_demo.o $(REF_OBJS) $(RTL_OBJS)
 	$(CXX) -o $@ $^ $(LINK_RTL)
 
 TEST_OBJS := $(BUILD)/tobj/test_main.o $(BUILD)/tobj/test_neuron_directed.o \
-             $(BUILD)/tobj/test_regmap.o $(BUILD)/tobj/nm_test_backend.o
-$(BUILD)/tests/nm-tests: $(TEST_OBJS) $(REF_OBJS) $(RTL_OBJS)
+             $(BUILD)/tobj/test_regmap.o $(BUILD)/tobj/nm_test_backend.o $(BUILD)/tobj/test_chip.o
+$(BUILD)/tests/nm-tests: $(TEST_OBJS) $(BUILD)/obj/nm_fw.o $(CHIP_OBJS) $(REF_OBJS) $(RTL_OBJS) $(RTL_CHIP_MODEL)
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $^ $(CHECK_LIBS) $(LINK_RTL)
 
@@ -140,7 +147,8 @@ run: all
 
 # ---------------------------------------------------------------- tests
 test: all
-	@$(MAKE) --no-print-directory test-regmap test-lint test-iverilog test-yosys test-unit test-bench test-diff
+	@$(MAKE) --no-print-directory test-regmap test-lint test-iverilog test-yosys test-firmware test-unit \
+	    test-bench test-diff test-diff-chip
 	@echo "make test: all tests passed"
 
 test-unit: $(BUILD)/tests/nm-tests
@@ -153,9 +161,16 @@ test-diff: $(BUILD)/tests/diff-core
 test-bench: $(BUILD)/bench/bench-core
 	$(BUILD)/bench/bench-core --ticks 1
 
+test-diff-chip: $(BUILD)/tests/diff-chip
+	tests/run-diff $(BUILD)/tests/diff-chip $(DIFF_CHIP_SEEDS) $(DIFF_CHIP_TICKS) $(DIFF_JOBS)
+
+test-firmware: | deps
+	tests/check-firmware
+
 test-lint: | deps
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module nm_core $(RTL_SRC)
-	@echo "lint: verilator --lint-only -Wall clean"
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module nm_chip $(RTL_SRC)
+	@echo "lint: verilator --lint-only -Wall clean (nm_core and nm_chip)"
 
 test-iverilog: | deps
 	tests/rtl/run-iverilog

@@ -1,5 +1,5 @@
 /* test_main.c - the Check runner of `make test-unit`.
- * usage: nm-tests [--rtl]   (--rtl also runs the directed core tests on the RTL) */
+ * usage: nm-tests [--rtl]   (--rtl also runs the core and chip tests on the RTL) */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 
 Suite *neuron_directed_suite(void);
 Suite *regmap_suite(void);
+Suite *chip_suite(void);
 
 int main(int argc, char **argv)
 {
@@ -18,6 +19,7 @@ int main(int argc, char **argv)
             nm_test_nbackends = 2;
     sr = srunner_create(regmap_suite());
     srunner_add_suite(sr, neuron_directed_suite());
+    srunner_add_suite(sr, chip_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
