@@ -64,7 +64,7 @@ deps:
 	@tools/install-deps
 
 all: deps $(BUILD)/nmemu-core-demo $(BUILD)/tests/nm-tests $(BUILD)/tests/diff-core $(BUILD)/tests/diff-chip \
-     $(BUILD)/bench/bench-core
+     $(BUILD)/bench/bench-core $(BUILD)/bench/bench-chip
 
 # ---------------------------------------------------------------- register map
 REGMAP_GEN := $(BUILD)/tools/nm-regmap-gen
@@ -158,8 +158,9 @@ test-diff: $(BUILD)/tests/diff-core
 	tests/run-diff $(BUILD)/tests/diff-core $(DIFF_SEEDS) $(DIFF_TICKS) $(DIFF_JOBS)
 
 # the benchmark programs build and run one tick (their numbers are for make bench)
-test-bench: $(BUILD)/bench/bench-core
+test-bench: $(BUILD)/bench/bench-core $(BUILD)/bench/bench-chip
 	$(BUILD)/bench/bench-core --ticks 1
+	$(BUILD)/bench/bench-chip --ticks 1
 
 test-diff-chip: $(BUILD)/tests/diff-chip
 	tests/run-diff $(BUILD)/tests/diff-chip $(DIFF_CHIP_SEEDS) $(DIFF_CHIP_TICKS) $(DIFF_JOBS)
@@ -182,8 +183,13 @@ synth-default: | deps
 	@mkdir -p $(BUILD)/yosys
 	yosys -l $(BUILD)/yosys/synth_default.log rtl/nm_core_default.ys
 
-bench: $(BUILD)/bench/bench-core
+bench: $(BUILD)/bench/bench-core $(BUILD)/bench/bench-chip
 	$(BUILD)/bench/bench-core
+	$(BUILD)/bench/bench-chip
+
+$(BUILD)/bench/bench-chip: $(BUILD)/bobj/bench_chip.o $(CHIP_OBJS) $(REF_OBJS) $(RTL_CHIP_OBJS)
+	@mkdir -p $(@D)
+	$(CXX) -o $@ $^ $(LINK_RTL)
 
 $(BUILD)/bench/bench-core: $(BUILD)/bobj/bench_core.o $(REF_OBJS) $(RTL_OBJS)
 	@mkdir -p $(@D)
