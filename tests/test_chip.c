@@ -4,6 +4,7 @@
  * Tests marked "both" run on the reference chip and (with --rtl) the Verilated chip;
  * the others need cycle timing and run on the RTL only. */
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../firmware/nm_fw.h"
@@ -142,6 +143,70 @@ START_TEST(test_apb_registers_read_back_what_was_written)
 }
 END_TEST
 
+/* Every rw register of the chip map and of the core map (first and last element of
+ * arrays, on the first and last core) reads back what was written, within its fields. */
+static uint32_t field_bits(const nm_regmap_reg *g)
+{
+    uint32_t m = 0;
+    unsigned f;
+    for (f = 0; f < g->nfields; f++)
+        m |= (g->fields[f].width >= 32 ? 0xffffffffu : ((1u << g->fields[f].width) - 1u)) << g->fields[f].lsb;
+    return m;
+}
+
+static void check_rw(uint32_t paddr, uint32_t mask, const char *what)
+{
+    static const uint32_t pat[3] = {0xffffffffu, 0xa5a5a5a5u, 0x5a5a5a5au};
+    unsigned k;
+    for (k = 0; k < 3; k++) {
+        uint32_t v = 0;
+        ck_assert_msg(C.apb_write(C.impl, paddr, pat[k]) == NM_OK, "%s: write refused", what);
+        ck_assert_int_eq(C.apb_read(C.impl, paddr, &v), NM_OK);
+        ck_assert_msg(v == (pat[k] & mask), "%s: wrote 0x%08x, read 0x%08x (fields 0x%08x)", what, pat[k], v, mask);
+    }
+}
+
+START_TEST(test_every_rw_register_reads_back)
+{
+    unsigned r, e, core, ncores;
+    char what[96];
+    chip_new(_i);
+    ncores = C.mesh_x * C.mesh_y;
+    for (r = 0; r < nm_chipmap_nregs; r++) {
+        const nm_regmap_reg *g = &nm_chipmap_regs[r];
+        if (strcmp(g->access, "rw") || g->region_id == NM_CHIP_REGION_CORE)
+            continue;
+        for (e = 0; e < (g->stride ? ncores : 1); e += (g->stride ? ncores - 1 : 1)) {
+            snprintf(what, sizeof what, "%s[%u].%s", g->region, e, g->name);
+            check_rw(nm_chip_paddr(g->region_id, e, g->offset), field_bits(g), what);
+            if (ncores == 1)
+                break;
+        }
+    }
+    for (core = 0; core < ncores; core += ncores - 1) {
+        for (r = 0; r < nm_regmap_nregs; r++) {
+            const nm_regmap_reg *g = &nm_regmap_regs[r];
+            unsigned count = g->region_id == NM_REGION_SCHED ? 16 : g->region_id == NM_REGION_AXTYPE ? C.naxons / 16 : C.nneurons;
+            if (strcmp(g->access, "rw"))
+                continue;
+            for (e = 0; e < (g->stride ? count : 1); e += (g->stride ? count - 1 : 1)) {
+                uint32_t off = (g->stride ? e * g->stride : 0) + g->offset;
+                uint32_t mask = field_bits(g);
+                if (g->region_id == NM_REGION_CTRL && g->offset == NM_CTRL_PRNG)
+                    mask = 0xffffffffu; /* 0 loads 1: the patterns are non-zero */
+                snprintf(what, sizeof what, "core %u %s[%u].%s", core, g->region, e, g->name);
+                check_rw(core_word(core, NM_ADDR(g->region_id, off)), mask, what);
+                if (!g->stride)
+                    break;
+            }
+        }
+        if (ncores == 1)
+            break;
+    }
+    chip_free();
+}
+END_TEST
+
 START_TEST(test_firmware_tick_drains_offchip_packets_over_apb)
 {
     nm_fw_bus bus;
@@ -234,13 +299,19 @@ static void stress(dest_fn dest, const char *name, int must_stall)
     program_all(dest);
     for (t = 0; t < 3; t++) {
         ck_assert_msg(C.tick(C.impl, &OUT) == NM_OK, "%s: tick %u did not finish", name, t);
-        /* the barrier: when tick_done rose every FIFO was empty and every core idle */
-        ck_assert_uint_eq((rd(chip_reg(NM_CHIP_CHIP_STATUS)) >> NM_CHIP_CHIP_STATUS_IDLE_LSB) & 1u, 1);
         injected += OUT.nspikes;
         exited += OUT.noff;
+        /* the barrier: at tick_done every flit of the tick has landed or left, so the
+         * counts balance at every tick boundary, not only at the end */
+        delivered = 0;
+        for (core = 0; core < 16; core++)
+            delivered += rd(nm_chip_paddr(NM_CHIP_REGION_ROUTER, core, NM_CHIP_ROUTER_FLITS_L));
+        ck_assert_msg(injected == delivered + exited, "%s tick %u: injected %llu, delivered %llu + exited %llu",
+                      name, t, (unsigned long long)injected, (unsigned long long)delivered,
+                      (unsigned long long)exited);
+        ck_assert_uint_eq((rd(chip_reg(NM_CHIP_CHIP_STATUS)) >> NM_CHIP_CHIP_STATUS_IDLE_LSB) & 1u, 1);
     }
     for (core = 0; core < 16; core++) {
-        delivered += rd(nm_chip_paddr(NM_CHIP_REGION_ROUTER, core, NM_CHIP_ROUTER_FLITS_L));
         sched += rd(core_word(core, NM_ADDR(NM_REGION_COUNTER, NM_COUNTER_SCHED_WRITES)));
         stall += rd(nm_chip_paddr(NM_CHIP_REGION_ROUTER, core, NM_CHIP_ROUTER_STALL));
     }
@@ -306,6 +377,7 @@ Suite *chip_suite(void)
     tcase_set_timeout(rtl, 300);
     tcase_add_loop_test(both, test_apb_illegal_accesses_answer_pslverr, 0, nm_test_nbackends);
     tcase_add_loop_test(both, test_apb_registers_read_back_what_was_written, 0, nm_test_nbackends);
+    tcase_add_loop_test(both, test_every_rw_register_reads_back, 0, nm_test_nbackends);
     tcase_add_loop_test(both, test_firmware_tick_drains_offchip_packets_over_apb, 0, nm_test_nbackends);
     suite_add_tcase(s, both);
     if (nm_test_nbackends == 2) {
