@@ -109,12 +109,12 @@ $(VCHIP_LIB) $(VCHIP_RT) &: $(RTL_SRC) $(RTL_INC) rtl/nm_chipmap.vh | deps
 	$(MAKE) -s -C $(VCHIP_DIR) -f Vnm_chip.mk OPT_FAST=-O2 OPT_GLOBAL=-O2 OPT_SLOW=-O1 \
 	    Vnm_chip__ALL.a verilated.o verilated_threads.o verilated_fst_c.o
 
-$(BUILD)/obj/nm_vchip_shim.o: emulator/nm_vchip_shim.cpp emulator/nm_vchip_shim.h $(VCHIP_LIB)
+$(BUILD)/obj/nm_vchip_shim.o: emulator/nm_vchip_shim.cpp emulator/nm_vchip_shim.h emulator/nm_vmodel.hpp $(VCHIP_LIB)
 	@mkdir -p $(@D)
 	$(CXX) -std=gnu++17 -O2 -g -Wall -Wextra -DNM_VCHIP_CORES=$$(($(MESH_X)*$(MESH_Y))) \
 	    -I$(VCHIP_DIR) -isystem $(VINC) -isystem $(VINC)/vltstd -c -o $@ $<
 
-$(BUILD)/obj/nm_vcore_shim.o: emulator/nm_vcore_shim.cpp emulator/nm_vcore_shim.h $(VCORE_LIB)
+$(BUILD)/obj/nm_vcore_shim.o: emulator/nm_vcore_shim.cpp emulator/nm_vcore_shim.h emulator/nm_vmodel.hpp $(VCORE_LIB)
 	@mkdir -p $(@D)
 	$(CXX) -std=gnu++17 -O2 -g -Wall -Wextra -I$(VCORE_DIR) -isystem $(VINC) -isystem $(VINC)/vltstd -c -o $@ $<
 

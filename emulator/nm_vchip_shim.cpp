@@ -3,16 +3,10 @@
 
 #include <new>
 
+#include "nm_vmodel.hpp"
 #include "Vnm_chip.h"
-#include "verilated.h"
-#include "verilated_fst_c.h"
 
-struct nm_vchip {
-    VerilatedContext ctx;
-    Vnm_chip *top;
-    VerilatedFstC *fst;
-    uint64_t cycles;
-};
+struct nm_vchip : nm_vmodel<Vnm_chip> {};
 
 // trace lanes: one bit and one byte per core, from a plain integer or a VlWide
 template <typename T> static uint32_t bits_of(const T &v, unsigned lsb, unsigned w)
@@ -68,42 +62,15 @@ extern "C" unsigned nm_vchip_ncores(void)
 extern "C" nm_vchip *nm_vchip_new(const char *fst_path)
 {
     nm_vchip *v = new (std::nothrow) nm_vchip;
-    if (!v) return nullptr;
-    v->cycles = 0;
-    v->fst = nullptr;
-    if (fst_path) v->ctx.traceEverOn(true);
-    v->top = new (std::nothrow) Vnm_chip(&v->ctx, "nm_chip");
-    if (!v->top) {
+    if (v && !v->open("nm_chip", fst_path)) {
         delete v;
         return nullptr;
     }
-    if (fst_path) {
-        v->fst = new (std::nothrow) VerilatedFstC;
-        if (!v->fst) {
-            nm_vchip_free(v);
-            return nullptr;
-        }
-        v->top->trace(v->fst, 99);
-        v->fst->open(fst_path);
-        if (!v->fst->isOpen()) {
-            nm_vchip_free(v);
-            return nullptr;
-        }
-    }
-    v->top->clk_i = 0;
-    v->top->eval();
     return v;
 }
 
 extern "C" void nm_vchip_free(nm_vchip *v)
 {
-    if (!v) return;
-    if (v->top) v->top->final();
-    if (v->fst) {
-        v->fst->close();
-        delete v->fst;
-    }
-    delete v->top;
     delete v;
 }
 
@@ -117,15 +84,7 @@ extern "C" void nm_vchip_eval(nm_vchip *v, nm_vchip_pins *p)
 extern "C" void nm_vchip_cycle(nm_vchip *v, nm_vchip_pins *p)
 {
     pins_in(v->top, p);
-    v->top->clk_i = 1;
-    v->top->eval();
-    v->ctx.timeInc(1);
-    if (v->fst) v->fst->dump(v->ctx.time());
-    v->top->clk_i = 0;
-    v->top->eval();
-    v->ctx.timeInc(1);
-    if (v->fst) v->fst->dump(v->ctx.time());
-    v->cycles++;
+    v->cycle();
     pins_out(v->top, p);
 }
 

@@ -4,16 +4,10 @@
 
 #include <new>
 
+#include "nm_vmodel.hpp"
 #include "Vnm_core.h"
-#include "verilated.h"
-#include "verilated_fst_c.h"
 
-struct nm_vcore {
-    VerilatedContext ctx;
-    Vnm_core *top;
-    VerilatedFstC *fst;
-    uint64_t cycles;
-};
+struct nm_vcore : nm_vmodel<Vnm_core> {};
 
 static void pins_in(Vnm_core *t, const nm_vcore_pins *p)
 {
@@ -49,42 +43,15 @@ static void pins_out(const Vnm_core *t, nm_vcore_pins *p)
 extern "C" nm_vcore *nm_vcore_new(const char *fst_path)
 {
     nm_vcore *v = new (std::nothrow) nm_vcore;
-    if (!v) return nullptr;
-    v->cycles = 0;
-    v->fst = nullptr;
-    if (fst_path) v->ctx.traceEverOn(true);
-    v->top = new (std::nothrow) Vnm_core(&v->ctx, "nm_core");
-    if (!v->top) {
+    if (v && !v->open("nm_core", fst_path)) {
         delete v;
         return nullptr;
     }
-    if (fst_path) {
-        v->fst = new (std::nothrow) VerilatedFstC;
-        if (!v->fst) {
-            nm_vcore_free(v);
-            return nullptr;
-        }
-        v->top->trace(v->fst, 99);
-        v->fst->open(fst_path);
-        if (!v->fst->isOpen()) {
-            nm_vcore_free(v);
-            return nullptr;
-        }
-    }
-    v->top->clk_i = 0;
-    v->top->eval();
     return v;
 }
 
 extern "C" void nm_vcore_free(nm_vcore *v)
 {
-    if (!v) return;
-    if (v->top) v->top->final();
-    if (v->fst) {
-        v->fst->close();
-        delete v->fst;
-    }
-    delete v->top;
     delete v;
 }
 
@@ -98,15 +65,7 @@ extern "C" void nm_vcore_eval(nm_vcore *v, nm_vcore_pins *p)
 extern "C" void nm_vcore_cycle(nm_vcore *v, nm_vcore_pins *p)
 {
     pins_in(v->top, p);
-    v->top->clk_i = 1;
-    v->top->eval();
-    v->ctx.timeInc(1);
-    if (v->fst) v->fst->dump(v->ctx.time());
-    v->top->clk_i = 0;
-    v->top->eval();
-    v->ctx.timeInc(1);
-    if (v->fst) v->fst->dump(v->ctx.time());
-    v->cycles++;
+    v->cycle();
     pins_out(v->top, p);
 }
 
