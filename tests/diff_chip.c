@@ -95,9 +95,8 @@ static int cmp_word(const ctx *x, uint32_t paddr, const char *what, unsigned cor
     if (ra != rb || a != b) {
         fprintf(stderr,
                 "MISMATCH seed %u tick %u: core %u (x %u, y %u) %s[%u]: ref=0x%08" PRIx32 " (%d) rtl=0x%08" PRIx32
-                " (%d)\nrerun this seed alone: build/tests/diff-chip --seed %u --ticks %u\n",
-                x->seed, x->tick, core, core % x->ref->mesh_x, core / x->ref->mesh_x, what, idx, a, ra, b, rb,
-                x->seed, x->ticks);
+                " (%d)\n",
+                x->seed, x->tick, core, core % x->ref->mesh_x, core / x->ref->mesh_x, what, idx, a, ra, b, rb);
         return 1;
     }
     return 0;
@@ -230,8 +229,10 @@ static int run_seed(unsigned seed, unsigned ticks, uint64_t tot[4])
             fprintf(stderr, "seed %u tick %u: tick failed\n", seed, x.tick);
             goto out;
         }
-        if (cmp_tick(&x, &oa, &ob) || cmp_state(&x))
+        if (cmp_tick(&x, &oa, &ob) || cmp_state(&x)) {
+            fprintf(stderr, "rerun this seed alone: build/tests/diff-chip --seed %u --ticks %u\n", seed, ticks);
             goto out;
+        }
         tot[0]++;
         tot[1] += ob.nspikes;
         tot[2] += ob.noff;
