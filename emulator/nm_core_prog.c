@@ -16,6 +16,23 @@ int32_t nm_sext(uint32_t v, unsigned width)
     return (int32_t)((v ^ m) - m);
 }
 
+uint32_t nm_neuron_word_mask(unsigned w)
+{
+    static const uint32_t mask[NM_NEURON_WORDS] = {
+        (NM_NEURON_SYN_S0_MASK << NM_NEURON_SYN_S0_LSB) | (NM_NEURON_SYN_S1_MASK << NM_NEURON_SYN_S1_LSB) |
+            (NM_NEURON_SYN_S2_MASK << NM_NEURON_SYN_S2_LSB),
+        0xffffffffu,
+        NM_NEURON_ALPHA_ALPHA_MASK << NM_NEURON_ALPHA_ALPHA_LSB,
+        NM_NEURON_BETA_BETA_MASK << NM_NEURON_BETA_BETA_LSB,
+        NM_NEURON_RESET_R_MASK << NM_NEURON_RESET_R_LSB,
+        (NM_NEURON_DEST_DX_MASK << NM_NEURON_DEST_DX_LSB) | (NM_NEURON_DEST_DY_MASK << NM_NEURON_DEST_DY_LSB) |
+            (NM_NEURON_DEST_AXON_MASK << NM_NEURON_DEST_AXON_LSB) |
+            (NM_NEURON_DEST_DELAY_MASK << NM_NEURON_DEST_DELAY_LSB),
+        NM_NEURON_STATE_V_MASK << NM_NEURON_STATE_V_LSB,
+    };
+    return w < NM_NEURON_WORDS ? mask[w] : 0;
+}
+
 void nm_neuron_pack(const nm_neuron_cfg *n, uint32_t w[NM_NEURON_WORDS])
 {
     w[NM_NEURON_SYN] = PUT(w, SYN, S0, n->s[0]) | PUT(w, SYN, S1, n->s[1]) | PUT(w, SYN, S2, n->s[2]);

@@ -34,6 +34,9 @@ typedef struct nm_neuron_cfg {
 /* Sign-extend the low `width` bits of v. */
 int32_t nm_sext(uint32_t v, unsigned width);
 
+/* The bits of NEURON word w (0..6) that hold fields; the rest are reserved. */
+uint32_t nm_neuron_word_mask(unsigned w);
+
 void nm_neuron_pack(const nm_neuron_cfg *n, uint32_t w[NM_NEURON_WORDS]);
 void nm_neuron_unpack(const uint32_t w[NM_NEURON_WORDS], nm_neuron_cfg *n);
 /* NM_OK, or NM_ERR_ARG with a message naming the field and its range. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nm_core_prog.h"
 #include "nm_regmap.h"
 
 #define ROWW 4u                 /* 64-bit words per row at the largest geometry */
@@ -194,17 +195,6 @@ static int decode(const nm_ref_core *c, uint32_t addr, unsigned *region, unsigne
     }
 }
 
-static const uint32_t neuron_word_mask[6] = {
-    (NM_NEURON_SYN_S0_MASK << NM_NEURON_SYN_S0_LSB) | (NM_NEURON_SYN_S1_MASK << NM_NEURON_SYN_S1_LSB) |
-        (NM_NEURON_SYN_S2_MASK << NM_NEURON_SYN_S2_LSB),
-    0xffffffffu,
-    NM_NEURON_ALPHA_ALPHA_MASK,
-    NM_NEURON_BETA_BETA_MASK,
-    NM_NEURON_RESET_R_MASK,
-    (NM_NEURON_DEST_DX_MASK << NM_NEURON_DEST_DX_LSB) | (NM_NEURON_DEST_DY_MASK << NM_NEURON_DEST_DY_LSB) |
-        (NM_NEURON_DEST_AXON_MASK << NM_NEURON_DEST_AXON_LSB) |
-        (NM_NEURON_DEST_DELAY_MASK << NM_NEURON_DEST_DELAY_LSB),
-};
 
 int nm_ref_core_cfg_write(nm_ref_core *c, uint32_t addr, uint32_t data)
 {
@@ -235,7 +225,7 @@ int nm_ref_core_cfg_write(nm_ref_core *c, uint32_t addr, uint32_t data)
         if (word == NM_NEURON_STATE) {
             c->V[elem] = sext(data & NM_NEURON_STATE_V_MASK, NM_NEURON_STATE_V_WIDTH);
         } else {
-            c->words[elem][word] = data & neuron_word_mask[word];
+            c->words[elem][word] = data & nm_neuron_word_mask(word);
             decode_neuron(c, elem);
         }
         return NM_OK;

@@ -9,6 +9,7 @@
 Suite *neuron_directed_suite(void);
 Suite *regmap_suite(void);
 Suite *chip_suite(void);
+Suite *image_suite(void);
 
 int main(int argc, char **argv)
 {
@@ -20,6 +21,7 @@ int main(int argc, char **argv)
     sr = srunner_create(regmap_suite());
     srunner_add_suite(sr, neuron_directed_suite());
     srunner_add_suite(sr, chip_suite());
+    srunner_add_suite(sr, image_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
