@@ -64,7 +64,7 @@ deps:
 	@tools/install-deps
 
 all: deps $(BUILD)/nmemu-core-demo $(BUILD)/tests/nm-tests $(BUILD)/tests/diff-core $(BUILD)/tests/diff-chip \
-     $(BUILD)/bench/bench-core $(BUILD)/bench/bench-chip
+     $(BUILD)/bench/bench-core $(BUILD)/bench/bench-chip $(BUILD)/nmemu $(BUILD)/tests/gen-image
 
 # ---------------------------------------------------------------- register map
 REGMAP_GEN := $(BUILD)/tools/nm-regmap-gen
@@ -142,6 +142,15 @@ $(BUILD)/obj/nm_fw.o: firmware/nm_fw.c firmware/nm_fw.h emulator/nm_chipmap.h em
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) $(OPT) -ffreestanding -fno-builtin -c -o $@ $<
 
+NMEMU_OBJS := $(BUILD)/obj/nmemu.o $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o \
+              $(CHIP_OBJS) $(REF_OBJS) $(RTL_CHIP_OBJS)
+$(BUILD)/nmemu: $(NMEMU_OBJS)
+	$(CXX) -o $@ $^ $(LINK_RTL)
+
+$(BUILD)/tests/gen-image: $(BUILD)/tobj/gen_image.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_core_prog.o
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ -lz
+
 # ---------------------------------------------------------------- run
 run: all
 	$(BUILD)/nmemu-core-demo
@@ -149,7 +158,7 @@ run: all
 # ---------------------------------------------------------------- tests
 test: all
 	@$(MAKE) --no-print-directory test-regmap test-lint test-iverilog test-yosys test-firmware test-unit \
-	    test-bench test-diff test-diff-chip
+	    test-bench test-cli test-diff test-diff-chip
 	@echo "make test: all tests passed"
 
 test-unit: $(BUILD)/tests/nm-tests
@@ -165,6 +174,9 @@ test-bench: $(BUILD)/bench/bench-core $(BUILD)/bench/bench-chip
 
 test-diff-chip: $(BUILD)/tests/diff-chip
 	tests/run-diff $(BUILD)/tests/diff-chip $(DIFF_CHIP_SEEDS) $(DIFF_CHIP_TICKS) $(DIFF_JOBS)
+
+test-cli: $(BUILD)/nmemu $(BUILD)/tests/gen-image
+	tests/check-cli $(BUILD)/nmemu $(BUILD)/tests/gen-image
 
 test-firmware: | deps
 	tests/check-firmware

@@ -1,0 +1,323 @@
+/* nmemu.c - the command line: inspect and run network images.
+ *
+ *   nmemu info IMAGE
+ *   nmemu run IMAGE [--ticks N] [--backend rtl|ref|check] [--input SPIKES]
+ *                   [--spikes FILE] [--outputs FILE]
+ *
+ * Exit status: 0 success, 1 the run failed or (check) the backends diverged,
+ * 2 bad usage, 3 a bad input file (image or spike program).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nm_chipmap.h"
+#include "nm_core_prog.h"
+#include "nm_image.h"
+#include "nm_load.h"
+#include "nm_ref_chip.h"
+#include "nm_regmap.h"
+#include "nm_rtl_chip.h"
+
+#define NMEMU_VERSION "0.3.0"
+#define EXIT_RUN 1
+#define EXIT_USAGE 2
+#define EXIT_INPUT 3
+
+static const char usage_text[] =
+    "usage: nmemu info IMAGE\n"
+    "       nmemu run IMAGE [--ticks N] [--backend rtl|ref|check] [--input SPIKES]\n"
+    "                       [--spikes FILE] [--outputs FILE]\n"
+    "       nmemu --version | --help\n"
+    "\n"
+    "run options:\n"
+    "  --ticks N        ticks to run (default 100)\n"
+    "  --backend B      rtl: the Verilated chip; ref: the C reference model (default);\n"
+    "                   check: both in lockstep, stop at the first divergence\n"
+    "  --input F        host spikes, lines 'tick,x,y,axon' ('#' comments)\n"
+    "  --spikes F       write every neuron spike as 'tick,x,y,neuron'\n"
+    "  --outputs F      write off-chip packets as 'tick,side,pos,dx,dy,axon,delay'\n"
+    "exit status: 0 ok, 1 run failed or backends diverged, 2 usage, 3 bad input file\n";
+
+/* An output file written under a temporary name and renamed when complete. */
+typedef struct outfile {
+    FILE *f;
+    char path[4096], tmp[4200];
+} outfile;
+
+static int out_open(outfile *o, const char *path, const char *header)
+{
+    o->f = NULL;
+    if (!path)
+        return 0;
+    snprintf(o->path, sizeof o->path, "%s", path);
+    snprintf(o->tmp, sizeof o->tmp, "%s.tmp", path);
+    o->f = fopen(o->tmp, "w");
+    if (!o->f) {
+        perror(o->tmp);
+        return -1;
+    }
+    fputs(header, o->f);
+    return 0;
+}
+
+static int out_close(outfile *o, int keep)
+{
+    int bad;
+    if (!o->f)
+        return 0;
+    bad = ferror(o->f) != 0;
+    bad |= fclose(o->f) != 0;
+    o->f = NULL;
+    if (bad || !keep) {
+        remove(o->tmp);
+        if (bad)
+            fprintf(stderr, "nmemu: cannot write %s\n", o->path);
+        return bad ? -1 : 0;
+    }
+    if (rename(o->tmp, o->path) != 0) {
+        perror(o->path);
+        remove(o->tmp);
+        return -1;
+    }
+    return 0;
+}
+
+static int cmd_info(int argc, char **argv)
+{
+    char err[512];
+    nm_image *im;
+    unsigned k, j;
+    uint64_t syn = 0;
+    if (argc != 1) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    im = nm_image_read(argv[0], err, sizeof err);
+    if (!im) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        return EXIT_INPUT;
+    }
+    for (k = 0; k < im->mesh_x * im->mesh_y; k++)
+        for (j = 0; j < im->nneurons * im->naxons / 32; j++)
+            syn += (unsigned)__builtin_popcount(im->cores[k].xbar[j]);
+    printf("image %s: version %u.%u\n", argv[0], NM_IMAGE_VERSION_MAJOR, NM_IMAGE_VERSION_MINOR);
+    printf("mesh %u x %u cores, each %u axons x %u neurons (%u neurons in all)\n", im->mesh_x, im->mesh_y,
+           im->naxons, im->nneurons, im->mesh_x * im->mesh_y * im->nneurons);
+    printf("synapses (crossbar bits set): %" PRIu64 " (%.1f%% of the crossbars)\n", syn,
+           100.0 * (double)syn / ((double)im->mesh_x * im->mesh_y * im->nneurons * im->naxons));
+    nm_image_free(im);
+    return 0;
+}
+
+/* The backend for `name`, built for the image's geometry. */
+static int make_backend(const char *name, const nm_image *im, nm_chip_backend *b)
+{
+    if (!strcmp(name, "ref")) {
+        nm_ref_chip *c = nm_ref_chip_new(im->mesh_x, im->mesh_y, im->naxons, im->nneurons);
+        if (!c)
+            return -1;
+        nm_ref_chip_backend(b, c);
+        return 0;
+    }
+    if (!strcmp(name, "rtl")) {
+        nm_rtl_chip *c = nm_rtl_chip_new(NULL);
+        if (!c)
+            return -1;
+        nm_rtl_chip_backend(b, c);
+        return 0;
+    }
+    return -1;
+}
+
+/* First difference between two ticks' results, or 0. */
+static int diverged(uint32_t t, const nm_chip_backend *a, const nm_chip_backend *b, const nm_chip_tick_out *oa,
+                    const nm_chip_tick_out *ob)
+{
+    unsigned k, core, j, mx = a->mesh_x;
+    for (k = 0; k < oa->nspikes || k < ob->nspikes; k++) {
+        const nm_chip_spike *x = k < oa->nspikes ? &oa->spikes[k] : NULL, *y = k < ob->nspikes ? &ob->spikes[k] : NULL;
+        if (!x || !y || x->core != y->core || x->neuron != y->neuron) {
+            const nm_chip_spike *s = x && (!y || x->core < y->core || (x->core == y->core && x->neuron < y->neuron)) ? x : y;
+            fprintf(stderr, "nmemu: divergence at tick %" PRIu32 ", core (%u, %u), neuron %u: spike: %s=%d %s=%d\n", t,
+                    s->core % mx, s->core / mx, s->neuron, a->name, s == x, b->name, s == y);
+            return 1;
+        }
+    }
+    if (oa->noff != ob->noff) {
+        fprintf(stderr, "nmemu: divergence at tick %" PRIu32 ": off-chip packets: %s=%" PRIu32 " %s=%" PRIu32 "\n",
+                t, a->name, oa->noff, b->name, ob->noff);
+        return 1;
+    }
+    for (core = 0; core < a->mesh_x * a->mesh_y; core++)
+        for (j = 0; j < a->nneurons; j++) {
+            uint32_t addr = nm_chip_paddr(NM_CHIP_REGION_CORE, core,
+                                          NM_ADDR(NM_REGION_NEURON, j * NM_NEURON_STRIDE + NM_NEURON_STATE));
+            uint32_t va = 0, vb = 0;
+            a->apb_read(a->impl, addr, &va);
+            b->apb_read(b->impl, addr, &vb);
+            if (va != vb) {
+                fprintf(stderr, "nmemu: divergence at tick %" PRIu32 ", core (%u, %u), neuron %u: V: %s=%d %s=%d\n",
+                        t, core % mx, core / mx, j, a->name, nm_sext(va, 20), b->name, nm_sext(vb, 20));
+                return 1;
+            }
+        }
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    const char *image = NULL, *backend = "ref", *input = NULL, *spikes = NULL, *outputs = NULL;
+    unsigned long ticks = 100;
+    char err[512];
+    nm_image *im;
+    nm_input *in = NULL;
+    size_t nin = 0, next = 0;
+    nm_chip_backend b[2];
+    nm_chip_tick_out o[2];
+    unsigned nb, k, i;
+    uint32_t t;
+    uint64_t nspikes = 0, noff = 0, cyc = 0, cmin = UINT64_MAX, cmax = 0;
+    outfile fs, fo;
+    int rc = 0, a;
+
+    for (a = 0; a < argc; a++) {
+        const char *v = a + 1 < argc ? argv[a + 1] : NULL;
+        if (!strcmp(argv[a], "--ticks") && v) {
+            char *end;
+            ticks = strtoul(v, &end, 10);
+            if (*end || v[0] == '-' || ticks == 0) {
+                fprintf(stderr, "nmemu: --ticks needs a positive number, not '%s'\n", v);
+                return EXIT_USAGE;
+            }
+            a++;
+        } else if (!strcmp(argv[a], "--backend") && v) {
+            backend = v;
+            a++;
+        } else if (!strcmp(argv[a], "--input") && v) {
+            input = v;
+            a++;
+        } else if (!strcmp(argv[a], "--spikes") && v) {
+            spikes = v;
+            a++;
+        } else if (!strcmp(argv[a], "--outputs") && v) {
+            outputs = v;
+            a++;
+        } else if (argv[a][0] != '-' && !image) {
+            image = argv[a];
+        } else {
+            fprintf(stderr, "nmemu: unknown or incomplete option '%s'\n%s", argv[a], usage_text);
+            return EXIT_USAGE;
+        }
+    }
+    if (!image) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(backend, "ref") && strcmp(backend, "rtl") && strcmp(backend, "check")) {
+        fprintf(stderr, "nmemu: --backend must be rtl, ref or check, not '%s'\n", backend);
+        return EXIT_USAGE;
+    }
+    im = nm_image_read(image, err, sizeof err);
+    if (!im) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        return EXIT_INPUT;
+    }
+    if (input && nm_inputs_read(input, im->mesh_x, im->mesh_y, im->naxons, &in, &nin, err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        nm_image_free(im);
+        return EXIT_INPUT;
+    }
+    nb = strcmp(backend, "check") ? 1 : 2;
+    for (k = 0; k < nb; k++) {
+        const char *name = nb == 2 ? (k ? "rtl" : "ref") : backend;
+        if (make_backend(name, im, &b[k]) || nm_chip_tick_out_init(&o[k], im->mesh_x * im->mesh_y, im->nneurons, 256)) {
+            fprintf(stderr, "nmemu: cannot build the %s backend\n", name);
+            return EXIT_RUN;
+        }
+        if (nm_image_load(im, &b[k], err, sizeof err)) {
+            fprintf(stderr, "nmemu: %s: %s\n", image, err);
+            return EXIT_INPUT;
+        }
+    }
+    if (out_open(&fs, spikes, "tick,x,y,neuron\n") || out_open(&fo, outputs, "tick,side,pos,dx,dy,axon,delay\n"))
+        return EXIT_RUN;
+    for (t = 0; t < ticks && rc == 0; t++) {
+        /* host spikes for tick t enter now, with delay 1 (docs/chip.md section 2) */
+        for (; next < nin && in[next].tick == t; next++) {
+            nm_pkt p;
+            p.dx = (int16_t)in[next].x;
+            p.dy = (int16_t)in[next].y;
+            p.axon = (uint8_t)in[next].axon;
+            p.delay = 1;
+            for (k = 0; k < nb; k++)
+                if (b[k].host_send(b[k].impl, nm_flit_pack(&p)) != NM_OK)
+                    rc = EXIT_RUN;
+        }
+        for (k = 0; k < nb && rc == 0; k++)
+            if (b[k].tick(b[k].impl, &o[k]) != NM_OK) {
+                fprintf(stderr, "nmemu: tick %" PRIu32 " failed on the %s backend\n", t, b[k].name);
+                rc = EXIT_RUN;
+            }
+        if (rc)
+            break;
+        if (nb == 2 && diverged(t, &b[0], &b[1], &o[0], &o[1])) {
+            rc = EXIT_RUN;
+            break;
+        }
+        k = nb - 1; /* report the RTL's view when both run */
+        nspikes += o[k].nspikes;
+        noff += o[k].noff;
+        cyc += o[k].cycles;
+        if (o[k].cycles < cmin) cmin = o[k].cycles;
+        if (o[k].cycles > cmax) cmax = o[k].cycles;
+        for (i = 0; fs.f && i < o[k].nspikes; i++)
+            fprintf(fs.f, "%" PRIu32 ",%u,%u,%u\n", t, o[k].spikes[i].core % im->mesh_x,
+                    o[k].spikes[i].core / im->mesh_x, o[k].spikes[i].neuron);
+        for (i = 0; fo.f && i < o[k].noff; i++) {
+            const nm_offchip *p = &o[k].off[i];
+            fprintf(fo.f, "%" PRIu32 ",%u,%u,%d,%d,%u,%u\n", p->tick, p->side, p->pos, p->pkt.dx, p->pkt.dy,
+                    p->pkt.axon, p->pkt.delay);
+        }
+    }
+    if (out_close(&fs, rc == 0) || out_close(&fo, rc == 0))
+        rc = EXIT_RUN;
+    if (rc == 0) {
+        printf("nmemu run %s on %s: %" PRIu32 " ticks, %" PRIu64 " spikes, %" PRIu64 " off-chip packets\n", image,
+               backend, t, nspikes, noff);
+        printf("cycles per tick: min %" PRIu64 ", mean %.1f, max %" PRIu64 ", total %" PRIu64 "%s\n", cmin,
+               (double)cyc / t, cmax, cyc, strcmp(backend, "ref") ? "" : " (reference-model estimate)");
+        if (nb == 2)
+            printf("check: ref and rtl agree on every spike, off-chip packet and V at every tick\n");
+        if (spikes)
+            printf("spikes: %s\n", spikes);
+        if (outputs)
+            printf("outputs: %s\n", outputs);
+    }
+    for (k = 0; k < nb; k++) {
+        b[k].free(b[k].impl);
+        nm_chip_tick_out_free(&o[k]);
+    }
+    free(in);
+    nm_image_free(im);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && !strcmp(argv[1], "--version")) {
+        printf("nmemu %s\n", NMEMU_VERSION);
+        return 0;
+    }
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (argc >= 2 && !strcmp(argv[1], "info"))
+        return cmd_info(argc - 2, argv + 2);
+    if (argc >= 2 && !strcmp(argv[1], "run"))
+        return cmd_run(argc - 2, argv + 2);
+    fputs(usage_text, stderr);
+    return EXIT_USAGE;
+}
