@@ -45,13 +45,14 @@ REF_OBJS   := $(BUILD)/obj/nm_ref_core.o $(BUILD)/obj/nm_core_prog.o $(BUILD)/ob
 RTL_OBJS   := $(BUILD)/obj/nm_rtl_core.o $(BUILD)/obj/nm_vcore_shim.o $(VCORE_LIB) $(VRT_OBJS)
 LINK_RTL   := -lz -lstdc++ -lm -pthread
 
-.PHONY: all deps help run test test-unit test-diff test-diff-chip test-firmware test-lint test-iverilog test-yosys \
+.PHONY: all deps help run demo-core test test-unit test-diff test-diff-chip test-firmware test-lint test-iverilog test-yosys \
         test-regmap test-bench regmap clean bench synth-default
 .DEFAULT_GOAL := all
 
 help:
 	@echo "make            install missing Debian packages (tools/install-deps) and build"
-	@echo "make run        run the bundled single-core demo on the RTL"
+	@echo "make run        run the bundled wave network on the RTL chip, checked against the model"
+	@echo "make demo-core  the single-core ring demo on the RTL core"
 	@echo "make test       build and run every test (unit, RTL-vs-model differential, lint, Icarus, Yosys)"
 	@echo "make test-diff  only the differential test (DIFF_SEEDS=$(DIFF_SEEDS) DIFF_TICKS=$(DIFF_TICKS) DIFF_JOBS=$(DIFF_JOBS))"
 	@echo "make test-diff-chip  only the chip differential test (DIFF_CHIP_SEEDS=$(DIFF_CHIP_SEEDS) DIFF_CHIP_TICKS=$(DIFF_CHIP_TICKS))"
@@ -143,16 +144,28 @@ $(BUILD)/obj/nm_fw.o: firmware/nm_fw.c firmware/nm_fw.h emulator/nm_chipmap.h em
 	$(CC) $(CSTD) $(WARN) $(OPT) -ffreestanding -fno-builtin -c -o $@ $<
 
 NMEMU_OBJS := $(BUILD)/obj/nmemu.o $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o \
+              $(BUILD)/obj/nm_compile.o \
               $(CHIP_OBJS) $(REF_OBJS) $(RTL_CHIP_OBJS)
 $(BUILD)/nmemu: $(NMEMU_OBJS)
-	$(CXX) -o $@ $^ $(LINK_RTL)
+	$(CXX) -o $@ $^ $(JANSSON) $(LINK_RTL)
 
 $(BUILD)/tests/gen-image: $(BUILD)/tobj/gen_image.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_core_prog.o
 	@mkdir -p $(@D)
 	$(CC) -o $@ $^ -lz
 
 # ---------------------------------------------------------------- run
-run: all
+RUN_DIR := $(BUILD)/run
+$(BUILD)/examples/%.nmi: examples/%/net.json $(BUILD)/nmemu
+	@mkdir -p $(@D)
+	$(BUILD)/nmemu compile $< -o $@
+
+# The default demo: the travelling wave on the RTL chip, checked against the model.
+run: all $(BUILD)/examples/wave.nmi
+	@mkdir -p $(RUN_DIR)
+	$(BUILD)/nmemu run $(BUILD)/examples/wave.nmi --backend check --ticks 70 --raster \
+	    --input examples/wave/input.csv --spikes $(RUN_DIR)/spikes.csv --outputs $(RUN_DIR)/outputs.csv
+
+demo-core: all
 	$(BUILD)/nmemu-core-demo
 
 # ---------------------------------------------------------------- tests

@@ -1,8 +1,10 @@
 /* nmemu.c - the command line: inspect and run network images.
  *
+ *   nmemu compile NET.json -o NET.nmi
+ *   nmemu decompile NET.nmi [-o NET.json]
  *   nmemu info IMAGE
  *   nmemu run IMAGE [--ticks N] [--backend rtl|ref|check] [--input SPIKES]
- *                   [--spikes FILE] [--outputs FILE]
+ *                   [--spikes FILE] [--outputs FILE] [--raster]
  *
  * Exit status: 0 success, 1 the run failed or (check) the backends diverged,
  * 2 bad usage, 3 a bad input file (image or spike program).
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "nm_chipmap.h"
+#include "nm_compile.h"
 #include "nm_core_prog.h"
 #include "nm_image.h"
 #include "nm_load.h"
@@ -26,9 +29,11 @@
 #define EXIT_INPUT 3
 
 static const char usage_text[] =
-    "usage: nmemu info IMAGE\n"
+    "usage: nmemu compile NET.json -o NET.nmi     (docs/network-format.md)\n"
+    "       nmemu decompile NET.nmi [-o NET.json]\n"
+    "       nmemu info IMAGE\n"
     "       nmemu run IMAGE [--ticks N] [--backend rtl|ref|check] [--input SPIKES]\n"
-    "                       [--spikes FILE] [--outputs FILE]\n"
+    "                       [--spikes FILE] [--outputs FILE] [--raster]\n"
     "       nmemu --version | --help\n"
     "\n"
     "run options:\n"
@@ -38,6 +43,7 @@ static const char usage_text[] =
     "  --input F        host spikes, lines 'tick,x,y,axon' ('#' comments)\n"
     "  --spikes F       write every neuron spike as 'tick,x,y,neuron'\n"
     "  --outputs F      write off-chip packets as 'tick,side,pos,dx,dy,axon,delay'\n"
+    "  --raster         print one line per tick: the spikes of every core\n"
     "exit status: 0 ok, 1 run failed or backends diverged, 2 usage, 3 bad input file\n";
 
 /* An output file written under a temporary name and renamed when complete. */
@@ -82,6 +88,64 @@ static int out_close(outfile *o, int keep)
         return -1;
     }
     return 0;
+}
+
+static int cmd_compile(int argc, char **argv)
+{
+    char err[512];
+    nm_image *im;
+    if (argc != 3 || strcmp(argv[1], "-o")) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    im = nm_compile_file(argv[0], err, sizeof err);
+    if (!im) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        return EXIT_INPUT;
+    }
+    if (nm_image_write(im, argv[2], err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        nm_image_free(im);
+        return EXIT_RUN;
+    }
+    nm_image_free(im);
+    return 0;
+}
+
+static int cmd_decompile(int argc, char **argv)
+{
+    char err[512];
+    nm_image *im;
+    char *text;
+    outfile o;
+    if ((argc != 1 && argc != 3) || (argc == 3 && strcmp(argv[1], "-o"))) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    im = nm_image_read(argv[0], err, sizeof err);
+    if (!im) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        return EXIT_INPUT;
+    }
+    text = nm_decompile(im);
+    nm_image_free(im);
+    if (!text) {
+        fprintf(stderr, "nmemu: out of memory\n");
+        return EXIT_RUN;
+    }
+    if (argc == 1) {
+        puts(text);
+        free(text);
+        return 0;
+    }
+    if (out_open(&o, argv[2], "")) {
+        free(text);
+        return EXIT_RUN;
+    }
+    fputs(text, o.f);
+    fputc('\n', o.f);
+    free(text);
+    return out_close(&o, 1) ? EXIT_RUN : 0;
 }
 
 static int cmd_info(int argc, char **argv)
@@ -169,6 +233,8 @@ static int diverged(uint32_t t, const nm_chip_backend *a, const nm_chip_backend 
 static int cmd_run(int argc, char **argv)
 {
     const char *image = NULL, *backend = "ref", *input = NULL, *spikes = NULL, *outputs = NULL;
+    int raster = 0;
+    char *row = NULL;
     unsigned long ticks = 100;
     char err[512];
     nm_image *im;
@@ -201,6 +267,8 @@ static int cmd_run(int argc, char **argv)
         } else if (!strcmp(argv[a], "--spikes") && v) {
             spikes = v;
             a++;
+        } else if (!strcmp(argv[a], "--raster")) {
+            raster = 1;
         } else if (!strcmp(argv[a], "--outputs") && v) {
             outputs = v;
             a++;
@@ -241,6 +309,13 @@ static int cmd_run(int argc, char **argv)
             return EXIT_INPUT;
         }
     }
+    row = calloc(im->mesh_x * im->mesh_y + 1, 1);
+    if (!row)
+        return EXIT_RUN;
+    if (raster)
+        printf("raster: one row per tick, one column per core (index y * %u + x), the count of its spikes\n"
+               "  (. none, 1-9, + ten or more)\n",
+               im->mesh_x);
     if (out_open(&fs, spikes, "tick,x,y,neuron\n") || out_open(&fo, outputs, "tick,side,pos,dx,dy,axon,delay\n"))
         return EXIT_RUN;
     for (t = 0; t < ticks && rc == 0; t++) {
@@ -272,6 +347,14 @@ static int cmd_run(int argc, char **argv)
         cyc += o[k].cycles;
         if (o[k].cycles < cmin) cmin = o[k].cycles;
         if (o[k].cycles > cmax) cmax = o[k].cycles;
+        if (raster) {
+            unsigned cnt[4096] = {0};
+            for (i = 0; i < o[k].nspikes; i++)
+                cnt[o[k].spikes[i].core]++;
+            for (i = 0; i < im->mesh_x * im->mesh_y; i++)
+                row[i] = (char)(cnt[i] == 0 ? '.' : cnt[i] < 10 ? '0' + cnt[i] : '+');
+            printf("%6" PRIu32 " |%s| %" PRIu32 " cycles\n", t, row, o[k].cycles);
+        }
         for (i = 0; fs.f && i < o[k].nspikes; i++)
             fprintf(fs.f, "%" PRIu32 ",%u,%u,%u\n", t, o[k].spikes[i].core % im->mesh_x,
                     o[k].spikes[i].core / im->mesh_x, o[k].spikes[i].neuron);
@@ -300,6 +383,7 @@ static int cmd_run(int argc, char **argv)
         nm_chip_tick_out_free(&o[k]);
     }
     free(in);
+    free(row);
     nm_image_free(im);
     return rc;
 }
@@ -314,6 +398,10 @@ int main(int argc, char **argv)
         fputs(usage_text, stdout);
         return 0;
     }
+    if (argc >= 2 && !strcmp(argv[1], "compile"))
+        return cmd_compile(argc - 2, argv + 2);
+    if (argc >= 2 && !strcmp(argv[1], "decompile"))
+        return cmd_decompile(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "info"))
         return cmd_info(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "run"))
