@@ -45,7 +45,7 @@ REF_OBJS   := $(BUILD)/obj/nm_ref_core.o $(BUILD)/obj/nm_core_prog.o $(BUILD)/ob
 RTL_OBJS   := $(BUILD)/obj/nm_rtl_core.o $(BUILD)/obj/nm_vcore_shim.o $(VCORE_LIB) $(VRT_OBJS)
 LINK_RTL   := -lz -lstdc++ -lm -pthread
 
-.PHONY: all deps help run demo-core test test-unit test-diff test-diff-chip test-firmware test-lint test-iverilog test-yosys \
+.PHONY: install all deps help run demo-core test test-unit test-diff test-diff-chip test-firmware test-lint test-iverilog test-yosys \
         test-regmap test-bench regmap clean bench synth-default
 .DEFAULT_GOAL := all
 
@@ -59,6 +59,7 @@ help:
 	@echo "make regmap     regenerate the register-map files from rtl/nm_regmap.json"
 	@echo "make bench      run the benchmarks under bench/ (results in docs/performance.md)"
 	@echo "make synth-default  Yosys synth of the 256x256 core (slow, about 10 minutes)"
+	@echo "make install    install build/nmemu and its man page under PREFIX (default /usr/local)"
 	@echo "make clean      remove build/"
 
 deps:
@@ -224,6 +225,12 @@ $(BUILD)/bench/bench-core: $(BUILD)/bobj/bench_core.o $(REF_OBJS) $(RTL_OBJS)
 $(BUILD)/bobj/%.o: bench/%.c $(wildcard emulator/*.h) | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+PREFIX ?= /usr/local
+install: $(BUILD)/nmemu
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/nmemu $(DESTDIR)$(PREFIX)/bin/nmemu
+	install -m 644 docs/nmemu.1 $(DESTDIR)$(PREFIX)/share/man/man1/nmemu.1
 
 clean:
 	rm -rf $(BUILD)
