@@ -4,7 +4,7 @@
  *   nmemu decompile NET.nmi [-o NET.json]
  *   nmemu info IMAGE
  *   nmemu run IMAGE [--ticks N] [--backend rtl|ref|check] [--input SPIKES]
- *                   [--spikes FILE] [--outputs FILE] [--raster]
+ *                   [--spikes FILE] [--outputs FILE] [--report FILE] [--raster]
  *
  * Exit status: 0 success, 1 the run failed or (check) the backends diverged,
  * 2 bad usage, 3 a bad input file (image or spike program).
@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "nm_chipmap.h"
 #include "nm_compile.h"
@@ -33,7 +35,7 @@ static const char usage_text[] =
     "       nmemu decompile NET.nmi [-o NET.json]\n"
     "       nmemu info IMAGE\n"
     "       nmemu run IMAGE [--ticks N] [--backend rtl|ref|check] [--input SPIKES]\n"
-    "                       [--spikes FILE] [--outputs FILE] [--raster]\n"
+    "                       [--spikes FILE] [--outputs FILE] [--report FILE] [--raster]\n"
     "       nmemu --version | --help\n"
     "\n"
     "run options:\n"
@@ -44,6 +46,7 @@ static const char usage_text[] =
     "  --spikes F       write every neuron spike as 'tick,x,y,neuron'\n"
     "  --outputs F      write off-chip packets as 'tick,side,pos,dx,dy,axon,delay'\n"
     "  --raster         print one line per tick: the spikes of every core\n"
+    "  --report F       write a JSON run report: ticks, cycles per tick, every counter\n"
     "exit status: 0 ok, 1 run failed or backends diverged, 2 usage, 3 bad input file\n";
 
 /* An output file written under a temporary name and renamed when complete. */
@@ -195,6 +198,61 @@ static int make_backend(const char *name, const nm_image *im, nm_chip_backend *b
     return -1;
 }
 
+/* The run report (docs/network-format.md): totals, cycles, every counter per core and
+ * for the chip. Counters are read over APB at the end of the run; the core counters
+ * are 32 bits and wrap (docs/neuron-model.md section 7). */
+static json_t *make_report(const nm_chip_backend *b, const char *image, uint32_t ticks, uint64_t spikes,
+                           uint64_t off, uint64_t cmin, uint64_t cmax, uint64_t ctot)
+{
+    static const char *const cname[8] = {"synaptic_events", "neuron_updates", "spikes", "scheduler_writes",
+                                         "row_reads", "row_writes", "busy_cycles", "stall_cycles"};
+    static const char *const rname[6] = {"flits_local", "flits_east", "flits_west", "flits_north", "flits_south",
+                                         "stall_cycles"};
+    json_t *r = json_object(), *cores = json_array(), *chip = json_object();
+    uint64_t total[14] = {0};
+    unsigned core, k;
+    json_object_set_new(r, "image", json_string(image));
+    json_object_set_new(r, "backend", json_string(b->name));
+    json_object_set_new(r, "mesh", json_pack("[ii]", (int)b->mesh_x, (int)b->mesh_y));
+    json_object_set_new(r, "ticks", json_integer(ticks));
+    json_object_set_new(r, "spikes", json_integer((json_int_t)spikes));
+    json_object_set_new(r, "offchip_packets", json_integer((json_int_t)off));
+    json_object_set_new(r, "cycles_per_tick",
+                        json_pack("{s:I,s:f,s:I,s:I,s:b}", "min", (json_int_t)cmin, "mean",
+                                  ticks ? (double)ctot / ticks : 0.0, "max", (json_int_t)cmax, "total",
+                                  (json_int_t)ctot, "estimated", !strcmp(b->name, "ref")));
+    for (core = 0; core < b->mesh_x * b->mesh_y; core++) {
+        json_t *c = json_object(), *cc = json_object(), *rc = json_object();
+        for (k = 0; k < 8; k++) {
+            uint32_t v = 0;
+            b->apb_read(b->impl, nm_chip_paddr(NM_CHIP_REGION_CORE, core, NM_ADDR(NM_REGION_COUNTER, k)), &v);
+            json_object_set_new(cc, cname[k], json_integer(v));
+            total[k] += v;
+        }
+        for (k = 0; k < 6; k++) {
+            uint32_t v = 0;
+            b->apb_read(b->impl, nm_chip_paddr(NM_CHIP_REGION_ROUTER, core, k), &v);
+            json_object_set_new(rc, rname[k], json_integer(v));
+            total[8 + k] += v;
+        }
+        json_object_set_new(c, "x", json_integer(core % b->mesh_x));
+        json_object_set_new(c, "y", json_integer(core / b->mesh_x));
+        json_object_set_new(c, "core", cc);
+        json_object_set_new(c, "router", rc);
+        json_array_append_new(cores, c);
+    }
+    for (k = 0; k < 8; k++)
+        json_object_set_new(chip, cname[k], json_integer((json_int_t)total[k]));
+    for (k = 0; k < 6; k++) {
+        char key[32];
+        snprintf(key, sizeof key, "router_%s", rname[k]);
+        json_object_set_new(chip, key, json_integer((json_int_t)total[8 + k]));
+    }
+    json_object_set_new(r, "counters", chip);
+    json_object_set_new(r, "cores", cores);
+    return r;
+}
+
 /* First difference between two ticks' results, or 0. */
 static int diverged(uint32_t t, const nm_chip_backend *a, const nm_chip_backend *b, const nm_chip_tick_out *oa,
                     const nm_chip_tick_out *ob)
@@ -232,7 +290,7 @@ static int diverged(uint32_t t, const nm_chip_backend *a, const nm_chip_backend 
 
 static int cmd_run(int argc, char **argv)
 {
-    const char *image = NULL, *backend = "ref", *input = NULL, *spikes = NULL, *outputs = NULL;
+    const char *image = NULL, *backend = "ref", *input = NULL, *spikes = NULL, *outputs = NULL, *report = NULL;
     int raster = 0;
     char *row = NULL;
     unsigned long ticks = 100;
@@ -266,6 +324,9 @@ static int cmd_run(int argc, char **argv)
             a++;
         } else if (!strcmp(argv[a], "--spikes") && v) {
             spikes = v;
+            a++;
+        } else if (!strcmp(argv[a], "--report") && v) {
+            report = v;
             a++;
         } else if (!strcmp(argv[a], "--raster")) {
             raster = 1;
@@ -366,6 +427,14 @@ static int cmd_run(int argc, char **argv)
     }
     if (out_close(&fs, rc == 0) || out_close(&fo, rc == 0))
         rc = EXIT_RUN;
+    if (rc == 0 && report) {
+        outfile fr;
+        json_t *r = make_report(&b[nb - 1], image, t, nspikes, noff, cmin, cmax, cyc);
+        if (!r || out_open(&fr, report, "") || json_dumpf(r, fr.f, JSON_INDENT(1) | JSON_PRESERVE_ORDER) ||
+            out_close(&fr, 1))
+            rc = EXIT_RUN;
+        json_decref(r);
+    }
     if (rc == 0) {
         printf("nmemu run %s on %s: %" PRIu32 " ticks, %" PRIu64 " spikes, %" PRIu64 " off-chip packets\n", image,
                backend, t, nspikes, noff);
@@ -377,6 +446,8 @@ static int cmd_run(int argc, char **argv)
             printf("spikes: %s\n", spikes);
         if (outputs)
             printf("outputs: %s\n", outputs);
+        if (report)
+            printf("report: %s\n", report);
     }
     for (k = 0; k < nb; k++) {
         b[k].free(b[k].impl);
