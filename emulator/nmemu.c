@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -36,6 +38,7 @@ static const char usage_text[] =
     "       nmemu info IMAGE\n"
     "       nmemu run IMAGE [--ticks N] [--backend rtl|ref|check] [--input SPIKES]\n"
     "                       [--spikes FILE] [--outputs FILE] [--report FILE] [--raster]\n"
+    "                       [--trace F.fst]\n"
     "       nmemu --version | --help\n"
     "\n"
     "run options:\n"
@@ -47,6 +50,8 @@ static const char usage_text[] =
     "  --outputs F      write off-chip packets as 'tick,side,pos,dx,dy,axon,delay'\n"
     "  --raster         print one line per tick: the spikes of every core\n"
     "  --report F       write a JSON run report: ticks, cycles per tick, every counter\n"
+    "  --trace F.fst    write an FST waveform of the RTL chip (GTKWave)\n"
+    "on a terminal, a progress line (ticks, ticks/s, time left) is drawn on stderr\n"
     "exit status: 0 ok, 1 run failed or backends diverged, 2 usage, 3 bad input file\n";
 
 /* An output file written under a temporary name and renamed when complete. */
@@ -178,8 +183,29 @@ static int cmd_info(int argc, char **argv)
     return 0;
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* On a terminal: ticks done, ticks/s and time left, redrawn at most 5 times a second. */
+static void progress(uint32_t done, unsigned long total, double t0, double *last, int final)
+{
+    double t = now_s(), rate;
+    if (!final && t - *last < 0.2)
+        return;
+    *last = t;
+    rate = t > t0 ? done / (t - t0) : 0;
+    fprintf(stderr, "\r%" PRIu32 "/%lu ticks  %.1f ticks/s  ETA %.0f s   ", done, total, rate,
+            rate > 0 ? (double)(total - done) / rate : 0.0);
+    if (final)
+        fputc('\n', stderr);
+}
+
 /* The backend for `name`, built for the image's geometry. */
-static int make_backend(const char *name, const nm_image *im, nm_chip_backend *b)
+static int make_backend(const char *name, const nm_image *im, nm_chip_backend *b, const char *fst)
 {
     if (!strcmp(name, "ref")) {
         nm_ref_chip *c = nm_ref_chip_new(im->mesh_x, im->mesh_y, im->naxons, im->nneurons);
@@ -189,7 +215,7 @@ static int make_backend(const char *name, const nm_image *im, nm_chip_backend *b
         return 0;
     }
     if (!strcmp(name, "rtl")) {
-        nm_rtl_chip *c = nm_rtl_chip_new(NULL);
+        nm_rtl_chip *c = nm_rtl_chip_new(fst);
         if (!c)
             return -1;
         nm_rtl_chip_backend(b, c);
@@ -291,7 +317,9 @@ static int diverged(uint32_t t, const nm_chip_backend *a, const nm_chip_backend 
 static int cmd_run(int argc, char **argv)
 {
     const char *image = NULL, *backend = "ref", *input = NULL, *spikes = NULL, *outputs = NULL, *report = NULL;
-    int raster = 0;
+    int raster = 0, tty = isatty(2);
+    const char *trace = NULL;
+    double t0, last = 0;
     char *row = NULL;
     unsigned long ticks = 100;
     char err[512];
@@ -328,6 +356,9 @@ static int cmd_run(int argc, char **argv)
         } else if (!strcmp(argv[a], "--report") && v) {
             report = v;
             a++;
+        } else if (!strcmp(argv[a], "--trace") && v) {
+            trace = v;
+            a++;
         } else if (!strcmp(argv[a], "--raster")) {
             raster = 1;
         } else if (!strcmp(argv[a], "--outputs") && v) {
@@ -361,7 +392,7 @@ static int cmd_run(int argc, char **argv)
     nb = strcmp(backend, "check") ? 1 : 2;
     for (k = 0; k < nb; k++) {
         const char *name = nb == 2 ? (k ? "rtl" : "ref") : backend;
-        if (make_backend(name, im, &b[k]) || nm_chip_tick_out_init(&o[k], im->mesh_x * im->mesh_y, im->nneurons, 256)) {
+        if (make_backend(name, im, &b[k], strcmp(name, "rtl") ? NULL : trace) || nm_chip_tick_out_init(&o[k], im->mesh_x * im->mesh_y, im->nneurons, 256)) {
             fprintf(stderr, "nmemu: cannot build the %s backend\n", name);
             return EXIT_RUN;
         }
@@ -379,7 +410,15 @@ static int cmd_run(int argc, char **argv)
                im->mesh_x);
     if (out_open(&fs, spikes, "tick,x,y,neuron\n") || out_open(&fo, outputs, "tick,side,pos,dx,dy,axon,delay\n"))
         return EXIT_RUN;
+    if (trace && !strcmp(backend, "ref")) {
+        fprintf(stderr, "nmemu: --trace needs the rtl or check backend\n");
+        return EXIT_USAGE;
+    }
+    tty = tty && !raster;
+    t0 = now_s();
     for (t = 0; t < ticks && rc == 0; t++) {
+        if (tty)
+            progress(t, ticks, t0, &last, 0);
         /* host spikes for tick t enter now, with delay 1 (docs/chip.md section 2) */
         for (; next < nin && in[next].tick == t; next++) {
             nm_pkt p;
@@ -425,6 +464,8 @@ static int cmd_run(int argc, char **argv)
                     p->pkt.axon, p->pkt.delay);
         }
     }
+    if (tty)
+        progress(t, ticks, t0, &last, 1);
     if (out_close(&fs, rc == 0) || out_close(&fo, rc == 0))
         rc = EXIT_RUN;
     if (rc == 0 && report) {
