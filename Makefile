@@ -45,7 +45,7 @@ REF_OBJS   := $(BUILD)/obj/nm_ref_core.o $(BUILD)/obj/nm_core_prog.o $(BUILD)/ob
 RTL_OBJS   := $(BUILD)/obj/nm_rtl_core.o $(BUILD)/obj/nm_vcore_shim.o $(VCORE_LIB) $(VRT_OBJS)
 LINK_RTL   := -lz -lstdc++ -lm -pthread
 
-.PHONY: install all deps help run demo-core test test-unit test-diff test-diff-chip test-firmware test-lint test-iverilog test-yosys \
+.PHONY: fuzz install all deps help run demo-core test test-unit test-diff test-diff-chip test-firmware test-lint test-iverilog test-yosys \
         test-regmap test-bench regmap clean bench synth-default
 .DEFAULT_GOAL := all
 
@@ -60,6 +60,7 @@ help:
 	@echo "make bench      run the benchmarks under bench/ (results in docs/performance.md)"
 	@echo "make synth-default  Yosys synth of the 256x256 core (slow, about 10 minutes)"
 	@echo "make install    install build/nmemu and its man page under PREFIX (default /usr/local)"
+	@echo "make fuzz       libFuzzer on the image reader, JSON compiler, spike reader (FUZZ_SECONDS=$(FUZZ_SECONDS) each)"
 	@echo "make clean      remove build/"
 
 deps:
@@ -231,6 +232,11 @@ install: $(BUILD)/nmemu
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/nmemu $(DESTDIR)$(PREFIX)/bin/nmemu
 	install -m 644 docs/nmemu.1 $(DESTDIR)$(PREFIX)/share/man/man1/nmemu.1
+
+FUZZ_SECONDS ?= 60
+fuzz: $(BUILD)/nmemu
+	tools/install-deps clang libclang-rt-14-dev
+	tests/fuzz/run-fuzz $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD)

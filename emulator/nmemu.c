@@ -38,7 +38,7 @@ static const char usage_text[] =
     "       nmemu info IMAGE\n"
     "       nmemu run IMAGE [--ticks N] [--backend rtl|ref|check] [--input SPIKES]\n"
     "                       [--spikes FILE] [--outputs FILE] [--report FILE] [--raster]\n"
-    "                       [--trace F.fst]\n"
+    "                       [--trace F.fst] [--seed N]\n"
     "       nmemu --version | --help\n"
     "\n"
     "run options:\n"
@@ -51,6 +51,7 @@ static const char usage_text[] =
     "  --raster         print one line per tick: the spikes of every core\n"
     "  --report F       write a JSON run report: ticks, cycles per tick, every counter\n"
     "  --trace F.fst    write an FST waveform of the RTL chip (GTKWave)\n"
+    "  --seed N         replace the image's PRNG seeds: core k gets N + k\n"
     "on a terminal, a progress line (ticks, ticks/s, time left) is drawn on stderr\n"
     "exit status: 0 ok, 1 run failed or backends diverged, 2 usage, 3 bad input file\n";
 
@@ -317,7 +318,8 @@ static int diverged(uint32_t t, const nm_chip_backend *a, const nm_chip_backend 
 static int cmd_run(int argc, char **argv)
 {
     const char *image = NULL, *backend = "ref", *input = NULL, *spikes = NULL, *outputs = NULL, *report = NULL;
-    int raster = 0, tty = isatty(2);
+    int raster = 0, tty = isatty(2), have_seed = 0;
+    unsigned long seed = 0;
     const char *trace = NULL;
     double t0, last = 0;
     char *row = NULL;
@@ -355,6 +357,15 @@ static int cmd_run(int argc, char **argv)
             a++;
         } else if (!strcmp(argv[a], "--report") && v) {
             report = v;
+            a++;
+        } else if (!strcmp(argv[a], "--seed") && v) {
+            char *end;
+            seed = strtoul(v, &end, 0);
+            if (*end || v[0] == '-' || seed > 0xffffffffUL) {
+                fprintf(stderr, "nmemu: --seed needs a number 0..4294967295, not '%s'\n", v);
+                return EXIT_USAGE;
+            }
+            have_seed = 1;
             a++;
         } else if (!strcmp(argv[a], "--trace") && v) {
             trace = v;
@@ -400,6 +411,11 @@ static int cmd_run(int argc, char **argv)
             fprintf(stderr, "nmemu: %s: %s\n", image, err);
             return EXIT_INPUT;
         }
+        for (i = 0; have_seed && i < im->mesh_x * im->mesh_y; i++)
+            if (b[k].apb_write(b[k].impl,
+                               nm_chip_paddr(NM_CHIP_REGION_CORE, i, NM_ADDR(NM_REGION_CTRL, NM_CTRL_PRNG)),
+                               (uint32_t)(seed + i)) != NM_OK)
+                return EXIT_RUN;
     }
     row = calloc(im->mesh_x * im->mesh_y + 1, 1);
     if (!row)
@@ -502,6 +518,12 @@ static int cmd_run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    int i;
+    for (i = 2; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(usage_text, stdout);
+            return 0;
+        }
     if (argc >= 2 && !strcmp(argv[1], "--version")) {
         printf("nmemu %s\n", NMEMU_VERSION);
         return 0;
