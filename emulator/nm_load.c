@@ -138,7 +138,8 @@ int nm_inputs_read(const char *path, unsigned mesh_x, unsigned mesh_y, unsigned 
         (*n)++;
     }
     fclose(f);
-    qsort(v, *n, sizeof *v, cmp_input);
+    if (*n > 1)
+        qsort(v, *n, sizeof *v, cmp_input);
     *out = v;
     return 0;
 fail:
