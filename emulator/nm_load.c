@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
 #include "../firmware/nm_fw.h"
 
 static int bus_read(void *ctx, uint32_t a, uint32_t *d)
@@ -77,6 +79,117 @@ static int field(const char **p, long max, long *out)
     return 0;
 }
 
+static const uint8_t nsp_magic[4] = {0x4e, 0x4d, 0x53, 0x50}; /* "NMSP" */
+
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+
+/* The binary form (docs/network-format.md): "NMSP", version, count, CRC, 8-byte records. */
+static int read_binary(FILE *f, const char *path, unsigned mesh_x, unsigned mesh_y, unsigned naxons, nm_input **out,
+                       size_t *n, char *err, size_t errlen)
+{
+    uint8_t h[16], r[8];
+    uint32_t count, k, crc;
+    long size;
+    nm_input *v;
+    if (fread(h, 1, 16, f) != 16) {
+        snprintf(err, errlen, "%s: byte 0: file ends inside the 16-byte header", path);
+        return -1;
+    }
+    if (h[4] != 1 || h[5] != 0 || h[6] || h[7]) {
+        snprintf(err, errlen, "%s: byte 4: version %u, expected 1 (and reserved 0)", path, h[4] | h[5] << 8);
+        return -1;
+    }
+    count = le32(h + 8);
+    if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 || fseek(f, 16, SEEK_SET)) {
+        snprintf(err, errlen, "%s: cannot seek", path);
+        return -1;
+    }
+    if ((uint64_t)size != 16u + 8u * (uint64_t)count) {
+        snprintf(err, errlen, "%s: byte 8: count %u needs %llu bytes, the file has %ld", path, count,
+                 16ull + 8ull * count, size);
+        return -1;
+    }
+    v = malloc(sizeof *v * (count ? count : 1));
+    if (!v) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    crc = (uint32_t)crc32(0L, Z_NULL, 0);
+    for (k = 0; k < count; k++) {
+        size_t off = 16u + 8u * (size_t)k;
+        uint32_t tick;
+        if (fread(r, 1, 8, f) != 8) {
+            snprintf(err, errlen, "%s: byte %zu: read error", path, off);
+            goto fail;
+        }
+        crc = (uint32_t)crc32(crc, r, 8);
+        tick = le32(r);
+        if (tick > 2147483647u || r[4] >= mesh_x || r[5] >= mesh_y || r[6] >= naxons || r[7]) {
+            snprintf(err, errlen, "%s: byte %zu: record %u (tick %u, x %u, y %u, axon %u) is outside the chip "
+                     "(%ux%u, %u axons) or has reserved bits set", path, off, k, tick, r[4], r[5], r[6], mesh_x,
+                     mesh_y, naxons);
+            goto fail;
+        }
+        v[k].tick = tick;
+        v[k].x = r[4];
+        v[k].y = r[5];
+        v[k].axon = r[6];
+    }
+    if (crc != le32(h + 12)) {
+        snprintf(err, errlen, "%s: byte 12: record CRC 0x%08x, computed 0x%08x", path, le32(h + 12), crc);
+        goto fail;
+    }
+    if (count > 1)
+        qsort(v, count, sizeof *v, cmp_input);
+    *out = v;
+    *n = count;
+    return 0;
+fail:
+    free(v);
+    return -1;
+}
+
+int nm_inputs_write_binary(const char *path, const nm_input *in, size_t n, char *err, size_t errlen)
+{
+    char tmp[4096];
+    uint8_t h[16] = {0x4e, 0x4d, 0x53, 0x50, 1, 0, 0, 0}, r[8];
+    uint32_t crc = (uint32_t)crc32(0L, Z_NULL, 0);
+    size_t k;
+    FILE *f;
+    int bad;
+    for (k = 0; k < n; k++) {
+        put_le32(r, in[k].tick);
+        r[4] = (uint8_t)in[k].x; r[5] = (uint8_t)in[k].y; r[6] = (uint8_t)in[k].axon; r[7] = 0;
+        crc = (uint32_t)crc32(crc, r, 8);
+    }
+    put_le32(h + 8, (uint32_t)n);
+    put_le32(h + 12, crc);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    f = fopen(tmp, "wb");
+    bad = !f || fwrite(h, 1, 16, f) != 16;
+    for (k = 0; !bad && k < n; k++) {
+        put_le32(r, in[k].tick);
+        r[4] = (uint8_t)in[k].x; r[5] = (uint8_t)in[k].y; r[6] = (uint8_t)in[k].axon; r[7] = 0;
+        bad = fwrite(r, 1, 8, f) != 8;
+    }
+    if (f && fclose(f) != 0)
+        bad = 1;
+    if (bad || rename(tmp, path) != 0) {
+        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
 int nm_inputs_read(const char *path, unsigned mesh_x, unsigned mesh_y, unsigned naxons, nm_input **out,
                    size_t *n, char *err, size_t errlen)
 {
@@ -86,12 +199,21 @@ int nm_inputs_read(const char *path, unsigned mesh_x, unsigned mesh_y, unsigned 
     char line[512];
     size_t cap = 0, lineno = 0;
     nm_input *v = NULL;
+    uint8_t m[4];
     *out = NULL;
     *n = 0;
     if (!f) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
+    if (fread(m, 1, 4, f) == 4 && !memcmp(m, nsp_magic, 4)) {
+        int rc;
+        rewind(f);
+        rc = read_binary(f, path, mesh_x, mesh_y, naxons, out, n, err, errlen);
+        fclose(f);
+        return rc;
+    }
+    rewind(f);
     while (fgets(line, sizeof line, f)) {
         const char *p = line;
         long val[4];

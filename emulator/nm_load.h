@@ -18,10 +18,14 @@ typedef struct nm_input {
     uint16_t x, y, axon;
 } nm_input;
 
-/* Read `tick,x,y,axon` lines ('#' starts a comment; blank lines allowed), checking each
+/* Read a spike program: the binary form when the file starts with "NMSP", else
+ * `tick,x,y,axon` lines ('#' starts a comment; blank lines allowed), checking each
  * value against the chip; sorted by tick (stable within a tick is not promised).
  * 0, or -1 with "path:line: what". The caller frees *out. */
 int nm_inputs_read(const char *path, unsigned mesh_x, unsigned mesh_y, unsigned naxons, nm_input **out,
                    size_t *n, char *err, size_t errlen);
+
+/* Write spikes in the binary form (docs/network-format.md), atomically. */
+int nm_inputs_write_binary(const char *path, const nm_input *in, size_t n, char *err, size_t errlen);
 
 #endif

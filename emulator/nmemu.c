@@ -3,6 +3,7 @@
  *   nmemu compile NET.json -o NET.nmi
  *   nmemu decompile NET.nmi [-o NET.json]
  *   nmemu info IMAGE
+ *   nmemu pack-input IMAGE SPIKES.csv -o SPIKES.nsp
  *   nmemu run IMAGE [--ticks N] [--backend rtl|ref|check] [--input SPIKES]
  *                   [--spikes FILE] [--outputs FILE] [--report FILE] [--raster]
  *
@@ -36,6 +37,7 @@ static const char usage_text[] =
     "usage: nmemu compile NET.json -o NET.nmi     (docs/network-format.md)\n"
     "       nmemu decompile NET.nmi [-o NET.json]\n"
     "       nmemu info IMAGE\n"
+    "       nmemu pack-input IMAGE SPIKES.csv -o SPIKES.nsp   (the binary spike form)\n"
     "       nmemu run IMAGE [--ticks N] [--backend rtl|ref|check] [--input SPIKES]\n"
     "                       [--spikes FILE] [--outputs FILE] [--report FILE] [--raster]\n"
     "                       [--trace F.fst] [--seed N]\n"
@@ -45,7 +47,8 @@ static const char usage_text[] =
     "  --ticks N        ticks to run (default 100)\n"
     "  --backend B      rtl: the Verilated chip; ref: the C reference model (default);\n"
     "                   check: both in lockstep, stop at the first divergence\n"
-    "  --input F        host spikes, lines 'tick,x,y,axon' ('#' comments)\n"
+    "  --input F        host spikes: lines 'tick,x,y,axon' ('#' comments), or the\n"
+    "                   binary form (docs/network-format.md)\n"
     "  --spikes F       write every neuron spike as 'tick,x,y,neuron'\n"
     "  --outputs F      write off-chip packets as 'tick,side,pos,dx,dy,axon,delay'\n"
     "  --raster         print one line per tick: the spikes of every core\n"
@@ -155,6 +158,34 @@ static int cmd_decompile(int argc, char **argv)
     fputc('\n', o.f);
     free(text);
     return out_close(&o, 1) ? EXIT_RUN : 0;
+}
+
+static int cmd_pack_input(int argc, char **argv)
+{
+    char err[512];
+    nm_image *im;
+    nm_input *in = NULL;
+    size_t n = 0;
+    int rc = 0;
+    if (argc != 4 || strcmp(argv[2], "-o")) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    im = nm_image_read(argv[0], err, sizeof err);
+    if (!im) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        return EXIT_INPUT;
+    }
+    if (nm_inputs_read(argv[1], im->mesh_x, im->mesh_y, im->naxons, &in, &n, err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        rc = EXIT_INPUT;
+    } else if (nm_inputs_write_binary(argv[3], in, n, err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        rc = EXIT_RUN;
+    }
+    free(in);
+    nm_image_free(im);
+    return rc;
 }
 
 static int cmd_info(int argc, char **argv)
@@ -536,6 +567,8 @@ int main(int argc, char **argv)
         return cmd_compile(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "decompile"))
         return cmd_decompile(argc - 2, argv + 2);
+    if (argc >= 2 && !strcmp(argv[1], "pack-input"))
+        return cmd_pack_input(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "info"))
         return cmd_info(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "run"))
