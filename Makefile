@@ -45,7 +45,7 @@ REF_OBJS   := $(BUILD)/obj/nm_ref_core.o $(BUILD)/obj/nm_core_prog.o $(BUILD)/ob
 RTL_OBJS   := $(BUILD)/obj/nm_rtl_core.o $(BUILD)/obj/nm_vcore_shim.o $(VCORE_LIB) $(VRT_OBJS)
 LINK_RTL   := -lz -lstdc++ -lm -pthread
 
-.PHONY: fuzz install all deps help run demo-core test test-unit test-diff test-diff-chip test-firmware test-lint test-iverilog test-yosys \
+.PHONY: lint fuzz install all deps help run demo-core test test-unit test-diff test-diff-chip test-firmware test-lint test-iverilog test-yosys \
         test-regmap test-bench regmap clean bench synth-default
 .DEFAULT_GOAL := all
 
@@ -56,9 +56,10 @@ help:
 	@echo "make test       build and run every test (unit, RTL-vs-model differential, lint, Icarus, Yosys)"
 	@echo "make test-diff  only the differential test (DIFF_SEEDS=$(DIFF_SEEDS) DIFF_TICKS=$(DIFF_TICKS) DIFF_JOBS=$(DIFF_JOBS))"
 	@echo "make test-diff-chip  only the chip differential test (DIFF_CHIP_SEEDS=$(DIFF_CHIP_SEEDS) DIFF_CHIP_TICKS=$(DIFF_CHIP_TICKS))"
+	@echo "make lint       verilator --lint-only -Wall on the core and the chip"
 	@echo "make regmap     regenerate the register-map files from rtl/nm_regmap.json"
 	@echo "make bench      run the benchmarks under bench/ (results in docs/performance.md)"
-	@echo "make synth-default  Yosys synth of the 256x256 core (slow, about 10 minutes)"
+	@echo "make synth-default  Yosys synth of the 256x256 core (slow: 6 minutes, 1.7 GB here)"
 	@echo "make install    install build/nmemu and its man page under PREFIX (default /usr/local)"
 	@echo "make fuzz       libFuzzer on the image reader, JSON compiler, spike reader (FUZZ_SECONDS=$(FUZZ_SECONDS) each)"
 	@echo "make clean      remove build/"
@@ -195,6 +196,8 @@ test-cli: $(BUILD)/nmemu $(BUILD)/tests/gen-image
 
 test-firmware: | deps
 	tests/check-firmware
+
+lint: test-lint
 
 test-lint: | deps
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module nm_core $(RTL_SRC)
