@@ -202,7 +202,9 @@ lint: test-lint
 test-lint: | deps
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module nm_core $(RTL_SRC)
 	$(VERILATOR) --lint-only -Wall -Irtl --top-module nm_chip $(RTL_SRC)
-	@echo "lint: verilator --lint-only -Wall clean (nm_core and nm_chip)"
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module nm_core -GNumAxons=32 -GNumNeurons=16 $(RTL_SRC)
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module nm_core -GNumAxons=128 -GNumNeurons=64 $(RTL_SRC)
+	@echo "lint: verilator --lint-only -Wall clean (nm_core at 256x256, 32x16, 128x64; nm_chip)"
 
 test-iverilog: | deps
 	tests/rtl/run-iverilog

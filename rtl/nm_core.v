@@ -40,6 +40,7 @@ module nm_core #(
   localparam NW     = (NumNeurons > 1) ? $clog2(NumNeurons) : 1;
   localparam XWords = NumAxons / 32;   // 32-bit words per crossbar or scheduler row
   localparam TWords = NumAxons / 16;   // 32-bit words of axon types
+  localparam AxW    = $clog2(NumAxons); // axon index bits, 5 .. 8
   localparam AccW   = 24;              // integration accumulator (docs: section 4)
   localparam [AccW-1:0] VMax = 24'sd524287;
   localparam [AccW-1:0] VMin = -24'sd524288;
@@ -125,10 +126,10 @@ module nm_core #(
 
   // Lowest set bit of hits_q: isolate it, then encode the one-hot with masks.
   wire [NumAxons-1:0] low_onehot = hits_q & (~hits_q + {{(NumAxons-1){1'b0}}, 1'b1});
-  wire [7:0]          ev_axon;
+  wire [AxW-1:0]      ev_axon;
   genvar gb, gi;
   generate
-    for (gb = 0; gb < 8; gb = gb + 1) begin : g_enc
+    for (gb = 0; gb < AxW; gb = gb + 1) begin : g_enc
       wire [NumAxons-1:0] mask;
       for (gi = 0; gi < NumAxons; gi = gi + 1) begin : g_bit
         assign mask[gi] = ((gi >> gb) & 1) == 1;
@@ -227,7 +228,17 @@ module nm_core #(
   wire [2:0]  cfg_word   = cfg_off[2:0];
   wire [NW-1:0] cfg_n    = cfg_elem[NW-1:0];
   wire        elem_ok    = ({23'd0, cfg_elem} < NumNeurons);
-  wire [7:0]  ax_base    = {cfg_word, 5'd0};    // first axon of a 32-bit crossbar word
+  // First axon of a 32-bit crossbar or scheduler word, and first bit of an axon-type
+  // word, sized to index the NumAxons-wide rows (only mapped words are ever used).
+  wire [AxW-1:0] ax_base;
+  wire [AxW:0]   ty_base = {cfg_off[AxW-5:0], 5'd0};
+  generate
+    if (AxW > 5) begin : g_ax_base
+      assign ax_base = {cfg_word[AxW-6:0], 5'd0};
+    end else begin : g_ax_base_one
+      assign ax_base = {AxW{1'b0}};             // 32 axons: one word per row
+    end
+  endgenerate
 
   reg        map_ok;      // address mapped
   reg        ro;          // read-only register
@@ -270,7 +281,7 @@ module nm_core #(
           default: rd = 32'd0;
         endcase
       `NM_REGION_COUNTER: rd = cnt_q[cfg_off[2:0]];
-      `NM_REGION_AXTYPE:  rd = types_q[{cfg_off[3:0], 5'd0} +: 32];
+      `NM_REGION_AXTYPE:  rd = types_q[ty_base +: 32];
       `NM_REGION_XBAR:    rd = xbar_q[cfg_n][ax_base +: 32];
       `NM_REGION_NEURON:
         case (cfg_word)
@@ -298,7 +309,7 @@ module nm_core #(
   always @(posedge clk_i) begin
     if (cfg_wr) begin
       case (cfg_region)
-        `NM_REGION_AXTYPE: types_q[{cfg_off[3:0], 5'd0} +: 32] <= cfg_wdata_i;
+        `NM_REGION_AXTYPE: types_q[ty_base +: 32] <= cfg_wdata_i;
         `NM_REGION_XBAR:   xbar_q[cfg_n][ax_base +: 32] <= cfg_wdata_i;
         `NM_REGION_NEURON:
           case (cfg_word)
@@ -385,7 +396,7 @@ module nm_core #(
       endcase
 
       // packet input, after the START clear so its bit survives
-      if (pkt_ok) sched_q[pkt_row][pkt_in_axon_i] <= 1'b1;
+      if (pkt_ok) sched_q[pkt_row][pkt_in_axon_i[AxW-1:0]] <= 1'b1;
 
       // event counters (a config write to a counter wins over its increment)
       for (k = 0; k < 8; k = k + 1) begin
