@@ -49,6 +49,12 @@ LINK_RTL   := -lz -lstdc++ -lm -pthread
         test-regmap test-bench regmap clean bench synth-default
 .DEFAULT_GOAL := all
 
+# Parts of the build kept in their own files (mk/*.mk); each may append test targets
+# to TEST_EXTRA (run by make test) and benchmark targets to BENCH_EXTRA (run by make bench).
+TEST_EXTRA  :=
+BENCH_EXTRA :=
+include $(sort $(wildcard mk/*.mk))
+
 help:
 	@echo "make            install missing Debian packages (tools/install-deps) and build"
 	@echo "make run        run the bundled wave network on the RTL chip, checked against the model"
@@ -174,7 +180,7 @@ demo-core: all
 # ---------------------------------------------------------------- tests
 test: all
 	@$(MAKE) --no-print-directory test-regmap test-lint test-iverilog test-yosys test-firmware test-unit \
-	    test-bench test-cli test-diff test-diff-chip
+	    test-bench test-cli test-diff test-diff-chip $(TEST_EXTRA)
 	@echo "make test: all tests passed"
 
 test-unit: $(BUILD)/tests/nm-tests
@@ -219,6 +225,7 @@ synth-default: | deps
 bench: $(BUILD)/bench/bench-core $(BUILD)/bench/bench-chip
 	$(BUILD)/bench/bench-core
 	$(BUILD)/bench/bench-chip
+	@$(if $(BENCH_EXTRA),$(MAKE) --no-print-directory $(BENCH_EXTRA))
 
 $(BUILD)/bench/bench-chip: $(BUILD)/bobj/bench_chip.o $(CHIP_OBJS) $(REF_OBJS) $(RTL_CHIP_OBJS)
 	@mkdir -p $(@D)
