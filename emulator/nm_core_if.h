@@ -20,6 +20,7 @@
 #define NM_ERR_HANG   (-3) /* RTL did not raise tick_done within the cycle limit */
 #define NM_ERR_NOMEM  (-4)
 #define NM_ERR_PROTO  (-5) /* RTL broke its own protocol (spike without packet, busy glitch) */
+#define NM_ERR_ASSERT (-6) /* an RTL assertion fired (builds with NM_ASSERT); the harness has its text */
 
 /* A packet leaving a core: destination offset, axon and delay (DEST word of the neuron). */
 typedef struct nm_pkt {

@@ -1,6 +1,8 @@
 /* nm_rtl_chip.c - cycle-level driver of the Verilated chip. */
 #include "nm_rtl_chip.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "nm_chipmap.h"
@@ -14,11 +16,45 @@ struct nm_rtl_chip {
     nm_vchip_pins p;
     unsigned ncores, naxons, nneurons, mesh_x, mesh_y;
     nm_chip_tick_out early; /* off-chip packets drained while sending host input */
+    uint32_t ticks;         /* ticks completed */
+    int in_tick;            /* a tick is running */
+    int stopped;            /* an RTL assertion fired */
+    int window, wstate;     /* trace window: 0 before it, 1 in it, 2 after it */
+    uint32_t wfrom, wto;
+    char err[1024];
 };
 
 static void cycle(nm_rtl_chip *c)
 {
     nm_vchip_cycle(c->v, &c->p);
+    if (!c->stopped) {
+        char msg[900];
+        if (nm_vchip_stopped(c->v, msg, sizeof msg)) {
+            c->stopped = 1;
+            snprintf(c->err, sizeof c->err, "RTL assertion in cycle %" PRIu64 " (%s %" PRIu32 "): %s",
+                     nm_vchip_cycles(c->v), c->in_tick ? "tick" : "between ticks, before tick", c->ticks, msg);
+        }
+    }
+}
+
+/* The trace window opens at the first action of tick wfrom. */
+static int window_enter(nm_rtl_chip *c)
+{
+    if (c->window && c->wstate == 0 && c->ticks >= c->wfrom) {
+        c->wstate = 1;
+        return nm_vchip_trace(c->v, 1) ? NM_ERR_NOMEM : NM_OK;
+    }
+    return NM_OK;
+}
+
+static void tick_finished(nm_rtl_chip *c)
+{
+    c->in_tick = 0;
+    c->ticks++;
+    if (c->window && c->wstate == 1 && c->ticks > c->wto) {
+        c->wstate = 2;
+        nm_vchip_trace(c->v, 0);
+    }
 }
 
 /* Pop the off-chip queue head into o if there is one (off_ready for the next edge). */
@@ -40,6 +76,8 @@ static int sink_offchip(nm_rtl_chip *c, nm_chip_tick_out *o)
 static int apb(nm_rtl_chip *c, int write, uint32_t paddr, uint32_t wdata, uint32_t *rdata)
 {
     int err;
+    if (c->stopped)
+        return NM_ERR_ASSERT;
     c->p.psel = 1;
     c->p.penable = 0;
     c->p.pwrite = (uint8_t)write;
@@ -57,6 +95,8 @@ static int apb(nm_rtl_chip *c, int write, uint32_t paddr, uint32_t wdata, uint32
     c->p.psel = 0;
     c->p.penable = 0;
     c->p.pwrite = 0;
+    if (c->stopped)
+        return NM_ERR_ASSERT;
     return err ? NM_ERR_CFG : NM_OK;
 }
 
@@ -73,18 +113,24 @@ int nm_rtl_chip_apb_read(nm_rtl_chip *c, uint32_t paddr, uint32_t *data)
 int nm_rtl_chip_host_send(nm_rtl_chip *c, uint32_t flit)
 {
     uint64_t n;
-    int rc = NM_OK;
+    int rc;
+    if (c->stopped)
+        return NM_ERR_ASSERT;
+    if ((rc = window_enter(c)) != NM_OK)
+        return rc;
     c->p.host_valid = 1;
     c->p.host_flit = flit;
     for (n = 0; n < TICK_CYCLE_LIMIT; n++) {
         int ready = c->p.host_ready;
         rc = sink_offchip(c, &c->early);
         cycle(c);
-        if (ready || rc != NM_OK)
+        if (ready || rc != NM_OK || c->stopped)
             break;
     }
     c->p.host_valid = 0;
     c->p.off_ready = 0;
+    if (c->stopped)
+        return NM_ERR_ASSERT;
     return n == TICK_CYCLE_LIMIT ? NM_ERR_HANG : rc;
 }
 
@@ -97,6 +143,11 @@ int nm_rtl_chip_tick(nm_rtl_chip *c, nm_chip_tick_out *out)
     out->cycles = 0;
     out->nspikes = 0;
     out->noff = 0;
+    if (c->stopped)
+        return NM_ERR_ASSERT;
+    if ((rc = window_enter(c)) != NM_OK)
+        return rc;
+    c->in_tick = 1;
     for (k = 0; k < c->early.noff; k++)
         nm_chip_tick_out_add_off(out, &c->early.off[k]);
     c->early.noff = 0;
@@ -118,12 +169,15 @@ int nm_rtl_chip_tick(nm_rtl_chip *c, nm_chip_tick_out *out)
             out->cycles++;
         cycle(c);
         c->p.tick = 0;
+        if (c->stopped)
+            return NM_ERR_ASSERT;
         /* the tick request may wait for host packets to land; the tick itself starts
          * when the chip's BUSY rises */
         started = started || c->p.busy;
         if (done) {
             c->p.off_ready = 0;
             nm_chip_tick_out_sort(out);
+            tick_finished(c);
             return rc;
         }
     }
@@ -156,14 +210,33 @@ void nm_rtl_chip_backend(nm_chip_backend *b, nm_rtl_chip *c)
     b->free = be_free;
 }
 
-nm_rtl_chip *nm_rtl_chip_new(const char *fst_path)
+int nm_rtl_chip_close_trace(nm_rtl_chip *c)
+{
+    return nm_vchip_close_trace(c->v) ? NM_ERR_NOMEM : NM_OK;
+}
+
+const char *nm_rtl_chip_error(const nm_rtl_chip *c)
+{
+    return c->err;
+}
+
+nm_rtl_chip *nm_rtl_chip_new(const char *trace_path)
+{
+    nm_rtl_chip_opts o = {trace_path, 0, 0, 0};
+    return nm_rtl_chip_new_opts(&o);
+}
+
+nm_rtl_chip *nm_rtl_chip_new_opts(const nm_rtl_chip_opts *o)
 {
     nm_rtl_chip *c = calloc(1, sizeof *c);
     uint32_t geo = 0, cgeo = 0;
     int i;
     if (!c)
         return NULL;
-    c->v = nm_vchip_new(fst_path);
+    c->window = o->trace_path && o->trace_window;
+    c->wfrom = o->trace_from;
+    c->wto = o->trace_to;
+    c->v = c->window ? nm_vchip_new_windowed(o->trace_path) : nm_vchip_new(o->trace_path);
     if (!c->v || nm_chip_tick_out_init(&c->early, 1, 1, 64) != NM_OK) {
         nm_rtl_chip_free(c);
         return NULL;

@@ -8,8 +8,25 @@
 
 typedef struct nm_rtl_chip nm_rtl_chip;
 
-/* NULL if the model or the trace file cannot be created. */
-nm_rtl_chip *nm_rtl_chip_new(const char *fst_path);
+/* NULL if the model or the trace file cannot be created. trace_path non-NULL writes
+ * a waveform of every cycle from reset on (".vcd": VCD, anything else: FST). */
+nm_rtl_chip *nm_rtl_chip_new(const char *trace_path);
+
+typedef struct nm_rtl_chip_opts {
+    const char *trace_path;   /* NULL: no waveform */
+    int trace_window;         /* non-zero: dump only ticks trace_from .. trace_to */
+    uint32_t trace_from, trace_to;
+} nm_rtl_chip_opts;
+
+/* With a window the waveform starts at the first host packet or tick request of tick
+ * trace_from (after the image is loaded) and ends with the tick_done of tick trace_to;
+ * the cycles keep their true times. */
+nm_rtl_chip *nm_rtl_chip_new_opts(const nm_rtl_chip_opts *o);
+/* Finish the waveform (and the VCD conversion); 0 on success. */
+int nm_rtl_chip_close_trace(nm_rtl_chip *c);
+/* After NM_ERR_ASSERT: "RTL assertion in cycle C (tick T): message [file:line]".
+ * Every call after an assertion fails with NM_ERR_ASSERT. "" when none fired. */
+const char *nm_rtl_chip_error(const nm_rtl_chip *c);
 void nm_rtl_chip_free(nm_rtl_chip *c);
 int  nm_rtl_chip_apb_write(nm_rtl_chip *c, uint32_t paddr, uint32_t data);
 int  nm_rtl_chip_apb_read(nm_rtl_chip *c, uint32_t paddr, uint32_t *data);

@@ -1,6 +1,8 @@
 /* nm_rtl_core.c - cycle-level driver of the Verilated nm_core. */
 #include "nm_rtl_core.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "nm_regmap.h"
@@ -11,6 +13,10 @@ struct nm_rtl_core {
     nm_vcore_pins p;
     nm_core_opts opts;
     unsigned naxons, nneurons;
+    uint32_t ticks;   /* ticks completed */
+    int in_tick;
+    int stopped;      /* an RTL assertion fired */
+    char err[1024];
 };
 
 /* Longest legal tick: every neuron sees every axon and fires and stalls. */
@@ -23,10 +29,25 @@ static uint64_t tick_cycle_limit(const nm_rtl_core *c)
 static void cycle(nm_rtl_core *c)
 {
     nm_vcore_cycle(c->v, &c->p);
+    if (!c->stopped) {
+        char msg[900];
+        if (nm_vcore_stopped(c->v, msg, sizeof msg)) {
+            c->stopped = 1;
+            snprintf(c->err, sizeof c->err, "RTL assertion in cycle %" PRIu64 " (%s %" PRIu32 "): %s",
+                     nm_vcore_cycles(c->v), c->in_tick ? "tick" : "between ticks, before tick", c->ticks, msg);
+        }
+    }
+}
+
+const char *nm_rtl_core_error(const nm_rtl_core *c)
+{
+    return c->err;
 }
 
 static int cfg_access(nm_rtl_core *c, int we, uint32_t addr, uint32_t wdata, uint32_t *rdata)
 {
+    if (c->stopped)
+        return NM_ERR_ASSERT;
     if (addr >> NM_ADDR_BITS)
         return NM_ERR_CFG;
     c->p.cfg_req = 1;
@@ -36,6 +57,8 @@ static int cfg_access(nm_rtl_core *c, int we, uint32_t addr, uint32_t wdata, uin
     cycle(c);
     c->p.cfg_req = 0;
     c->p.cfg_we = 0;
+    if (c->stopped)
+        return NM_ERR_ASSERT;
     if (!c->p.cfg_rvalid)
         return NM_ERR_HANG; /* the port promises a response the next cycle */
     if (rdata)
@@ -55,6 +78,8 @@ int nm_rtl_core_cfg_read(nm_rtl_core *c, uint32_t addr, uint32_t *data)
 
 int nm_rtl_core_inject(nm_rtl_core *c, unsigned axon, unsigned delay)
 {
+    if (c->stopped)
+        return NM_ERR_ASSERT;
     if (axon > 255 || delay > 15)
         return NM_ERR_ARG;
     c->p.pkt_in_valid = 1;
@@ -62,7 +87,7 @@ int nm_rtl_core_inject(nm_rtl_core *c, unsigned axon, unsigned delay)
     c->p.pkt_in_delay = (uint8_t)delay;
     cycle(c);
     c->p.pkt_in_valid = 0;
-    return NM_OK;
+    return c->stopped ? NM_ERR_ASSERT : NM_OK;
 }
 
 static int16_t sext9(uint16_t v)
@@ -79,8 +104,11 @@ int nm_rtl_core_tick(nm_rtl_core *c, nm_tick_out *out)
 
     out->cycles = 0;
     out->nspikes = 0;
+    if (c->stopped)
+        return NM_ERR_ASSERT;
     if (c->p.busy)
         return NM_ERR_ARG;
+    c->in_tick = 1;
     c->p.tick = 1;
     cycle(c);
     c->p.tick = 0;
@@ -122,7 +150,11 @@ int nm_rtl_core_tick(nm_rtl_core *c, nm_tick_out *out)
         cycle(c);
         c->p.pkt_out_ready = 0;
         c->p.pkt_in_valid = 0;
+        if (c->stopped)
+            return NM_ERR_ASSERT;
         if (done) {
+            c->in_tick = 0;
+            c->ticks++;
             /* one packet per spike, and the core back to idle after DONE */
             if (npkts != out->nspikes || c->p.busy)
                 return NM_ERR_PROTO;

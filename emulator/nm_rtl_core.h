@@ -25,6 +25,10 @@ int  nm_rtl_core_tick(nm_rtl_core *c, nm_tick_out *out);
 /* Clock cycles simulated since reset (ticks, config accesses and injections). */
 uint64_t nm_rtl_core_cycles(const nm_rtl_core *c);
 
+/* After NM_ERR_ASSERT (builds with NM_ASSERT): "RTL assertion in cycle C (tick T):
+ * message [file:line]"; every later call fails with NM_ERR_ASSERT. "" when none fired. */
+const char *nm_rtl_core_error(const nm_rtl_core *c);
+
 void nm_rtl_core_backend(nm_core_backend *b, nm_rtl_core *c);
 
 #endif

@@ -59,14 +59,39 @@ extern "C" unsigned nm_vchip_ncores(void)
     return NM_VCHIP_CORES; // set by the Makefile from the build's MeshX * MeshY
 }
 
-extern "C" nm_vchip *nm_vchip_new(const char *fst_path)
+static nm_vchip *make(const char *trace_path, bool trace_now)
 {
     nm_vchip *v = new (std::nothrow) nm_vchip;
-    if (v && !v->open("nm_chip", fst_path)) {
+    if (v && !v->open("nm_chip", trace_path, trace_now)) {
         delete v;
         return nullptr;
     }
     return v;
+}
+
+extern "C" nm_vchip *nm_vchip_new(const char *trace_path)
+{
+    return make(trace_path, true);
+}
+
+extern "C" nm_vchip *nm_vchip_new_windowed(const char *trace_path)
+{
+    return make(trace_path, false);
+}
+
+extern "C" int nm_vchip_trace(nm_vchip *v, int on)
+{
+    return v->trace(on != 0) ? 0 : -1;
+}
+
+extern "C" int nm_vchip_close_trace(nm_vchip *v)
+{
+    return v->close_trace() ? 0 : -1;
+}
+
+extern "C" int nm_vchip_stopped(const nm_vchip *v, char *msg, size_t len)
+{
+    return v->stopped(msg, len) ? 1 : 0;
 }
 
 extern "C" void nm_vchip_free(nm_vchip *v)

@@ -3,6 +3,7 @@
 #ifndef NM_VCHIP_SHIM_H
 #define NM_VCHIP_SHIM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -31,8 +32,17 @@ typedef struct nm_vchip_pins {
 
 typedef struct nm_vchip nm_vchip;
 
-/* The mesh size of the build is read back over APB (CHIP.GEOMETRY). */
-nm_vchip *nm_vchip_new(const char *fst_path);
+/* The mesh size of the build is read back over APB (CHIP.GEOMETRY).
+ * trace_path non-NULL writes a waveform (".vcd": VCD, else FST) from the first cycle. */
+nm_vchip *nm_vchip_new(const char *trace_path);
+/* The same, with dumping held until nm_vchip_trace(v, 1) (a window of ticks). */
+nm_vchip *nm_vchip_new_windowed(const char *trace_path);
+/* Start (1) or stop (0) dumping cycles; 0 on success. */
+int       nm_vchip_trace(nm_vchip *v, int on);
+/* Finish the waveform file (VCD conversion included); 0 on success. */
+int       nm_vchip_close_trace(nm_vchip *v);
+/* 1 when an RTL assertion ($stop) fired; msg gets its text. */
+int       nm_vchip_stopped(const nm_vchip *v, char *msg, size_t len);
 void      nm_vchip_free(nm_vchip *v);
 void      nm_vchip_eval(nm_vchip *v, nm_vchip_pins *p);
 void      nm_vchip_cycle(nm_vchip *v, nm_vchip_pins *p);

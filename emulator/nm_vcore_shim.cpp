@@ -73,3 +73,8 @@ extern "C" uint64_t nm_vcore_cycles(const nm_vcore *v)
 {
     return v->cycles;
 }
+
+extern "C" int nm_vcore_stopped(const nm_vcore *v, char *msg, size_t len)
+{
+    return v->stopped(msg, len) ? 1 : 0;
+}

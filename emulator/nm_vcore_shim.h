@@ -7,6 +7,7 @@
 #ifndef NM_VCORE_SHIM_H
 #define NM_VCORE_SHIM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -58,6 +59,9 @@ void nm_vcore_cycle(nm_vcore *v, nm_vcore_pins *p);
 
 /* Clock cycles run since nm_vcore_new. */
 uint64_t nm_vcore_cycles(const nm_vcore *v);
+
+/* 1 when an RTL assertion ($stop) fired; msg gets its text. */
+int nm_vcore_stopped(const nm_vcore *v, char *msg, size_t len);
 
 #ifdef __cplusplus
 }

@@ -314,7 +314,7 @@ module nm_chip #(
     .rst_ni  (rst_ni),
     .push_i  (out_push),
     .data_i  ({tick_count_q, pick_pos, pick_side, edge_flit[edge_pick]}),
-    .pop_i   (off_ready_i || apb_out_pop),
+    .pop_i   ((off_ready_i || apb_out_pop) && !out_empty),   // OUT_POP on empty: no-op
     .data_o  (out_head),
     .empty_o (out_empty),
     .full_o  (out_full)
@@ -417,4 +417,30 @@ module nm_chip #(
     if (!rst_ni) rt_period_q <= 32'd0;
     else if (rt_wr) rt_period_q <= pwdata_i;
   end
+
+`ifdef NM_ASSERT
+  // Simulation-only checks (docs/verification.md): never synthesized.
+  // The barrier: tick_done only when no core works, no router holds or offers a
+  // flit and no host packet waits. Checked on the pins of every core and router,
+  // independently of the `drained` term that produces tick_done.
+  reg  [NumCores-1:0] a_core_busy, a_core_sends, a_router_holds;
+  integer ac;
+  always @* begin
+    for (ac = 0; ac < NumCores; ac = ac + 1) begin
+      a_core_busy[ac]    = c_busy[ac];
+      a_core_sends[ac]   = r_in_valid[ac][0];
+      a_router_holds[ac] = !r_idle[ac] || (|r_out_valid[ac]);
+    end
+  end
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (rst_ni) begin
+      if (tick_done_o &&
+          ((|a_core_busy) || (|a_core_sends) || (|a_router_holds) || host_valid_i)) begin
+        $display("nm_assert: %m: tick_done while work is pending in tick %0d (busy cores %b, sending cores %b, routers with flits %b, host packet %b)",
+                 tick_count_q, a_core_busy, a_core_sends, a_router_holds, host_valid_i);
+        $stop;
+      end
+    end
+  end
+`endif
 endmodule

@@ -420,6 +420,28 @@ module nm_core #(
     inc[`NM_COUNTER_STALL_CYCLES]   = (state_q == StSend) && !pkt_out_ready_i;
   end
 
+`ifdef NM_ASSERT
+  // Simulation-only checks (docs/verification.md): never synthesized.
+  // A packet for an axon the core does not have is dropped (neuron-model.md section 5);
+  // a packet for the row the running tick has already latched (delay 0, or delay 1
+  // in the START cycle) would be integrated 16 ticks late.
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (rst_ni) begin
+      if (pkt_in_valid_i && ({1'b0, pkt_in_axon_i} >= NumAxons[8:0])) begin
+        $display("nm_assert: %m: packet delivered to non-existent axon %0d (the core has %0d axons)",
+                 pkt_in_axon_i, NumAxons);
+        $stop;
+      end
+      if (pkt_in_valid_i && busy &&
+          ((state_q == StStart) ? (pkt_row == next_cur) : (pkt_row == cur_q))) begin
+        $display("nm_assert: %m: scheduler write to the current tick's row %0d (packet axon %0d, delay %0d)",
+                 (state_q == StStart) ? next_cur : cur_q, pkt_in_axon_i, pkt_in_delay_i);
+        $stop;
+      end
+    end
+  end
+`endif
+
   // ------------------------------------------------------------------ outputs
   assign tick_done_o     = (state_q == StDone);
   assign busy_o          = busy;

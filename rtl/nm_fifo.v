@@ -1,14 +1,17 @@
 // nm_fifo - synchronous FIFO with valid/ready on both sides.
 // Depth must be a power of two. Push and pop may happen in the same cycle.
+// Contract: push_i only while !full_o, pop_i only while !empty_o (the callers gate
+// them with the valid/ready handshake). An illegal push or pop is ignored; a build
+// with NM_ASSERT defined stops the simulation on it (overflow / underflow).
 module nm_fifo #(
   parameter Width = 30,
   parameter Depth = 4
 ) (
   input  wire             clk_i,
   input  wire             rst_ni,
-  input  wire             push_i,   // write when push_i && !full_o
+  input  wire             push_i,   // write; only when !full_o
   input  wire [Width-1:0] data_i,
-  input  wire             pop_i,    // read when pop_i && !empty_o
+  input  wire             pop_i,    // drop the head; only when !empty_o
   output wire [Width-1:0] data_o,   // head, valid when !empty_o
   output wire             empty_o,
   output wire             full_o
@@ -42,4 +45,20 @@ module nm_fifo #(
       else if (do_pop && !do_push) cnt_q <= cnt_q - 1'b1;
     end
   end
+
+`ifdef NM_ASSERT
+  // Simulation-only checks (docs/verification.md): never synthesized.
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (rst_ni) begin
+      if (push_i && full_o) begin
+        $display("nm_assert: %m: FIFO overflow: push while full (depth %0d)", Depth);
+        $stop;
+      end
+      if (pop_i && empty_o) begin
+        $display("nm_assert: %m: FIFO underflow: pop while empty");
+        $stop;
+      end
+    end
+  end
+`endif
 endmodule

@@ -40,7 +40,7 @@ module nm_router #(
       nm_fifo #(.Width(FlitW), .Depth(FifoDepth)) u_fifo (
         .clk_i   (clk_i),
         .rst_ni  (rst_ni),
-        .push_i  (in_valid_i[gp]),
+        .push_i  (in_valid_i[gp] && !full[gp]),   // valid/ready: a full FIFO holds off
         .data_i  (in_flit_i[FlitW*gp +: FlitW]),
         .pop_i   (pop[gp]),
         .data_o  (head[gp]),
