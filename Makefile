@@ -97,6 +97,8 @@ test-regmap: $(REGMAP_GEN)
 	tests/check-regmap-stale $(REGMAP_GEN) rtl/nm_regmap.json
 
 # ---------------------------------------------------------------- C objects
+# the reference model's tick kernels rely on the vectorizer
+$(BUILD)/obj/nm_ref_core.o $(BUILD)/obj/nm_ref_chip.o: CFLAGS_ALL += -O3
 $(BUILD)/obj/%.o: emulator/%.c $(wildcard emulator/*.h) | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
@@ -134,7 +136,8 @@ $(BUILD)/nmemu-core-demo: $(BUILD)/obj/nm_core_demo.o $(REF_OBJS) $(RTL_OBJS)
 
 TEST_OBJS := $(BUILD)/tobj/test_main.o $(BUILD)/tobj/test_neuron_directed.o \
              $(BUILD)/tobj/test_regmap.o $(BUILD)/tobj/nm_test_backend.o $(BUILD)/tobj/test_chip.o \
-             $(BUILD)/tobj/test_image.o $(BUILD)/obj/nm_image.o
+             $(BUILD)/tobj/test_image.o $(BUILD)/tobj/test_model.o $(BUILD)/obj/nm_image.o \
+             $(BUILD)/obj/nm_gen.o $(BUILD)/obj/nm_load.o
 $(BUILD)/tests/nm-tests: $(TEST_OBJS) $(BUILD)/obj/nm_fw.o $(CHIP_OBJS) $(REF_OBJS) $(RTL_OBJS) $(RTL_CHIP_MODEL)
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $^ $(CHECK_LIBS) $(LINK_RTL)
@@ -152,7 +155,7 @@ $(BUILD)/obj/nm_fw.o: firmware/nm_fw.c firmware/nm_fw.h emulator/nm_chipmap.h em
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) $(OPT) -ffreestanding -fno-builtin -c -o $@ $<
 
-NMEMU_OBJS := $(BUILD)/obj/nmemu.o $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o \
+NMEMU_OBJS := $(BUILD)/obj/nmemu.o $(BUILD)/obj/nm_gen.o $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o \
               $(BUILD)/obj/nm_compile.o \
               $(CHIP_OBJS) $(REF_OBJS) $(RTL_CHIP_OBJS)
 $(BUILD)/nmemu: $(NMEMU_OBJS)
@@ -230,6 +233,11 @@ bench: $(BUILD)/bench/bench-core $(BUILD)/bench/bench-chip
 $(BUILD)/bench/bench-chip: $(BUILD)/bobj/bench_chip.o $(CHIP_OBJS) $(REF_OBJS) $(RTL_CHIP_OBJS)
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $^ $(LINK_RTL)
+
+$(BUILD)/bench/bench-merolla: $(BUILD)/bobj/bench_merolla.o $(BUILD)/obj/nm_gen.o $(BUILD)/obj/nm_load.o \
+    $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o $(CHIP_OBJS) $(REF_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ -lz -lm -pthread
 
 $(BUILD)/bench/bench-core: $(BUILD)/bobj/bench_core.o $(REF_OBJS) $(RTL_OBJS)
 	@mkdir -p $(@D)

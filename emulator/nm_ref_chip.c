@@ -1,6 +1,17 @@
-/* nm_ref_chip.c - the chip reference model. */
+/* nm_ref_chip.c - the chip reference model.
+ *
+ * A tick runs in two phases, each split over worker threads by contiguous ranges of
+ * cores (docs/performance.md):
+ *   A. every core ticks; each spike is routed in closed form (X then Y): its hops are
+ *      added to per-worker difference arrays along its row and column, and the packet
+ *      goes to the outbox of the worker that owns its destination core (or off chip);
+ *   B. each worker applies the packets addressed to its cores and turns the summed
+ *      difference arrays of its rows (E, W) and columns (N, S) into router counts.
+ * Everything a phase adds is a sum or a bit OR, so the result does not depend on the
+ * number of threads; spikes and off-chip packets are gathered in core order. */
 #include "nm_ref_chip.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +21,29 @@
 
 enum { PORT_L, PORT_E, PORT_W, PORT_N, PORT_S, NPORTS };
 enum { SIDE_E, SIDE_W, SIDE_N, SIDE_S };
+enum { DIR_E, DIR_W, DIR_N, DIR_S, NDIRS };
+
+#define NM_MAX_THREADS 64
+
+/* Packets on their way to cores. */
+typedef struct dvec {
+    nm_ref_delivery *v;
+    size_t n, cap;
+} dvec;
+
+typedef struct worker {
+    struct nm_ref_chip *c;
+    unsigned id, core0, core1;     /* cores [core0, core1) */
+    unsigned row0, row1, col0, col1;
+    pthread_t th;
+    int rc;
+    uint32_t maxcyc, max_hops;
+    dvec *box;                     /* box[t]: packets for the cores of worker t */
+    nm_chip_tick_out off;          /* off-chip packets of this worker's cores, in order */
+    nm_chip_tick_out spk;          /* spikes of this worker's cores, in order */
+    nm_tick_out core_out;          /* the tick of one core */
+    int32_t *diff[NDIRS];          /* E, W: [y][x] of (mesh_x + 1); N, S: [x][y] of (mesh_y + 1) */
+} worker;
 
 struct nm_ref_chip {
     unsigned mesh_x, mesh_y, ncores, naxons, nneurons;
@@ -19,15 +53,16 @@ struct nm_ref_chip {
     uint32_t max_hops;             /* longest route of the running tick */
     nm_chip_tick_out q;            /* off-chip queue (APB OUT_*) and packets awaiting a tick */
     unsigned qhead;
-    nm_tick_out core_out;
-    nm_chip_tick_out pend;         /* packets of the running tick, by source core */
+    unsigned nthreads, nworkers;   /* requested; running (workers[0] is the caller) */
+    worker *workers;
+    int started, quit;
+    pthread_barrier_t go, mid, done;
 };
 
-/* Route a packet that enters router (x, y); count every hop like the RTL routers do;
- * deliver it or leave the mesh. */
+/* Route a host packet that enters router (x, y) hop by hop, counting every hop like
+ * the RTL routers; deliver it or leave the mesh. */
 static int route(nm_ref_chip *c, unsigned x, unsigned y, nm_pkt p, nm_chip_tick_out *off)
 {
-    uint32_t hops = 0;
     for (;;) {
         unsigned core = y * c->mesh_x + x, port;
         int leave = 0;
@@ -42,12 +77,9 @@ static int route(nm_ref_chip *c, unsigned x, unsigned y, nm_pkt p, nm_chip_tick_
             port = PORT_S; p.dy++; leave = (y == 0); o.side = SIDE_S; o.pos = (uint8_t)x;
         } else {
             c->rcnt[core][PORT_L]++;
-            if (hops > c->max_hops)
-                c->max_hops = hops;
             return nm_ref_core_inject(c->cores[core], p.axon, p.delay);
         }
         c->rcnt[core][port]++;
-        hops++;
         if (leave) {
             o.tick = c->tick_count;
             o.pkt = p;
@@ -66,34 +98,328 @@ int nm_ref_chip_host_send(nm_ref_chip *c, uint32_t flit)
     return route(c, 0, 0, nm_flit_unpack(flit), &c->q);
 }
 
+static int dvec_push(dvec *d, uint16_t core, uint8_t axon, uint8_t delay)
+{
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? 2 * d->cap : 256;
+        nm_ref_delivery *v = realloc(d->v, cap * sizeof *v);
+        if (!v)
+            return NM_ERR_NOMEM;
+        d->v = v;
+        d->cap = cap;
+    }
+    d->v[d->n].core = core;
+    d->v[d->n].axon = axon;
+    d->v[d->n].delay = delay;
+    d->n++;
+    return NM_OK;
+}
+
+/* Hops on routers lo..hi (inclusive) of one line of a difference array. */
+static void span(int32_t *line, int lo, int hi)
+{
+    line[lo]++;
+    line[hi + 1]--;
+}
+
+/* The route of a packet fired at core (x, y), in closed form: the routers it passes
+ * output it E or W along row y, then N or S along its column; it lands or leaves. */
+static int route_spike(worker *w, int x, int y, nm_pkt p)
+{
+    const nm_ref_chip *c = w->c;
+    const int mx = (int)c->mesh_x, my = (int)c->mesh_y;
+    uint32_t hops = 0;
+    nm_offchip o;
+    o.tick = c->tick_count;
+    if (p.dx > 0) {
+        int end = x + p.dx;
+        int32_t *line = w->diff[DIR_E] + (size_t)y * (c->mesh_x + 1);
+        if (end > mx - 1) {
+            span(line, x, mx - 1);
+            hops = (uint32_t)(mx - x);
+            p.dx = (int16_t)(p.dx - (mx - x));
+            o.side = SIDE_E; o.pos = (uint8_t)y; o.pkt = p;
+            goto leave;
+        }
+        span(line, x, end - 1);
+        hops = (uint32_t)p.dx;
+        x = end;
+    } else if (p.dx < 0) {
+        int end = x + p.dx;
+        int32_t *line = w->diff[DIR_W] + (size_t)y * (c->mesh_x + 1);
+        if (end < 0) {
+            span(line, 0, x);
+            hops = (uint32_t)(x + 1);
+            p.dx = (int16_t)(p.dx + x + 1);
+            o.side = SIDE_W; o.pos = (uint8_t)y; o.pkt = p;
+            goto leave;
+        }
+        span(line, end + 1, x);
+        hops = (uint32_t)-p.dx;
+        x = end;
+    }
+    p.dx = 0;
+    if (p.dy > 0) {
+        int end = y + p.dy;
+        int32_t *line = w->diff[DIR_N] + (size_t)x * (c->mesh_y + 1);
+        if (end > my - 1) {
+            span(line, y, my - 1);
+            hops += (uint32_t)(my - y);
+            p.dy = (int16_t)(p.dy - (my - y));
+            o.side = SIDE_N; o.pos = (uint8_t)x; o.pkt = p;
+            goto leave;
+        }
+        span(line, y, end - 1);
+        hops += (uint32_t)p.dy;
+        y = end;
+    } else if (p.dy < 0) {
+        int end = y + p.dy;
+        int32_t *line = w->diff[DIR_S] + (size_t)x * (c->mesh_y + 1);
+        if (end < 0) {
+            span(line, 0, y);
+            hops += (uint32_t)(y + 1);
+            p.dy = (int16_t)(p.dy + y + 1);
+            o.side = SIDE_S; o.pos = (uint8_t)x; o.pkt = p;
+            goto leave;
+        }
+        span(line, end + 1, y);
+        hops += (uint32_t)-p.dy;
+        y = end;
+    }
+    if (hops > w->max_hops)
+        w->max_hops = hops;
+    {
+        unsigned core = (unsigned)y * c->mesh_x + (unsigned)x;
+        unsigned owner = (unsigned)((uint64_t)core * c->nworkers / c->ncores);
+        /* the worker whose [core0, core1) holds core (make_workers' split) */
+        while (owner + 1 < c->nworkers && core >= c->workers[owner + 1].core0)
+            owner++;
+        while (core < c->workers[owner].core0)
+            owner--;
+        return dvec_push(&w->box[owner], (uint16_t)core, p.axon, p.delay);
+    }
+leave:
+    if (hops > w->max_hops)
+        w->max_hops = hops;
+    return nm_chip_tick_out_add_off(&w->off, &o);
+}
+
+/* Phase A on the cores of one worker. */
+static void phase_a(worker *w)
+{
+    nm_ref_chip *c = w->c;
+    unsigned k, s, d;
+    w->rc = NM_OK;
+    w->maxcyc = w->max_hops = 0;
+    w->off.noff = 0;
+    for (d = 0; d < c->nworkers; d++)
+        w->box[d].n = 0;
+    for (d = 0; d < NDIRS; d++)
+        memset(w->diff[d], 0, (size_t)(d < DIR_N ? c->mesh_y * (c->mesh_x + 1) : c->mesh_x * (c->mesh_y + 1)) *
+                                  sizeof(int32_t));
+    w->spk.nspikes = 0;
+    for (k = w->core0; k < w->core1 && w->rc == NM_OK; k++) {
+        nm_tick_out *o = &w->core_out;
+        if (k + 1 < w->core1)
+            nm_ref_core_prefetch(c->cores[k + 1], 1);
+        if (k + 2 < w->core1)
+            nm_ref_core_prefetch(c->cores[k + 2], 0);
+        if (k + 3 < w->core1)
+            __builtin_prefetch(c->cores[k + 3]);
+        w->rc = nm_ref_core_tick(c->cores[k], o);
+        if (o->cycles > w->maxcyc)
+            w->maxcyc = o->cycles;
+        for (s = 0; s < o->nspikes && w->rc == NM_OK; s++) {
+            w->spk.spikes[w->spk.nspikes].core = (uint16_t)k;
+            w->spk.spikes[w->spk.nspikes].neuron = o->spikes[s];
+            w->spk.nspikes++;
+            w->rc = route_spike(w, (int)(k % c->mesh_x), (int)(k / c->mesh_x), o->pkts[s]);
+        }
+    }
+}
+
+/* Phase B: deliveries to this worker's cores, then its rows' and columns' counts. */
+static void phase_b(worker *w)
+{
+    nm_ref_chip *c = w->c;
+    unsigned t, x, y;
+    size_t i;
+    for (t = 0; t < c->nworkers; t++) {
+        const dvec *d = &c->workers[t].box[w->id];
+        for (i = 0; i < d->n; i++)
+            c->rcnt[d->v[i].core][PORT_L]++;
+        nm_ref_core_deliver(c->cores, d->v, d->n);
+    }
+    for (y = w->row0; y < w->row1; y++) {
+        int32_t run_e = 0, run_w = 0;
+        for (x = 0; x < c->mesh_x; x++) {
+            size_t at = (size_t)y * (c->mesh_x + 1) + x;
+            for (t = 0; t < c->nworkers; t++) {
+                run_e += c->workers[t].diff[DIR_E][at];
+                run_w += c->workers[t].diff[DIR_W][at];
+            }
+            c->rcnt[y * c->mesh_x + x][PORT_E] += (uint32_t)run_e;
+            c->rcnt[y * c->mesh_x + x][PORT_W] += (uint32_t)run_w;
+        }
+    }
+    for (x = w->col0; x < w->col1; x++) {
+        int32_t run_n = 0, run_s = 0;
+        for (y = 0; y < c->mesh_y; y++) {
+            size_t at = (size_t)x * (c->mesh_y + 1) + y;
+            for (t = 0; t < c->nworkers; t++) {
+                run_n += c->workers[t].diff[DIR_N][at];
+                run_s += c->workers[t].diff[DIR_S][at];
+            }
+            c->rcnt[y * c->mesh_x + x][PORT_N] += (uint32_t)run_n;
+            c->rcnt[y * c->mesh_x + x][PORT_S] += (uint32_t)run_s;
+        }
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    nm_ref_chip *c = w->c;
+    for (;;) {
+        pthread_barrier_wait(&c->go);
+        if (c->quit)
+            return NULL;
+        phase_a(w);
+        pthread_barrier_wait(&c->mid);
+        phase_b(w);
+        pthread_barrier_wait(&c->done);
+    }
+}
+
+static void stop_workers(nm_ref_chip *c)
+{
+    unsigned t;
+    if (!c->started)
+        return;
+    c->quit = 1;
+    pthread_barrier_wait(&c->go);
+    for (t = 1; t < c->nworkers; t++)
+        pthread_join(c->workers[t].th, NULL);
+    pthread_barrier_destroy(&c->go);
+    pthread_barrier_destroy(&c->mid);
+    pthread_barrier_destroy(&c->done);
+    c->started = c->quit = 0;
+}
+
+static void free_workers(nm_ref_chip *c)
+{
+    unsigned t, d;
+    stop_workers(c);
+    for (t = 0; c->workers && t < c->nworkers; t++) {
+        worker *w = &c->workers[t];
+        for (d = 0; w->box && d < c->nworkers; d++)
+            free(w->box[d].v);
+        free(w->box);
+        for (d = 0; d < NDIRS; d++)
+            free(w->diff[d]);
+        nm_chip_tick_out_free(&w->off);
+        nm_chip_tick_out_free(&w->spk);
+    }
+    free(c->workers);
+    c->workers = NULL;
+    c->nworkers = 0;
+}
+
+/* Split cores, rows and columns over n workers; start n - 1 threads. */
+static int make_workers(nm_ref_chip *c, unsigned n)
+{
+    unsigned t, d;
+    if (n > c->ncores)
+        n = c->ncores;
+    c->workers = calloc(n, sizeof *c->workers);
+    if (!c->workers)
+        return NM_ERR_NOMEM;
+    c->nworkers = n;
+    for (t = 0; t < n; t++) {
+        worker *w = &c->workers[t];
+        w->c = c;
+        w->id = t;
+        w->core0 = (unsigned)((uint64_t)c->ncores * t / n);
+        w->core1 = (unsigned)((uint64_t)c->ncores * (t + 1) / n);
+        w->row0 = c->mesh_y * t / n;
+        w->row1 = c->mesh_y * (t + 1) / n;
+        w->col0 = c->mesh_x * t / n;
+        w->col1 = c->mesh_x * (t + 1) / n;
+        w->box = calloc(n, sizeof *w->box);
+        if (!w->box || nm_chip_tick_out_init(&w->off, 1, 1, 64) != NM_OK ||
+            nm_chip_tick_out_init(&w->spk, w->core1 - w->core0, c->nneurons, 1) != NM_OK)
+            return NM_ERR_NOMEM;
+        for (d = 0; d < NDIRS; d++) {
+            w->diff[d] = calloc((size_t)(c->mesh_x + 1) * (c->mesh_y + 1), sizeof(int32_t));
+            if (!w->diff[d])
+                return NM_ERR_NOMEM;
+        }
+    }
+    if (n == 1)
+        return NM_OK;
+    if (pthread_barrier_init(&c->go, NULL, n) || pthread_barrier_init(&c->mid, NULL, n) ||
+        pthread_barrier_init(&c->done, NULL, n))
+        return NM_ERR_NOMEM;
+    for (t = 1; t < n; t++) {
+        if (pthread_create(&c->workers[t].th, NULL, worker_main, &c->workers[t])) {
+            /* run with the threads that did start: none, to keep the barriers right */
+            c->quit = 1;
+            while (--t >= 1) {
+                pthread_barrier_wait(&c->go);
+                pthread_join(c->workers[t].th, NULL);
+            }
+            return NM_ERR_NOMEM;
+        }
+    }
+    c->started = 1;
+    return NM_OK;
+}
+
+int nm_ref_chip_set_threads(nm_ref_chip *c, unsigned n)
+{
+    if (n < 1 || n > NM_MAX_THREADS)
+        return NM_ERR_ARG;
+    free_workers(c);
+    c->nthreads = n;
+    return NM_OK;
+}
+
 static int run_tick(nm_ref_chip *c, nm_chip_tick_out *out, nm_chip_tick_out *off)
 {
     uint32_t maxcyc = 0;
-    unsigned k, s;
+    unsigned k, t;
     int rc = NM_OK;
-    /* spikes of every core first: all cores advance their tick pointer at START */
-    nm_chip_tick_out *pend = &c->pend;
-    pend->noff = 0;
-    c->max_hops = 0;
-    for (k = 0; k < c->ncores && rc == NM_OK; k++) {
-        rc = nm_ref_core_tick(c->cores[k], &c->core_out);
-        if (c->core_out.cycles > maxcyc)
-            maxcyc = c->core_out.cycles;
-        for (s = 0; s < c->core_out.nspikes && rc == NM_OK; s++) {
-            nm_offchip src; /* (tick = source core) while pending */
-            if (out) {
-                out->spikes[out->nspikes].core = (uint16_t)k;
-                out->spikes[out->nspikes].neuron = c->core_out.spikes[s];
-                out->nspikes++;
-            }
-            src.tick = k;
-            src.side = src.pos = 0;
-            src.pkt = c->core_out.pkts[s];
-            rc = nm_chip_tick_out_add_off(pend, &src);
-        }
+    if (!c->workers && (rc = make_workers(c, c->nthreads)) != NM_OK) {
+        free_workers(c);
+        return rc;
     }
-    for (k = 0; k < pend->noff && rc == NM_OK; k++)
-        rc = route(c, pend->off[k].tick % c->mesh_x, pend->off[k].tick / c->mesh_x, pend->off[k].pkt, off);
+    if (c->started) {
+        pthread_barrier_wait(&c->go);
+        phase_a(&c->workers[0]);
+        pthread_barrier_wait(&c->mid);
+        phase_b(&c->workers[0]);
+        pthread_barrier_wait(&c->done);
+    } else {
+        phase_a(&c->workers[0]);
+        phase_b(&c->workers[0]);
+    }
+    c->max_hops = 0;
+    for (t = 0; t < c->nworkers; t++) {
+        const worker *w = &c->workers[t];
+        if (w->rc != NM_OK && rc == NM_OK)
+            rc = w->rc;
+        if (w->maxcyc > maxcyc)
+            maxcyc = w->maxcyc;
+        if (w->max_hops > c->max_hops)
+            c->max_hops = w->max_hops;
+        for (k = 0; k < w->off.noff && rc == NM_OK; k++)
+            rc = nm_chip_tick_out_add_off(off, &w->off.off[k]);
+    }
+    for (t = 0; out && t < c->nworkers; t++) {
+        const worker *w = &c->workers[t];
+        memcpy(out->spikes + out->nspikes, w->spk.spikes, w->spk.nspikes * sizeof *w->spk.spikes);
+        out->nspikes += w->spk.nspikes;
+    }
     /* estimate: the slowest core plus the longest route and the barrier */
     c->last_cycles = maxcyc + c->max_hops + 3;
     if (c->rt_period && c->last_cycles > c->rt_period && !c->overrun) {
@@ -272,10 +598,10 @@ nm_ref_chip *nm_ref_chip_new(unsigned mesh_x, unsigned mesh_y, unsigned naxons, 
     c->ncores = mesh_x * mesh_y;
     c->naxons = naxons;
     c->nneurons = nneurons;
+    c->nthreads = 1;
     c->cores = calloc(c->ncores, sizeof *c->cores);
     c->rcnt = calloc(c->ncores, sizeof *c->rcnt);
-    if (!c->cores || !c->rcnt || nm_chip_tick_out_init(&c->q, 1, 1, 64) != NM_OK ||
-        nm_chip_tick_out_init(&c->pend, 1, 1, 1024) != NM_OK) {
+    if (!c->cores || !c->rcnt || nm_chip_tick_out_init(&c->q, 1, 1, 64) != NM_OK) {
         nm_ref_chip_free(c);
         return NULL;
     }
@@ -294,11 +620,11 @@ void nm_ref_chip_free(nm_ref_chip *c)
     unsigned k;
     if (!c)
         return;
+    free_workers(c);
     for (k = 0; c->cores && k < c->ncores; k++)
         nm_ref_core_free(c->cores[k]);
     free(c->cores);
     free(c->rcnt);
     nm_chip_tick_out_free(&c->q);
-    nm_chip_tick_out_free(&c->pend);
     free(c);
 }

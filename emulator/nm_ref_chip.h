@@ -13,6 +13,9 @@ typedef struct nm_ref_chip nm_ref_chip;
 /* mesh 1..64 x 1..64; core geometry as nm_ref_core_new. NULL on bad arguments. */
 nm_ref_chip *nm_ref_chip_new(unsigned mesh_x, unsigned mesh_y, unsigned naxons, unsigned nneurons);
 void nm_ref_chip_free(nm_ref_chip *c);
+/* Worker threads for the ticks that follow (1..64, default 1). Results are identical
+ * whatever the count. NM_ERR_ARG out of range. */
+int  nm_ref_chip_set_threads(nm_ref_chip *c, unsigned n);
 int  nm_ref_chip_apb_write(nm_ref_chip *c, uint32_t paddr, uint32_t data);
 int  nm_ref_chip_apb_read(nm_ref_chip *c, uint32_t paddr, uint32_t *data);
 int  nm_ref_chip_host_send(nm_ref_chip *c, uint32_t flit);

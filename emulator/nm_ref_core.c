@@ -7,35 +7,49 @@
 #include "nm_core_prog.h"
 #include "nm_regmap.h"
 
-#define ROWW 4u                 /* 64-bit words per row at the largest geometry */
+#define XW 8u                   /* 32-bit words per axon row (one bit per neuron) */
 #define V_MAX 524287
 #define V_MIN (-524288)
 
-/* A neuron's parameters, decoded once when its words are written. */
-typedef struct neuron {
-    int32_t s[4];
-    uint32_t bmask;   /* stochastic synapse bits b0..b3 */
-    int32_t lambda;
-    uint32_t c_lambda, epsilon, gamma, kappa, tm;
-    uint32_t mask;    /* 2^min(tm,17) - 1 */
-    int32_t alpha, beta, R;
-    int16_t dx, dy;
-    uint8_t axon, delay;
-} neuron;
+/* Hot loops are compiled twice where GCC can: AVX2 and the baseline, picked at load. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define NM_HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define NM_HOT
+#endif
 
+/* Neuron mode bits packed for the vector loop (decoded from NEURON.MODE). */
+#define MODE_EPS   1
+#define MODE_KAPPA 2
+#define MODE_GAMMA_SHIFT 2
+
+/* The state of one core. The crossbar is kept axon-major: xbar[a] holds one bit per
+ * neuron, so a tick touches only the rows of the axons that are active (event-driven,
+ * like the RTL). Neuron parameters are decoded into arrays (one per field) when a
+ * NEURON word is written; the words themselves are kept for read-back. */
 struct nm_ref_core {
-    unsigned naxons, nneurons, rowwords;
-    nm_core_opts opts;
-    uint32_t prng;
+    /* hot: what every tick reads, first and together */
+    unsigned naxons, nneurons;
     unsigned cur;
+    uint32_t prng;
+    int dirty;          /* NEURON words changed since analyse() */
+    int deterministic;  /* no neuron uses a stochastic synapse, leak or threshold */
+    int uniform;        /* every neuron has the words 0..4 of neuron 0 (DEST may differ) */
+    nm_core_opts opts;
     uint32_t cnt[NM_COUNTER_NREGS];
-    uint64_t sched[16][ROWW];
-    uint64_t typemask[4][ROWW];  /* axons of each type */
+    int32_t  u_s[4], u_lambda, u_alpha, u_beta, u_R, u_mode; /* neuron 0's, when uniform */
+    uint64_t sched[16][4] __attribute__((aligned(64)));
+    int32_t  V[NM_MAX_NEURONS] __attribute__((aligned(64)));
     uint8_t  types[NM_MAX_AXONS];
-    uint64_t xbar[NM_MAX_NEURONS][ROWW];
-    uint32_t words[NM_MAX_NEURONS][6]; /* NEURON words 0..5 as written (masked) */
-    int32_t  V[NM_MAX_NEURONS];
-    neuron   n[NM_MAX_NEURONS];
+    uint32_t xbar[NM_MAX_AXONS][XW] __attribute__((aligned(32)));
+    nm_pkt   dest[NM_MAX_NEURONS];
+    /* decoded parameters, one array per field */
+    int32_t  s[4][NM_MAX_NEURONS] __attribute__((aligned(32)));
+    int32_t  lambda[NM_MAX_NEURONS], alpha[NM_MAX_NEURONS], beta[NM_MAX_NEURONS];
+    int32_t  R[NM_MAX_NEURONS], mode[NM_MAX_NEURONS];
+    uint8_t  bmask[NM_MAX_NEURONS], c_lambda[NM_MAX_NEURONS], tm[NM_MAX_NEURONS];
+    /* cold: NEURON words 0..5 as written (masked), for read-back */
+    uint32_t words[NM_MAX_NEURONS][6];
 };
 
 /* ------------------------------------------------------------------ helpers */
@@ -79,61 +93,86 @@ static int32_t stoch_step(int32_t w, uint32_t rho)
     return (mag >= (int32_t)rho) ? sgn(w) : 0;
 }
 
-static unsigned popcount64(uint64_t x)
+static int xbit(const nm_ref_core *c, unsigned a, unsigned j)
 {
-    return (unsigned)__builtin_popcountll(x);
-}
-
-static unsigned ctz64(uint64_t x)
-{
-    return (unsigned)__builtin_ctzll(x);
+    return (int)((c->xbar[a][j / 32] >> (j % 32)) & 1u);
 }
 
 static void decode_neuron(nm_ref_core *c, unsigned j)
 {
     const uint32_t *w = c->words[j];
-    neuron *n = &c->n[j];
-    unsigned tm;
-    n->s[0] = sext(field(w[0], NM_NEURON_SYN_S0_LSB, NM_NEURON_SYN_S0_MASK), 9);
-    n->s[1] = sext(field(w[0], NM_NEURON_SYN_S1_LSB, NM_NEURON_SYN_S1_MASK), 9);
-    n->s[2] = sext(field(w[0], NM_NEURON_SYN_S2_LSB, NM_NEURON_SYN_S2_MASK), 9);
-    n->s[3] = sext(field(w[1], NM_NEURON_MODE_S3_LSB, NM_NEURON_MODE_S3_MASK), 9);
-    n->bmask = field(w[1], NM_NEURON_MODE_B_LSB, NM_NEURON_MODE_B_MASK);
-    n->lambda = sext(field(w[1], NM_NEURON_MODE_LAMBDA_LSB, NM_NEURON_MODE_LAMBDA_MASK), 9);
-    n->c_lambda = field(w[1], NM_NEURON_MODE_C_LAMBDA_LSB, NM_NEURON_MODE_C_LAMBDA_MASK);
-    n->epsilon = field(w[1], NM_NEURON_MODE_EPSILON_LSB, NM_NEURON_MODE_EPSILON_MASK);
-    n->gamma = field(w[1], NM_NEURON_MODE_GAMMA_LSB, NM_NEURON_MODE_GAMMA_MASK);
-    n->kappa = field(w[1], NM_NEURON_MODE_KAPPA_LSB, NM_NEURON_MODE_KAPPA_MASK);
-    n->tm = field(w[1], NM_NEURON_MODE_TM_LSB, NM_NEURON_MODE_TM_MASK);
-    tm = n->tm > 17 ? 17 : n->tm;
-    n->mask = (1u << tm) - 1u;
-    n->alpha = (int32_t)field(w[2], NM_NEURON_ALPHA_ALPHA_LSB, NM_NEURON_ALPHA_ALPHA_MASK);
-    n->beta = (int32_t)field(w[3], NM_NEURON_BETA_BETA_LSB, NM_NEURON_BETA_BETA_MASK);
-    n->R = sext(field(w[4], NM_NEURON_RESET_R_LSB, NM_NEURON_RESET_R_MASK), 18);
-    n->dx = (int16_t)sext(field(w[5], NM_NEURON_DEST_DX_LSB, NM_NEURON_DEST_DX_MASK), 9);
-    n->dy = (int16_t)sext(field(w[5], NM_NEURON_DEST_DY_LSB, NM_NEURON_DEST_DY_MASK), 9);
-    n->axon = (uint8_t)field(w[5], NM_NEURON_DEST_AXON_LSB, NM_NEURON_DEST_AXON_MASK);
-    n->delay = (uint8_t)field(w[5], NM_NEURON_DEST_DELAY_LSB, NM_NEURON_DEST_DELAY_MASK);
+    uint32_t gamma, kappa, eps;
+    c->s[0][j] = sext(field(w[0], NM_NEURON_SYN_S0_LSB, NM_NEURON_SYN_S0_MASK), 9);
+    c->s[1][j] = sext(field(w[0], NM_NEURON_SYN_S1_LSB, NM_NEURON_SYN_S1_MASK), 9);
+    c->s[2][j] = sext(field(w[0], NM_NEURON_SYN_S2_LSB, NM_NEURON_SYN_S2_MASK), 9);
+    c->s[3][j] = sext(field(w[1], NM_NEURON_MODE_S3_LSB, NM_NEURON_MODE_S3_MASK), 9);
+    c->bmask[j] = (uint8_t)field(w[1], NM_NEURON_MODE_B_LSB, NM_NEURON_MODE_B_MASK);
+    c->lambda[j] = sext(field(w[1], NM_NEURON_MODE_LAMBDA_LSB, NM_NEURON_MODE_LAMBDA_MASK), 9);
+    c->c_lambda[j] = (uint8_t)field(w[1], NM_NEURON_MODE_C_LAMBDA_LSB, NM_NEURON_MODE_C_LAMBDA_MASK);
+    eps = field(w[1], NM_NEURON_MODE_EPSILON_LSB, NM_NEURON_MODE_EPSILON_MASK);
+    gamma = field(w[1], NM_NEURON_MODE_GAMMA_LSB, NM_NEURON_MODE_GAMMA_MASK);
+    kappa = field(w[1], NM_NEURON_MODE_KAPPA_LSB, NM_NEURON_MODE_KAPPA_MASK);
+    c->mode[j] = (int32_t)(eps * MODE_EPS | kappa * MODE_KAPPA | gamma << MODE_GAMMA_SHIFT);
+    c->tm[j] = (uint8_t)field(w[1], NM_NEURON_MODE_TM_LSB, NM_NEURON_MODE_TM_MASK);
+    c->alpha[j] = (int32_t)field(w[2], NM_NEURON_ALPHA_ALPHA_LSB, NM_NEURON_ALPHA_ALPHA_MASK);
+    c->beta[j] = (int32_t)field(w[3], NM_NEURON_BETA_BETA_LSB, NM_NEURON_BETA_BETA_MASK);
+    c->R[j] = sext(field(w[4], NM_NEURON_RESET_R_LSB, NM_NEURON_RESET_R_MASK), 18);
+    c->dest[j].dx = (int16_t)sext(field(w[5], NM_NEURON_DEST_DX_LSB, NM_NEURON_DEST_DX_MASK), 9);
+    c->dest[j].dy = (int16_t)sext(field(w[5], NM_NEURON_DEST_DY_LSB, NM_NEURON_DEST_DY_MASK), 9);
+    c->dest[j].axon = (uint8_t)field(w[5], NM_NEURON_DEST_AXON_LSB, NM_NEURON_DEST_AXON_MASK);
+    c->dest[j].delay = (uint8_t)field(w[5], NM_NEURON_DEST_DELAY_LSB, NM_NEURON_DEST_DELAY_MASK);
+    c->dirty = 1;
 }
 
-static void rebuild_typemasks(nm_ref_core *c)
+/* Which tick kernel the neurons allow (recomputed after NEURON writes). */
+static void analyse(nm_ref_core *c)
 {
-    unsigned i;
-    memset(c->typemask, 0, sizeof c->typemask);
-    for (i = 0; i < c->naxons; i++)
-        c->typemask[c->types[i]][i / 64] |= 1ull << (i % 64);
-}
-
-/* The 32-bit word k of a bitset row. */
-static uint32_t row_word(const uint64_t *row, unsigned k)
-{
-    return (uint32_t)(row[k / 2] >> (32 * (k % 2)));
+    unsigned j;
+    c->deterministic = 1;
+    c->uniform = 1;
+    for (j = 0; j < c->nneurons; j++) {
+        if (c->bmask[j] || c->c_lambda[j] || c->tm[j])
+            c->deterministic = 0;
+        if (memcmp(c->words[j], c->words[0], 5 * sizeof(uint32_t)))
+            c->uniform = 0;
+    }
+    for (j = 0; j < 4; j++)
+        c->u_s[j] = c->s[j][0];
+    c->u_lambda = c->lambda[0];
+    c->u_alpha = c->alpha[0];
+    c->u_beta = c->beta[0];
+    c->u_R = c->R[0];
+    c->u_mode = c->mode[0];
+    c->dirty = 0;
 }
 
 static void row_set_word(uint64_t *row, unsigned k, uint32_t v)
 {
     unsigned sh = 32 * (k % 2);
     row[k / 2] = (row[k / 2] & ~(0xffffffffull << sh)) | ((uint64_t)v << sh);
+}
+
+/* Crossbar word k of neuron j (axons 32k..32k+31), gathered from the axon rows. */
+static uint32_t xbar_word(const nm_ref_core *c, unsigned j, unsigned k)
+{
+    uint32_t v = 0;
+    unsigned i;
+    for (i = 0; i < 32; i++)
+        v |= (uint32_t)xbit(c, 32 * k + i, j) << i;
+    return v;
+}
+
+static void xbar_set_word(nm_ref_core *c, unsigned j, unsigned k, uint32_t v)
+{
+    unsigned i;
+    for (i = 0; i < 32; i++) {
+        unsigned a = 32 * k + i;
+        uint32_t bit = 1u << (j % 32);
+        if ((v >> i) & 1u)
+            c->xbar[a][j / 32] |= bit;
+        else
+            c->xbar[a][j / 32] &= ~bit;
+    }
 }
 
 /* ------------------------------------------------------------------ life cycle */
@@ -144,16 +183,15 @@ nm_ref_core *nm_ref_core_new(unsigned naxons, unsigned nneurons, const nm_core_o
     if ((naxons != 32 && naxons != 64 && naxons != 128 && naxons != 256) || nneurons < 1 ||
         nneurons > NM_MAX_NEURONS)
         return NULL;
-    c = calloc(1, sizeof *c);
-    if (!c)
+    if (posix_memalign((void **)&c, 64, sizeof *c))
         return NULL;
+    memset(c, 0, sizeof *c);
     c->naxons = naxons;
     c->nneurons = nneurons;
-    c->rowwords = (naxons + 63) / 64;
     if (opts)
         c->opts = *opts;
     c->prng = NM_CTRL_PRNG_STATE_RESET;
-    rebuild_typemasks(c);
+    c->dirty = 1;
     return c;
 }
 
@@ -216,10 +254,9 @@ int nm_ref_core_cfg_write(nm_ref_core *c, uint32_t addr, uint32_t data)
     case NM_REGION_AXTYPE:
         for (i = 0; i < 16; i++)
             c->types[word * 16 + i] = (uint8_t)((data >> (2 * i)) & 3u);
-        rebuild_typemasks(c);
         return NM_OK;
     case NM_REGION_XBAR:
-        row_set_word(c->xbar[elem], word, data);
+        xbar_set_word(c, elem, word, data);
         return NM_OK;
     case NM_REGION_NEURON:
         if (word == NM_NEURON_STATE) {
@@ -261,11 +298,11 @@ int nm_ref_core_cfg_read(nm_ref_core *c, uint32_t addr, uint32_t *data)
         for (i = 0; i < 16; i++)
             v |= (uint32_t)c->types[word * 16 + i] << (2 * i);
         break;
-    case NM_REGION_XBAR: v = row_word(c->xbar[elem], word); break;
+    case NM_REGION_XBAR: v = xbar_word(c, elem, word); break;
     case NM_REGION_NEURON:
         v = word == NM_NEURON_STATE ? ((uint32_t)c->V[elem] & NM_NEURON_STATE_V_MASK) : c->words[elem][word];
         break;
-    case NM_REGION_SCHED: v = row_word(c->sched[elem], word); break;
+    case NM_REGION_SCHED: v = (uint32_t)(c->sched[elem][word / 2] >> (32 * (word % 2))); break;
     default: return NM_ERR_CFG;
     }
     *data = v;
@@ -282,6 +319,44 @@ static void sched_set(nm_ref_core *c, unsigned row, unsigned axon)
     c->cnt[NM_COUNTER_SCHED_WRITES]++;
 }
 
+void nm_ref_core_prefetch(const nm_ref_core *c, int stage)
+{
+    unsigned k, w;
+    if (stage == 0) {
+        __builtin_prefetch(c, 1);
+        __builtin_prefetch(&c->sched[(c->cur + 1) & 15u], 1);
+        return;
+    }
+    /* the rows of the axons the next tick reads (its scheduler row is cached now) */
+    for (w = 0; w < 4; w++) {
+        uint64_t h = c->sched[(c->cur + 1) & 15u][w];
+        while (h) {
+            __builtin_prefetch(c->xbar[w * 64 + (unsigned)__builtin_ctzll(h)]);
+            h &= h - 1;
+        }
+    }
+    for (k = 0; k < c->nneurons; k += 16)
+        __builtin_prefetch(&c->V[k], 1);
+}
+
+void nm_ref_core_deliver(nm_ref_core *const *cores, const nm_ref_delivery *d, size_t n)
+{
+    enum { AHEAD = 16 };
+    size_t i;
+    for (i = 0; i < n && i < AHEAD; i++)
+        __builtin_prefetch(cores[d[i].core], 1);
+    for (i = 0; i < n; i++) {
+        nm_ref_core *c = cores[d[i].core];
+        if (i + AHEAD < n)
+            __builtin_prefetch(cores[d[i + AHEAD].core], 1);
+        if (i + AHEAD / 2 < n) {
+            const nm_ref_core *f = cores[d[i + AHEAD / 2].core];
+            __builtin_prefetch(&f->sched[(f->cur + d[i + AHEAD / 2].delay) & 15u][d[i + AHEAD / 2].axon / 64], 1);
+        }
+        sched_set(c, c->cur + d[i].delay, d[i].axon);
+    }
+}
+
 int nm_ref_core_inject(nm_ref_core *c, unsigned axon, unsigned delay)
 {
     if (axon > 255 || delay > 15)
@@ -290,92 +365,169 @@ int nm_ref_core_inject(nm_ref_core *c, unsigned axon, unsigned delay)
     return NM_OK;
 }
 
-/* Integration of neuron j: returns the accumulator, adds its events to *events. */
-static int32_t integrate(nm_ref_core *c, unsigned j, const uint64_t *act, uint32_t *events)
+/* Deterministic kernel, the same arithmetic as the scalar one in vector form: every
+ * event adds its weight, the sum is order-independent because the accumulator cannot
+ * overflow (docs/neuron-model.md s4), so events are added axon by axon. `uni` is a
+ * compile-time constant after inlining: 1 reads each parameter of neuron 0 once. */
+/* bytemask[b][k]: all ones when bit k of b is set; turns 8 crossbar bits into 8 lanes. */
+#define BM(b, k) ((((b) >> (k)) & 1) ? -1 : 0)
+#define BM_ROW(b) {BM(b, 0), BM(b, 1), BM(b, 2), BM(b, 3), BM(b, 4), BM(b, 5), BM(b, 6), BM(b, 7)}
+#define BM_4(b) BM_ROW(b), BM_ROW((b) + 1), BM_ROW((b) + 2), BM_ROW((b) + 3)
+#define BM_16(b) BM_4(b), BM_4((b) + 4), BM_4((b) + 8), BM_4((b) + 12)
+#define BM_64(b) BM_16(b), BM_16((b) + 16), BM_16((b) + 32), BM_16((b) + 48)
+static const int32_t bytemask[256][8] __attribute__((aligned(32))) = {BM_64(0), BM_64(64), BM_64(128), BM_64(192)};
+
+static inline __attribute__((always_inline)) void
+det_kernel(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8_t *fired, int uni)
 {
-    const neuron *n = &c->n[j];
-    const uint64_t *row = c->xbar[j];
-    int32_t acc = c->V[j];
-    unsigned w, g;
-    if (!n->bmask) {
-        /* deterministic: the sum is order-independent, add per type with popcounts */
-        for (w = 0; w < c->rowwords; w++) {
-            uint64_t h = row[w] & act[w];
-            if (!h)
+    int32_t *acc = c->V;   /* integrate in place: V is rewritten below anyway */
+    const unsigned n = c->nneurons, nw = (n + 31) / 32;
+    unsigned i, w, k, j, by;
+    for (i = 0; i < nact; i++) {
+        const unsigned a = act[i], g = c->types[a];
+        const int32_t *sg = c->s[g];
+        const int32_t s0 = c->u_s[g];
+        for (w = 0; w < nw; w++) {
+            const uint32_t bits = c->xbar[a][w];
+            if (!bits)
                 continue;
-            for (g = 0; g < 4; g++) {
-                unsigned k = popcount64(h & c->typemask[g][w]);
-                acc += n->s[g] * (int32_t)k;
-                *events += k;
+            for (by = 0; by < 4; by++) {
+                const int32_t *m = bytemask[(bits >> (8 * by)) & 0xffu];
+                int32_t *ac = acc + 32 * w + 8 * by;
+                const int32_t *sw = sg + 32 * w + 8 * by;
+                for (k = 0; k < 8; k++)
+                    ac[k] += m[k] & (uni ? s0 : sw[k]);
             }
         }
-        return acc;
     }
-    /* stochastic synapses draw in ascending axon order */
-    for (w = 0; w < c->rowwords; w++) {
-        uint64_t h = row[w] & act[w];
-        while (h) {
-            unsigned i = w * 64 + ctz64(h);
-            g = c->types[i];
-            h &= h - 1;
-            (*events)++;
-            if (n->bmask >> g & 1u)
-                acc += stoch_step(n->s[g], draw(c) & 0xffu);
+    {
+        const int32_t l0 = c->u_lambda, a0 = c->u_alpha, b0 = c->u_beta, r0 = c->u_R, m0 = c->u_mode;
+        for (j = 0; j < n; j++) {
+            const int32_t lam = uni ? l0 : c->lambda[j], al = uni ? a0 : c->alpha[j];
+            const int32_t be = uni ? b0 : c->beta[j], r = uni ? r0 : c->R[j], m = uni ? m0 : c->mode[j];
+            const int32_t gamma = m >> MODE_GAMMA_SHIFT;
+            int32_t v = acc[j], omega, vf, vn, fire;
+            v = v > V_MAX ? V_MAX : (v < V_MIN ? V_MIN : v);
+            omega = (m & MODE_EPS) ? (v > 0) - (v < 0) : 1;
+            v += omega * lam;
+            v = v > V_MAX ? V_MAX : (v < V_MIN ? V_MIN : v);
+            fire = v >= al;
+            vf = gamma == 0 ? r : (gamma == 1 ? v - al : v);
+            if (m & MODE_KAPPA)
+                vn = v < -be ? -be : v;
             else
-                acc += n->s[g];
+                vn = v < -be ? (gamma == 0 ? -r : (gamma == 1 ? v + be : v)) : v;
+            c->V[j] = fire ? vf : vn;
+            fired[j] = (uint8_t)fire;
         }
     }
-    return acc;
 }
 
-int nm_ref_core_tick(nm_ref_core *c, nm_tick_out *out)
+/* Any neuron, one at a time, in the draw order of docs/neuron-model.md s6: stochastic
+ * synapses in ascending axon order, then the leak, then the threshold. */
+static void scalar_tick(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8_t *fired)
 {
-    uint64_t act[ROWW];
-    uint32_t events = 0, spikes = 0;
-    unsigned j;
-
-    c->cur = (c->cur + 1) & 15u;
-    memcpy(act, c->sched[c->cur], sizeof act);
-    memset(c->sched[c->cur], 0, sizeof c->sched[c->cur]);
-
+    /* hits[j]: the active axons connected to neuron j, so each neuron walks its own
+     * events in ascending axon order (act is ascending) */
+    uint64_t hits[NM_MAX_NEURONS][4];
+    unsigned j, i, w;
+    memset(hits, 0, sizeof hits[0] * c->nneurons);
+    for (i = 0; i < nact; i++) {
+        const unsigned a = act[i];
+        for (w = 0; w < XW; w++) {
+            uint32_t b = c->xbar[a][w];
+            while (b) {
+                j = 32 * w + (unsigned)__builtin_ctz(b);
+                b &= b - 1;
+                hits[j][a / 64] |= 1ull << (a % 64);
+            }
+        }
+    }
     for (j = 0; j < c->nneurons; j++) {
-        const neuron *n = &c->n[j];
-        int32_t v = clamp20(integrate(c, j, act, &events));
-        int32_t omega = n->epsilon ? sgn(v) : 1;
-        int32_t eta, ae;
-
-        /* leak */
-        if (n->c_lambda)
-            v = clamp20(v + omega * stoch_step(n->lambda, draw(c) & 0xffu));
+        const int32_t m = c->mode[j], gamma = m >> MODE_GAMMA_SHIFT;
+        int32_t v = c->V[j], omega, eta, ae;
+        for (w = 0; w < 4; w++) {
+            uint64_t h = hits[j][w];
+            while (h) {
+                const unsigned a = 64 * w + (unsigned)__builtin_ctzll(h), g = c->types[a];
+                h &= h - 1;
+                if (c->bmask[j] >> g & 1u)
+                    v += stoch_step(c->s[g][j], draw(c) & 0xffu);
+                else
+                    v += c->s[g][j];
+            }
+        }
+        v = clamp20(v);
+        omega = (m & MODE_EPS) ? sgn(v) : 1;
+        if (c->c_lambda[j])
+            v = clamp20(v + omega * stoch_step(c->lambda[j], draw(c) & 0xffu));
         else
-            v = clamp20(v + omega * n->lambda);
-
-        /* threshold, fire, reset */
-        eta = n->tm ? (int32_t)(draw(c) & n->mask) : 0;
-        ae = n->alpha + eta;
-        if (v >= ae) {
-            if (n->gamma == 0)
-                v = n->R;
-            else if (n->gamma == 1)
+            v = clamp20(v + omega * c->lambda[j]);
+        eta = c->tm[j] ? (int32_t)(draw(c) & ((1u << (c->tm[j] > 17 ? 17 : c->tm[j])) - 1u)) : 0;
+        ae = c->alpha[j] + eta;
+        fired[j] = v >= ae;
+        if (fired[j]) {
+            if (gamma == 0)
+                v = c->R[j];
+            else if (gamma == 1)
                 v = v - ae;
-            out->spikes[spikes] = (uint16_t)j;
-            out->pkts[spikes].dx = n->dx;
-            out->pkts[spikes].dy = n->dy;
-            out->pkts[spikes].axon = n->axon;
-            out->pkts[spikes].delay = n->delay;
-            spikes++;
-            if (c->opts.loopback && n->dx == 0 && n->dy == 0)
-                sched_set(c, c->cur + n->delay, n->axon);
-        } else if (n->kappa) {
-            if (v < -n->beta)
-                v = -n->beta;
-        } else if (v < -(n->beta + eta)) {
-            if (n->gamma == 0)
-                v = -n->R;
-            else if (n->gamma == 1)
-                v = v + n->beta + eta;
+        } else if (m & MODE_KAPPA) {
+            if (v < -c->beta[j])
+                v = -c->beta[j];
+        } else if (v < -(c->beta[j] + eta)) {
+            if (gamma == 0)
+                v = -c->R[j];
+            else if (gamma == 1)
+                v = v + c->beta[j] + eta;
         }
         c->V[j] = v;
+    }
+}
+
+NM_HOT int nm_ref_core_tick(nm_ref_core *c, nm_tick_out *out)
+{
+    uint8_t act[NM_MAX_AXONS], fired[NM_MAX_NEURONS + 8];
+    uint32_t events = 0, spikes = 0;
+    unsigned nact = 0, w, j;
+
+    c->cur = (c->cur + 1) & 15u;
+    for (w = 0; w < 4; w++) {
+        uint64_t h = c->sched[c->cur][w];
+        c->sched[c->cur][w] = 0;
+        while (h) {
+            unsigned a = w * 64 + (unsigned)__builtin_ctzll(h);
+            h &= h - 1;
+            act[nact++] = (uint8_t)a;
+            for (j = 0; j < XW; j++)
+                events += (uint32_t)__builtin_popcount(c->xbar[a][j]);
+        }
+    }
+    if (c->dirty)
+        analyse(c);
+    if (!c->deterministic)
+        scalar_tick(c, act, nact, fired);
+    else if (c->uniform)
+        det_kernel(c, act, nact, fired, 1);
+    else
+        det_kernel(c, act, nact, fired, 0);
+
+    /* the fired neurons first, their DEST words fetched together, then the packets */
+    memset(fired + c->nneurons, 0, 8);
+    for (j = 0; j < c->nneurons; j += 8) {
+        uint64_t f;
+        memcpy(&f, fired + j, 8);
+        while (f) {
+            unsigned n = j + (unsigned)__builtin_ctzll(f) / 8;
+            f &= f - 1;
+            out->spikes[spikes++] = (uint16_t)n;
+            __builtin_prefetch(&c->dest[n]);
+        }
+    }
+    for (j = 0; j < spikes; j++) {
+        const nm_pkt *d = &c->dest[out->spikes[j]];
+        out->pkts[j] = *d;
+        if (c->opts.loopback && d->dx == 0 && d->dy == 0)
+            sched_set(c, c->cur + d->delay, d->axon);
     }
 
     out->nspikes = spikes;

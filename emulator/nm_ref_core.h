@@ -10,6 +10,8 @@
 #ifndef NM_REF_CORE_H
 #define NM_REF_CORE_H
 
+#include <stddef.h>
+
 #include "nm_core_if.h"
 
 typedef struct nm_ref_core nm_ref_core;
@@ -27,6 +29,19 @@ int nm_ref_core_cfg_read(nm_ref_core *c, uint32_t addr, uint32_t *data);
 /* A packet between ticks: sets scheduler row (cur + delay) mod 16; NM_ERR_ARG if
  * axon > 255 or delay > 15; an axon >= naxons is ignored (and not counted). */
 int nm_ref_core_inject(nm_ref_core *c, unsigned axon, unsigned delay);
+
+/* A packet for core `core` of an array of cores (the chip's deliveries). */
+typedef struct nm_ref_delivery {
+    uint16_t core;
+    uint8_t axon, delay;
+} nm_ref_delivery;
+
+/* nm_ref_core_inject for each delivery in order, with the next ones' memory prefetched. */
+void nm_ref_core_deliver(nm_ref_core *const *cores, const nm_ref_delivery *d, size_t n);
+
+/* A hint: this core ticks soon. Stage 0 fetches its state and scheduler row into the
+ * cache; stage 1, issued later, the crossbar rows that row activates and V. */
+void nm_ref_core_prefetch(const nm_ref_core *c, int stage);
 
 /* One tick. */
 int nm_ref_core_tick(nm_ref_core *c, nm_tick_out *out);

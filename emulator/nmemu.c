@@ -22,6 +22,7 @@
 #include "nm_chipmap.h"
 #include "nm_compile.h"
 #include "nm_core_prog.h"
+#include "nm_gen.h"
 #include "nm_image.h"
 #include "nm_load.h"
 #include "nm_ref_chip.h"
@@ -38,9 +39,11 @@ static const char usage_text[] =
     "       nmemu decompile NET.nmi [-o NET.json]\n"
     "       nmemu info IMAGE\n"
     "       nmemu pack-input IMAGE SPIKES.csv -o SPIKES.nsp   (the binary spike form)\n"
+    "       nmemu gen merolla -o NET.nmi [--mesh XxY] [--rate HZ] [--synapses N]\n"
+    "                         [--tick-rate HZ] [--seed N]   (the TrueNorth benchmark network)\n"
     "       nmemu run IMAGE [--ticks N] [--backend rtl|ref|check] [--input SPIKES]\n"
     "                       [--spikes FILE] [--outputs FILE] [--report FILE] [--raster]\n"
-    "                       [--trace F.fst] [--seed N]\n"
+    "                       [--trace F.fst] [--seed N] [--threads N]\n"
     "       nmemu --version | --help\n"
     "\n"
     "run options:\n"
@@ -55,6 +58,8 @@ static const char usage_text[] =
     "  --report F       write a JSON run report: ticks, cycles per tick, every counter\n"
     "  --trace F.fst    write an FST waveform of the RTL chip (GTKWave)\n"
     "  --seed N         replace the image's PRNG seeds: core k gets N + k\n"
+    "  --threads N      worker threads of the ref backend (default: the CPUs online);\n"
+    "                   results are identical whatever N\n"
     "on a terminal, a progress line (ticks, ticks/s, time left) is drawn on stderr\n"
     "exit status: 0 ok, 1 run failed or backends diverged, 2 usage, 3 bad input file\n";
 
@@ -215,6 +220,89 @@ static int cmd_info(int argc, char **argv)
     return 0;
 }
 
+static int parse_double(const char *opt, const char *v, double *out)
+{
+    char *end;
+    *out = strtod(v, &end);
+    if (*end || end == v || !(*out > 0) || *out > 1e9) {
+        fprintf(stderr, "nmemu: %s needs a positive number, not '%s'\n", opt, v);
+        return -1;
+    }
+    return 0;
+}
+
+static int cmd_gen(int argc, char **argv)
+{
+    nm_gen_merolla_opts g;
+    nm_gen_merolla_info info;
+    const char *out = NULL;
+    char err[512], *end;
+    nm_image *im;
+    int a;
+    nm_gen_merolla_defaults(&g);
+    if (argc < 1 || strcmp(argv[0], "merolla")) {
+        fprintf(stderr, "nmemu: gen knows one network, 'merolla'\n%s", usage_text);
+        return EXIT_USAGE;
+    }
+    for (a = 1; a < argc; a++) {
+        const char *v = a + 1 < argc ? argv[a + 1] : NULL;
+        if (!v) {
+            fprintf(stderr, "nmemu: unknown or incomplete option '%s'\n%s", argv[a], usage_text);
+            return EXIT_USAGE;
+        }
+        if (!strcmp(argv[a], "-o")) {
+            out = v;
+        } else if (!strcmp(argv[a], "--mesh")) {
+            if (sscanf(v, "%ux%u", &g.mesh_x, &g.mesh_y) != 2) {
+                fprintf(stderr, "nmemu: --mesh needs XxY (e.g. 64x64), not '%s'\n", v);
+                return EXIT_USAGE;
+            }
+        } else if (!strcmp(argv[a], "--rate")) {
+            if (parse_double("--rate", v, &g.rate_hz))
+                return EXIT_USAGE;
+        } else if (!strcmp(argv[a], "--tick-rate")) {
+            if (parse_double("--tick-rate", v, &g.tick_hz))
+                return EXIT_USAGE;
+        } else if (!strcmp(argv[a], "--synapses")) {
+            unsigned long n = strtoul(v, &end, 10);
+            if (*end || v[0] == '-' || n > 256) {
+                fprintf(stderr, "nmemu: --synapses needs a number 0..256, not '%s'\n", v);
+                return EXIT_USAGE;
+            }
+            g.synapses = (unsigned)n;
+        } else if (!strcmp(argv[a], "--seed")) {
+            g.seed = strtoull(v, &end, 0);
+            if (*end || v[0] == '-') {
+                fprintf(stderr, "nmemu: --seed needs a number, not '%s'\n", v);
+                return EXIT_USAGE;
+            }
+        } else {
+            fprintf(stderr, "nmemu: unknown option '%s'\n%s", argv[a], usage_text);
+            return EXIT_USAGE;
+        }
+        a++;
+    }
+    if (!out) {
+        fprintf(stderr, "nmemu: gen merolla needs -o NET.nmi\n");
+        return EXIT_USAGE;
+    }
+    im = nm_gen_merolla(&g, &info, err, sizeof err);
+    if (!im) {
+        fprintf(stderr, "nmemu: gen merolla: %s\n", err);
+        return EXIT_USAGE;
+    }
+    if (nm_image_write(im, out, err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        nm_image_free(im);
+        return EXIT_RUN;
+    }
+    printf("%s: Merolla benchmark, %ux%u cores, %u synapses per neuron, leak %d, threshold %u: "
+           "%.3f Hz at %g ticks/s without input noise\n",
+           out, g.mesh_x, g.mesh_y, g.synapses, info.lambda, info.alpha, info.rate_hz, g.tick_hz);
+    nm_image_free(im);
+    return 0;
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -236,6 +324,9 @@ static void progress(uint32_t done, unsigned long total, double t0, double *last
         fputc('\n', stderr);
 }
 
+/* Worker threads of the ref backend (--threads). */
+static unsigned ref_threads = 1;
+
 /* The backend for `name`, built for the image's geometry. */
 static int make_backend(const char *name, const nm_image *im, nm_chip_backend *b, const char *fst)
 {
@@ -243,6 +334,10 @@ static int make_backend(const char *name, const nm_image *im, nm_chip_backend *b
         nm_ref_chip *c = nm_ref_chip_new(im->mesh_x, im->mesh_y, im->naxons, im->nneurons);
         if (!c)
             return -1;
+        if (nm_ref_chip_set_threads(c, ref_threads) != NM_OK) {
+            nm_ref_chip_free(c);
+            return -1;
+        }
         nm_ref_chip_backend(b, c);
         return 0;
     }
@@ -365,7 +460,7 @@ static int cmd_run(int argc, char **argv)
     uint32_t t;
     uint64_t nspikes = 0, noff = 0, cyc = 0, cmin = UINT64_MAX, cmax = 0;
     outfile fs, fo;
-    int rc = 0, a;
+    int rc = 0, a, threads_set = 0;
 
     for (a = 0; a < argc; a++) {
         const char *v = a + 1 < argc ? argv[a + 1] : NULL;
@@ -401,6 +496,16 @@ static int cmd_run(int argc, char **argv)
         } else if (!strcmp(argv[a], "--trace") && v) {
             trace = v;
             a++;
+        } else if (!strcmp(argv[a], "--threads") && v) {
+            char *end;
+            unsigned long n = strtoul(v, &end, 10);
+            if (*end || v[0] == '-' || n < 1 || n > 64) {
+                fprintf(stderr, "nmemu: --threads needs a number 1..64, not '%s'\n", v);
+                return EXIT_USAGE;
+            }
+            ref_threads = (unsigned)n;
+            threads_set = 1;
+            a++;
         } else if (!strcmp(argv[a], "--raster")) {
             raster = 1;
         } else if (!strcmp(argv[a], "--outputs") && v) {
@@ -416,6 +521,10 @@ static int cmd_run(int argc, char **argv)
     if (!image) {
         fputs(usage_text, stderr);
         return EXIT_USAGE;
+    }
+    if (!threads_set) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        ref_threads = n < 1 ? 1u : n > 64 ? 64u : (unsigned)n;
     }
     if (strcmp(backend, "ref") && strcmp(backend, "rtl") && strcmp(backend, "check")) {
         fprintf(stderr, "nmemu: --backend must be rtl, ref or check, not '%s'\n", backend);
@@ -569,6 +678,8 @@ int main(int argc, char **argv)
         return cmd_decompile(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "pack-input"))
         return cmd_pack_input(argc - 2, argv + 2);
+    if (argc >= 2 && !strcmp(argv[1], "gen"))
+        return cmd_gen(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "info"))
         return cmd_info(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "run"))

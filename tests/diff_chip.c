@@ -195,6 +195,9 @@ static int run_seed(unsigned seed, unsigned ticks, uint64_t tot[4])
     if (!ref || nm_chip_tick_out_init(&oa, ncores, NNE, 256) || nm_chip_tick_out_init(&ob, ncores, NNE, 256))
         goto out;
     nm_ref_chip_backend(&bref, ref);
+    /* the model's worker threads must not change a bit: 1, 2 or 3 by seed */
+    if (nm_ref_chip_set_threads(ref, 1 + seed % 3) != NM_OK)
+        goto out;
     fa.ctx = &bref; fa.read32 = bus_read; fa.write32 = bus_write;
     fb.ctx = &brtl; fb.read32 = bus_read; fb.write32 = bus_write;
     gen_params(&r, seed, &g);
@@ -202,7 +205,15 @@ static int run_seed(unsigned seed, unsigned ticks, uint64_t tot[4])
     if (g.density > 0.3)
         g.density = 0.3; /* sixteen cores: keep the RTL run short */
     for (core = 0; core < ncores; core++) {
-        gen_core(&r, &g, &im);
+        /* every kernel of the model on one chip: cores of deterministic neurons sharing
+         * one parameter set, deterministic cores, and the seed's own (often stochastic) */
+        netgen gc = g;
+        if (core % 3 != 2) {
+            gc.deterministic = 1;
+            gc.p_stoch_syn = gc.p_stoch_leak = 0.0;
+            gc.uniform = core % 3 == 0;
+        }
+        gen_core(&r, &gc, &im);
         if (fw_program(&fa, core, &im, g.seed_prng + core) || fw_program(&fb, core, &im, g.seed_prng + core)) {
             fprintf(stderr, "seed %u: programming core %u through the firmware failed\n", seed, core);
             goto out;

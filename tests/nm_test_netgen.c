@@ -62,6 +62,10 @@ void gen_params(rng *r, unsigned seed, netgen *g)
     g->opts.loopback = 1;
     g->opts.stall_per_pkt = (unsigned)rng_range(r, 0, 3);
     g->dest_span = 0;
+    /* the model's vector kernels: deterministic cores (seed % 6 == 0), and cores whose
+     * neurons share one parameter set (seed % 6 == 3) */
+    g->deterministic = seed % 3 == 0;
+    g->uniform = seed % 6 == 3;
     g->seed_prng = (uint32_t)rng_next(r);
     if (seed % 17 == 0)
         g->seed_prng = 0; /* the register maps 0 to 1 */
@@ -81,6 +85,8 @@ static void gen_neuron(rng *r, const netgen *g, nm_neuron_cfg *n)
     n->alpha = (uint32_t)rng_mixed(r, 0, 262143, 600);
     n->beta = (uint32_t)rng_mixed(r, 0, 262143, 600);
     n->tm = (uint8_t)(rng_unit(r) < 0.5 ? 0 : rng_range(r, 0, 31));
+    if (g->deterministic)
+        n->tm = 0;
     n->gamma = (uint8_t)rng_range(r, 0, 3);
     n->kappa = rng_next(r) & 1;
     n->R = (int32_t)rng_mixed(r, -131072, 131071, 200);
@@ -114,6 +120,15 @@ void gen_core(rng *r, const netgen *g, core_image *im)
             if (d >= 1.0 || rng_unit(r) < d)
                 im->xbar[j][i / 32] |= 1u << (i % 32);
         gen_neuron(r, g, &im->n[j]);
+        if (g->uniform && j > 0) {
+            nm_neuron_cfg own = im->n[j];
+            im->n[j] = im->n[0];
+            im->n[j].V = own.V;
+            im->n[j].dx = own.dx;
+            im->n[j].dy = own.dy;
+            im->n[j].dest_axon = own.dest_axon;
+            im->n[j].dest_delay = own.dest_delay;
+        }
     }
 }
 

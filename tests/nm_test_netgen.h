@@ -26,6 +26,8 @@ typedef struct netgen {
     unsigned inputs_max;     /* host packets injected before each tick, up to */
     uint32_t seed_prng;
     int dest_span;           /* 0: any dx, dy; else mostly within +-dest_span */
+    int deterministic;       /* no stochastic synapse, leak or threshold anywhere */
+    int uniform;             /* every neuron has neuron 0's parameters (own V and DEST) */
 } netgen;
 
 typedef struct core_image {

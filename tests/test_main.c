@@ -10,6 +10,7 @@ Suite *neuron_directed_suite(void);
 Suite *regmap_suite(void);
 Suite *chip_suite(void);
 Suite *image_suite(void);
+Suite *model_suite(void);
 
 int main(int argc, char **argv)
 {
@@ -22,6 +23,7 @@ int main(int argc, char **argv)
     srunner_add_suite(sr, neuron_directed_suite());
     srunner_add_suite(sr, chip_suite());
     srunner_add_suite(sr, image_suite());
+    srunner_add_suite(sr, model_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
