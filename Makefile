@@ -45,7 +45,7 @@ REF_OBJS   := $(BUILD)/obj/nm_ref_core.o $(BUILD)/obj/nm_core_prog.o $(BUILD)/ob
 RTL_OBJS   := $(BUILD)/obj/nm_rtl_core.o $(BUILD)/obj/nm_vcore_shim.o $(VCORE_LIB) $(VRT_OBJS)
 LINK_RTL   := -lz -lstdc++ -lm -pthread
 
-.PHONY: lint fuzz install all deps help run demo-core test test-unit test-diff test-diff-chip test-firmware test-lint test-iverilog test-yosys \
+.PHONY: validate-energy lint fuzz install all deps help run demo-core test test-unit test-diff test-diff-chip test-firmware test-lint test-iverilog test-yosys \
         test-regmap test-bench regmap clean bench synth-default
 .DEFAULT_GOAL := all
 
@@ -238,6 +238,22 @@ $(BUILD)/bench/bench-merolla: $(BUILD)/bobj/bench_merolla.o $(BUILD)/obj/nm_gen.
     $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o $(CHIP_OBJS) $(REF_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $^ -lz -lm -pthread
+
+# ---------------------------------------------------------------- energy
+ENERGY_OBJS := $(BUILD)/obj/nm_energy.o
+$(BUILD)/tools/validate-energy: $(BUILD)/tools/validate_energy.o $(ENERGY_OBJS) $(BUILD)/obj/nm_gen.o \
+    $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o $(CHIP_OBJS) $(REF_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ $(JANSSON) -lz -lm -pthread
+
+$(BUILD)/tools/%.o: tools/%.c $(wildcard emulator/*.h) | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+VALIDATE_TICKS ?= 1000
+# the TrueNorth preset against the published chip power (docs/energy-model.md s5)
+validate-energy: $(BUILD)/tools/validate-energy
+	$(BUILD)/tools/validate-energy --ticks $(VALIDATE_TICKS) --csv $(BUILD)/validate-energy.csv
 
 $(BUILD)/bench/bench-core: $(BUILD)/bobj/bench_core.o $(REF_OBJS) $(RTL_OBJS)
 	@mkdir -p $(@D)
