@@ -136,11 +136,11 @@ $(BUILD)/nmemu-core-demo: $(BUILD)/obj/nm_core_demo.o $(REF_OBJS) $(RTL_OBJS)
 
 TEST_OBJS := $(BUILD)/tobj/test_main.o $(BUILD)/tobj/test_neuron_directed.o \
              $(BUILD)/tobj/test_regmap.o $(BUILD)/tobj/nm_test_backend.o $(BUILD)/tobj/test_chip.o \
-             $(BUILD)/tobj/test_image.o $(BUILD)/tobj/test_model.o $(BUILD)/obj/nm_image.o \
-             $(BUILD)/obj/nm_gen.o $(BUILD)/obj/nm_load.o
+             $(BUILD)/tobj/test_image.o $(BUILD)/tobj/test_model.o $(BUILD)/tobj/test_energy.o \
+             $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_gen.o $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_energy.o
 $(BUILD)/tests/nm-tests: $(TEST_OBJS) $(BUILD)/obj/nm_fw.o $(CHIP_OBJS) $(REF_OBJS) $(RTL_OBJS) $(RTL_CHIP_MODEL)
 	@mkdir -p $(@D)
-	$(CXX) -o $@ $^ $(CHECK_LIBS) $(LINK_RTL)
+	$(CXX) -o $@ $^ $(CHECK_LIBS) $(JANSSON) $(LINK_RTL)
 
 $(BUILD)/tests/diff-core: $(BUILD)/tobj/diff_core.o $(BUILD)/tobj/nm_test_netgen.o $(REF_OBJS) $(RTL_OBJS)
 	@mkdir -p $(@D)
@@ -155,7 +155,7 @@ $(BUILD)/obj/nm_fw.o: firmware/nm_fw.c firmware/nm_fw.h emulator/nm_chipmap.h em
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) $(OPT) -ffreestanding -fno-builtin -c -o $@ $<
 
-NMEMU_OBJS := $(BUILD)/obj/nmemu.o $(BUILD)/obj/nm_gen.o $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o \
+NMEMU_OBJS := $(BUILD)/obj/nmemu.o $(BUILD)/obj/nm_gen.o $(BUILD)/obj/nm_energy.o $(BUILD)/obj/nm_energy_report.o $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o \
               $(BUILD)/obj/nm_compile.o \
               $(CHIP_OBJS) $(REF_OBJS) $(RTL_CHIP_OBJS)
 $(BUILD)/nmemu: $(NMEMU_OBJS)

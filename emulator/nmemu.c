@@ -22,6 +22,8 @@
 #include "nm_chipmap.h"
 #include "nm_compile.h"
 #include "nm_core_prog.h"
+#include "nm_energy.h"
+#include "nm_energy_report.h"
 #include "nm_gen.h"
 #include "nm_image.h"
 #include "nm_load.h"
@@ -43,7 +45,9 @@ static const char usage_text[] =
     "                         [--tick-rate HZ] [--seed N]   (the TrueNorth benchmark network)\n"
     "       nmemu run IMAGE [--ticks N] [--backend rtl|ref|check] [--input SPIKES]\n"
     "                       [--spikes FILE] [--outputs FILE] [--report FILE] [--raster]\n"
-    "                       [--trace F.fst] [--seed N] [--threads N]\n"
+    "                       [--trace F.fst|F.vcd [--trace-from T] [--trace-to T]]\n"
+    "                       [--seed N] [--threads N]\n"
+    "                       [--energy PRESET|FILE] [--voltage V] [--tick-rate HZ]\n"
     "       nmemu --version | --help\n"
     "\n"
     "run options:\n"
@@ -56,8 +60,15 @@ static const char usage_text[] =
     "  --outputs F      write off-chip packets as 'tick,side,pos,dx,dy,axon,delay'\n"
     "  --raster         print one line per tick: the spikes of every core\n"
     "  --report F       write a JSON run report: ticks, cycles per tick, every counter\n"
-    "  --trace F.fst    write an FST waveform of the RTL chip (GTKWave)\n"
+    "  --trace F.fst    write a waveform of the RTL chip (GTKWave): FST, or VCD when F\n"
+    "                   ends in .vcd; every cycle from reset unless a window is given\n"
+    "  --trace-from T   start the waveform at tick T (its host input and tick request)\n"
+    "  --trace-to T     end the waveform after tick T (default: the last tick)\n"
     "  --seed N         replace the image's PRNG seeds: core k gets N + k\n"
+    "  --energy P       energy preset: a name in data/energy (truenorth-28nm, the\n"
+    "                   default, or loihi-14nm) or a preset file (docs/energy-model.md)\n"
+    "  --voltage V      supply voltage (default: the preset's, 0.775 V for TrueNorth)\n"
+    "  --tick-rate HZ   ticks per second for power and static energy (default 1000)\n"
     "  --threads N      worker threads of the ref backend (default: the CPUs online);\n"
     "                   results are identical whatever N\n"
     "on a terminal, a progress line (ticks, ticks/s, time left) is drawn on stderr\n"
@@ -327,6 +338,10 @@ static void progress(uint32_t done, unsigned long total, double t0, double *last
 /* Worker threads of the ref backend (--threads). */
 static unsigned ref_threads = 1;
 
+/* Waveform window of the rtl backend (--trace-from, --trace-to). */
+static int trace_window;
+static uint32_t trace_from, trace_to;
+
 /* The backend for `name`, built for the image's geometry. */
 static int make_backend(const char *name, const nm_image *im, nm_chip_backend *b, const char *fst)
 {
@@ -342,7 +357,8 @@ static int make_backend(const char *name, const nm_image *im, nm_chip_backend *b
         return 0;
     }
     if (!strcmp(name, "rtl")) {
-        nm_rtl_chip *c = nm_rtl_chip_new(fst);
+        nm_rtl_chip_opts ro = {fst, trace_window, trace_from, trace_to};
+        nm_rtl_chip *c = nm_rtl_chip_new_opts(&ro);
         if (!c)
             return -1;
         nm_rtl_chip_backend(b, c);
@@ -441,6 +457,15 @@ static int diverged(uint32_t t, const nm_chip_backend *a, const nm_chip_backend 
     return 0;
 }
 
+/* ": <what the RTL harness said>" after an RTL assertion (assertion builds), or "". */
+static const char *rtl_error(const nm_chip_backend *b)
+{
+    static char msg[1100];
+    const char *e = strcmp(b->name, "rtl") ? "" : nm_rtl_chip_error(b->impl);
+    snprintf(msg, sizeof msg, "%s%s", e[0] ? ": " : "", e);
+    return msg;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     const char *image = NULL, *backend = "ref", *input = NULL, *spikes = NULL, *outputs = NULL, *report = NULL;
@@ -461,6 +486,10 @@ static int cmd_run(int argc, char **argv)
     uint64_t nspikes = 0, noff = 0, cyc = 0, cmin = UINT64_MAX, cmax = 0;
     outfile fs, fo;
     int rc = 0, a, threads_set = 0;
+    const char *energy = "truenorth-28nm";
+    double volts = 0, tick_hz = 1000;
+    nm_energy_preset preset;
+    nm_energy_meter meter = {0};
 
     for (a = 0; a < argc; a++) {
         const char *v = a + 1 < argc ? argv[a + 1] : NULL;
@@ -496,6 +525,32 @@ static int cmd_run(int argc, char **argv)
         } else if (!strcmp(argv[a], "--trace") && v) {
             trace = v;
             a++;
+        } else if ((!strcmp(argv[a], "--trace-from") || !strcmp(argv[a], "--trace-to")) && v) {
+            char *end;
+            unsigned long n = strtoul(v, &end, 10);
+            if (*end || v[0] == '-' || v[0] == 0 || n > 0xffffffffUL) {
+                fprintf(stderr, "nmemu: %s needs a tick number, not '%s'\n", argv[a], v);
+                return EXIT_USAGE;
+            }
+            if (argv[a][8] == 'f')
+                trace_from = (uint32_t)n;
+            else
+                trace_to = (uint32_t)n;
+            trace_window |= argv[a][8] == 'f' ? 1 : 2;
+            a++;
+        } else if (!strcmp(argv[a], "--energy") && v) {
+            energy = v;
+            a++;
+        } else if ((!strcmp(argv[a], "--voltage") || !strcmp(argv[a], "--tick-rate")) && v) {
+            char *end;
+            double x = strtod(v, &end);
+            if (*end || end == v || !(x > 0) || x > (argv[a][2] == 'v' ? 5.0 : 1e9)) {
+                fprintf(stderr, "nmemu: %s needs a positive number%s, not '%s'\n", argv[a],
+                        argv[a][2] == 'v' ? " of volts up to 5" : "", v);
+                return EXIT_USAGE;
+            }
+            *(argv[a][2] == 'v' ? &volts : &tick_hz) = x;
+            a++;
         } else if (!strcmp(argv[a], "--threads") && v) {
             char *end;
             unsigned long n = strtoul(v, &end, 10);
@@ -530,10 +585,37 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "nmemu: --backend must be rtl, ref or check, not '%s'\n", backend);
         return EXIT_USAGE;
     }
+    if (trace && !strcmp(backend, "ref")) {
+        fprintf(stderr, "nmemu: --trace needs the rtl or check backend\n");
+        return EXIT_USAGE;
+    }
+    if (trace_window && !trace) {
+        fprintf(stderr, "nmemu: --trace-from and --trace-to need --trace F.fst (or F.vcd)\n");
+        return EXIT_USAGE;
+    }
+    if (trace_window) {
+        if (!(trace_window & 2))
+            trace_to = (uint32_t)(ticks - 1);
+        if (trace_from > trace_to || trace_from >= ticks) {
+            fprintf(stderr, "nmemu: the trace window (ticks %" PRIu32 " to %" PRIu32 ") must lie within the %lu ticks run\n",
+                    trace_from, trace_to, ticks);
+            return EXIT_USAGE;
+        }
+    }
+    if (nm_energy_load(energy, &preset, err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        return EXIT_INPUT;
+    }
+    if (volts == 0)
+        volts = preset.v_ref;
     im = nm_image_read(image, err, sizeof err);
     if (!im) {
         fprintf(stderr, "nmemu: %s\n", err);
         return EXIT_INPUT;
+    }
+    if (nm_energy_meter_init(&meter, im->mesh_x * im->mesh_y)) {
+        fprintf(stderr, "nmemu: out of memory\n");
+        return EXIT_RUN;
     }
     if (input && nm_inputs_read(input, im->mesh_x, im->mesh_y, im->naxons, &in, &nin, err, sizeof err)) {
         fprintf(stderr, "nmemu: %s\n", err);
@@ -544,7 +626,8 @@ static int cmd_run(int argc, char **argv)
     for (k = 0; k < nb; k++) {
         const char *name = nb == 2 ? (k ? "rtl" : "ref") : backend;
         if (make_backend(name, im, &b[k], strcmp(name, "rtl") ? NULL : trace) || nm_chip_tick_out_init(&o[k], im->mesh_x * im->mesh_y, im->nneurons, 256)) {
-            fprintf(stderr, "nmemu: cannot build the %s backend\n", name);
+            fprintf(stderr, "nmemu: cannot build the %s backend%s%s\n", name, trace && !strcmp(name, "rtl") ? ": cannot write " : "",
+                    trace && !strcmp(name, "rtl") ? trace : "");
             return EXIT_RUN;
         }
         if (nm_image_load(im, &b[k], err, sizeof err)) {
@@ -566,10 +649,6 @@ static int cmd_run(int argc, char **argv)
                im->mesh_x);
     if (out_open(&fs, spikes, "tick,x,y,neuron\n") || out_open(&fo, outputs, "tick,side,pos,dx,dy,axon,delay\n"))
         return EXIT_RUN;
-    if (trace && !strcmp(backend, "ref")) {
-        fprintf(stderr, "nmemu: --trace needs the rtl or check backend\n");
-        return EXIT_USAGE;
-    }
     tty = tty && !raster;
     t0 = now_s();
     for (t = 0; t < ticks && rc == 0; t++) {
@@ -582,13 +661,16 @@ static int cmd_run(int argc, char **argv)
             p.dy = (int16_t)in[next].y;
             p.axon = (uint8_t)in[next].axon;
             p.delay = 1;
-            for (k = 0; k < nb; k++)
-                if (b[k].host_send(b[k].impl, nm_flit_pack(&p)) != NM_OK)
+            for (k = 0; k < nb && rc == 0; k++)
+                if (b[k].host_send(b[k].impl, nm_flit_pack(&p)) != NM_OK) {
+                    fprintf(stderr, "nmemu: host input for tick %" PRIu32 " failed on the %s backend%s\n", t, b[k].name,
+                            rtl_error(&b[k]));
                     rc = EXIT_RUN;
+                }
         }
         for (k = 0; k < nb && rc == 0; k++)
             if (b[k].tick(b[k].impl, &o[k]) != NM_OK) {
-                fprintf(stderr, "nmemu: tick %" PRIu32 " failed on the %s backend\n", t, b[k].name);
+                fprintf(stderr, "nmemu: tick %" PRIu32 " failed on the %s backend%s\n", t, b[k].name, rtl_error(&b[k]));
                 rc = EXIT_RUN;
             }
         if (rc)
@@ -598,6 +680,9 @@ static int cmd_run(int argc, char **argv)
             break;
         }
         k = nb - 1; /* report the RTL's view when both run */
+        meter.offchip += o[k].noff;
+        if (t % 32768 == 32767 && nm_energy_meter_sample(&meter, &b[k])) /* before 32-bit counters wrap */
+            rc = EXIT_RUN;
         nspikes += o[k].nspikes;
         noff += o[k].noff;
         cyc += o[k].cycles;
@@ -622,11 +707,21 @@ static int cmd_run(int argc, char **argv)
     }
     if (tty)
         progress(t, ticks, t0, &last, 1);
+    for (k = 0; trace && k < nb; k++)
+        if (!strcmp(b[k].name, "rtl") && nm_rtl_chip_close_trace(b[k].impl) != NM_OK) {
+            fprintf(stderr, "nmemu: cannot write the waveform %s\n", trace);
+            rc = EXIT_RUN;
+        }
     if (out_close(&fs, rc == 0) || out_close(&fo, rc == 0))
+        rc = EXIT_RUN;
+    if (rc == 0 && nm_energy_meter_sample(&meter, &b[nb - 1]))
         rc = EXIT_RUN;
     if (rc == 0 && report) {
         outfile fr;
         json_t *r = make_report(&b[nb - 1], image, t, nspikes, noff, cmin, cmax, cyc);
+        nm_energy_run er = {&preset, volts, tick_hz, t, im->mesh_x, im->mesh_y, &meter};
+        if (r)
+            json_object_set_new(r, "energy", nm_energy_report_json(&er));
         if (!r || out_open(&fr, report, "") || json_dumpf(r, fr.f, JSON_INDENT(1) | JSON_PRESERVE_ORDER) ||
             out_close(&fr, 1))
             rc = EXIT_RUN;
@@ -637,6 +732,10 @@ static int cmd_run(int argc, char **argv)
                backend, t, nspikes, noff);
         printf("cycles per tick: min %" PRIu64 ", mean %.1f, max %" PRIu64 ", total %" PRIu64 "%s\n", cmin,
                (double)cyc / t, cmax, cyc, strcmp(backend, "ref") ? "" : " (reference-model estimate)");
+        {
+            nm_energy_run er = {&preset, volts, tick_hz, t, im->mesh_x, im->mesh_y, &meter};
+            nm_energy_print_summary(stdout, &er);
+        }
         if (nb == 2)
             printf("check: ref and rtl agree on every spike, off-chip packet and V at every tick\n");
         if (spikes)
@@ -645,6 +744,8 @@ static int cmd_run(int argc, char **argv)
             printf("outputs: %s\n", outputs);
         if (report)
             printf("report: %s\n", report);
+        if (trace)
+            printf("waveform: %s%s\n", trace, trace_window ? " (the window of ticks asked for)" : "");
     }
     for (k = 0; k < nb; k++) {
         b[k].free(b[k].impl);
@@ -652,6 +753,7 @@ static int cmd_run(int argc, char **argv)
     }
     free(in);
     free(row);
+    nm_energy_meter_free(&meter);
     nm_image_free(im);
     return rc;
 }
