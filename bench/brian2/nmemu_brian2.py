@@ -258,6 +258,8 @@ V = fire * (int(gam == 0) * VR + int(gam == 1) * (V - alpha) + int(gam >= 2) * V
 
 
 def run_brian2(im, net, ticks, args):
+    import warnings
+    warnings.filterwarnings('ignore', category=FutureWarning)  # pythran vs numpy 1.24, at import
     import brian2 as b2
     from brian2 import ms
 
@@ -270,7 +272,8 @@ def run_brian2(im, net, ticks, args):
     f = im['f']
     t_build = time.time()
 
-    neurons = b2.NeuronGroup(net['nneur'], NEURON_EQS, threshold='fire > 0', name='neurons')
+    neurons = b2.NeuronGroup(net['nneur'], NEURON_EQS, threshold='fire > 0', reset='',
+                            name='neurons')
     neurons.run_regularly(NEURON_UPDATE, when='groups', name='neurons_update')
     neurons.V = f['V']
     neurons.inp = net['inp0']
@@ -348,6 +351,7 @@ def main():
     ap.add_argument('--ticks', type=int, default=100)
     ap.add_argument('--spikes', help='write every spike as tick,x,y,neuron (nmemu run --spikes order)')
     ap.add_argument('--csv', help='append a result row to this CSV file')
+    ap.add_argument('--json', help='write the results as a JSON object to this file')
     ap.add_argument('--label', default='', help='workload name for the CSV row')
     ap.add_argument('--build-dir', default='build/peers/brian2', help='Brian2 standalone project directory')
     ap.add_argument('--jobs', type=int, default=1, help='make -j for compiling the standalone project')
@@ -381,6 +385,11 @@ def main():
     print(f'peak RSS: simulation binary {res["rss_sim_mb"]:.0f} MB, Python process {rss_py:.0f} MB')
     if args.spikes:
         print(f'spikes: {args.spikes}')
+    if args.json:
+        out = dict(res, image=args.image, ticks=args.ticks, neurons=net['nneur'], synapses=nsyn,
+                   wall_total=wall_total, rss_python_mb=rss_py, ticks_per_s=tps, syn_events_per_s=eps)
+        with open(args.json, 'w') as fh:
+            json.dump(out, fh, indent=1)
     if args.csv:
         header = ('date,host,workload,image,mesh,neurons,synapses,ticks,spikes,syn_events,wall_total_s,'
                   'wall_binary_s,wall_run_s,ticks_per_s,syn_events_per_s,rss_sim_mb,rss_python_mb,brian2,threads\n')
