@@ -159,6 +159,7 @@ template <typename Top> struct nm_vmodel {
             }
         }
         tracing = false;
+        trace_path.clear(); // closed for good: later calls do nothing
         return ok;
     }
 
