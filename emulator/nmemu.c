@@ -25,6 +25,8 @@
 #include "nm_energy.h"
 #include "nm_energy_report.h"
 #include "nm_gen.h"
+#include "nm_plot.h"
+#include "nm_sweep.h"
 #include "nm_image.h"
 #include "nm_load.h"
 #include "nm_ref_chip.h"
@@ -48,6 +50,9 @@ static const char usage_text[] =
     "                       [--trace F.fst|F.vcd [--trace-from T] [--trace-to T]]\n"
     "                       [--seed N] [--threads N]\n"
     "                       [--energy PRESET|FILE] [--voltage V] [--tick-rate HZ]\n"
+    "       nmemu plot REPORT.json [--spikes SPIKES.csv] -o DIR   (PNG figures, gnuplot)\n"
+    "       nmemu sweep IMAGE (--rates R1,R2,.. | --voltages V1,V2,..) -o TABLE.csv\n"
+    "                   [--plot FIG.png] [--ticks N] [--input-cores all|X,Y] ... (nmemu sweep --help)\n"
     "       nmemu --version | --help\n"
     "\n"
     "run options:\n"
@@ -780,6 +785,10 @@ int main(int argc, char **argv)
         return cmd_decompile(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "pack-input"))
         return cmd_pack_input(argc - 2, argv + 2);
+    if (argc >= 2 && !strcmp(argv[1], "sweep"))
+        return nm_cmd_sweep(argc - 2, argv + 2);
+    if (argc >= 2 && !strcmp(argv[1], "plot"))
+        return nm_cmd_plot(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "gen"))
         return cmd_gen(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "info"))
