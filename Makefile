@@ -9,6 +9,7 @@ CXX        ?= g++
 CSTD       := -std=c11
 WARN       := -Wall -Wextra -Werror -pedantic
 OPT        ?= -O2
+PREFIX     ?= /usr/local
 CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) -g -D_POSIX_C_SOURCE=200809L -Iemulator
 JANSSON    = $(shell pkg-config --cflags --libs jansson)
 CHECK_LIBS = $(shell pkg-config --libs check)
@@ -240,6 +241,8 @@ $(BUILD)/bench/bench-merolla: $(BUILD)/bobj/bench_merolla.o $(BUILD)/obj/nm_gen.
 	$(CC) -o $@ $^ -lz -lm -pthread
 
 # ---------------------------------------------------------------- energy
+# where an installed nmemu finds its presets (make install PREFIX=...)
+$(BUILD)/obj/nm_energy.o: CFLAGS_ALL += -DNM_DATADIR='"$(PREFIX)/share/nmemu"'
 ENERGY_OBJS := $(BUILD)/obj/nm_energy.o
 $(BUILD)/tools/validate-energy: $(BUILD)/tools/validate_energy.o $(ENERGY_OBJS) $(BUILD)/obj/nm_gen.o \
     $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o $(CHIP_OBJS) $(REF_OBJS)
@@ -263,11 +266,11 @@ $(BUILD)/bobj/%.o: bench/%.c $(wildcard emulator/*.h) | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
-PREFIX ?= /usr/local
 install: $(BUILD)/nmemu
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/nmemu/energy
 	install -m 755 $(BUILD)/nmemu $(DESTDIR)$(PREFIX)/bin/nmemu
 	install -m 644 docs/nmemu.1 $(DESTDIR)$(PREFIX)/share/man/man1/nmemu.1
+	install -m 644 data/energy/*.json $(DESTDIR)$(PREFIX)/share/nmemu/energy
 
 FUZZ_SECONDS ?= 60
 fuzz: $(BUILD)/nmemu
