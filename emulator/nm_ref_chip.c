@@ -41,7 +41,7 @@ typedef struct worker {
     dvec *box;                     /* box[t]: packets for the cores of worker t */
     nm_chip_tick_out off;          /* off-chip packets of this worker's cores, in order */
     nm_chip_tick_out spk;          /* spikes of this worker's cores, in order */
-    nm_tick_out core_out;          /* the tick of one core */
+    nm_tick_out core_out[2];       /* the ticks of two cores in flight */
     int32_t *diff[NDIRS];          /* E, W: [y][x] of (mesh_x + 1); N, S: [x][y] of (mesh_y + 1) */
 } worker;
 
@@ -218,22 +218,30 @@ static void phase_a(worker *w)
         memset(w->diff[d], 0, (size_t)(d < DIR_N ? c->mesh_y * (c->mesh_x + 1) : c->mesh_x * (c->mesh_y + 1)) *
                                   sizeof(int32_t));
     w->spk.nspikes = 0;
-    for (k = w->core0; k < w->core1 && w->rc == NM_OK; k++) {
-        nm_tick_out *o = &w->core_out;
-        if (k + 1 < w->core1)
-            nm_ref_core_prefetch(c->cores[k + 1], 1);
-        if (k + 2 < w->core1)
-            nm_ref_core_prefetch(c->cores[k + 2], 0);
-        if (k + 3 < w->core1)
-            __builtin_prefetch(c->cores[k + 3]);
-        w->rc = nm_ref_core_tick(c->cores[k], o);
-        if (o->cycles > w->maxcyc)
-            w->maxcyc = o->cycles;
-        for (s = 0; s < o->nspikes && w->rc == NM_OK; s++) {
-            w->spk.spikes[w->spk.nspikes].core = (uint16_t)k;
-            w->spk.spikes[w->spk.nspikes].neuron = o->spikes[s];
-            w->spk.nspikes++;
-            w->rc = route_spike(w, (int)(k % c->mesh_x), (int)(k / c->mesh_x), o->pkts[s]);
+    /* software pipeline: core k fires while the DEST words of core k - 1 arrive */
+    for (k = w->core0; k <= w->core1 && w->rc == NM_OK; k++) {
+        if (k < w->core1) {
+            nm_tick_out *o = &w->core_out[k & 1];
+            if (k + 1 < w->core1)
+                nm_ref_core_prefetch(c->cores[k + 1], 1);
+            if (k + 2 < w->core1)
+                nm_ref_core_prefetch(c->cores[k + 2], 0);
+            if (k + 3 < w->core1)
+                __builtin_prefetch(c->cores[k + 3]);
+            w->rc = nm_ref_core_tick_fire(c->cores[k], o);
+            if (o->cycles > w->maxcyc)
+                w->maxcyc = o->cycles;
+        }
+        if (k > w->core0) {
+            const unsigned p = k - 1;
+            nm_tick_out *o = &w->core_out[p & 1];
+            nm_ref_core_tick_packets(c->cores[p], o);
+            for (s = 0; s < o->nspikes && w->rc == NM_OK; s++) {
+                w->spk.spikes[w->spk.nspikes].core = (uint16_t)p;
+                w->spk.spikes[w->spk.nspikes].neuron = o->spikes[s];
+                w->spk.nspikes++;
+                w->rc = route_spike(w, (int)(p % c->mesh_x), (int)(p / c->mesh_x), o->pkts[s]);
+            }
         }
     }
 }

@@ -337,6 +337,8 @@ void nm_ref_core_prefetch(const nm_ref_core *c, int stage)
     }
     for (k = 0; k < c->nneurons; k += 16)
         __builtin_prefetch(&c->V[k], 1);
+    for (k = 0; k < c->naxons; k += 64)
+        __builtin_prefetch(&c->types[k]);
 }
 
 void nm_ref_core_deliver(nm_ref_core *const *cores, const nm_ref_delivery *d, size_t n)
@@ -484,7 +486,7 @@ static void scalar_tick(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8
     }
 }
 
-NM_HOT int nm_ref_core_tick(nm_ref_core *c, nm_tick_out *out)
+NM_HOT int nm_ref_core_tick_fire(nm_ref_core *c, nm_tick_out *out)
 {
     uint8_t act[NM_MAX_AXONS], fired[NM_MAX_NEURONS + 8];
     uint32_t events = 0, spikes = 0;
@@ -523,12 +525,6 @@ NM_HOT int nm_ref_core_tick(nm_ref_core *c, nm_tick_out *out)
             __builtin_prefetch(&c->dest[n]);
         }
     }
-    for (j = 0; j < spikes; j++) {
-        const nm_pkt *d = &c->dest[out->spikes[j]];
-        out->pkts[j] = *d;
-        if (c->opts.loopback && d->dx == 0 && d->dy == 0)
-            sched_set(c, c->cur + d->delay, d->axon);
-    }
 
     out->nspikes = spikes;
     out->cycles = 2u + 4u * c->nneurons + events + spikes * (1u + c->opts.stall_per_pkt);
@@ -540,6 +536,24 @@ NM_HOT int nm_ref_core_tick(nm_ref_core *c, nm_tick_out *out)
     c->cnt[NM_COUNTER_BUSY_CYCLES] += out->cycles;
     c->cnt[NM_COUNTER_STALL_CYCLES] += spikes * c->opts.stall_per_pkt;
     return NM_OK;
+}
+
+void nm_ref_core_tick_packets(nm_ref_core *c, nm_tick_out *out)
+{
+    unsigned j;
+    for (j = 0; j < out->nspikes; j++) {
+        const nm_pkt *d = &c->dest[out->spikes[j]];
+        out->pkts[j] = *d;
+        if (c->opts.loopback && d->dx == 0 && d->dy == 0)
+            sched_set(c, c->cur + d->delay, d->axon);
+    }
+}
+
+int nm_ref_core_tick(nm_ref_core *c, nm_tick_out *out)
+{
+    int rc = nm_ref_core_tick_fire(c, out);
+    nm_ref_core_tick_packets(c, out);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ backend */

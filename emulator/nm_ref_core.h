@@ -46,6 +46,13 @@ void nm_ref_core_prefetch(const nm_ref_core *c, int stage);
 /* One tick. */
 int nm_ref_core_tick(nm_ref_core *c, nm_tick_out *out);
 
+/* The same tick in two steps, so a caller can overlap the memory latency of one core's
+ * packets with the next core's work: _fire does everything but out->pkts (spikes,
+ * cycles, counters) and starts fetching the DEST words; _packets fills out->pkts (and
+ * feeds loopback packets back). nm_ref_core_tick = _fire then _packets. */
+int  nm_ref_core_tick_fire(nm_ref_core *c, nm_tick_out *out);
+void nm_ref_core_tick_packets(nm_ref_core *c, nm_tick_out *out);
+
 void nm_ref_core_backend(nm_core_backend *b, nm_ref_core *c);
 
 #endif
