@@ -1,0 +1,451 @@
+// nm_sc_main.cpp - nmemu-sc: an example virtual platform around nm_sc_chip.
+//
+//   nmemu-sc IMAGE [--ticks N] [--input SPIKES] [--spikes F] [--outputs F]
+//                  [--report F] [--raster] [--period-ns P] [--fw-tick] [--fw-offchip]
+//
+// A host thread (the platform's CPU) loads the image with the firmware driver
+// (nm_fw.c, unchanged: through nm_load.c, whose bus callbacks issue TLM transactions on
+// nm_sc_tlm_bus), then for each tick writes that tick's host spikes into the chip's
+// spike_in FIFO and runs the tick through the chip's tick / tick_done events (the tick
+// pin, as nmemu's RTL harness does) or, with --fw-tick, with the firmware (nm_fw_tick:
+// CTRL.TICK, then STATUS polled over TLM). The cycles of a tick count from the tick
+// request, including any wait for host packets to land: a CTRL.TICK write arrives a
+// cycle or two later than the pin, so after host input --fw-tick can count fewer.
+// With --fw-offchip the offchip_out port stays unbound and the firmware drains the
+// chip's off-chip queue over TLM (OUT_INFO, OUT_FLIT, OUT_TICK, OUT_POP) while it polls.
+// Spikes come from spike_out, off-chip packets from offchip_out. The outputs have the
+// formats of `nmemu run` (docs/nmemu.1), so tests/check-systemc compares them with
+// `nmemu run --backend rtl` on the same image and input.
+//
+// Exit status as nmemu: 0 ok, 1 run failed, 2 usage, 3 bad input file.
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <jansson.h>
+
+#include "nm_sc_chip.h"
+#include "nm_sc_tlm_bus.h"
+
+extern "C" {
+#include "nm_chip_if.h"
+#include "nm_chipmap.h"
+#include "nm_image.h"
+#include "nm_load.h"
+#include "nm_regmap.h"
+}
+
+using namespace sc_core;
+
+static const char usage_text[] =
+    "usage: nmemu-sc IMAGE [--ticks N] [--input SPIKES] [--spikes F] [--outputs F]\n"
+    "                [--report F] [--raster] [--period-ns P] [--fw-tick [--fw-offchip]]\n"
+    "The image runs on the SystemC/TLM-2.0 model of the chip (docs/systemc.md); the\n"
+    "options and outputs are those of nmemu run (docs/nmemu.1). --period-ns sets the\n"
+    "chip's clock period (default 10); --fw-tick runs ticks with the firmware (CTRL.TICK\n"
+    "written and STATUS polled over TLM) instead of the chip's tick event; --fw-offchip\n"
+    "lets the firmware drain off-chip packets over TLM instead of the offchip_out FIFO.\n"
+    "exit status: 0 ok, 1 run failed, 2 usage, 3 bad input file\n";
+
+struct options {
+    const char *image = nullptr, *input = nullptr, *spikes = nullptr, *outputs = nullptr, *report = nullptr;
+    unsigned long ticks = 100;
+    double period_ns = 10;
+    bool raster = false, fw_tick = false, fw_offchip = false;
+};
+
+static int exit_code = 0;
+
+static double now_s()
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// The platform's CPU: one thread that runs the whole experiment.
+class nm_sc_host : public sc_module {
+  public:
+    SC_HAS_PROCESS(nm_sc_host);
+    nm_sc_host(sc_module_name n, const options &o, nm_image *im, const nm_input *in, size_t nin, nm_sc_chip &chip,
+               nm_sc_tlm_bus &bus, sc_fifo<nm_sc_packet> &fin, sc_fifo<nm_sc_spike> &fspk,
+               sc_fifo<nm_sc_offchip> &foff)
+        : sc_module(n), o_(o), im_(im), in_(in), nin_(nin), chip_(chip), bus_(bus), fin_(fin), fspk_(fspk),
+          foff_(foff)
+    {
+        SC_THREAD(run);
+    }
+
+  private:
+    const options &o_;
+    nm_image *im_;
+    const nm_input *in_;
+    size_t nin_;
+    nm_sc_chip &chip_;
+    nm_sc_tlm_bus &bus_;
+    sc_fifo<nm_sc_packet> &fin_;
+    sc_fifo<nm_sc_spike> &fspk_;
+    sc_fifo<nm_sc_offchip> &foff_;
+
+    static int be_write(void *impl, uint32_t a, uint32_t d) { return static_cast<nm_sc_tlm_bus *>(impl)->access(true, a, &d) ? NM_ERR_CFG : NM_OK; }
+    static int be_read(void *impl, uint32_t a, uint32_t *d) { return static_cast<nm_sc_tlm_bus *>(impl)->access(false, a, d) ? NM_ERR_CFG : NM_OK; }
+
+    void fail(int code, const char *msg)
+    {
+        std::fprintf(stderr, "nmemu-sc: %s\n", msg);
+        exit_code = code;
+        sc_stop();
+        wait(); // never resumes
+    }
+
+    void run();
+    json_t *report(const nm_chip_backend &b, uint32_t ticks, uint64_t spikes, uint64_t off, uint64_t cmin,
+                   uint64_t cmax, uint64_t ctot);
+};
+
+// Output file under a temporary name, renamed when complete (as nmemu does).
+struct outfile {
+    FILE *f = nullptr;
+    std::string path, tmp;
+    bool open(const char *p, const char *header)
+    {
+        if (!p)
+            return true;
+        path = p;
+        tmp = path + ".tmp";
+        f = std::fopen(tmp.c_str(), "w");
+        if (!f) {
+            std::perror(tmp.c_str());
+            return false;
+        }
+        std::fputs(header, f);
+        return true;
+    }
+    bool close(bool keep)
+    {
+        if (!f)
+            return true;
+        bool bad = std::ferror(f) != 0;
+        bad |= std::fclose(f) != 0;
+        f = nullptr;
+        if (bad || !keep) {
+            std::remove(tmp.c_str());
+            if (bad)
+                std::fprintf(stderr, "nmemu-sc: cannot write %s\n", path.c_str());
+            return !bad;
+        }
+        if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+            std::perror(path.c_str());
+            std::remove(tmp.c_str());
+            return false;
+        }
+        return true;
+    }
+};
+
+json_t *nm_sc_host::report(const nm_chip_backend &b, uint32_t ticks, uint64_t spikes, uint64_t off, uint64_t cmin,
+                           uint64_t cmax, uint64_t ctot)
+{
+    static const char *const cname[8] = {"synaptic_events", "neuron_updates", "spikes", "scheduler_writes",
+                                         "row_reads", "row_writes", "busy_cycles", "stall_cycles"};
+    static const char *const rname[6] = {"flits_local", "flits_east", "flits_west", "flits_north", "flits_south",
+                                         "stall_cycles"};
+    nm_fw_bus fw = bus_.fw_bus();
+    json_t *r = json_object(), *cores = json_array(), *chip = json_object();
+    uint64_t total[14] = {0};
+    json_object_set_new(r, "image", json_string(o_.image));
+    json_object_set_new(r, "backend", json_string("systemc"));
+    json_object_set_new(r, "mesh", json_pack("[ii]", (int)b.mesh_x, (int)b.mesh_y));
+    json_object_set_new(r, "ticks", json_integer(ticks));
+    json_object_set_new(r, "spikes", json_integer((json_int_t)spikes));
+    json_object_set_new(r, "offchip_packets", json_integer((json_int_t)off));
+    json_object_set_new(r, "cycles_per_tick",
+                        json_pack("{s:I,s:f,s:I,s:I,s:b}", "min", (json_int_t)cmin, "mean",
+                                  ticks ? (double)ctot / ticks : 0.0, "max", (json_int_t)cmax, "total",
+                                  (json_int_t)ctot, "estimated", 0));
+    for (unsigned core = 0; core < b.mesh_x * b.mesh_y; core++) {
+        json_t *c = json_object(), *cc = json_object(), *rc = json_object();
+        uint32_t cv[8] = {0}, rv[6] = {0};
+        if (nm_fw_read_core_counters(&fw, core, cv) || nm_fw_read_router_counters(&fw, core, rv)) {
+            json_decref(r);
+            return nullptr;
+        }
+        for (unsigned k = 0; k < 8; k++) {
+            json_object_set_new(cc, cname[k], json_integer(cv[k]));
+            total[k] += cv[k];
+        }
+        for (unsigned k = 0; k < 6; k++) {
+            json_object_set_new(rc, rname[k], json_integer(rv[k]));
+            total[8 + k] += rv[k];
+        }
+        json_object_set_new(c, "x", json_integer(core % b.mesh_x));
+        json_object_set_new(c, "y", json_integer(core / b.mesh_x));
+        json_object_set_new(c, "core", cc);
+        json_object_set_new(c, "router", rc);
+        json_array_append_new(cores, c);
+    }
+    for (unsigned k = 0; k < 8; k++)
+        json_object_set_new(chip, cname[k], json_integer((json_int_t)total[k]));
+    for (unsigned k = 0; k < 6; k++) {
+        char key[32];
+        std::snprintf(key, sizeof key, "router_%s", rname[k]);
+        json_object_set_new(chip, key, json_integer((json_int_t)total[8 + k]));
+    }
+    json_object_set_new(r, "counters", chip);
+    json_object_set_new(r, "cores", cores);
+    return r;
+}
+
+void nm_sc_host::run()
+{
+    char err[512];
+    nm_fw_bus fw = bus_.fw_bus();
+    nm_chip_backend b;
+    uint32_t geo = 0, cgeo = 0;
+    std::memset(&b, 0, sizeof b);
+
+    // the chip's geometry over the bus, then the image through the firmware
+    if (fw.read32(fw.ctx, nm_fw_chip_addr(NM_CHIP_CHIP_GEOMETRY), &geo) ||
+        fw.read32(fw.ctx, nm_fw_core_addr(0, NM_ADDR(NM_REGION_CTRL, NM_CTRL_GEOMETRY)), &cgeo))
+        fail(1, "cannot read the chip's geometry over TLM");
+    b.name = "systemc";
+    b.impl = &bus_;
+    b.mesh_x = (geo >> NM_CHIP_CHIP_GEOMETRY_MESH_X_LSB) & NM_CHIP_CHIP_GEOMETRY_MESH_X_MASK;
+    b.mesh_y = (geo >> NM_CHIP_CHIP_GEOMETRY_MESH_Y_LSB) & NM_CHIP_CHIP_GEOMETRY_MESH_Y_MASK;
+    b.naxons = (cgeo >> NM_CTRL_GEOMETRY_NAXONS_LSB) & NM_CTRL_GEOMETRY_NAXONS_MASK;
+    b.nneurons = (cgeo >> NM_CTRL_GEOMETRY_NNEURONS_LSB) & NM_CTRL_GEOMETRY_NNEURONS_MASK;
+    b.apb_write = be_write;
+    b.apb_read = be_read;
+    double t_load = now_s();
+    if (nm_image_load(im_, &b, err, sizeof err)) {
+        std::string m = std::string(o_.image) + ": " + err;
+        fail(3, m.c_str());
+    }
+    t_load = now_s() - t_load;
+
+    nm_chip_tick_out out;
+    if (nm_chip_tick_out_init(&out, b.mesh_x * b.mesh_y, b.nneurons, 256) != NM_OK)
+        fail(1, "out of memory");
+    outfile fs, fo;
+    if (!fs.open(o_.spikes, "tick,x,y,neuron\n") || !fo.open(o_.outputs, "tick,side,pos,dx,dy,axon,delay\n"))
+        fail(1, "cannot open the output files");
+    if (o_.raster)
+        std::printf("raster: one row per tick, one column per core (index y * %u + x), the count of its spikes\n"
+                    "  (. none, 1-9, + ten or more)\n",
+                    b.mesh_x);
+    std::vector<char> row(b.mesh_x * b.mesh_y + 1, 0);
+    std::vector<nm_fw_offchip> fwoff(4096);
+    uint64_t nspikes = 0, noff = 0, cyc = 0, cmin = UINT64_MAX, cmax = 0, c0 = chip_.cycles();
+    size_t next = 0;
+    uint32_t t;
+    const double t0 = now_s();
+    const sc_time s0 = sc_time_stamp();
+    for (t = 0; t < o_.ticks; t++) {
+        // host spikes for tick t enter before it, with delay 1 (docs/chip.md section 2)
+        for (; next < nin_ && in_[next].tick == t; next++) {
+            nm_pkt p;
+            nm_sc_packet q;
+            p.dx = (int16_t)in_[next].x;
+            p.dy = (int16_t)in_[next].y;
+            p.axon = (uint8_t)in_[next].axon;
+            p.delay = 1;
+            q.flit = nm_flit_pack(&p);
+            fin_.write(q);
+        }
+        unsigned nfw = 0;
+        if (!o_.fw_tick) {
+            chip_.tick.notify(SC_ZERO_TIME);
+            wait(chip_.tick_done);
+        } else {
+            int rc = nm_fw_tick(&fw, 10000000u, fwoff.data(), (unsigned)fwoff.size(), &nfw);
+            if (rc != NM_FW_OK) {
+                std::snprintf(err, sizeof err, "tick %" PRIu32 ": the firmware's tick failed (%d)", t, rc);
+                fail(1, err);
+            }
+        }
+        // cycles: the wrapper's count, from the tick request to tick_done as the C
+        // harness counts (the chip's LAST_CYCLES starts when every host packet has
+        // landed, so it can be a few cycles less after host input)
+        out.cycles = chip_.last_tick_cycles();
+        out.nspikes = 0;
+        out.noff = 0;
+        nm_sc_spike s;
+        while (fspk_.nb_read(s)) {
+            if (s.tick != t || out.nspikes == out.spikes_cap) {
+                std::snprintf(err, sizeof err, "tick %" PRIu32 ": a spike of tick %" PRIu32 " in the FIFO", t, s.tick);
+                fail(1, err);
+            }
+            out.spikes[out.nspikes].core = s.core;
+            out.spikes[out.nspikes].neuron = s.neuron;
+            out.nspikes++;
+        }
+        nm_sc_offchip q;
+        while (foff_.nb_read(q)) {
+            nm_offchip x;
+            x.tick = q.tick;
+            x.side = q.side;
+            x.pos = q.pos;
+            x.pkt = nm_flit_unpack(q.flit);
+            if (nm_chip_tick_out_add_off(&out, &x) != NM_OK)
+                fail(1, "out of memory");
+        }
+        for (unsigned k = 0; k < nfw; k++) { // drained by the firmware (offchip_out unbound)
+            nm_offchip x;
+            x.tick = fwoff[k].tick;
+            x.side = (uint8_t)((fwoff[k].info >> NM_CHIP_CHIP_OUT_INFO_SIDE_LSB) & NM_CHIP_CHIP_OUT_INFO_SIDE_MASK);
+            x.pos = (uint8_t)((fwoff[k].info >> NM_CHIP_CHIP_OUT_INFO_POS_LSB) & NM_CHIP_CHIP_OUT_INFO_POS_MASK);
+            x.pkt = nm_flit_unpack(fwoff[k].flit);
+            if (nm_chip_tick_out_add_off(&out, &x) != NM_OK)
+                fail(1, "out of memory");
+        }
+        nm_chip_tick_out_sort(&out);
+        nspikes += out.nspikes;
+        noff += out.noff;
+        cyc += out.cycles;
+        if (out.cycles < cmin) cmin = out.cycles;
+        if (out.cycles > cmax) cmax = out.cycles;
+        if (o_.raster) {
+            std::vector<unsigned> cnt(b.mesh_x * b.mesh_y, 0);
+            for (unsigned i = 0; i < out.nspikes; i++)
+                cnt[out.spikes[i].core]++;
+            for (unsigned i = 0; i < b.mesh_x * b.mesh_y; i++)
+                row[i] = (char)(cnt[i] == 0 ? '.' : cnt[i] < 10 ? '0' + cnt[i] : '+');
+            std::printf("%6" PRIu32 " |%s| %" PRIu32 " cycles\n", t, row.data(), out.cycles);
+        }
+        for (unsigned i = 0; fs.f && i < out.nspikes; i++)
+            std::fprintf(fs.f, "%" PRIu32 ",%u,%u,%u\n", t, out.spikes[i].core % b.mesh_x,
+                         out.spikes[i].core / b.mesh_x, out.spikes[i].neuron);
+        for (unsigned i = 0; fo.f && i < out.noff; i++) {
+            const nm_offchip *p = &out.off[i];
+            std::fprintf(fo.f, "%" PRIu32 ",%u,%u,%d,%d,%u,%u\n", p->tick, p->side, p->pos, p->pkt.dx, p->pkt.dy,
+                         p->pkt.axon, p->pkt.delay);
+        }
+    }
+    const double wall = now_s() - t0;
+    const sc_time sim = sc_time_stamp() - s0;
+    const uint64_t run_cycles = chip_.cycles() - c0;
+    bool ok = fs.close(true) && fo.close(true);
+    if (ok && o_.report) {
+        outfile fr;
+        json_t *r = report(b, t, nspikes, noff, cmin, cmax, cyc);
+        ok = r && fr.open(o_.report, "") && json_dumpf(r, fr.f, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0 &&
+             fr.close(true);
+        json_decref(r);
+    }
+    if (!ok)
+        fail(1, "cannot write the outputs");
+    if (chip_.spikes_dropped())
+        fail(1, "spike_out overflowed: spikes were lost");
+    std::printf("nmemu-sc run %s on systemc: %" PRIu32 " ticks, %" PRIu64 " spikes, %" PRIu64 " off-chip packets\n",
+                o_.image, t, nspikes, noff);
+    std::printf("cycles per tick: min %" PRIu64 ", mean %.1f, max %" PRIu64 ", total %" PRIu64 "\n", cmin,
+                t ? (double)cyc / t : 0.0, cmax, cyc);
+    std::printf("systemc: image loaded in %.2f s (%" PRIu64 " TLM transactions in all); %" PRIu32
+                " ticks in %.2f s = %.1f ticks/s, %" PRIu64 " clock cycles = %.0f cycles/s; simulated %s at %g ns\n",
+                t_load, bus_.transactions, t, wall, wall > 0 ? t / wall : 0.0, run_cycles,
+                wall > 0 ? run_cycles / wall : 0.0, sim.to_string().c_str(), o_.period_ns);
+    if (o_.spikes)
+        std::printf("spikes: %s\n", o_.spikes);
+    if (o_.outputs)
+        std::printf("outputs: %s\n", o_.outputs);
+    if (o_.report)
+        std::printf("report: %s\n", o_.report);
+    nm_chip_tick_out_free(&out);
+    sc_stop();
+}
+
+// SystemC prints its banner when the kernel starts unless told not to.
+static const int quiet_banner = setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 0);
+
+int sc_main(int argc, char **argv)
+{
+    options o;
+    (void)quiet_banner;
+    sc_report_handler::set_actions(SC_INFO, SC_DO_NOTHING); // "simulation stopped by user"
+    for (int a = 1; a < argc; a++) {
+        const char *v = a + 1 < argc ? argv[a + 1] : nullptr;
+        char *end = nullptr;
+        if (!std::strcmp(argv[a], "--help") || !std::strcmp(argv[a], "-h")) {
+            std::fputs(usage_text, stdout);
+            return 0;
+        } else if (!std::strcmp(argv[a], "--ticks") && v) {
+            o.ticks = std::strtoul(v, &end, 10);
+            if (*end || v[0] == '-' || o.ticks == 0 || o.ticks > 0x7fffffffUL) {
+                std::fprintf(stderr, "nmemu-sc: --ticks needs a positive number, not '%s'\n", v);
+                return 2;
+            }
+            a++;
+        } else if (!std::strcmp(argv[a], "--period-ns") && v) {
+            o.period_ns = std::strtod(v, &end);
+            if (*end || end == v || !(o.period_ns >= 0.001) || o.period_ns > 1e9) {
+                std::fprintf(stderr, "nmemu-sc: --period-ns needs a positive number of nanoseconds, not '%s'\n", v);
+                return 2;
+            }
+            a++;
+        } else if (!std::strcmp(argv[a], "--input") && v) {
+            o.input = v;
+            a++;
+        } else if (!std::strcmp(argv[a], "--spikes") && v) {
+            o.spikes = v;
+            a++;
+        } else if (!std::strcmp(argv[a], "--outputs") && v) {
+            o.outputs = v;
+            a++;
+        } else if (!std::strcmp(argv[a], "--report") && v) {
+            o.report = v;
+            a++;
+        } else if (!std::strcmp(argv[a], "--raster")) {
+            o.raster = true;
+        } else if (!std::strcmp(argv[a], "--fw-tick")) {
+            o.fw_tick = true;
+        } else if (!std::strcmp(argv[a], "--fw-offchip")) {
+            o.fw_offchip = true;
+        } else if (argv[a][0] != '-' && !o.image) {
+            o.image = argv[a];
+        } else {
+            std::fprintf(stderr, "nmemu-sc: unknown or incomplete option '%s'\n%s", argv[a], usage_text);
+            return 2;
+        }
+    }
+    if (!o.image) {
+        std::fputs(usage_text, stderr);
+        return 2;
+    }
+    if (o.fw_offchip && !o.fw_tick) {
+        std::fprintf(stderr, "nmemu-sc: --fw-offchip needs --fw-tick (the firmware drains the queue while it polls)\n");
+        return 2;
+    }
+    char err[512];
+    nm_image *im = nm_image_read(o.image, err, sizeof err);
+    if (!im) {
+        std::fprintf(stderr, "nmemu-sc: %s\n", err);
+        return 3;
+    }
+    nm_input *in = nullptr;
+    size_t nin = 0;
+    if (o.input && nm_inputs_read(o.input, im->mesh_x, im->mesh_y, im->naxons, &in, &nin, err, sizeof err)) {
+        std::fprintf(stderr, "nmemu-sc: %s\n", err);
+        nm_image_free(im);
+        return 3;
+    }
+    {
+        // the platform: chip, bus master, FIFOs, host
+        nm_sc_chip chip("chip", sc_time(o.period_ns, SC_NS));
+        nm_sc_tlm_bus bus("bus");
+        sc_fifo<nm_sc_packet> fin("spike_in", 1024);
+        sc_fifo<nm_sc_spike> fspk("spike_out", 1 << 16);
+        sc_fifo<nm_sc_offchip> foff("offchip_out", 1 << 14);
+        bus.socket.bind(chip.apb);
+        chip.spike_in(fin);
+        chip.spike_out(fspk);
+        if (!o.fw_offchip)
+            chip.offchip_out(foff);
+        nm_sc_host host("host", o, im, in, nin, chip, bus, fin, fspk, foff);
+        sc_start();
+    }
+    std::free(in);
+    nm_image_free(im);
+    return exit_code;
+}
