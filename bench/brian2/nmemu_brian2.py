@@ -42,6 +42,7 @@ import time
 import zlib
 
 T_START = time.time()
+LOAD_START = os.getloadavg()[0]  # other work on the machine skews the timing: recorded
 
 import numpy as np  # noqa: E402
 
@@ -189,8 +190,9 @@ def build_network(im, inputs, ticks):
         pre[pos:pos + n] = k * na + a
         post[pos:pos + n] = k * nn + j
         pos += n
-    s = np.stack([f['S0'], f['S1'], f['S2'], f['S3']], axis=1)
-    w = s[post, im['types'][pre]].astype(np.int32)
+    s = np.stack([f['S0'], f['S1'], f['S2'], f['S3']], axis=1).astype(np.int16)
+    w = s[post, im['types'].astype(np.int8)[pre]].astype(np.int32)
+    del im['xbar']  # 1 byte per crossbar bit: not needed any more
     outdeg = np.bincount(pre, minlength=ncores * na)
     # routes: neuron -> core (x + dx, y + dy), axon; off-chip or beyond naxons: dropped
     src = np.arange(ncores * nn)
@@ -382,6 +384,7 @@ def main():
           f'code generation + compile + binary {res["wall_codegen_compile_run"]:.1f} s, '
           f'binary {res["wall_binary"]:.1f} s, run loop {res["wall_run"]:.2f} s)')
     print(f'speed: {tps:.1f} ticks/s, {eps:.3e} synaptic events/s (run loop)')
+    print(f'load average of the machine at the start: {LOAD_START:.2f} (2 cores)')
     print(f'peak RSS: simulation binary {res["rss_sim_mb"]:.0f} MB, Python process {rss_py:.0f} MB')
     if args.spikes:
         print(f'spikes: {args.spikes}')
@@ -392,7 +395,7 @@ def main():
             json.dump(out, fh, indent=1)
     if args.csv:
         header = ('date,host,workload,image,mesh,neurons,synapses,ticks,spikes,syn_events,wall_total_s,'
-                  'wall_binary_s,wall_run_s,ticks_per_s,syn_events_per_s,rss_sim_mb,rss_python_mb,brian2,threads\n')
+                  'wall_binary_s,wall_run_s,ticks_per_s,syn_events_per_s,rss_sim_mb,rss_python_mb,brian2,threads,loadavg_start\n')
         new = not os.path.exists(args.csv) or os.path.getsize(args.csv) == 0
         with open(args.csv, 'a') as fh:
             if new:
@@ -401,7 +404,7 @@ def main():
                      f'{os.path.basename(args.image)},{im["mesh_x"]}x{im["mesh_y"]},{net["nneur"]},{nsyn},'
                      f'{args.ticks},{res["spikes"]},{res["syn_events"]},{wall_total:.2f},{res["wall_binary"]:.2f},'
                      f'{res["wall_run"]:.3f},{tps:.2f},{eps:.4g},{res["rss_sim_mb"]:.0f},{rss_py:.0f},'
-                     f'{res["brian2"]},{args.threads}\n')
+                     f'{res["brian2"]},{args.threads},{LOAD_START:.2f}\n')
         print(f'csv: {args.csv}')
     return 0
 

@@ -47,6 +47,7 @@ def main():
     ap.add_argument('--csv')
     ap.add_argument('--label', default='')
     args = ap.parse_args()
+    load_start = os.getloadavg()[0]  # other work on the machine skews the timing: recorded
     b = args.build
     os.makedirs(args.out_dir, exist_ok=True)
     mx, my = mesh_of(args.image)
@@ -118,10 +119,11 @@ def main():
     print(f'  logs identical (every tick\'s cycles, every counter, total cycles): {"yes" if logs_match else "NO"}')
     print(f'  nmemu run --backend rtl tick cycles {nm_cycles} vs sum of LAST_CYCLES {ticks_sum}: '
           f'{"equal" if nmemu_match else "DIFFERENT"} (nmemu run {nm_wall:.2f} s)')
+    print(f'  load average of the machine at the start: {load_start:.2f} (2 cores)')
     if args.csv:
         header = ('date,host,workload,image,mesh,ticks,commands,total_cycles,load_cycles,tick_cycles,'
                   'icarus_load_s,icarus_ticks_s,icarus_cycles_per_s,verilator_load_s,verilator_ticks_s,'
-                  'verilator_cycles_per_s,ratio,ratio_whole_run,logs_identical,nmemu_rtl_tick_cycles,nmemu_match\n')
+                  'verilator_cycles_per_s,ratio,ratio_whole_run,logs_identical,nmemu_rtl_tick_cycles,nmemu_match,loadavg_start\n')
         new = not os.path.exists(args.csv) or os.path.getsize(args.csv) == 0
         with open(args.csv, 'a') as f:
             if new:
@@ -130,7 +132,7 @@ def main():
                     f'{os.path.basename(args.image)},{mx}x{my},{args.ticks},{ncmds},{total_cycles},{load_cycles},'
                     f'{tick_cycles_all},{iv_load:.2f},{iv_ticks:.2f},{iv_rate:.0f},{vl_load:.3f},{vl_ticks:.3f},'
                     f'{vl_rate:.0f},{vl_rate / iv_rate:.1f},{vl_rate_all / iv_rate_all:.1f},'
-                    f'{int(logs_match)},{nm_cycles},{int(nmemu_match)}\n')
+                    f'{int(logs_match)},{nm_cycles},{int(nmemu_match)},{load_start:.2f}\n')
         print(f'  csv: {args.csv}')
     return 0 if logs_match and nmemu_match else 1
 
