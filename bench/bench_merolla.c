@@ -8,7 +8,7 @@
  * does); warm-up ticks run first, then the timed ticks. Synaptic events are read from
  * the cores' counters. Peak RSS is the whole process's (getrusage).
  *
- * usage: bench-merolla [--mesh XxY] [--rate HZ] [--synapses N] [--ticks N]
+ * usage: bench-merolla [--mesh XxY] [--rate HZ] [--synapses N] [--stochastic 0|1] [--ticks N]
  *                      [--warmup N] [--threads N] [--repeat N] [--label NAME] [--csv FILE]
  * The CSV row: workload,backend,threads,ticks,ticks_per_s,syn_events_per_s,spikes_per_tick,peak_rss_mb
  * (median of the repeats; each repeat is a fresh chip).
@@ -80,6 +80,8 @@ int main(int argc, char **argv)
         if (!strcmp(argv[a], "--mesh") && sscanf(v, "%ux%u", &g.mesh_x, &g.mesh_y) == 2) {
         } else if (!strcmp(argv[a], "--rate")) {
             g.rate_hz = atof(v);
+        } else if (!strcmp(argv[a], "--stochastic")) {
+            g.stochastic = atoi(v);
         } else if (!strcmp(argv[a], "--synapses")) {
             g.synapses = (unsigned)atoi(v);
         } else if (!strcmp(argv[a], "--ticks")) {
@@ -158,6 +160,8 @@ int main(int argc, char **argv)
             perror(csv);
             return 1;
         }
+        if (ftell(f) == 0)
+            fputs("workload,backend,threads,ticks,ticks_per_s,syn_events_per_s,spikes_per_tick,peak_rss_mb\n", f);
         fprintf(f, "%s,ref,%u,%u,%.1f,%.4g,%.0f,%.0f\n", label ? label : "merolla", threads, ticks, tps[repeat / 2],
                 eps[repeat / 2], spt[0], ru.ru_maxrss / 1024.0);
         fclose(f);

@@ -28,28 +28,32 @@ void nm_gen_merolla_defaults(nm_gen_merolla_opts *o)
     o->tick_hz = 1000.0;
     o->synapses = 128;
     o->seed = 1;
+    o->stochastic = 0;
 }
 
 /* The leak lambda (1..255) and threshold alpha (1..262143) with tick_hz * lambda / alpha
- * closest to the rate; the smallest lambda among equals, so input noise still matters. */
+ * closest to the rate. alpha is kept at 100 or more where the rate allows, so the
+ * +-1 synaptic input (zero on average) rarely drives V down to the floor at -alpha,
+ * which would bias the rate upwards; among equally close choices the smallest lambda. */
 static int pick_leak(double rate, double tick_hz, nm_gen_merolla_info *info)
 {
     double best = HUGE_VAL;
-    int lam;
-    for (lam = 1; lam <= 255; lam++) {
-        double a = floor(tick_hz * lam / rate + 0.5), err;
-        if (a < 1 || a > 262143)
-            continue;
-        err = fabs(tick_hz * lam / a - rate) / rate;
-        if (err < best - 1e-12) {
-            best = err;
-            info->lambda = lam;
-            info->alpha = (unsigned)a;
-            info->rate_hz = tick_hz * lam / a;
+    int lam, pass;
+    for (pass = 0; pass < 2 && best == HUGE_VAL; pass++)
+        for (lam = 1; lam <= 255; lam++) {
+            double a = floor(tick_hz * lam / rate + 0.5), err;
+            if (a < (pass == 0 ? 100 : 1) || a > 262143)
+                continue;
+            err = fabs(tick_hz * lam / a - rate) / rate;
+            if (err < best - 1e-12) {
+                best = err;
+                info->lambda = lam;
+                info->alpha = (unsigned)a;
+                info->rate_hz = tick_hz * lam / a;
+            }
+            if (err < 1e-4)
+                break;
         }
-        if (err < 1e-4)
-            break;
-    }
     return best < HUGE_VAL ? 0 : -1;
 }
 
@@ -112,6 +116,7 @@ nm_image *nm_gen_merolla(const nm_gen_merolla_opts *o, nm_gen_merolla_info *info
             memset(&n, 0, sizeof n);
             n.s[0] = 1;
             n.s[1] = -1;
+            n.b[0] = n.b[1] = (uint8_t)(o->stochastic != 0);
             n.lambda = (int16_t)inf.lambda;
             n.alpha = inf.alpha;
             n.beta = inf.alpha;      /* floor at -alpha: far below, rarely reached */

@@ -20,6 +20,7 @@ typedef struct nm_gen_merolla_opts {
     double   tick_hz;         /* ticks per second (TrueNorth: 1000) */
     unsigned synapses;        /* active synapses per neuron, 0..256 */
     uint64_t seed;
+    int      stochastic;      /* stochastic synapses (b0 = b1 = 1): every event draws */
 } nm_gen_merolla_opts;
 
 /* What the generator chose: leak and threshold, and the rate they give. */
@@ -29,7 +30,7 @@ typedef struct nm_gen_merolla_info {
     double rate_hz;           /* tick_hz * lambda / alpha: the rate without input noise */
 } nm_gen_merolla_info;
 
-/* Defaults: 64 x 64, 20 Hz, 1 kHz ticks, 128 synapses, seed 1. */
+/* Defaults: 64 x 64, 20 Hz, 1 kHz ticks, 128 synapses, seed 1, deterministic. */
 void nm_gen_merolla_defaults(nm_gen_merolla_opts *o);
 
 /* A new image, or NULL with a message in err (bad option or no memory). */

@@ -44,7 +44,8 @@ static const char usage_text[] =
     "       nmemu info IMAGE\n"
     "       nmemu pack-input IMAGE SPIKES.csv -o SPIKES.nsp   (the binary spike form)\n"
     "       nmemu gen merolla -o NET.nmi [--mesh XxY] [--rate HZ] [--synapses N]\n"
-    "                         [--tick-rate HZ] [--seed N]   (the TrueNorth benchmark network)\n"
+    "                         [--tick-rate HZ] [--seed N] [--stochastic 0|1]\n"
+    "                         (the TrueNorth benchmark network; docs/energy-model.md s5)\n"
     "       nmemu run IMAGE [--ticks N] [--backend rtl|ref|check] [--input SPIKES]\n"
     "                       [--spikes FILE] [--outputs FILE] [--report FILE] [--raster]\n"
     "                       [--trace F.fst|F.vcd [--trace-from T] [--trace-to T]]\n"
@@ -279,6 +280,12 @@ static int cmd_gen(int argc, char **argv)
         } else if (!strcmp(argv[a], "--tick-rate")) {
             if (parse_double("--tick-rate", v, &g.tick_hz))
                 return EXIT_USAGE;
+        } else if (!strcmp(argv[a], "--stochastic")) {
+            if (strcmp(v, "0") && strcmp(v, "1")) {
+                fprintf(stderr, "nmemu: --stochastic needs 0 or 1, not '%s'\n", v);
+                return EXIT_USAGE;
+            }
+            g.stochastic = v[0] == '1';
         } else if (!strcmp(argv[a], "--synapses")) {
             unsigned long n = strtoul(v, &end, 10);
             if (*end || v[0] == '-' || n > 256) {

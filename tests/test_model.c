@@ -101,8 +101,8 @@ START_TEST(test_merolla_network_has_the_requested_shape)
     g.synapses = 101;
     im = nm_gen_merolla(&g, &info, err, sizeof err);
     ck_assert_msg(im != NULL, "%s", err);
-    ck_assert_int_eq(info.lambda, 1);
-    ck_assert_uint_eq(info.alpha, 50);  /* 1000 ticks/s * 1 / 50 = 20 Hz */
+    ck_assert_int_eq(info.lambda, 2);
+    ck_assert_uint_eq(info.alpha, 100); /* 1000 ticks/s * 2 / 100 = 20 Hz, alpha kept >= 100 */
     for (k = 0; k < 15; k++) {
         for (w = 0; w < 16; w++)
             ck_assert_uint_eq(im->cores[k].types[w], 0x44444444u); /* even axons type 0, odd type 1 */
@@ -126,7 +126,7 @@ START_TEST(test_merolla_network_has_the_requested_shape)
             ck_assert_int_eq(n.s[0], 1);
             ck_assert_int_eq(n.s[1], -1);
             ck_assert_int_ge(n.V, 0);
-            ck_assert_int_lt(n.V, 50);
+            ck_assert_int_lt(n.V, 100);
         }
     }
     nm_image_free(im);
