@@ -379,12 +379,64 @@ int nm_ref_core_inject(nm_ref_core *c, unsigned axon, unsigned delay)
 #define BM_64(b) BM_16(b), BM_16((b) + 16), BM_16((b) + 32), BM_16((b) + 48)
 static const int32_t bytemask[256][8] __attribute__((aligned(32))) = {BM_64(0), BM_64(64), BM_64(128), BM_64(192)};
 
+/* Bit-sliced counters of one axon type: plane p holds bit p of every neuron's count of
+ * active connected axons of that type (256 neurons as 4 words). Adding a crossbar row is
+ * a ripple of AND/XOR over the planes. */
+typedef struct bitslice {
+    uint64_t plane[9][4];
+    unsigned np;
+} bitslice;
+
+static inline __attribute__((always_inline)) void bs_add(bitslice *b, const uint32_t *row32)
+{
+    uint64_t carry[4], any;
+    unsigned p, w;
+    memcpy(carry, row32, sizeof carry);
+    for (p = 0; p < b->np; p++) {
+        any = 0;
+        for (w = 0; w < 4; w++) {
+            uint64_t t = b->plane[p][w] & carry[w];
+            b->plane[p][w] ^= carry[w];
+            carry[w] = t;
+            any |= t;
+        }
+        if (!any)
+            return;
+    }
+    memcpy(b->plane[b->np++], carry, sizeof carry);
+}
+
 static inline __attribute__((always_inline)) void
 det_kernel(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8_t *fired, int uni)
 {
     int32_t *acc = c->V;   /* integrate in place: V is rewritten below anyway */
     const unsigned n = c->nneurons, nw = (n + 31) / 32;
     unsigned i, w, k, j, by;
+    if (nact > 8) {
+        /* many active axons: count them per type and neuron, then weigh the counts */
+        bitslice bs[4];
+        unsigned g, p;
+        for (g = 0; g < 4; g++)
+            bs[g].np = 0;
+        for (i = 0; i < nact; i++)
+            bs_add(&bs[c->types[act[i]]], c->xbar[act[i]]);
+        for (g = 0; g < 4; g++) {
+            const int32_t s0 = c->u_s[g], *sg = c->s[g];
+            if (!bs[g].np)
+                continue;
+            for (j = 0; j < n; j += 8) {
+                int32_t cnt[8] = {0};
+                for (p = 0; p < bs[g].np; p++) {
+                    const int32_t *m = bytemask[(bs[g].plane[p][j / 64] >> (j % 64)) & 0xffu];
+                    for (k = 0; k < 8; k++)
+                        cnt[k] += m[k] & (int32_t)(1u << p);
+                }
+                for (k = 0; k < 8; k++)
+                    acc[j + k] += cnt[k] * (uni ? s0 : sg[j + k]);
+            }
+        }
+        nact = 0; /* done */
+    }
     for (i = 0; i < nact; i++) {
         const unsigned a = act[i], g = c->types[a];
         const int32_t *sg = c->s[g];
