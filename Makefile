@@ -46,7 +46,7 @@ REF_OBJS   := $(BUILD)/obj/nm_ref_core.o $(BUILD)/obj/nm_core_prog.o $(BUILD)/ob
 RTL_OBJS   := $(BUILD)/obj/nm_rtl_core.o $(BUILD)/obj/nm_vcore_shim.o $(VCORE_LIB) $(VRT_OBJS)
 LINK_RTL   := -lz -lstdc++ -lm -pthread
 
-.PHONY: validate-energy lint fuzz install all deps help run demo-core test test-unit test-diff test-diff-chip test-firmware test-lint test-iverilog test-yosys \
+.PHONY: bench-w bench-rtl-cycles validate-energy lint fuzz install all deps help run demo-core test test-unit test-diff test-diff-chip test-firmware test-lint test-iverilog test-yosys \
         test-regmap test-bench regmap clean bench synth-default
 .DEFAULT_GOAL := all
 
@@ -194,9 +194,10 @@ test-diff: $(BUILD)/tests/diff-core
 	tests/run-diff $(BUILD)/tests/diff-core $(DIFF_SEEDS) $(DIFF_TICKS) $(DIFF_JOBS)
 
 # the benchmark programs build and run one tick (their numbers are for make bench)
-test-bench: $(BUILD)/bench/bench-core $(BUILD)/bench/bench-chip
+test-bench: $(BUILD)/bench/bench-core $(BUILD)/bench/bench-chip $(BUILD)/bench/bench-merolla
 	$(BUILD)/bench/bench-core --ticks 1
 	$(BUILD)/bench/bench-chip --ticks 1
+	$(BUILD)/bench/bench-merolla --mesh 4x4 --ticks 1 --warmup 0
 
 test-diff-chip: $(BUILD)/tests/diff-chip
 	tests/run-diff $(BUILD)/tests/diff-chip $(DIFF_CHIP_SEEDS) $(DIFF_CHIP_TICKS) $(DIFF_JOBS)
@@ -226,10 +227,31 @@ synth-default: | deps
 	@mkdir -p $(BUILD)/yosys
 	yosys -l $(BUILD)/yosys/synth_default.log rtl/nm_core_default.ys
 
-bench: $(BUILD)/bench/bench-core $(BUILD)/bench/bench-chip
+BENCH_RESULTS ?= bench/results
+BENCH_TICKS   ?= 1000
+BENCH_REPEAT  ?= 3
+# every benchmark, then the table (docs/performance.md); never part of make test
+bench: $(BUILD)/bench/bench-core $(BUILD)/bench/bench-chip bench-w bench-rtl-cycles
 	$(BUILD)/bench/bench-core
 	$(BUILD)/bench/bench-chip
 	@$(if $(BENCH_EXTRA),$(MAKE) --no-print-directory $(BENCH_EXTRA))
+	/usr/bin/python3 bench/summarize.py $(BENCH_RESULTS)
+
+# workload W (20 Hz, 2 % of neurons per tick) and W-high (150 Hz, 15 %) on the 64 x 64
+# reference chip, 1 and 2 threads, median of BENCH_REPEAT; the stochastic variant once
+bench-w: $(BUILD)/bench/bench-merolla
+	@mkdir -p $(BENCH_RESULTS)
+	for t in 1 2; do $(BUILD)/bench/bench-merolla --label W --rate 20 --threads $$t --ticks $(BENCH_TICKS) \
+	    --repeat $(BENCH_REPEAT) --csv $(BENCH_RESULTS)/merolla.csv || exit 1; done
+	for t in 1 2; do $(BUILD)/bench/bench-merolla --label W-high --rate 150 --threads $$t --ticks $(BENCH_TICKS) \
+	    --repeat $(BENCH_REPEAT) --csv $(BENCH_RESULTS)/merolla.csv || exit 1; done
+	$(BUILD)/bench/bench-merolla --label W-stochastic --rate 20 --stochastic 1 --threads 2 --ticks 100 \
+	    --csv $(BENCH_RESULTS)/merolla.csv
+
+# the RTL's event-driven cycles per tick against a dense-scan core
+bench-rtl-cycles: $(BUILD)/nmemu
+	@mkdir -p $(BENCH_RESULTS)
+	/usr/bin/python3 bench/rtl_cycles.py $(BUILD)/nmemu $(BENCH_RESULTS)/rtl_cycles.csv 100
 
 $(BUILD)/bench/bench-chip: $(BUILD)/bobj/bench_chip.o $(CHIP_OBJS) $(REF_OBJS) $(RTL_CHIP_OBJS)
 	@mkdir -p $(@D)

@@ -406,6 +406,36 @@ static inline __attribute__((always_inline)) void bs_add(bitslice *b, const uint
     memcpy(b->plane[b->np++], carry, sizeof carry);
 }
 
+/* Leak, threshold, fire and reset of every neuron after integration (V holds the
+ * accumulator). `uni`: one parameter set (neuron 0's); `mc`: the mode bits when they are
+ * a constant of the loop, else -1. Both are compile-time constants after inlining, so
+ * each combination becomes its own branch-free vector loop. */
+static inline __attribute__((always_inline)) void det_update(nm_ref_core *c, uint8_t *fired, int uni, int mc)
+{
+    const int32_t l0 = c->u_lambda, a0 = c->u_alpha, b0 = c->u_beta, r0 = c->u_R;
+    const unsigned n = c->nneurons;
+    int32_t *V = c->V;
+    unsigned j;
+    for (j = 0; j < n; j++) {
+        const int32_t lam = uni ? l0 : c->lambda[j], al = uni ? a0 : c->alpha[j];
+        const int32_t be = uni ? b0 : c->beta[j], r = uni ? r0 : c->R[j], m = mc >= 0 ? mc : c->mode[j];
+        const int32_t gamma = m >> MODE_GAMMA_SHIFT;
+        int32_t v = V[j], omega, vf, vn, fire;
+        v = v > V_MAX ? V_MAX : (v < V_MIN ? V_MIN : v);
+        omega = (m & MODE_EPS) ? (v > 0) - (v < 0) : 1;
+        v += omega * lam;
+        v = v > V_MAX ? V_MAX : (v < V_MIN ? V_MIN : v);
+        fire = v >= al;
+        vf = gamma == 0 ? r : (gamma == 1 ? v - al : v);
+        if (m & MODE_KAPPA)
+            vn = v < -be ? -be : v;
+        else
+            vn = v < -be ? (gamma == 0 ? -r : (gamma == 1 ? v + be : v)) : v;
+        V[j] = fire ? vf : vn;
+        fired[j] = (uint8_t)fire;
+    }
+}
+
 static inline __attribute__((always_inline)) void
 det_kernel(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8_t *fired, int uni)
 {
@@ -454,26 +484,18 @@ det_kernel(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8_t *fired, in
             }
         }
     }
-    {
-        const int32_t l0 = c->u_lambda, a0 = c->u_alpha, b0 = c->u_beta, r0 = c->u_R, m0 = c->u_mode;
-        for (j = 0; j < n; j++) {
-            const int32_t lam = uni ? l0 : c->lambda[j], al = uni ? a0 : c->alpha[j];
-            const int32_t be = uni ? b0 : c->beta[j], r = uni ? r0 : c->R[j], m = uni ? m0 : c->mode[j];
-            const int32_t gamma = m >> MODE_GAMMA_SHIFT;
-            int32_t v = acc[j], omega, vf, vn, fire;
-            v = v > V_MAX ? V_MAX : (v < V_MIN ? V_MIN : v);
-            omega = (m & MODE_EPS) ? (v > 0) - (v < 0) : 1;
-            v += omega * lam;
-            v = v > V_MAX ? V_MAX : (v < V_MIN ? V_MIN : v);
-            fire = v >= al;
-            vf = gamma == 0 ? r : (gamma == 1 ? v - al : v);
-            if (m & MODE_KAPPA)
-                vn = v < -be ? -be : v;
-            else
-                vn = v < -be ? (gamma == 0 ? -r : (gamma == 1 ? v + be : v)) : v;
-            c->V[j] = fire ? vf : vn;
-            fired[j] = (uint8_t)fire;
-        }
+    if (!uni) {
+        det_update(c, fired, 0, -1);
+        return;
+    }
+    /* one parameter set: the mode bits are constants of the loop */
+    switch (c->u_mode) {
+#define MODE_CASE(m) \
+    case m: det_update(c, fired, 1, m); break;
+    MODE_CASE(0) MODE_CASE(1) MODE_CASE(2) MODE_CASE(3) MODE_CASE(4) MODE_CASE(5) MODE_CASE(6) MODE_CASE(7)
+    MODE_CASE(8) MODE_CASE(9) MODE_CASE(10) MODE_CASE(11) MODE_CASE(12) MODE_CASE(13) MODE_CASE(14) MODE_CASE(15)
+#undef MODE_CASE
+    default: det_update(c, fired, 1, -1); break;
     }
 }
 
