@@ -49,13 +49,15 @@ check-brian2: $(BUILD)/nmemu $(GEN_W) brian2-deps
 	    $(if $(BRIAN2_CHECK_MESH),$(BRIAN2_CHECK_MESH) $(BRIAN2_CHECK_TICKS))
 
 # W (BRIAN2_MESH x BRIAN2_MESH cores) in Brian2 for BRIAN2_TICKS ticks: one row of
-# $(PEERS_RESULTS)/brian2.csv. At 64 x 64 it needs about 10 GB and 2-3 minutes.
+# $(PEERS_RESULTS)/brian2.csv (workload "W <generator>", read by bench/summarize.py; its
+# peak_rss_mb is the simulating binary's). At 64 x 64 it needs about 14 GB and 2-3 minutes.
 bench-brian2: check-brian2
 	@mkdir -p $(PEERS_DIR) $(PEERS_RESULTS)
 	w=$$(bench/brian2/workload $(BUILD)/nmemu $(GEN_W) $(PEERS_DIR)/W-$(BRIAN2_MESH).nmi $(BRIAN2_MESH) \
 	    $(BRIAN2_MESH)) && \
 	$(PEER_PY) bench/brian2/nmemu_brian2.py $(PEERS_DIR)/W-$(BRIAN2_MESH).nmi --ticks $(BRIAN2_TICKS) \
-	    --label "$$w" --csv $(PEERS_RESULTS)/brian2.csv --jobs $(BRIAN2_JOBS) \
+	    --label "W$(if $(filter-out 64,$(BRIAN2_MESH)),-$(BRIAN2_MESH)x$(BRIAN2_MESH)) $$w" \
+	    --csv $(PEERS_RESULTS)/brian2.csv --jobs $(BRIAN2_JOBS) \
 	    --build-dir $(PEERS_DIR)/brian2-W-$(BRIAN2_MESH)
 
 # W on the MESH_X x MESH_Y chip, ICARUS_TICKS ticks, on Icarus Verilog and on the
@@ -66,4 +68,4 @@ bench-icarus: $(BUILD)/nmemu $(GEN_W) $(NMI2APB) $(VL_REPLAY) | deps
 	w=$$(bench/brian2/workload $(BUILD)/nmemu $(GEN_W) $(PEERS_DIR)/W-$(MESH_X)x$(MESH_Y).nmi $(MESH_X) \
 	    $(MESH_Y)) && \
 	$(PEER_PY) bench/icarus/run_icarus.py $(PEERS_DIR)/W-$(MESH_X)x$(MESH_Y).nmi --ticks $(ICARUS_TICKS) \
-	    --label "$$w" --csv $(PEERS_RESULTS)/icarus.csv --out-dir $(PEERS_DIR)/icarus --build $(BUILD)
+	    --label "W-$(MESH_X)x$(MESH_Y) $$w" --csv $(PEERS_RESULTS)/icarus.csv --out-dir $(PEERS_DIR)/icarus --build $(BUILD)

@@ -259,6 +259,15 @@ V = fire * (int(gam == 0) * VR + int(gam == 1) * (V - alpha) + int(gam >= 2) * V
 '''
 
 
+def vmrss_mb():
+    """This process's resident memory now (it stays resident while the binary runs)."""
+    with open('/proc/self/status') as fh:
+        for line in fh:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1]) / 1024.0
+    return 0.0
+
+
 def run_brian2(im, net, ticks, args):
     import warnings
     warnings.filterwarnings('ignore', category=FutureWarning)  # pythran vs numpy 1.24, at import
@@ -306,6 +315,8 @@ def run_brian2(im, net, ticks, args):
     xbar.w = net['w']
     xbar.pre.when = 'after_synapses'
     xbar.pre.order = 1
+    for k in ('pre', 'post', 'w'):  # Brian2 keeps its own copies
+        net[k] = None
     objs = [neurons, axons, route, xbar]
 
     if len(net['gen_idx']):
@@ -319,6 +330,7 @@ def run_brian2(im, net, ticks, args):
     objs += [mon_n, mon_a]
     network = b2.Network(objs)
     network.run(ticks * ms)
+    rss_py_before_build = vmrss_mb()
     t_compile = time.time()
     b2.device.build(directory=args.build_dir, compile=True, run=True, clean=args.clean)
     t_done = time.time()
@@ -326,7 +338,7 @@ def run_brian2(im, net, ticks, args):
         rss_kb, wall_bin = fh.read().split()
     res = dict(wall_construct=t_compile - t_build, wall_codegen_compile_run=t_done - t_compile,
                wall_binary=float(wall_bin), wall_run=float(b2.device._last_run_time),
-               rss_sim_mb=int(rss_kb) / 1024.0, brian2=b2.__version__)
+               rss_sim_mb=int(rss_kb) / 1024.0, rss_py_during=rss_py_before_build, brian2=b2.__version__)
     res['spikes'] = int(np.sum(mon_n.count[:]))
     acount = np.asarray(mon_a.count[:], dtype=np.int64)
     res['syn_events'] = int(net['ev0'] + np.dot(acount, net['outdeg']))
@@ -370,7 +382,7 @@ def main():
     except (BadInput, OSError) as e:
         print(f'nmemu_brian2: {e}', file=sys.stderr)
         return 3
-    nsyn = len(net['pre'])
+    nsyn = len(net['pre'])  # run_brian2 drops the arrays
     print(f'nmemu_brian2: {args.image}: {im["mesh_x"]}x{im["mesh_y"]} cores, {net["nneur"]} neurons, '
           f'{nsyn} crossbar synapses, {len(net["route_src"])} on-chip routes; {args.ticks} ticks', flush=True)
     res = run_brian2(im, net, args.ticks, args)
@@ -385,7 +397,8 @@ def main():
           f'binary {res["wall_binary"]:.1f} s, run loop {res["wall_run"]:.2f} s)')
     print(f'speed: {tps:.1f} ticks/s, {eps:.3e} synaptic events/s (run loop)')
     print(f'load average of the machine at the start: {LOAD_START:.2f} (2 cores)')
-    print(f'peak RSS: simulation binary {res["rss_sim_mb"]:.0f} MB, Python process {rss_py:.0f} MB')
+    print(f'peak RSS: simulation binary {res["rss_sim_mb"]:.0f} MB, Python process {rss_py:.0f} MB '
+          f'({res["rss_py_during"]:.0f} MB of it resident while the binary runs)')
     if args.spikes:
         print(f'spikes: {args.spikes}')
     if args.json:
@@ -395,7 +408,7 @@ def main():
             json.dump(out, fh, indent=1)
     if args.csv:
         header = ('date,host,workload,image,mesh,neurons,synapses,ticks,spikes,syn_events,wall_total_s,'
-                  'wall_binary_s,wall_run_s,ticks_per_s,syn_events_per_s,rss_sim_mb,rss_python_mb,brian2,threads,loadavg_start\n')
+                  'wall_binary_s,wall_run_s,ticks_per_s,syn_events_per_s,peak_rss_mb,rss_python_mb,brian2,threads,loadavg_start\n')
         new = not os.path.exists(args.csv) or os.path.getsize(args.csv) == 0
         with open(args.csv, 'a') as fh:
             if new:
