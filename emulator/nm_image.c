@@ -44,17 +44,23 @@ size_t nm_image_section_bytes(unsigned naxons, unsigned nneurons)
 
 /* ------------------------------------------------------------------ life cycle */
 
-void nm_image_free(nm_image *im)
+void nm_image_release_cores(nm_image *im)
 {
     unsigned k;
-    if (!im)
-        return;
     for (k = 0; im->cores && k < im->mesh_x * im->mesh_y; k++) {
         free(im->cores[k].types);
         free(im->cores[k].xbar);
         free(im->cores[k].neurons);
     }
     free(im->cores);
+    im->cores = NULL;
+}
+
+void nm_image_free(nm_image *im)
+{
+    if (!im)
+        return;
+    nm_image_release_cores(im);
     free(im);
 }
 

@@ -30,6 +30,8 @@ typedef struct nm_image {
 /* An empty (all-zero words, every delay 1) image; NULL on bad geometry or no memory. */
 nm_image *nm_image_new(unsigned mesh_x, unsigned mesh_y, unsigned naxons, unsigned nneurons);
 void nm_image_free(nm_image *im);
+/* Free the per-core words and keep the geometry (once the image is loaded into a chip). */
+void nm_image_release_cores(nm_image *im);
 
 /* Bytes of one core section for this geometry. */
 size_t nm_image_section_bytes(unsigned naxons, unsigned nneurons);

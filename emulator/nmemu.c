@@ -652,6 +652,7 @@ static int cmd_run(int argc, char **argv)
                                (uint32_t)(seed + i)) != NM_OK)
                 return EXIT_RUN;
     }
+    nm_image_release_cores(im); /* loaded: only the geometry is needed from here on */
     row = calloc(im->mesh_x * im->mesh_y + 1, 1);
     if (!row)
         return EXIT_RUN;
