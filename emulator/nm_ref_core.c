@@ -505,9 +505,9 @@ static void scalar_tick(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8
 {
     /* hits[j]: the active axons connected to neuron j, so each neuron walks its own
      * events in ascending axon order (act is ascending) */
-    uint64_t hits[NM_MAX_NEURONS][4];
+    /* all zero between calls: each neuron clears its own row after use */
+    static _Thread_local uint64_t hits[NM_MAX_NEURONS][4];
     unsigned j, i, w;
-    memset(hits, 0, sizeof hits[0] * c->nneurons);
     for (i = 0; i < nact; i++) {
         const unsigned a = act[i];
         for (w = 0; w < XW; w++) {
@@ -524,6 +524,7 @@ static void scalar_tick(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8
         int32_t v = c->V[j], omega, eta, ae;
         for (w = 0; w < 4; w++) {
             uint64_t h = hits[j][w];
+            hits[j][w] = 0;
             while (h) {
                 const unsigned a = 64 * w + (unsigned)__builtin_ctzll(h), g = c->types[a];
                 h &= h - 1;
