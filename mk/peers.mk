@@ -30,6 +30,8 @@ PEERS_RESULTS := bench/results
 BRIAN2_MESH   ?= 64
 BRIAN2_TICKS  ?= 300
 BRIAN2_JOBS   ?= 1
+# OpenMP threads of the Brian2 simulation (0: none, single-threaded like nmemu --threads 1)
+BRIAN2_THREADS ?= 0
 # check-brian2 also compares the rasters of W at BRIAN2_CHECK_MESH (empty: skip) for
 # BRIAN2_CHECK_TICKS ticks
 BRIAN2_CHECK_MESH  ?=
@@ -56,9 +58,9 @@ bench-brian2: check-brian2
 	w=$$(bench/brian2/workload $(BUILD)/nmemu $(GEN_W) $(PEERS_DIR)/W-$(BRIAN2_MESH).nmi $(BRIAN2_MESH) \
 	    $(BRIAN2_MESH)) && \
 	$(PEER_PY) bench/brian2/nmemu_brian2.py $(PEERS_DIR)/W-$(BRIAN2_MESH).nmi --ticks $(BRIAN2_TICKS) \
-	    --label "W$(if $(filter-out 64,$(BRIAN2_MESH)),-$(BRIAN2_MESH)x$(BRIAN2_MESH)) $$w" \
-	    --csv $(PEERS_RESULTS)/brian2.csv --jobs $(BRIAN2_JOBS) \
-	    --build-dir $(PEERS_DIR)/brian2-W-$(BRIAN2_MESH)
+	    --label "W$(if $(filter-out 64,$(BRIAN2_MESH)),-$(BRIAN2_MESH)x$(BRIAN2_MESH))$(if $(filter-out 0 1,$(BRIAN2_THREADS)),-$(BRIAN2_THREADS)threads) $$w" \
+	    --csv $(PEERS_RESULTS)/brian2.csv --jobs $(BRIAN2_JOBS) --threads $(BRIAN2_THREADS) \
+	    --build-dir $(PEERS_DIR)/brian2-W-$(BRIAN2_MESH)-t$(BRIAN2_THREADS)
 
 # W on the MESH_X x MESH_Y chip, ICARUS_TICKS ticks, on Icarus Verilog and on the
 # Verilated chip: one row of $(PEERS_RESULTS)/icarus.csv; fails when the simulators

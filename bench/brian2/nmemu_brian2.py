@@ -417,7 +417,7 @@ def main():
                      f'{os.path.basename(args.image)},{im["mesh_x"]}x{im["mesh_y"]},{net["nneur"]},{nsyn},'
                      f'{args.ticks},{res["spikes"]},{res["syn_events"]},{wall_total:.2f},{res["wall_binary"]:.2f},'
                      f'{res["wall_run"]:.3f},{tps:.2f},{eps:.4g},{res["rss_sim_mb"]:.0f},{rss_py:.0f},'
-                     f'{res["brian2"]},{args.threads},{LOAD_START:.2f}\n')
+                     f'{res["brian2"]},{max(1, args.threads)},{LOAD_START:.2f}\n')
         print(f'csv: {args.csv}')
     return 0
 
