@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <string>
@@ -25,6 +26,11 @@
 #include "verilated.h"
 #include "verilated_fst_c.h"
 #include "gtkwave/fstapi.h"
+
+#ifdef NM_COVERAGE
+#include <unistd.h>
+#include "verilated_cov.h"
+#endif
 
 #ifdef NM_ASSERT
 extern "C" const char *nm_vassert_message(void); // nm_vassert.cpp
@@ -163,11 +169,27 @@ template <typename Top> struct nm_vmodel {
         return ok;
     }
 
+#ifdef NM_COVERAGE
+    // A coverage build (make coverage): every model writes its counts to its own file,
+    // $NM_COVERAGE_DIR/cov-PID-N.dat; verilator_coverage merges them.
+    void write_coverage()
+    {
+        static unsigned seq;
+        const char *dir = std::getenv("NM_COVERAGE_DIR");
+        std::string path = std::string(dir && dir[0] ? dir : ".") + "/cov-" + std::to_string(getpid()) + "-" +
+                           std::to_string(seq++) + ".dat";
+        ctx.coveragep()->write(path.c_str());
+    }
+#endif
+
     ~nm_vmodel()
     {
         if (top) {
             close_trace();
             top->final();
+#ifdef NM_COVERAGE
+            write_coverage();
+#endif
         }
         delete top;
     }

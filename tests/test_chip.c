@@ -207,6 +207,28 @@ START_TEST(test_every_rw_register_reads_back)
 }
 END_TEST
 
+/* Every read-only chip register answers a write with PSLVERR and keeps its value (found
+ * by make coverage: only ID, STATUS and TICK_COUNT were tried before). */
+START_TEST(test_every_readonly_chip_register_refuses_writes)
+{
+    unsigned r;
+    chip_new(_i);
+    ck_assert_int_eq(C.tick(C.impl, &OUT), NM_OK); /* TICK_COUNT and LAST_CYCLES non-zero */
+    for (r = 0; r < nm_chipmap_nregs; r++) {
+        const nm_regmap_reg *g = &nm_chipmap_regs[r];
+        uint32_t before, after, a;
+        if (g->region_id != NM_CHIP_REGION_CHIP || strcmp(g->access, "ro"))
+            continue;
+        a = chip_reg(g->offset);
+        before = rd(a);
+        ck_assert_msg(C.apb_write(C.impl, a, ~before) == NM_ERR_CFG, "CHIP.%s: write not refused", g->name);
+        after = rd(a);
+        ck_assert_msg(after == before, "CHIP.%s: 0x%08x became 0x%08x", g->name, before, after);
+    }
+    chip_free();
+}
+END_TEST
+
 START_TEST(test_firmware_tick_drains_offchip_packets_over_apb)
 {
     nm_fw_bus bus;
@@ -342,6 +364,35 @@ START_TEST(test_router_uniform_random_loses_nothing)
 }
 END_TEST
 
+/* HOST_IN answers PSLVERR while the west input of core (0,0) is full, and loses nothing:
+ * during a hotspot tick (every neuron sends to core (0,0)) host packets for core (0,0)
+ * compete for its local port, so APB writes to HOST_IN (one per two cycles) fill the
+ * west FIFO. Every accepted packet is delivered, none of the refused ones (found by
+ * make coverage: the full case was never reached). */
+START_TEST(test_host_in_refused_while_full_and_nothing_lost)
+{
+    unsigned k, accepted = 0, refused = 0;
+    nm_pkt p = {0, 0, 7, 1};
+    chip_rtl();
+    program_all(dest_hotspot);
+    ck_assert_int_eq(C.apb_write(C.impl, chip_reg(NM_CHIP_CHIP_CTRL), 1), NM_OK);
+    for (k = 0; k < 400; k++) {
+        int rc = C.apb_write(C.impl, chip_reg(NM_CHIP_CHIP_HOST_IN), nm_flit_pack(&p));
+        ck_assert(rc == NM_OK || rc == NM_ERR_CFG);
+        if (rc == NM_OK)
+            accepted++;
+        else
+            refused++;
+    }
+    while (rd(chip_reg(NM_CHIP_CHIP_STATUS)) & 1u)
+        ;
+    ck_assert_uint_gt(refused, 0);
+    ck_assert_uint_gt(accepted, 0);
+    ck_assert_uint_eq(rd(nm_chip_paddr(NM_CHIP_REGION_ROUTER, 0, NM_CHIP_ROUTER_FLITS_L)), 16u * 256u + accepted);
+    chip_free();
+}
+END_TEST
+
 START_TEST(test_overrun_flagged_exactly_when_a_tick_exceeds_the_period)
 {
     uint32_t c1, c2;
@@ -378,6 +429,7 @@ Suite *chip_suite(void)
     tcase_add_loop_test(both, test_apb_illegal_accesses_answer_pslverr, 0, nm_test_nbackends);
     tcase_add_loop_test(both, test_apb_registers_read_back_what_was_written, 0, nm_test_nbackends);
     tcase_add_loop_test(both, test_every_rw_register_reads_back, 0, nm_test_nbackends);
+    tcase_add_loop_test(both, test_every_readonly_chip_register_refuses_writes, 0, nm_test_nbackends);
     tcase_add_loop_test(both, test_firmware_tick_drains_offchip_packets_over_apb, 0, nm_test_nbackends);
     suite_add_tcase(s, both);
     if (nm_test_nbackends == 2) {
@@ -386,6 +438,7 @@ Suite *chip_suite(void)
         tcase_add_test(rtl, test_router_transpose_loses_nothing);
         tcase_add_test(rtl, test_router_uniform_random_loses_nothing);
         tcase_add_test(rtl, test_overrun_flagged_exactly_when_a_tick_exceeds_the_period);
+        tcase_add_test(rtl, test_host_in_refused_while_full_and_nothing_lost);
         suite_add_tcase(s, rtl);
     }
     return s;
