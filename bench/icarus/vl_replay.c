@@ -82,7 +82,7 @@ int main(int argc, char **argv)
             load_cycles = nm_rtl_chip_cycles(c);
             tick_start_cycles = load_cycles;
         }
-        if (op != 3 && !loading && t_ticks == 0) {
+        if ((op == 4 || op == 0) && !loading && t_ticks == 0) { /* host packets (2) belong to the ticks */
             t_ticks = now() - t_tick0;
             tick_cycles = nm_rtl_chip_cycles(c) - tick_start_cycles;
         }
