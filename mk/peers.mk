@@ -52,7 +52,7 @@ check-brian2: $(BUILD)/nmemu $(GEN_W) brian2-deps
 
 # W (BRIAN2_MESH x BRIAN2_MESH cores) in Brian2 for BRIAN2_TICKS ticks: one row of
 # $(PEERS_RESULTS)/brian2.csv (workload "W <generator>", read by bench/summarize.py; its
-# peak_rss_mb is the simulating binary's). At 64 x 64 it needs about 14 GB and 2-3 minutes.
+# peak_rss_mb is the simulating binary's). At 64 x 64 it needs about 11 GB and 2-3 minutes.
 bench-brian2: check-brian2
 	@mkdir -p $(PEERS_DIR) $(PEERS_RESULTS)
 	w=$$(bench/brian2/workload $(BUILD)/nmemu $(GEN_W) $(PEERS_DIR)/W-$(BRIAN2_MESH).nmi $(BRIAN2_MESH) \
