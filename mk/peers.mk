@@ -26,7 +26,8 @@ $(VL_REPLAY): $(BUILD)/bobj/icarus/vl_replay.o $(BUILD)/obj/nm_fw.o $(CHIP_OBJS)
 # Debian's python3-brian lives in /usr/bin/python3's dist-packages (a python3 earlier in
 # PATH, e.g. pyenv's, would not see it).
 PEER_PY       := /usr/bin/python3
-PEERS_RESULTS := bench/results
+# the results directory of make bench (BENCH_RESULTS in the Makefile), where bench/summarize.py looks
+PEERS_RESULTS = $(or $(BENCH_RESULTS),bench/results)
 BRIAN2_MESH   ?= 64
 BRIAN2_TICKS  ?= 300
 BRIAN2_JOBS   ?= 1
@@ -55,9 +56,9 @@ check-brian2: $(BUILD)/nmemu $(GEN_W) brian2-deps
 # peak_rss_mb is the simulating binary's). At 64 x 64 it needs about 11 GB and 2-3 minutes.
 bench-brian2: check-brian2
 	@mkdir -p $(PEERS_DIR) $(PEERS_RESULTS)
-	w=$$(bench/brian2/workload $(BUILD)/nmemu $(GEN_W) $(PEERS_DIR)/W-$(BRIAN2_MESH).nmi $(BRIAN2_MESH) \
+	w=$$(bench/brian2/workload $(BUILD)/nmemu $(GEN_W) $(PEERS_DIR)/W-$(BRIAN2_MESH)x$(BRIAN2_MESH).nmi $(BRIAN2_MESH) \
 	    $(BRIAN2_MESH)) && \
-	$(PEER_PY) bench/brian2/nmemu_brian2.py $(PEERS_DIR)/W-$(BRIAN2_MESH).nmi --ticks $(BRIAN2_TICKS) \
+	$(PEER_PY) bench/brian2/nmemu_brian2.py $(PEERS_DIR)/W-$(BRIAN2_MESH)x$(BRIAN2_MESH).nmi --ticks $(BRIAN2_TICKS) \
 	    --label "W$(if $(filter-out 64,$(BRIAN2_MESH)),-$(BRIAN2_MESH)x$(BRIAN2_MESH))$(if $(filter-out 0 1,$(BRIAN2_THREADS)),-$(BRIAN2_THREADS)threads) $$w" \
 	    --csv $(PEERS_RESULTS)/brian2.csv --jobs $(BRIAN2_JOBS) --threads $(BRIAN2_THREADS) \
 	    --build-dir $(PEERS_DIR)/brian2-W-$(BRIAN2_MESH)-t$(BRIAN2_THREADS)
