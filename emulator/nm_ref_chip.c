@@ -214,20 +214,20 @@ static void phase_a(worker *w)
     w->off.noff = 0;
     for (d = 0; d < c->nworkers; d++)
         w->box[d].n = 0;
-    for (d = 0; d < NDIRS; d++)
-        memset(w->diff[d], 0, (size_t)(d < DIR_N ? c->mesh_y * (c->mesh_x + 1) : c->mesh_x * (c->mesh_y + 1)) *
-                                  sizeof(int32_t));
+    /* the difference arrays are all zero here: phase B clears what it sums */
     w->spk.nspikes = 0;
     /* software pipeline: core k fires while the DEST words of core k - 1 arrive */
     for (k = w->core0; k <= w->core1 && w->rc == NM_OK; k++) {
         if (k < w->core1) {
             nm_tick_out *o = &w->core_out[k & 1];
-            if (k + 1 < w->core1)
-                nm_ref_core_prefetch(c->cores[k + 1], 1);
+            /* three stages ahead: the state (for the tick pointer), then the scheduler
+             * row it names, then the crossbar rows that row activates */
             if (k + 2 < w->core1)
-                nm_ref_core_prefetch(c->cores[k + 2], 0);
-            if (k + 3 < w->core1)
-                __builtin_prefetch(c->cores[k + 3]);
+                nm_ref_core_prefetch(c->cores[k + 2], 1);
+            if (k + 4 < w->core1)
+                nm_ref_core_prefetch(c->cores[k + 4], 0);
+            if (k + 6 < w->core1)
+                __builtin_prefetch(c->cores[k + 6]);
             w->rc = nm_ref_core_tick_fire(c->cores[k], o);
             if (o->cycles > w->maxcyc)
                 w->maxcyc = o->cycles;
@@ -260,24 +260,30 @@ static void phase_b(worker *w)
     }
     for (y = w->row0; y < w->row1; y++) {
         int32_t run_e = 0, run_w = 0;
-        for (x = 0; x < c->mesh_x; x++) {
+        for (x = 0; x <= c->mesh_x; x++) { /* the last entry is only cleared */
             size_t at = (size_t)y * (c->mesh_x + 1) + x;
             for (t = 0; t < c->nworkers; t++) {
                 run_e += c->workers[t].diff[DIR_E][at];
                 run_w += c->workers[t].diff[DIR_W][at];
+                c->workers[t].diff[DIR_E][at] = c->workers[t].diff[DIR_W][at] = 0;
             }
+            if (x == c->mesh_x)
+                break;
             c->rcnt[y * c->mesh_x + x][PORT_E] += (uint32_t)run_e;
             c->rcnt[y * c->mesh_x + x][PORT_W] += (uint32_t)run_w;
         }
     }
     for (x = w->col0; x < w->col1; x++) {
         int32_t run_n = 0, run_s = 0;
-        for (y = 0; y < c->mesh_y; y++) {
+        for (y = 0; y <= c->mesh_y; y++) {
             size_t at = (size_t)x * (c->mesh_y + 1) + y;
             for (t = 0; t < c->nworkers; t++) {
                 run_n += c->workers[t].diff[DIR_N][at];
                 run_s += c->workers[t].diff[DIR_S][at];
+                c->workers[t].diff[DIR_N][at] = c->workers[t].diff[DIR_S][at] = 0;
             }
+            if (y == c->mesh_y)
+                break;
             c->rcnt[y * c->mesh_x + x][PORT_N] += (uint32_t)run_n;
             c->rcnt[y * c->mesh_x + x][PORT_S] += (uint32_t)run_s;
         }
