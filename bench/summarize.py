@@ -32,14 +32,15 @@ def main():
     for r in brian:
         tps = float(r['ticks_per_s']) if r.get('ticks_per_s') else float(r['ticks']) / float(r['wall_run_s'])
         wl = r.get('workload', 'W')
-        brian_tps[wl.split()[0]] = tps
+        brian_tps[(wl.split()[0].split('-')[0], r.get('threads', '1'))] = tps
         table.append([wl, 'brian2 (cpp_standalone)', r.get('threads', '1'), '%.1f' % tps,
                       '%.3g' % (float(r['syn_events']) / float(r['wall_run_s'])) if r.get('wall_run_s') else '',
                       r.get('peak_rss_mb', ''), ''])
     for r in latest(rows(os.path.join(d, 'merolla.csv')), lambda r: (r['workload'], r['threads'])):
         wl = r['workload']
-        peer = brian_tps.get('W') if wl == 'W' else None
-        ratio = '%.0fx Brian2' % (float(r['ticks_per_s']) / peer) if peer else ''
+        peer = brian_tps.get((wl, r['threads']))
+        ratio = '%.0fx Brian2 (%s thread%s)' % (float(r['ticks_per_s']) / peer, r['threads'],
+                                               's' if r['threads'] != '1' else '') if peer else ''
         table.append([wl, 'nmemu ref', r['threads'], r['ticks_per_s'], r['syn_events_per_s'], r['peak_rss_mb'],
                       ratio])
     for r in latest(rows(os.path.join(d, 'icarus.csv')), lambda r: r.get('workload', '')):
