@@ -213,6 +213,7 @@ START_TEST(test_every_readonly_chip_register_refuses_writes)
 {
     unsigned r;
     chip_new(_i);
+    program_all(NULL);                             /* quiet neurons, valid DEST words */
     ck_assert_int_eq(C.tick(C.impl, &OUT), NM_OK); /* TICK_COUNT and LAST_CYCLES non-zero */
     for (r = 0; r < nm_chipmap_nregs; r++) {
         const nm_regmap_reg *g = &nm_chipmap_regs[r];
