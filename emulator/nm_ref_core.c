@@ -384,30 +384,26 @@ typedef int32_t v8si __attribute__((vector_size(32)));
 static const int32_t bytemask[256][8] __attribute__((aligned(32))) = {BM_64(0), BM_64(64), BM_64(128), BM_64(192)};
 
 /* Bit-sliced counters of one axon type: plane p holds bit p of every neuron's count of
- * active connected axons of that type (256 neurons as 4 words). Adding a crossbar row is
- * a ripple of AND/XOR over the planes. */
+ * active connected axons of that type (256 neurons as one 4 x 64-bit vector). Adding a
+ * crossbar row is a ripple of AND/XOR through the planes; there are just enough planes
+ * for the number of active axons of the type, so the ripple needs no test. */
+typedef uint64_t v4du __attribute__((vector_size(32)));
+
 typedef struct bitslice {
-    uint64_t plane[9][4];
+    v4du plane[9];
     unsigned np;
 } bitslice;
 
 static inline __attribute__((always_inline)) void bs_add(bitslice *b, const uint32_t *row32)
 {
-    uint64_t carry[4], any;
-    unsigned p, w;
-    memcpy(carry, row32, sizeof carry);
+    v4du carry, t;
+    unsigned p;
+    memcpy(&carry, row32, sizeof carry);
     for (p = 0; p < b->np; p++) {
-        any = 0;
-        for (w = 0; w < 4; w++) {
-            uint64_t t = b->plane[p][w] & carry[w];
-            b->plane[p][w] ^= carry[w];
-            carry[w] = t;
-            any |= t;
-        }
-        if (!any)
-            return;
+        t = b->plane[p] & carry;
+        b->plane[p] ^= carry;
+        carry = t;
     }
-    memcpy(b->plane[b->np++], carry, sizeof carry);
 }
 
 /* Leak, threshold, fire and reset of every neuron after integration (V holds the
@@ -450,8 +446,15 @@ det_kernel(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8_t *fired, in
         /* many active axons: count them per type and neuron, then weigh the counts */
         bitslice bs[4];
         unsigned g, p;
-        for (g = 0; g < 4; g++)
-            bs[g].np = 0;
+        unsigned count[4] = {0, 0, 0, 0};
+        for (i = 0; i < nact; i++)
+            count[c->types[act[i]]]++;
+        for (g = 0; g < 4; g++) {
+            /* planes for counts up to count[g] */
+            bs[g].np = count[g] ? 32u - (unsigned)__builtin_clz(count[g]) : 0;
+            for (p = 0; p < bs[g].np; p++)
+                bs[g].plane[p] = (v4du){0, 0, 0, 0};
+        }
         for (i = 0; i < nact; i++)
             bs_add(&bs[c->types[act[i]]], c->xbar[act[i]]);
         for (g = 0; g < 4; g++) {
