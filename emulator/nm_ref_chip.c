@@ -55,6 +55,7 @@ struct nm_ref_chip {
     unsigned qhead;
     unsigned nthreads, nworkers;   /* requested; running (workers[0] is the caller) */
     worker *workers;
+    uint8_t *owner;                /* owner[core]: the worker whose range holds the core */
     int started, quit;
     pthread_barrier_t go, mid, done;
 };
@@ -190,12 +191,7 @@ static int route_spike(worker *w, int x, int y, nm_pkt p)
         w->max_hops = hops;
     {
         unsigned core = (unsigned)y * c->mesh_x + (unsigned)x;
-        unsigned owner = (unsigned)((uint64_t)core * c->nworkers / c->ncores);
-        /* the worker whose [core0, core1) holds core (make_workers' split) */
-        while (owner + 1 < c->nworkers && core >= c->workers[owner + 1].core0)
-            owner++;
-        while (core < c->workers[owner].core0)
-            owner--;
+        unsigned owner = c->owner[core];
         return dvec_push(&w->box[owner], (uint16_t)core, p.axon, p.delay);
     }
 leave:
@@ -335,7 +331,9 @@ static void free_workers(nm_ref_chip *c)
         nm_chip_tick_out_free(&w->spk);
     }
     free(c->workers);
+    free(c->owner);
     c->workers = NULL;
+    c->owner = NULL;
     c->nworkers = 0;
 }
 
@@ -346,7 +344,8 @@ static int make_workers(nm_ref_chip *c, unsigned n)
     if (n > c->ncores)
         n = c->ncores;
     c->workers = calloc(n, sizeof *c->workers);
-    if (!c->workers)
+    c->owner = malloc(c->ncores);
+    if (!c->workers || !c->owner)
         return NM_ERR_NOMEM;
     c->nworkers = n;
     for (t = 0; t < n; t++) {
@@ -359,6 +358,7 @@ static int make_workers(nm_ref_chip *c, unsigned n)
         w->row1 = c->mesh_y * (t + 1) / n;
         w->col0 = c->mesh_x * t / n;
         w->col1 = c->mesh_x * (t + 1) / n;
+        memset(c->owner + w->core0, (int)t, w->core1 - w->core0);
         w->box = calloc(n, sizeof *w->box);
         if (!w->box || nm_chip_tick_out_init(&w->off, 1, 1, 64) != NM_OK ||
             nm_chip_tick_out_init(&w->spk, w->core1 - w->core0, c->nneurons, 1) != NM_OK)
