@@ -34,6 +34,8 @@ struct nm_ref_core {
     uint32_t prng;
     int dirty;          /* NEURON words changed since analyse() */
     int deterministic;  /* no neuron uses a stochastic synapse, leak or threshold */
+    int synapse_draws;  /* the only draws are stochastic synapses (no stochastic leak
+                         * or threshold): leak and threshold can run as a vector loop */
     int uniform;        /* every neuron has the words 0..4 of neuron 0 (DEST may differ) */
     nm_core_opts opts;
     uint32_t cnt[NM_COUNTER_NREGS];
@@ -128,14 +130,18 @@ static void decode_neuron(nm_ref_core *c, unsigned j)
 static void analyse(nm_ref_core *c)
 {
     unsigned j;
+    int leak_or_threshold_draws = 0;
     c->deterministic = 1;
     c->uniform = 1;
     for (j = 0; j < c->nneurons; j++) {
         if (c->bmask[j] || c->c_lambda[j] || c->tm[j])
             c->deterministic = 0;
+        if (c->c_lambda[j] || c->tm[j])
+            leak_or_threshold_draws = 1;
         if (memcmp(c->words[j], c->words[0], 5 * sizeof(uint32_t)))
             c->uniform = 0;
     }
+    c->synapse_draws = !c->deterministic && !leak_or_threshold_draws;
     for (j = 0; j < 4; j++)
         c->u_s[j] = c->s[j][0];
     c->u_lambda = c->lambda[0];
@@ -519,13 +525,14 @@ det_kernel(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8_t *fired, in
 
 /* Any neuron, one at a time, in the draw order of docs/neuron-model.md s6: stochastic
  * synapses in ascending axon order, then the leak, then the threshold. */
-static void scalar_tick(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8_t *fired)
+/* hits[j]: the active axons connected to neuron j, so each neuron walks its own events
+ * in ascending axon order (act is ascending). All zero between ticks: each neuron
+ * clears its own row after use. */
+static _Thread_local uint64_t hits[NM_MAX_NEURONS][4];
+
+static void build_hits(const nm_ref_core *c, const uint8_t *act, unsigned nact)
 {
-    /* hits[j]: the active axons connected to neuron j, so each neuron walks its own
-     * events in ascending axon order (act is ascending) */
-    /* all zero between calls: each neuron clears its own row after use */
-    static _Thread_local uint64_t hits[NM_MAX_NEURONS][4];
-    unsigned j, i, w;
+    unsigned i, w, j;
     for (i = 0; i < nact; i++) {
         const unsigned a = act[i];
         for (w = 0; w < XW; w++) {
@@ -537,21 +544,46 @@ static void scalar_tick(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8
             }
         }
     }
+}
+
+/* Neuron j's events in ascending axon order, drawing for its stochastic synapses:
+ * the accumulator, before the clamp. */
+static int32_t integrate_drawing(nm_ref_core *c, unsigned j)
+{
+    int32_t v = c->V[j];
+    unsigned w;
+    for (w = 0; w < 4; w++) {
+        uint64_t h = hits[j][w];
+        hits[j][w] = 0;
+        while (h) {
+            const unsigned a = 64 * w + (unsigned)__builtin_ctzll(h), g = c->types[a];
+            h &= h - 1;
+            if (c->bmask[j] >> g & 1u)
+                v += stoch_step(c->s[g][j], draw(c) & 0xffu);
+            else
+                v += c->s[g][j];
+        }
+    }
+    return v;
+}
+
+/* Stochastic synapses, deterministic leak and threshold: the draws all happen during
+ * integration, neuron by neuron; V then holds the accumulators for det_update. */
+static void integrate_synapse_draws(nm_ref_core *c, const uint8_t *act, unsigned nact)
+{
+    unsigned j;
+    build_hits(c, act, nact);
+    for (j = 0; j < c->nneurons; j++)
+        c->V[j] = integrate_drawing(c, j);
+}
+
+static void scalar_tick(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8_t *fired)
+{
+    unsigned j;
+    build_hits(c, act, nact);
     for (j = 0; j < c->nneurons; j++) {
         const int32_t m = c->mode[j], gamma = m >> MODE_GAMMA_SHIFT;
-        int32_t v = c->V[j], omega, eta, ae;
-        for (w = 0; w < 4; w++) {
-            uint64_t h = hits[j][w];
-            hits[j][w] = 0;
-            while (h) {
-                const unsigned a = 64 * w + (unsigned)__builtin_ctzll(h), g = c->types[a];
-                h &= h - 1;
-                if (c->bmask[j] >> g & 1u)
-                    v += stoch_step(c->s[g][j], draw(c) & 0xffu);
-                else
-                    v += c->s[g][j];
-            }
-        }
+        int32_t v = integrate_drawing(c, j), omega, eta, ae;
         v = clamp20(v);
         omega = (m & MODE_EPS) ? sgn(v) : 1;
         if (c->c_lambda[j])
@@ -599,7 +631,13 @@ NM_HOT int nm_ref_core_tick_fire(nm_ref_core *c, nm_tick_out *out)
     }
     if (c->dirty)
         analyse(c);
-    if (!c->deterministic)
+    if (c->synapse_draws) {
+        integrate_synapse_draws(c, act, nact);
+        if (c->uniform)
+            det_kernel(c, act, 0, fired, 1); /* no events left: leak and threshold only */
+        else
+            det_kernel(c, act, 0, fired, 0);
+    } else if (!c->deterministic)
         scalar_tick(c, act, nact, fired);
     else if (c->uniform)
         det_kernel(c, act, nact, fired, 1);

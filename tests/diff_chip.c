@@ -212,6 +212,8 @@ static int run_seed(unsigned seed, unsigned ticks, uint64_t tot[4])
             gc.deterministic = 1;
             gc.p_stoch_syn = gc.p_stoch_leak = 0.0;
             gc.uniform = core % 3 == 0;
+        } else if (core % 2 == 1) {
+            gc.synapse_draws_only = 1; /* stochastic synapses, deterministic leak and threshold */
         }
         gen_core(&r, &gc, &im);
         if (fw_program(&fa, core, &im, g.seed_prng + core) || fw_program(&fb, core, &im, g.seed_prng + core)) {

@@ -66,6 +66,8 @@ void gen_params(rng *r, unsigned seed, netgen *g)
      * neurons share one parameter set (seed % 6 == 3) */
     g->deterministic = seed % 3 == 0;
     g->uniform = seed % 6 == 3;
+    /* the model's kernel for cores whose only draws are synapse draws (seed % 6 == 1) */
+    g->synapse_draws_only = seed % 6 == 1;
     g->seed_prng = (uint32_t)rng_next(r);
     if (seed % 17 == 0)
         g->seed_prng = 0; /* the register maps 0 to 1 */
@@ -85,8 +87,10 @@ static void gen_neuron(rng *r, const netgen *g, nm_neuron_cfg *n)
     n->alpha = (uint32_t)rng_mixed(r, 0, 262143, 600);
     n->beta = (uint32_t)rng_mixed(r, 0, 262143, 600);
     n->tm = (uint8_t)(rng_unit(r) < 0.5 ? 0 : rng_range(r, 0, 31));
-    if (g->deterministic)
+    if (g->deterministic || g->synapse_draws_only)
         n->tm = 0;
+    if (g->synapse_draws_only)
+        n->c_lambda = 0;
     n->gamma = (uint8_t)rng_range(r, 0, 3);
     n->kappa = rng_next(r) & 1;
     n->R = (int32_t)rng_mixed(r, -131072, 131071, 200);

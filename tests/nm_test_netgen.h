@@ -28,6 +28,7 @@ typedef struct netgen {
     int dest_span;           /* 0: any dx, dy; else mostly within +-dest_span */
     int deterministic;       /* no stochastic synapse, leak or threshold anywhere */
     int uniform;             /* every neuron has neuron 0's parameters (own V and DEST) */
+    int synapse_draws_only;  /* stochastic synapses allowed, no stochastic leak or threshold */
 } netgen;
 
 typedef struct core_image {
