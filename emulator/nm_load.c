@@ -23,9 +23,28 @@ static int bus_write(void *ctx, uint32_t a, uint32_t d)
     return b->apb_write(b->impl, a, d);
 }
 
-int nm_image_load(const nm_image *im, const nm_chip_backend *b, char *err, size_t errlen)
+nm_fw_bus nm_chip_fw_bus(const nm_chip_backend *b)
 {
     nm_fw_bus bus;
+    bus.ctx = (void *)b;
+    bus.read32 = bus_read;
+    bus.write32 = bus_write;
+    return bus;
+}
+
+nm_pkt nm_input_packet(const nm_input *in)
+{
+    nm_pkt p;
+    p.dx = (int16_t)in->x;
+    p.dy = (int16_t)in->y;
+    p.axon = (uint8_t)in->axon;
+    p.delay = 1;
+    return p;
+}
+
+int nm_image_load(const nm_image *im, const nm_chip_backend *b, char *err, size_t errlen)
+{
+    nm_fw_bus bus = nm_chip_fw_bus(b);
     unsigned k, j, xw = im->naxons / 32;
     if (im->mesh_x != b->mesh_x || im->mesh_y != b->mesh_y || im->naxons != b->naxons ||
         im->nneurons != b->nneurons) {
@@ -35,9 +54,6 @@ int nm_image_load(const nm_image *im, const nm_chip_backend *b, char *err, size_
                  b->nneurons);
         return -1;
     }
-    bus.ctx = (void *)b;
-    bus.read32 = bus_read;
-    bus.write32 = bus_write;
     for (k = 0; k < im->mesh_x * im->mesh_y; k++) {
         const nm_image_core *c = &im->cores[k];
         int rc = nm_fw_write_axon_types(&bus, k, c->types, im->naxons / 16) || nm_fw_seed_prng(&bus, k, c->prng_seed);

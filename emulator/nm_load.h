@@ -5,8 +5,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../firmware/nm_fw.h"
 #include "nm_chip_if.h"
 #include "nm_image.h"
+
+/* The firmware's bus on a chip backend's APB port (b must outlive the bus). */
+nm_fw_bus nm_chip_fw_bus(const nm_chip_backend *b);
 
 /* Program every core of the chip with the image, through the firmware driver.
  * The geometries must match. 0, or -1 with a message. */
@@ -17,6 +21,10 @@ typedef struct nm_input {
     uint32_t tick;
     uint16_t x, y, axon;
 } nm_input;
+
+/* The host packet that makes input spike `in` land for its tick: sent before the tick,
+ * with delay 1 (docs/chip.md section 2). */
+nm_pkt nm_input_packet(const nm_input *in);
 
 /* Read a spike program: the binary form when the file starts with "NMSP", else
  * `tick,x,y,axon` lines ('#' starts a comment; blank lines allowed), checking each

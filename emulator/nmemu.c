@@ -31,6 +31,7 @@
 #include "nm_load.h"
 #include "nm_ref_chip.h"
 #include "nm_regmap.h"
+#include "nm_report.h"
 #include "nm_rtl_chip.h"
 
 #define NMEMU_VERSION "0.3.0"
@@ -379,61 +380,6 @@ static int make_backend(const char *name, const nm_image *im, nm_chip_backend *b
     return -1;
 }
 
-/* The run report (docs/network-format.md): totals, cycles, every counter per core and
- * for the chip. Counters are read over APB at the end of the run; the core counters
- * are 32 bits and wrap (docs/neuron-model.md section 7). */
-static json_t *make_report(const nm_chip_backend *b, const char *image, uint32_t ticks, uint64_t spikes,
-                           uint64_t off, uint64_t cmin, uint64_t cmax, uint64_t ctot)
-{
-    static const char *const cname[8] = {"synaptic_events", "neuron_updates", "spikes", "scheduler_writes",
-                                         "row_reads", "row_writes", "busy_cycles", "stall_cycles"};
-    static const char *const rname[6] = {"flits_local", "flits_east", "flits_west", "flits_north", "flits_south",
-                                         "stall_cycles"};
-    json_t *r = json_object(), *cores = json_array(), *chip = json_object();
-    uint64_t total[14] = {0};
-    unsigned core, k;
-    json_object_set_new(r, "image", json_string(image));
-    json_object_set_new(r, "backend", json_string(b->name));
-    json_object_set_new(r, "mesh", json_pack("[ii]", (int)b->mesh_x, (int)b->mesh_y));
-    json_object_set_new(r, "ticks", json_integer(ticks));
-    json_object_set_new(r, "spikes", json_integer((json_int_t)spikes));
-    json_object_set_new(r, "offchip_packets", json_integer((json_int_t)off));
-    json_object_set_new(r, "cycles_per_tick",
-                        json_pack("{s:I,s:f,s:I,s:I,s:b}", "min", (json_int_t)cmin, "mean",
-                                  ticks ? (double)ctot / ticks : 0.0, "max", (json_int_t)cmax, "total",
-                                  (json_int_t)ctot, "estimated", !strcmp(b->name, "ref")));
-    for (core = 0; core < b->mesh_x * b->mesh_y; core++) {
-        json_t *c = json_object(), *cc = json_object(), *rc = json_object();
-        for (k = 0; k < 8; k++) {
-            uint32_t v = 0;
-            b->apb_read(b->impl, nm_chip_paddr(NM_CHIP_REGION_CORE, core, NM_ADDR(NM_REGION_COUNTER, k)), &v);
-            json_object_set_new(cc, cname[k], json_integer(v));
-            total[k] += v;
-        }
-        for (k = 0; k < 6; k++) {
-            uint32_t v = 0;
-            b->apb_read(b->impl, nm_chip_paddr(NM_CHIP_REGION_ROUTER, core, k), &v);
-            json_object_set_new(rc, rname[k], json_integer(v));
-            total[8 + k] += v;
-        }
-        json_object_set_new(c, "x", json_integer(core % b->mesh_x));
-        json_object_set_new(c, "y", json_integer(core / b->mesh_x));
-        json_object_set_new(c, "core", cc);
-        json_object_set_new(c, "router", rc);
-        json_array_append_new(cores, c);
-    }
-    for (k = 0; k < 8; k++)
-        json_object_set_new(chip, cname[k], json_integer((json_int_t)total[k]));
-    for (k = 0; k < 6; k++) {
-        char key[32];
-        snprintf(key, sizeof key, "router_%s", rname[k]);
-        json_object_set_new(chip, key, json_integer((json_int_t)total[8 + k]));
-    }
-    json_object_set_new(r, "counters", chip);
-    json_object_set_new(r, "cores", cores);
-    return r;
-}
-
 /* First difference between two ticks' results, or 0. */
 static int diverged(uint32_t t, const nm_chip_backend *a, const nm_chip_backend *b, const nm_chip_tick_out *oa,
                     const nm_chip_tick_out *ob)
@@ -669,11 +615,7 @@ static int cmd_run(int argc, char **argv)
             progress(t, ticks, t0, &last, 0);
         /* host spikes for tick t enter now, with delay 1 (docs/chip.md section 2) */
         for (; next < nin && in[next].tick == t; next++) {
-            nm_pkt p;
-            p.dx = (int16_t)in[next].x;
-            p.dy = (int16_t)in[next].y;
-            p.axon = (uint8_t)in[next].axon;
-            p.delay = 1;
+            nm_pkt p = nm_input_packet(&in[next]);
             for (k = 0; k < nb && rc == 0; k++)
                 if (b[k].host_send(b[k].impl, nm_flit_pack(&p)) != NM_OK) {
                     fprintf(stderr, "nmemu: host input for tick %" PRIu32 " failed on the %s backend%s\n", t, b[k].name,
@@ -731,7 +673,10 @@ static int cmd_run(int argc, char **argv)
         rc = EXIT_RUN;
     if (rc == 0 && report) {
         outfile fr;
-        json_t *r = make_report(&b[nb - 1], image, t, nspikes, noff, cmin, cmax, cyc);
+        nm_report_run rr = {image, b[nb - 1].name, im->mesh_x, im->mesh_y, t, nspikes, noff, cmin, cmax, cyc,
+                            !strcmp(b[nb - 1].name, "ref")};
+        nm_fw_bus bus = nm_chip_fw_bus(&b[nb - 1]);
+        json_t *r = nm_report_json(&rr, &bus);
         nm_energy_run er = {&preset, volts, tick_hz, t, im->mesh_x, im->mesh_y, &meter};
         if (r)
             json_object_set_new(r, "energy", nm_energy_report_json(&er));

@@ -34,7 +34,7 @@ $(BUILD)/scobj/%.o: systemc/%.cpp $(SC_HDRS) $(VSC_LIB) | deps
 
 $(BUILD)/nmemu-sc: $(BUILD)/scobj/nm_sc_main.o $(BUILD)/scobj/nm_sc_chip.o $(VSC_LIB) $(VSC_RT) \
                    $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o $(BUILD)/obj/nm_chip_if.o \
-                   $(BUILD)/obj/nm_core_prog.o
+                   $(BUILD)/obj/nm_core_prog.o $(BUILD)/obj/nm_report.o
 	$(CXX) -o $@ $^ $(SC_LINK)
 
 nmemu-sc: $(BUILD)/nmemu-sc

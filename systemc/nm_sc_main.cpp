@@ -37,6 +37,7 @@ extern "C" {
 #include "nm_image.h"
 #include "nm_load.h"
 #include "nm_regmap.h"
+#include "nm_report.h"
 }
 
 using namespace sc_core;
@@ -148,54 +149,10 @@ struct outfile {
 json_t *nm_sc_host::report(const nm_chip_backend &b, uint32_t ticks, uint64_t spikes, uint64_t off, uint64_t cmin,
                            uint64_t cmax, uint64_t ctot)
 {
-    static const char *const cname[8] = {"synaptic_events", "neuron_updates", "spikes", "scheduler_writes",
-                                         "row_reads", "row_writes", "busy_cycles", "stall_cycles"};
-    static const char *const rname[6] = {"flits_local", "flits_east", "flits_west", "flits_north", "flits_south",
-                                         "stall_cycles"};
+    // the same report as nmemu run (emulator/nm_report.c), its counters read over TLM
     nm_fw_bus fw = bus_.fw_bus();
-    json_t *r = json_object(), *cores = json_array(), *chip = json_object();
-    uint64_t total[14] = {0};
-    json_object_set_new(r, "image", json_string(o_.image));
-    json_object_set_new(r, "backend", json_string("systemc"));
-    json_object_set_new(r, "mesh", json_pack("[ii]", (int)b.mesh_x, (int)b.mesh_y));
-    json_object_set_new(r, "ticks", json_integer(ticks));
-    json_object_set_new(r, "spikes", json_integer((json_int_t)spikes));
-    json_object_set_new(r, "offchip_packets", json_integer((json_int_t)off));
-    json_object_set_new(r, "cycles_per_tick",
-                        json_pack("{s:I,s:f,s:I,s:I,s:b}", "min", (json_int_t)cmin, "mean",
-                                  ticks ? (double)ctot / ticks : 0.0, "max", (json_int_t)cmax, "total",
-                                  (json_int_t)ctot, "estimated", 0));
-    for (unsigned core = 0; core < b.mesh_x * b.mesh_y; core++) {
-        json_t *c = json_object(), *cc = json_object(), *rc = json_object();
-        uint32_t cv[8] = {0}, rv[6] = {0};
-        if (nm_fw_read_core_counters(&fw, core, cv) || nm_fw_read_router_counters(&fw, core, rv)) {
-            json_decref(r);
-            return nullptr;
-        }
-        for (unsigned k = 0; k < 8; k++) {
-            json_object_set_new(cc, cname[k], json_integer(cv[k]));
-            total[k] += cv[k];
-        }
-        for (unsigned k = 0; k < 6; k++) {
-            json_object_set_new(rc, rname[k], json_integer(rv[k]));
-            total[8 + k] += rv[k];
-        }
-        json_object_set_new(c, "x", json_integer(core % b.mesh_x));
-        json_object_set_new(c, "y", json_integer(core / b.mesh_x));
-        json_object_set_new(c, "core", cc);
-        json_object_set_new(c, "router", rc);
-        json_array_append_new(cores, c);
-    }
-    for (unsigned k = 0; k < 8; k++)
-        json_object_set_new(chip, cname[k], json_integer((json_int_t)total[k]));
-    for (unsigned k = 0; k < 6; k++) {
-        char key[32];
-        std::snprintf(key, sizeof key, "router_%s", rname[k]);
-        json_object_set_new(chip, key, json_integer((json_int_t)total[8 + k]));
-    }
-    json_object_set_new(r, "counters", chip);
-    json_object_set_new(r, "cores", cores);
-    return r;
+    nm_report_run rr = {o_.image, "systemc", b.mesh_x, b.mesh_y, ticks, spikes, off, cmin, cmax, ctot, 0};
+    return nm_report_json(&rr, &fw);
 }
 
 void nm_sc_host::run()
@@ -245,12 +202,8 @@ void nm_sc_host::run()
     for (t = 0; t < o_.ticks; t++) {
         // host spikes for tick t enter before it, with delay 1 (docs/chip.md section 2)
         for (; next < nin_ && in_[next].tick == t; next++) {
-            nm_pkt p;
+            nm_pkt p = nm_input_packet(&in_[next]);
             nm_sc_packet q;
-            p.dx = (int16_t)in_[next].x;
-            p.dy = (int16_t)in_[next].y;
-            p.axon = (uint8_t)in_[next].axon;
-            p.delay = 1;
             q.flit = nm_flit_pack(&p);
             fin_.write(q);
         }

@@ -114,11 +114,7 @@ int main(int argc, char **argv)
     }
     for (t = 0; t < ticks; t++) {
         for (; next < nin && in[next].tick == t; next++) {
-            nm_pkt p;
-            p.dx = (int16_t)in[next].x;
-            p.dy = (int16_t)in[next].y;
-            p.axon = (uint8_t)in[next].axon;
-            p.delay = 1;
+            nm_pkt p = nm_input_packet(&in[next]);
             put(&rec, OP_HOST, nm_chip_paddr(NM_CHIP_REGION_CHIP, 0, NM_CHIP_CHIP_HOST_IN), nm_flit_pack(&p));
         }
         while (next < nin && in[next].tick < t) /* cannot happen: sorted */
