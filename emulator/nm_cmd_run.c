@@ -86,7 +86,7 @@ typedef struct run_state {
     nm_chip_tick_out o[2];
     unsigned nb, nbuilt, nout; /* backends wanted, built, tick buffers made */
     nm_energy_meter meter;
-    nm_out fs, fo;
+    nm_out fs, fo, ftrace; /* spikes, off-chip packets, the waveform */
     char *row;
     uint32_t t;
     uint64_t nspikes, noff, cyc, cmin, cmax;
@@ -114,7 +114,7 @@ static void progress(uint32_t done, unsigned long total, double t0, double *last
 }
 
 /* The backend `name`, built for the image's geometry. */
-static int make_backend(const char *name, const nm_image *im, nm_chip_backend *b)
+static int make_backend(const char *name, const nm_image *im, nm_chip_backend *b, const char *trace_name)
 {
     if (!strcmp(name, "ref")) {
         nm_ref_chip *c = nm_ref_chip_new(im->mesh_x, im->mesh_y, im->naxons, im->nneurons);
@@ -128,7 +128,7 @@ static int make_backend(const char *name, const nm_image *im, nm_chip_backend *b
         return 0;
     }
     {
-        nm_rtl_chip_opts ro = {A.trace, A.have_from || A.have_to, A.trace_from, A.trace_to};
+        nm_rtl_chip_opts ro = {trace_name, A.have_from || A.have_to, A.trace_from, A.trace_to};
         nm_rtl_chip *c = nm_rtl_chip_new_opts(&ro);
         if (!c)
             return -1;
@@ -206,6 +206,14 @@ static int run_parse(run_state *s, int argc, char **argv)
                                   A.trace_from, A.trace_to, A.ticks);
     }
     s->nb = strcmp(A.backend, "check") ? 1 : 2;
+    {
+        char err[8400];
+        const nm_out_role files[] = {{"the image", s->image, 0}, {"--input", A.input, 0}, {"--energy", A.energy, 0},
+                                     {"--spikes", A.spikes, 1},  {"--outputs", A.outputs, 1}, {"--report", A.report, 1},
+                                     {"--trace", A.trace, 1}};
+        if (nm_out_check_distinct(files, sizeof files / sizeof files[0], err, sizeof err))
+            return nm_usage_error(&nm_run_spec, "%s", err);
+    }
     return 0;
 }
 
@@ -237,7 +245,18 @@ static int run_build_chip(run_state *s)
 {
     nm_image *im = s->im;
     unsigned k, i, ncores = im->mesh_x * im->mesh_y;
-    char err[512];
+    char err[4400];
+    /* the waveform, under a temporary name; fstapi writes NAME.hier beside an FST, and a
+     * VCD is written as NAME.fst.tmp first (nm_vmodel.hpp): a signal removes those too */
+    if (nm_out_begin(&s->ftrace, A.trace, err, sizeof err)) {
+        fprintf(stderr, "nmemu: cannot write %s\n", err);
+        return NM_EXIT_RUN;
+    }
+    if (nm_out_add_companion(&s->ftrace, ".hier") || nm_out_add_companion(&s->ftrace, ".fst.tmp") ||
+        nm_out_add_companion(&s->ftrace, ".fst.tmp.hier")) {
+        fprintf(stderr, "nmemu: too many temporary files open\n");
+        return NM_EXIT_RUN;
+    }
     if (nm_energy_meter_init(&s->meter, ncores)) {
         fprintf(stderr, "nmemu: out of memory\n");
         return NM_EXIT_RUN;
@@ -245,7 +264,7 @@ static int run_build_chip(run_state *s)
     for (k = 0; k < s->nb; k++) {
         const char *name = s->nb == 2 ? (k ? "rtl" : "ref") : A.backend;
         int rtl = !strcmp(name, "rtl");
-        if (make_backend(name, im, &s->b[k])) {
+        if (make_backend(name, im, &s->b[k], A.trace ? nm_out_name(&s->ftrace) : NULL)) {
             fprintf(stderr, "nmemu: cannot build the %s backend%s%s\n", name, A.trace && rtl ? ": cannot write " : "",
                     A.trace && rtl ? A.trace : "");
             return NM_EXIT_RUN;
@@ -383,6 +402,10 @@ static int run_close_outputs(run_state *s, int rc)
             fprintf(stderr, "nmemu: cannot write the waveform %s\n", A.trace);
             rc = rc ? rc : NM_EXIT_RUN;
         }
+    if (nm_out_close(&s->ftrace, rc == 0, err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        rc = rc ? rc : NM_EXIT_RUN;
+    }
     if (nm_out_close(&s->fs, rc == 0, err, sizeof err)) {
         fprintf(stderr, "nmemu: %s\n", err);
         rc = rc ? rc : NM_EXIT_RUN;

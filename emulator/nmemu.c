@@ -48,6 +48,12 @@ static int cmd_compile(int argc, char **argv)
     int rc = nm_opts_parse(&compile_spec, argc, argv, args, &nargs);
     if (rc)
         return rc == 1 ? 0 : rc;
+    {
+        char cerr[8400];
+        const nm_out_role files[] = {{"the network", args[0], 0}, {"-o", C.out, 1}};
+        if (nm_out_check_distinct(files, sizeof files / sizeof files[0], cerr, sizeof cerr))
+            return nm_usage_error(&compile_spec, "%s", cerr);
+    }
     im = nm_compile_file(args[0], err, sizeof err);
     if (!im) {
         fprintf(stderr, "nmemu: %s\n", err);
@@ -86,6 +92,12 @@ static int cmd_decompile(int argc, char **argv)
     int rc = nm_opts_parse(&decompile_spec, argc, argv, args, &nargs);
     if (rc)
         return rc == 1 ? 0 : rc;
+    {
+        char cerr[8400];
+        const nm_out_role files[] = {{"the image", args[0], 0}, {"-o", D.out, 1}};
+        if (nm_out_check_distinct(files, sizeof files / sizeof files[0], cerr, sizeof cerr))
+            return nm_usage_error(&decompile_spec, "%s", cerr);
+    }
     im = nm_image_read(args[0], err, sizeof err);
     if (!im) {
         fprintf(stderr, "nmemu: %s\n", err);
@@ -144,6 +156,12 @@ static int cmd_pack_input(int argc, char **argv)
     int rc = nm_opts_parse(&pack_spec, argc, argv, args, &nargs);
     if (rc)
         return rc == 1 ? 0 : rc;
+    {
+        char cerr[8400];
+        const nm_out_role files[] = {{"the image", args[0], 0}, {"the spike program", args[1], 0}, {"-o", P.out, 1}};
+        if (nm_out_check_distinct(files, sizeof files / sizeof files[0], cerr, sizeof cerr))
+            return nm_usage_error(&pack_spec, "%s", cerr);
+    }
     im = nm_image_read(args[0], err, sizeof err);
     if (!im) {
         fprintf(stderr, "nmemu: %s\n", err);
@@ -291,6 +309,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     unsigned i;
+    nm_out_catch_signals(); /* a Ctrl-C leaves no temporary file behind */
     if (argc < 2) {
         fputs("nmemu: no command given\n", stderr);
         usage(stderr);
