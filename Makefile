@@ -76,6 +76,9 @@ help:
 	@echo "make synth-default  Yosys synth of the 256x256 core (slow: 6 minutes, 1.7 GB here)"
 	@echo "make install    install build/nmemu and its man page under PREFIX (default /usr/local)"
 	@echo "make fuzz       libFuzzer on the image reader, JSON compiler, spike reader (FUZZ_SECONDS=$(FUZZ_SECONDS) each)"
+	@echo "make test-outputs  outputs never destroy anything: devices, FIFOs, links, same-file refusals, signals"
+	@echo "make test-sanitize  unit, CLI, output and differential tests under ASan + UBSan (build/sanitize;"
+	@echo "                make SANITIZE=1 BUILD=DIR TARGET builds any target with the sanitizers)"
 	@echo "make clean      remove build/"
 
 deps:
