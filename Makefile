@@ -74,7 +74,11 @@ help:
 	@echo "make nmemu-sc   the SystemC/TLM-2.0 example platform (docs/systemc.md)"
 	@echo "make nmemu-assert  nmemu with the RTL assertions compiled in"
 	@echo "make synth-default  Yosys synth of the 256x256 core (slow: 6 minutes, 1.7 GB here)"
-	@echo "make install    install build/nmemu and its man page under PREFIX (default /usr/local)"
+	@echo "make install    install build/nmemu, its man page, libnmemu.so and the Python package under PREFIX"
+	@echo "                (default /usr/local; docs/python.md)"
+	@echo "make libnmemu   the embedding library build/libnmemu.so (emulator/nm_api.h)"
+	@echo "make test-python  the Python binding's unittest suite (docs/python.md)"
+	@echo "make digits     the digits classifier end to end: train, NIR, chip, accuracy and energy (docs/digits.md)"
 	@echo "make fuzz       libFuzzer on the image reader, JSON compiler, spike reader (FUZZ_SECONDS=$(FUZZ_SECONDS) each)"
 	@echo "make clean      remove build/"
 
