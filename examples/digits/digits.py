@@ -66,11 +66,11 @@ def main():
                     help="ticks per inference for the accuracy-energy figure, on the ref backend")
     ap.add_argument("--images", type=int, default=0, help="only the first N held-out images (default all)")
     ap.add_argument("--quick", action="store_true",
-                    help="the test: 12 held-out images on the check backend, no sweep; fails unless the chip "
+                    help="the test: 8 held-out images on the check backend, no sweep; fails unless the chip "
                          "matches the reference and the reference reaches 90 %% held out")
     a = ap.parse_args()
     if a.quick:
-        a.images, a.sweep, a.backend = a.images or 12, "", "check"
+        a.images, a.sweep, a.backend = a.images or 8, "", "check"
     os.makedirs(a.out, exist_ok=True)
     log = lambda s: print(s, flush=True)  # noqa: E731
 
