@@ -87,7 +87,7 @@ def load():
         if lib.nm_api_version() != API_VERSION:
             raise ImportError("%s has API version %d; this binding needs %d" % (path, lib.nm_api_version(),
                                                                               API_VERSION))
-        lib._nmemu_path = path
+        lib._nmemu_path = os.path.normpath(path) if os.sep in path else path
         return lib
     raise ImportError("nmemu: cannot load libnmemu.so (build it with `make libnmemu`, or set NMEMU_LIB); tried: "
                       + "; ".join(tried))
