@@ -79,6 +79,7 @@ help:
 	@echo "make libnmemu   the embedding library build/libnmemu.so (emulator/nm_api.h)"
 	@echo "make test-python  the Python binding's unittest suite (docs/python.md)"
 	@echo "make digits     the digits classifier end to end: train, NIR, chip, accuracy and energy (docs/digits.md)"
+	@echo "make run-digits  ten held-out digits classified on the RTL chip in check mode, with their spikes"
 	@echo "make fuzz       libFuzzer on the image reader, JSON compiler, spike reader (FUZZ_SECONDS=$(FUZZ_SECONDS) each)"
 	@echo "make clean      remove build/"
 

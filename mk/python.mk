@@ -3,6 +3,7 @@
 #   make libnmemu       build/libnmemu.so (every object compiled -fPIC, the Verilated chip too)
 #   make test-python    the binding's unittest suite (part of make test)
 #   make test-digits    a small digits run: a few held-out images on the check backend (make test)
+#   make run-digits     ten held-out digits on the RTL chip in check mode, each answer and its spikes
 #   make digits         train, export to NIR, build the chip network, run every held-out image
 #                       on the chip, the accuracy/energy table and figure (docs/digits.md)
 
@@ -20,7 +21,7 @@ LIB_SRCS := nm_api nm_energy nm_energy_report nm_report nm_load nm_image nm_comp
             nm_chipmap_table nm_ref_core nm_core_prog nm_regmap_table nm_core_if nm_rtl_chip
 LIB_OBJS := $(addprefix $(PIC_DIR)/,$(addsuffix .o,$(LIB_SRCS))) $(PIC_DIR)/nm_fw.o $(PIC_DIR)/nm_vchip_shim.o
 
-.PHONY: libnmemu test-python test-digits digits install-python
+.PHONY: libnmemu test-python test-digits digits run-digits install-python
 
 libnmemu: $(LIBNMEMU)
 
@@ -68,6 +69,11 @@ DIGITS_BACKEND ?= rtl
 digits: $(LIBNMEMU)
 	NMEMU_LIB=$(abspath $(LIBNMEMU)) PYTHONPATH=python $(PY) examples/digits/digits.py \
 	    --backend $(DIGITS_BACKEND) --out $(DIGITS_DIR)
+
+# a few held-out digits classified on the RTL chip in check mode: answers, spikes, accuracy, energy
+run-digits: $(LIBNMEMU)
+	NMEMU_LIB=$(abspath $(LIBNMEMU)) PYTHONPATH=python $(PY) examples/digits/digits.py --show 10 \
+	    --out $(DIGITS_DIR)/show
 
 TEST_EXTRA += test-python test-digits
 

@@ -65,12 +65,16 @@ def main():
     ap.add_argument("--sweep", default="2,4,8,16,32,64",
                     help="ticks per inference for the accuracy-energy figure, on the ref backend")
     ap.add_argument("--images", type=int, default=0, help="only the first N held-out images (default all)")
+    ap.add_argument("--show", type=int, default=0,
+                    help="make run-digits: N held-out images on the check backend with their answers, no sweep")
     ap.add_argument("--quick", action="store_true",
                     help="the test: 8 held-out images on the check backend, no sweep; fails unless the chip "
                          "matches the reference and the reference reaches 90 %% held out")
     a = ap.parse_args()
     if a.quick:
         a.images, a.sweep, a.backend = a.images or 8, "", "check"
+    if a.show:
+        a.images, a.sweep, a.backend = a.show, "", "check"
     os.makedirs(a.out, exist_ok=True)
     log = lambda s: print(s, flush=True)  # noqa: E731
 
@@ -126,6 +130,13 @@ def main():
         "spikes_per_inference": energy["spikes"] / n, "cycles_per_tick": cycles,
         "wall_seconds": wall, "weight_scale": k, "alpha": alphan, "leak": lamn.tolist(),
     }
+    if n <= 32:  # a few images: each one's answer and spikes
+        for i in range(n):
+            log("  image %3d: label %d, chip says %d%s  spikes per class %s  final V %s%s" % (
+                i, y[i], p_chip[i], "" if p_chip[i] == y[i] else " (wrong)", " ".join("%2d" % c for c in counts[i]),
+                vfin[i].tolist(), "  (tie broken by V)" if tie_chip[i] else ""))
+        log("  energy per inference %.3f uJ (%.4f uJ in core (0, 0) + off-chip), %d ticks each" % (
+            main["energy_per_inference_uj"], main["energy_per_inference_used_core_uj"], T))
     log("chip: %.2f %% (%d/%d images identical to the reference: spike counts and final V), %.1f s" % (
         100 * acc_chip, same.sum(), n, wall))
 
