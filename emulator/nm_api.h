@@ -5,9 +5,8 @@
  * Every function that can fail returns NM_OK (0) or a negative code (nm_core_if.h's NM_ERR_*
  * or the NM_API_ERR_* below) and, when err is not NULL, writes a message of at most errlen
  * bytes into err. The library never prints and never exits. A simulation is single-threaded
- * from the caller's side: call one function at a time on one nm_sim (distinct nm_sim
- * objects are independent, except that the rtl backend's Verilated model may exist once
- * per process at a time: see nm_sim_open).
+ * from the caller's side: call one function at a time on one nm_sim. Distinct nm_sim objects
+ * are independent, several rtl ones included (each Verilated model has its own context).
  *
  * Ticks: nm_sim_tick() is the number of ticks run so far. Spikes and off-chip packets carry
  * the absolute tick in which they happened. A spike injected with delay d (1..15) makes its

@@ -156,6 +156,23 @@ class TestBackends(unittest.TestCase):
             for name in ("synaptic_events", "spikes", "scheduler_writes", "router_flits_west"):
                 self.assertEqual(got[3][name], ref[3][name], name)
 
+    def test_two_rtl_chips_in_one_process_are_independent(self):
+        wave = os.path.join(ROOT, "examples", "wave", "net.json")
+        a = nmemu.Chip(wave, backend="rtl")
+        b = nmemu.Chip(json=TWO, backend="rtl")
+        for t in range(8):  # interleaved tick by tick
+            a.run(1, inputs=[[0, 0, 0, 0]] if t == 0 else None)
+            b.run(1, inputs=[[0, 0, 0, 0]] if t % 2 == 0 else None)
+        sa, sb = a.spikes(), b.spikes()
+        a.close()
+        b.close()
+        with nmemu.Chip(wave) as r:
+            r.run(8, inputs=[[0, 0, 0, 0]])
+            np.testing.assert_array_equal(sa, r.spikes())
+        # the relay fires in the ticks its axon is active: 0, 2, 4, 6
+        np.testing.assert_array_equal(sb, [[t, 0, 0, 0] for t in (0, 2, 4, 6)])
+        self.assertGreater(len(sa), 0)
+
     def test_threads_give_the_same_result(self):
         a = nmemu.Chip(json=TWO, threads=1)
         b = nmemu.Chip(json=TWO, threads=2)
