@@ -5,8 +5,10 @@ NIR reference files (neuromorphs/NIR; ../shared/golden/nir): /version, /node/typ
 The graph: input (Input, shape [64]) -> fc (Affine: weight (10, 64), bias (10)) -> lif (IF: r,
 v_threshold (10)) -> output (Output, shape [10]). Time step: one chip tick. The float file holds
 the trained weights (inputs x/16 per step, threshold 1); the TrueNorth file holds what the chip
-runs: integer weights -8..7, bias = the leak lambda per tick, v_threshold = alpha; the IF neurons
-reset by subtraction (an importer's --reset subtract), which NIR itself does not record."""
+runs: integer weights -8..7, bias = the leak lambda per tick, v_threshold = alpha. Not recorded by
+NIR 0.1.1, so an importer takes them as flags: the neurons reset by subtraction (--reset subtract),
+and the chip fires at V >= alpha where NIR's IF (neuromorphs/NIR nir/ir/neuron.py) writes
+v > v_threshold."""
 import h5py
 import numpy as np
 
