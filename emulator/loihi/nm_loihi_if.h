@@ -10,6 +10,7 @@
 #ifndef NM_LOIHI_IF_H
 #define NM_LOIHI_IF_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "nm_core_if.h" /* NM_OK, NM_ERR_* and nm_strerror() */
@@ -27,12 +28,23 @@ typedef struct nm_loihi_geom {
     unsigned ndprof;  /* decay profiles, 1 .. 32                      (default 32)    */
     unsigned ntprof;  /* threshold profiles, 1 .. 8                   (default 8)     */
     unsigned nsynfmt; /* synapse formats, 1 .. 16                     (default 16)    */
-    unsigned inq;     /* input-queue depth, 2 .. 4096                 (default 4096)  */
+    unsigned inq;     /* input-queue depth, 2 .. 32768                (default 4096)  */
 } nm_loihi_geom;
 
 /* Loihi 1 sizes (the default build) and the small geometry the tests use. */
 #define NM_LOIHI_GEOM_DEFAULT {1024u, 4096u, 4096u, 32768u, 64u, 32u, 8u, 16u, 4096u}
 #define NM_LOIHI_GEOM_SMALL   {16u, 16u, 32u, 256u, 8u, 4u, 2u, 4u, 16u}
+
+/* Upper limits of the sizes (set by the register fields that index them). */
+#define NM_LOIHI_MAX_NCOMP   4096u
+#define NM_LOIHI_MAX_NAXIN   4096u
+#define NM_LOIHI_MAX_NAXOUT  4096u
+#define NM_LOIHI_MAX_NSYN    32768u
+#define NM_LOIHI_MAX_NDSLOT  64u
+#define NM_LOIHI_MAX_NDPROF  32u
+#define NM_LOIHI_MAX_NTPROF  8u
+#define NM_LOIHI_MAX_NSYNFMT 16u
+#define NM_LOIHI_MAX_INQ     32768u
 
 /* A packet leaving a core: one per axon-map entry of a spiking compartment. */
 typedef struct nm_loihi_pkt {
@@ -83,5 +95,9 @@ typedef struct nm_loihi_backend {
 
 /* Human-readable text for an NM_* return code, NM_ERR_FULL included. */
 const char *nm_loihi_strerror(int code);
+
+/* NM_OK if every size is a power of two within its limits (docs/loihi-core.md section 2);
+ * else NM_ERR_ARG with the offending field named in msg. */
+int nm_loihi_geom_check(const nm_loihi_geom *g, char *msg, size_t len);
 
 #endif

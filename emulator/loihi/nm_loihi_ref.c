@@ -1,0 +1,545 @@
+/* nm_loihi_ref.c - the C reference model of one Loihi-style CUBA core (docs/loihi-core.md). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "nm_loihi_ref.h"
+#include "nm_loihi_regmap.h"
+
+#define V_MAX ((1 << 23) - 1)
+
+struct nm_loihi_ref {
+    nm_loihi_geom g;
+    nm_loihi_opts opts;
+    unsigned lg_ncomp; /* log2(ncomp): DA word s*ncomp + n */
+
+    /* CTRL */
+    uint32_t step, nupd;
+    /* counters, NML_COUNTER_* */
+    uint32_t cnt[NML_COUNTER_NREGS];
+
+    /* profile and format tables, as written (masked to their fields) */
+    uint32_t *dprof, *tprof, *synfmt;
+    /* per synapse format: the contribution x of each 8-bit mantissa (section 4.1) */
+    int32_t (*wtab)[256];
+
+    /* compartments: configuration words as written, and what the update loop reads */
+    uint32_t *cx_cfg, *cx_axmap;
+    int32_t *fu, *fv;       /* 4095 - DU and 4096 - DV of the compartment's decay profile */
+    int32_t *vth;           /* VTH_MANT << 6 */
+    int32_t *refract;       /* REFRACT */
+    int32_t *bias;          /* BIAS_MANT << BIAS_EXP */
+    /* compartment state */
+    int32_t *u, *v, *ref;
+    uint8_t *spk;           /* per-step scratch: 1 if the compartment spiked */
+
+    uint32_t *inaxon, *syn, *axmap;
+    int32_t *da;            /* ndslot * ncomp, sign-extended 24-bit values */
+
+    /* input queue (ring) */
+    uint16_t *q;
+    unsigned qhead, qcount;
+
+    /* step output buffers */
+    uint16_t *spikes;
+    nm_loihi_pkt *pkts;
+    size_t pkts_cap;        /* >= sum of CX.AXMAP.LEN over all compartments */
+    size_t axlen_sum;
+};
+
+/* ------------------------------------------------------------------ small helpers */
+
+static int32_t sext(uint32_t x, unsigned width)
+{
+    uint32_t m = 1u << (width - 1);
+    x &= (width == 32) ? 0xffffffffu : ((1u << width) - 1u);
+    return (int32_t)(x ^ m) - (int32_t)m;
+}
+
+/* 24-bit two's complement wrap of x */
+static inline int32_t wrap24(int32_t x)
+{
+    return (int32_t)(((uint32_t)x + 0x800000u) & 0xffffffu) - 0x800000;
+}
+
+static unsigned lg2(unsigned x)
+{
+    unsigned k = 0;
+    while ((1u << k) < x)
+        k++;
+    return k;
+}
+
+/* ------------------------------------------------------------------ decoding */
+
+/* x of one synapse with mantissa w under format word f (section 4.1) */
+static int32_t weight_of(uint32_t f, unsigned w)
+{
+    unsigned sign = (f >> NML_SYNFMT_CFG_SIGN_LSB) & NML_SYNFMT_CFG_SIGN_MASK;
+    unsigned nbits = ((f >> NML_SYNFMT_CFG_NBITS_M1_LSB) & NML_SYNFMT_CFG_NBITS_M1_MASK) + 1u;
+    int e = 6 + sext(f >> NML_SYNFMT_CFG_WGT_EXP_LSB, NML_SYNFMT_CFG_WGT_EXP_WIDTH);
+    int32_t wv;
+    unsigned k;
+    switch (sign) {
+    case 1: wv = 2 * sext(w, 8); k = 9u - nbits; break;
+    case 2: wv = (int32_t)w; k = 8u - nbits; break;
+    case 3: wv = -(int32_t)w; k = 8u - nbits; break;
+    default: return 0;
+    }
+    /* floor shifts, written with divisions-free arithmetic that is defined for negatives */
+    wv = (wv >= 0) ? (wv >> k) : -(int32_t)((((uint32_t)-wv) + (1u << k) - 1u) >> k);
+    wv = (int32_t)((uint32_t)wv << k);
+    if (e >= 0)
+        return (int32_t)((uint32_t)wv << e);
+    return (wv >= 0) ? (wv >> -e) : -(int32_t)((((uint32_t)-wv) + (1u << -e) - 1u) >> -e);
+}
+
+static void fill_wtab(nm_loihi_ref *c, unsigned f)
+{
+    unsigned w;
+    for (w = 0; w < 256; w++)
+        c->wtab[f][w] = weight_of(c->synfmt[f], w);
+}
+
+/* the compartment's cached parameters from its CFG word and the profile tables */
+static void decode_cx(nm_loihi_ref *c, unsigned n)
+{
+    uint32_t cfg = c->cx_cfg[n];
+    uint32_t dp = c->dprof[((cfg >> NML_CX_CFG_DPROF_LSB) & NML_CX_CFG_DPROF_MASK) & (c->g.ndprof - 1u)];
+    uint32_t tp = c->tprof[((cfg >> NML_CX_CFG_TPROF_LSB) & NML_CX_CFG_TPROF_MASK) & (c->g.ntprof - 1u)];
+    int32_t mant = sext(cfg >> NML_CX_CFG_BIAS_MANT_LSB, NML_CX_CFG_BIAS_MANT_WIDTH);
+    unsigned bexp = (cfg >> NML_CX_CFG_BIAS_EXP_LSB) & NML_CX_CFG_BIAS_EXP_MASK;
+    c->fu[n] = 4095 - (int32_t)((dp >> NML_DPROF_CFG_DU_LSB) & NML_DPROF_CFG_DU_MASK);
+    c->fv[n] = 4096 - (int32_t)((dp >> NML_DPROF_CFG_DV_LSB) & NML_DPROF_CFG_DV_MASK);
+    c->refract[n] = (int32_t)((dp >> NML_DPROF_CFG_REFRACT_LSB) & NML_DPROF_CFG_REFRACT_MASK);
+    c->vth[n] = (int32_t)(((tp >> NML_TPROF_CFG_VTH_MANT_LSB) & NML_TPROF_CFG_VTH_MANT_MASK) << 6);
+    c->bias[n] = mant * (1 << bexp);
+}
+
+/* ------------------------------------------------------------------ life cycle */
+
+static uint32_t reset_synfmt(void)
+{
+    return (uint32_t)NML_SYNFMT_CFG_NBITS_M1_RESET << NML_SYNFMT_CFG_NBITS_M1_LSB;
+}
+
+nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *opts, char *msg, size_t len)
+{
+    static const nm_loihi_geom def = NM_LOIHI_GEOM_DEFAULT;
+    nm_loihi_ref *c;
+    unsigned n, f;
+    const nm_loihi_geom *g = geom ? geom : &def;
+    if (nm_loihi_geom_check(g, msg, len) != NM_OK)
+        return NULL;
+    c = calloc(1, sizeof *c);
+    if (!c)
+        goto nomem;
+    c->g = *g;
+    if (opts)
+        c->opts = *opts;
+    c->lg_ncomp = lg2(g->ncomp);
+    c->nupd = NML_CTRL_NUPD_COUNT_RESET;
+    c->dprof = calloc(g->ndprof, sizeof *c->dprof);
+    c->tprof = calloc(g->ntprof, sizeof *c->tprof);
+    c->synfmt = calloc(g->nsynfmt, sizeof *c->synfmt);
+    c->wtab = calloc(g->nsynfmt, sizeof *c->wtab);
+    c->cx_cfg = calloc(g->ncomp, sizeof *c->cx_cfg);
+    c->cx_axmap = calloc(g->ncomp, sizeof *c->cx_axmap);
+    c->fu = calloc(g->ncomp, sizeof *c->fu);
+    c->fv = calloc(g->ncomp, sizeof *c->fv);
+    c->vth = calloc(g->ncomp, sizeof *c->vth);
+    c->refract = calloc(g->ncomp, sizeof *c->refract);
+    c->bias = calloc(g->ncomp, sizeof *c->bias);
+    c->u = calloc(g->ncomp, sizeof *c->u);
+    c->v = calloc(g->ncomp, sizeof *c->v);
+    c->ref = calloc(g->ncomp, sizeof *c->ref);
+    c->spk = calloc(g->ncomp, sizeof *c->spk);
+    c->inaxon = calloc(g->naxin, sizeof *c->inaxon);
+    c->syn = calloc(g->nsyn, sizeof *c->syn);
+    c->axmap = calloc(g->naxout, sizeof *c->axmap);
+    c->da = calloc((size_t)g->ndslot * g->ncomp, sizeof *c->da);
+    c->q = calloc(g->inq, sizeof *c->q);
+    c->spikes = calloc(g->ncomp, sizeof *c->spikes);
+    c->pkts_cap = 16;
+    c->pkts = calloc(c->pkts_cap, sizeof *c->pkts);
+    if (!c->dprof || !c->tprof || !c->synfmt || !c->wtab || !c->cx_cfg || !c->cx_axmap || !c->fu ||
+        !c->fv || !c->vth || !c->refract || !c->bias || !c->u || !c->v || !c->ref || !c->spk ||
+        !c->inaxon || !c->syn || !c->axmap || !c->da || !c->q || !c->spikes || !c->pkts) {
+        nm_loihi_ref_free(c);
+        goto nomem;
+    }
+    for (f = 0; f < g->nsynfmt; f++) {
+        c->synfmt[f] = reset_synfmt();
+        fill_wtab(c, f);
+    }
+    for (n = 0; n < g->ncomp; n++)
+        decode_cx(c, n);
+    return c;
+nomem:
+    if (msg && len)
+        strncpy(msg, "out of memory", len - 1), msg[len - 1] = 0;
+    return NULL;
+}
+
+void nm_loihi_ref_free(nm_loihi_ref *c)
+{
+    if (!c)
+        return;
+    free(c->dprof); free(c->tprof); free(c->synfmt); free(c->wtab);
+    free(c->cx_cfg); free(c->cx_axmap); free(c->fu); free(c->fv); free(c->vth);
+    free(c->refract); free(c->bias); free(c->u); free(c->v); free(c->ref); free(c->spk);
+    free(c->inaxon); free(c->syn); free(c->axmap); free(c->da); free(c->q);
+    free(c->spikes); free(c->pkts);
+    free(c);
+}
+
+const nm_loihi_geom *nm_loihi_ref_geom(const nm_loihi_ref *c)
+{
+    return &c->g;
+}
+
+/* ------------------------------------------------------------------ config port */
+
+/* Region, element and register word of addr; 0 if unmapped. */
+static int decode(const nm_loihi_ref *c, uint32_t addr, unsigned *region, unsigned *elem, unsigned *word)
+{
+    unsigned r = addr >> NML_REGION_SHIFT, off = addr & ((1u << NML_REGION_SHIFT) - 1u), count;
+    if (addr >> NML_ADDR_BITS)
+        return 0;
+    *region = r;
+    *elem = off;
+    *word = 0;
+    switch (r) {
+    case NML_REGION_CTRL:    *word = off; return off < NML_CTRL_NREGS;
+    case NML_REGION_COUNTER: *word = off; return off < NML_COUNTER_NREGS;
+    case NML_REGION_DPROF:   count = c->g.ndprof; break;
+    case NML_REGION_TPROF:   count = c->g.ntprof; break;
+    case NML_REGION_SYNFMT:  count = c->g.nsynfmt; break;
+    case NML_REGION_CX:
+        *elem = off / NML_CX_STRIDE;
+        *word = off % NML_CX_STRIDE;
+        return *elem < c->g.ncomp && *word < NML_CX_NREGS;
+    case NML_REGION_INAXON:  count = c->g.naxin; break;
+    case NML_REGION_SYN:     count = c->g.nsyn; break;
+    case NML_REGION_AXMAP:   count = c->g.naxout; break;
+    case NML_REGION_DA:      count = c->g.ndslot * c->g.ncomp; break;
+    default: return 0;
+    }
+    return off < count;
+}
+
+#define MASK_OF(R, F) ((uint32_t)NML_##R##_##F##_MASK << NML_##R##_##F##_LSB)
+
+static const uint32_t DPROF_MASK = MASK_OF(DPROF_CFG, DU) | MASK_OF(DPROF_CFG, DV) | MASK_OF(DPROF_CFG, REFRACT);
+static const uint32_t SYNFMT_MASK = MASK_OF(SYNFMT_CFG, SIGN) | MASK_OF(SYNFMT_CFG, NBITS_M1) | MASK_OF(SYNFMT_CFG, WGT_EXP);
+static const uint32_t CXCFG_MASK = MASK_OF(CX_CFG, DPROF) | MASK_OF(CX_CFG, TPROF) | MASK_OF(CX_CFG, BIAS_EXP) |
+                                   MASK_OF(CX_CFG, BIAS_MANT);
+static const uint32_t CXAXMAP_MASK = MASK_OF(CX_AXMAP, BASE) | MASK_OF(CX_AXMAP, LEN);
+static const uint32_t INAXON_MASK = MASK_OF(INAXON_CFG, BASE) | MASK_OF(INAXON_CFG, LEN) | MASK_OF(INAXON_CFG, FMT);
+static const uint32_t SYN_MASK = MASK_OF(SYN_WORD, COMP) | MASK_OF(SYN_WORD, WGT) | MASK_OF(SYN_WORD, DELAY);
+static const uint32_t AXMAP_MASK = MASK_OF(AXMAP_ENTRY, AXON) | MASK_OF(AXMAP_ENTRY, DX) | MASK_OF(AXMAP_ENTRY, DY);
+
+static unsigned axmap_len(uint32_t w)
+{
+    return (w >> NML_CX_AXMAP_LEN_LSB) & NML_CX_AXMAP_LEN_MASK;
+}
+
+int nm_loihi_ref_cfg_write(nm_loihi_ref *c, uint32_t addr, uint32_t data)
+{
+    unsigned region, elem, word, n;
+    if (!decode(c, addr, &region, &elem, &word))
+        return NM_ERR_CFG;
+    switch (region) {
+    case NML_REGION_CTRL:
+        if (word == NML_CTRL_STEP)
+            c->step = data;
+        else if (word == NML_CTRL_NUPD)
+            c->nupd = data & NML_CTRL_NUPD_COUNT_MASK;
+        else
+            return NM_ERR_CFG; /* ID, GEOM0..3, STATUS are read-only */
+        return NM_OK;
+    case NML_REGION_COUNTER:
+        c->cnt[word] = data;
+        return NM_OK;
+    case NML_REGION_DPROF:
+    case NML_REGION_TPROF:
+        if (region == NML_REGION_DPROF)
+            c->dprof[elem] = data & DPROF_MASK;
+        else
+            c->tprof[elem] = data & MASK_OF(TPROF_CFG, VTH_MANT);
+        for (n = 0; n < c->g.ncomp; n++)
+            decode_cx(c, n);
+        return NM_OK;
+    case NML_REGION_SYNFMT:
+        c->synfmt[elem] = data & SYNFMT_MASK;
+        fill_wtab(c, elem);
+        return NM_OK;
+    case NML_REGION_CX:
+        switch (word) {
+        case NML_CX_CFG:
+            c->cx_cfg[elem] = data & CXCFG_MASK;
+            decode_cx(c, elem);
+            return NM_OK;
+        case NML_CX_AXMAP: {
+            size_t sum = c->axlen_sum - axmap_len(c->cx_axmap[elem]) + axmap_len(data);
+            if (sum > c->pkts_cap) {
+                size_t cap = c->pkts_cap;
+                nm_loihi_pkt *p;
+                while (cap < sum)
+                    cap *= 2;
+                p = realloc(c->pkts, cap * sizeof *p);
+                if (!p)
+                    return NM_ERR_NOMEM;
+                c->pkts = p;
+                c->pkts_cap = cap;
+            }
+            c->axlen_sum = sum;
+            c->cx_axmap[elem] = data & CXAXMAP_MASK;
+            return NM_OK;
+        }
+        case NML_CX_U: c->u[elem] = sext(data, NML_CX_U_U_WIDTH); return NM_OK;
+        case NML_CX_V: c->v[elem] = sext(data, NML_CX_V_V_WIDTH); return NM_OK;
+        case NML_CX_REF: c->ref[elem] = (int32_t)(data & NML_CX_REF_CNT_MASK); return NM_OK;
+        default: return NM_ERR_CFG; /* VHW is read-only */
+        }
+    case NML_REGION_INAXON: c->inaxon[elem] = data & INAXON_MASK; return NM_OK;
+    case NML_REGION_SYN:    c->syn[elem] = data & SYN_MASK; return NM_OK;
+    case NML_REGION_AXMAP:  c->axmap[elem] = data & AXMAP_MASK; return NM_OK;
+    case NML_REGION_DA:     c->da[elem] = sext(data, NML_DA_ACC_A_WIDTH); return NM_OK;
+    default: return NM_ERR_CFG;
+    }
+}
+
+static uint32_t bits24(int32_t x)
+{
+    return (uint32_t)x & 0xffffffu;
+}
+
+int32_t nm_loihi_ref_vhw(const nm_loihi_ref *c, unsigned n)
+{
+    return c->ref[n] ? c->ref[n] * 128 : c->v[n];
+}
+
+int nm_loihi_ref_cfg_read(const nm_loihi_ref *c, uint32_t addr, uint32_t *data)
+{
+    unsigned region, elem, word;
+    const nm_loihi_geom *g = &c->g;
+    if (!decode(c, addr, &region, &elem, &word))
+        return NM_ERR_CFG;
+    switch (region) {
+    case NML_REGION_CTRL:
+        switch (word) {
+        case NML_CTRL_ID:    *data = NML_CTRL_ID_VALUE_RESET; break;
+        case NML_CTRL_GEOM0: *data = g->ncomp | g->naxin << NML_CTRL_GEOM0_NAXIN_LSB; break;
+        case NML_CTRL_GEOM1: *data = g->naxout | g->nsyn << NML_CTRL_GEOM1_NSYN_LSB; break;
+        case NML_CTRL_GEOM2:
+            *data = g->ndslot | g->ndprof << NML_CTRL_GEOM2_NDPROF_LSB | g->ntprof << NML_CTRL_GEOM2_NTPROF_LSB |
+                    g->nsynfmt << NML_CTRL_GEOM2_NSYNFMT_LSB;
+            break;
+        case NML_CTRL_GEOM3:  *data = g->inq; break;
+        case NML_CTRL_STATUS: *data = (uint32_t)c->qcount << NML_CTRL_STATUS_INQ_COUNT_LSB; break;
+        case NML_CTRL_STEP:   *data = c->step; break;
+        default:              *data = c->nupd; break;
+        }
+        return NM_OK;
+    case NML_REGION_COUNTER: *data = c->cnt[word]; return NM_OK;
+    case NML_REGION_DPROF:   *data = c->dprof[elem]; return NM_OK;
+    case NML_REGION_TPROF:   *data = c->tprof[elem]; return NM_OK;
+    case NML_REGION_SYNFMT:  *data = c->synfmt[elem]; return NM_OK;
+    case NML_REGION_CX:
+        switch (word) {
+        case NML_CX_CFG:   *data = c->cx_cfg[elem]; break;
+        case NML_CX_AXMAP: *data = c->cx_axmap[elem]; break;
+        case NML_CX_U:     *data = bits24(c->u[elem]); break;
+        case NML_CX_V:     *data = bits24(c->v[elem]); break;
+        case NML_CX_REF:   *data = (uint32_t)c->ref[elem]; break;
+        default:           *data = bits24(nm_loihi_ref_vhw(c, elem)); break;
+        }
+        return NM_OK;
+    case NML_REGION_INAXON: *data = c->inaxon[elem]; return NM_OK;
+    case NML_REGION_SYN:    *data = c->syn[elem]; return NM_OK;
+    case NML_REGION_AXMAP:  *data = c->axmap[elem]; return NM_OK;
+    default:                *data = bits24(c->da[elem]); return NM_OK;
+    }
+}
+
+/* ------------------------------------------------------------------ input queue */
+
+int nm_loihi_ref_push(nm_loihi_ref *c, unsigned axon)
+{
+    if (c->qcount == c->g.inq) {
+        c->cnt[NML_COUNTER_IN_DROPS]++;
+        return 0;
+    }
+    c->q[(c->qhead + c->qcount) & (c->g.inq - 1u)] = (uint16_t)(axon & (c->g.naxin - 1u));
+    c->qcount++;
+    c->cnt[NML_COUNTER_PKTS_IN]++;
+    return 1;
+}
+
+int nm_loihi_ref_inject(nm_loihi_ref *c, unsigned axon)
+{
+    if (axon >= c->g.naxin)
+        return NM_ERR_ARG;
+    return nm_loihi_ref_push(c, axon) ? NM_OK : NM_ERR_FULL;
+}
+
+/* ------------------------------------------------------------------ one step */
+
+/* DELIVER: m queued events into the accumulator slots of step t. Returns the cycles. */
+static uint32_t deliver(nm_loihi_ref *c, unsigned m, uint32_t t)
+{
+    const unsigned cmask = c->g.ncomp - 1u, smask = c->g.nsyn - 1u, dmask = c->g.ndslot - 1u;
+    const unsigned lgn = c->lg_ncomp;
+    uint32_t cycles = 0, synops = 0;
+    unsigned e;
+    for (e = 0; e < m; e++) {
+        unsigned a = c->q[c->qhead];
+        uint32_t cfg = c->inaxon[a];
+        unsigned base = (cfg >> NML_INAXON_CFG_BASE_LSB) & NML_INAXON_CFG_BASE_MASK;
+        unsigned len = (cfg >> NML_INAXON_CFG_LEN_LSB) & NML_INAXON_CFG_LEN_MASK;
+        unsigned fmt = ((cfg >> NML_INAXON_CFG_FMT_LSB) & NML_INAXON_CFG_FMT_MASK) & (c->g.nsynfmt - 1u);
+        const int32_t *wt = c->wtab[fmt];
+        unsigned j;
+        c->qhead = (c->qhead + 1u) & (c->g.inq - 1u);
+        for (j = 0; j < len; j++) {
+            uint32_t w = c->syn[(base + j) & smask];
+            unsigned n = (w >> NML_SYN_WORD_COMP_LSB) & cmask;
+            unsigned d = (w >> NML_SYN_WORD_DELAY_LSB) & NML_SYN_WORD_DELAY_MASK;
+            unsigned s = (t + d) & dmask;
+            int32_t *acc = &c->da[((size_t)s << lgn) + n];
+            *acc = wrap24(*acc + wt[(w >> NML_SYN_WORD_WGT_LSB) & NML_SYN_WORD_WGT_MASK]);
+        }
+        synops += len;
+        cycles += 2u + 2u * len;
+    }
+    c->qcount -= m;
+    c->cnt[NML_COUNTER_AXON_EVENTS] += m;
+    c->cnt[NML_COUNTER_SYN_OPS] += synops;
+    return cycles;
+}
+
+/* sgn(x) * ((|x| * f) >> 12) for |x| <= 2^23, 0 <= f <= 4096, in 32-bit arithmetic:
+ * |x| = hi * 4096 + lo, so |x| * f >> 12 = hi * f + (lo * f >> 12) exactly. */
+static inline int32_t decay(int32_t x, int32_t f)
+{
+    int32_t a = x < 0 ? -x : x;
+    int32_t d = (a >> 12) * f + (((a & 4095) * f) >> 12);
+    return x < 0 ? -d : d;
+}
+
+/* UPDATE, the arithmetic: compartments 0 .. nupd-1, branch-free, so it vectorizes.
+ * Returns the spike count; active updates are added to *active. */
+static unsigned update(nm_loihi_ref *c, unsigned nupd, int32_t *restrict in, uint32_t *active)
+{
+    int32_t *restrict u = c->u, *restrict v = c->v, *restrict ref = c->ref;
+    const int32_t *restrict fu = c->fu, *restrict fv = c->fv, *restrict vth = c->vth;
+    const int32_t *restrict refract = c->refract, *restrict bias = c->bias;
+    uint8_t *restrict spk = c->spk;
+    unsigned n, nspk = 0, nact = 0;
+    for (n = 0; n < nupd; n++) {
+        int32_t x = in[n], u0 = u[n], v0 = v[n], r0 = ref[n], b = bias[n];
+        int32_t un = wrap24(decay(u0, fu[n]) + x);
+        int32_t r1 = r0 - (r0 > 0);
+        int32_t vn = decay(v0, fv[n]) + un + b;
+        int32_t refr = r1 > 0, fire;
+        vn = vn > V_MAX ? V_MAX : vn;
+        vn = vn < -V_MAX ? -V_MAX : vn;
+        fire = !refr & (vn > vth[n]);
+        in[n] = 0;
+        u[n] = un;
+        v[n] = (refr | fire) ? 0 : vn;
+        ref[n] = fire ? refract[n] : r1;
+        spk[n] = (uint8_t)fire;
+        nspk += (unsigned)fire;
+        nact += (unsigned)((u0 | v0 | r0 | x | b) != 0);
+    }
+    *active += nact;
+    return nspk;
+}
+
+int nm_loihi_ref_tick(nm_loihi_ref *c, nm_loihi_out *out)
+{
+    const nm_loihi_geom *g = &c->g;
+    unsigned nupd = c->nupd < g->ncomp ? c->nupd : g->ncomp;
+    unsigned m = c->qcount, nspk, n, k;
+    uint32_t t, cycles, npkts = 0, stalls = 0;
+    int32_t *slot;
+
+    t = ++c->step;
+    cycles = 2u + deliver(c, m, t);
+    slot = &c->da[(size_t)(t & (g->ndslot - 1u)) << c->lg_ncomp];
+    nspk = update(c, nupd, slot, &c->cnt[NML_COUNTER_CX_ACTIVE]);
+    cycles += 3u * nupd;
+
+    if (nspk) {
+        unsigned i = 0;
+        for (n = 0; n < nupd && i < nspk; n++) {
+            uint32_t am;
+            unsigned base, len;
+            if (!c->spk[n])
+                continue;
+            c->spikes[i++] = (uint16_t)n;
+            am = c->cx_axmap[n];
+            base = (am >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK;
+            len = axmap_len(am);
+            for (k = 0; k < len; k++) {
+                unsigned e = (base + k) & (g->naxout - 1u);
+                uint32_t w = c->axmap[e];
+                nm_loihi_pkt *p = &c->pkts[npkts++];
+                p->axon = (uint16_t)((w >> NML_AXMAP_ENTRY_AXON_LSB) & NML_AXMAP_ENTRY_AXON_MASK);
+                p->dx = (int8_t)sext(w >> NML_AXMAP_ENTRY_DX_LSB, NML_AXMAP_ENTRY_DX_WIDTH);
+                p->dy = (int8_t)sext(w >> NML_AXMAP_ENTRY_DY_LSB, NML_AXMAP_ENTRY_DY_WIDTH);
+                p->src = (uint16_t)n;
+                p->entry = (uint16_t)e;
+                if (c->opts.loopback && p->dx == 0 && p->dy == 0)
+                    nm_loihi_ref_push(c, p->axon);
+            }
+        }
+        stalls = npkts * c->opts.stall_per_pkt;
+        cycles += 2u * npkts + stalls;
+    }
+
+    c->cnt[NML_COUNTER_CX_UPDATES] += nupd;
+    c->cnt[NML_COUNTER_SPIKES] += nspk;
+    c->cnt[NML_COUNTER_PKTS_OUT] += npkts;
+    c->cnt[NML_COUNTER_BUSY_CYCLES] += cycles;
+    c->cnt[NML_COUNTER_STALL_CYCLES] += stalls;
+    if (out) {
+        out->cycles = cycles;
+        out->nspikes = nspk;
+        out->npkts = npkts;
+        out->spikes = c->spikes;
+        out->pkts = c->pkts;
+    }
+    return NM_OK;
+}
+
+/* ------------------------------------------------------------------ probes */
+
+int32_t nm_loihi_ref_u(const nm_loihi_ref *c, unsigned n) { return c->u[n]; }
+int32_t nm_loihi_ref_v(const nm_loihi_ref *c, unsigned n) { return c->v[n]; }
+unsigned nm_loihi_ref_refcnt(const nm_loihi_ref *c, unsigned n) { return (unsigned)c->ref[n]; }
+uint32_t nm_loihi_ref_counter(const nm_loihi_ref *c, unsigned idx)
+{
+    return idx < NML_COUNTER_NREGS ? c->cnt[idx] : 0;
+}
+
+/* ------------------------------------------------------------------ backend */
+
+static int be_write(void *impl, uint32_t addr, uint32_t data) { return nm_loihi_ref_cfg_write(impl, addr, data); }
+static int be_read(void *impl, uint32_t addr, uint32_t *data) { return nm_loihi_ref_cfg_read(impl, addr, data); }
+static int be_inject(void *impl, unsigned axon) { return nm_loihi_ref_inject(impl, axon); }
+static int be_tick(void *impl, nm_loihi_out *out) { return nm_loihi_ref_tick(impl, out); }
+static void be_free(void *impl) { nm_loihi_ref_free(impl); }
+
+void nm_loihi_ref_backend(nm_loihi_backend *b, nm_loihi_ref *c)
+{
+    b->name = "ref";
+    b->impl = c;
+    b->geom = c->g;
+    b->cfg_write = be_write;
+    b->cfg_read = be_read;
+    b->inject = be_inject;
+    b->tick = be_tick;
+    b->free = be_free;
+}
