@@ -608,19 +608,24 @@ START_TEST(cycles_and_counters)
 END_TEST
 
 /* Active updates: a null-sign synapse still counts a SYN_OP but its x = 0 leaves the
- * compartment inactive; a compartment with only a bias is active. */
+ * compartment inactive; a compartment with only a bias, or only a refractory count, is active. */
 START_TEST(active_updates)
 {
     setup(_i);
     ck_assert_int_eq(nm_loihi_write_synfmt(&B, 1, NM_LOIHI_SIGN_NULL, 8, 0), NM_OK);
     syn1(0, 0, 1, 6, 99, 0);
     ck_assert_int_eq(nm_loihi_write_cx(&B, 9, 0, 0, -1, 0, 0, 0), NM_OK);
+    /* compartment 10: only its refractory counter is non-zero (1): active, then 0: inactive */
+    wr(nm_loihi_addr_cx(10, NML_CX_REF), 1);
     inject(0);
     step();
     ck_assert_uint_eq(counter(NML_COUNTER_SYN_OPS), 1);
-    ck_assert_uint_eq(counter(NML_COUNTER_CX_ACTIVE), 1);
+    ck_assert_uint_eq(counter(NML_COUNTER_CX_ACTIVE), 2); /* 9 and 10 */
     ck_assert_int_eq(cx(6).v, 0);
     ck_assert_int_eq(cx(9).v, -1);
+    ck_assert_uint_eq(cx(10).ref, 0);
+    step();
+    ck_assert_uint_eq(counter(NML_COUNTER_CX_ACTIVE), 3); /* + 9 (bias, v = -1) */
     nm_loihi_test_free(&B);
 }
 END_TEST
