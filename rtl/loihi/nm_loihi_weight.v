@@ -25,5 +25,10 @@ module nm_loihi_weight (
   // e = 6 + WGT_EXP in -2 .. 13: left shift for e >= 0, floor (arithmetic) shift for e < 0
   wire [4:0]  e    = 5'd6 + {wgt_exp_i[3], wgt_exp_i};
   wire [4:0]  ne   = 5'd0 - e;
-  assign x_o = e[4] ? ($signed(wt_x) >>> ne) : (wt_x << e);
+  // (the arithmetic shift gets its own signed wire: inside a ?: with an unsigned operand
+  // it would turn into a logical one)
+  wire signed [23:0] wt_s = wt_x;
+  wire signed [23:0] x_right = wt_s >>> ne;
+  wire        [23:0] x_left  = wt_x << e;
+  assign x_o = e[4] ? x_right : x_left;
 endmodule
