@@ -81,8 +81,9 @@ test-diff-loihi: $(BUILD)/tests/diff-loihi-core
 	tests/loihi/run-diff-loihi $(BUILD)/tests/diff-loihi-core $(LOIHI_DIFF_SEEDS) $(LOIHI_DIFF_STEPS) $(LOIHI_DIFF_JOBS)
 
 # a planted bug (tests/loihi/mutate-loihi-rtl) in a copy of the RTL must be caught
-test-loihi-mutant: $(BUILD)/ltobj/diff_loihi_core.o $(LOIHI_REF_OBJS) $(BUILD)/lobj/nm_loihi_rtl.o | deps
-	tests/loihi/check-mutant $(BUILD)
+LOIHI_MUT_OBJS := $(BUILD)/ltobj/diff_loihi_core.o $(LOIHI_REF_OBJS) $(BUILD)/lobj/nm_loihi_rtl.o
+test-loihi-mutant: $(LOIHI_MUT_OBJS) | deps
+	LOIHI_MUT_VFLAGS="$(LOIHI_VFLAGS) $(LOIHI_G_SMALL)" tests/loihi/check-mutant $(BUILD) $(LOIHI_MUT_OBJS)
 
 LOIHI_LONG_SEEDS ?= 2000
 LOIHI_LONG_STEPS ?= 2000
