@@ -47,3 +47,15 @@ $(BUILD)/tests/nm-loihi-tests: $(LOIHI_TEST_OBJS) $(LOIHI_REF_OBJS)
 test-loihi-model: $(BUILD)/tests/nm-loihi-tests
 	$(BUILD)/tests/nm-loihi-tests
 TEST_EXTRA += test-loihi-model
+
+# ---------------------------------------------------------------- chip model and benchmark
+LOIHI_CHIP_OBJS := $(BUILD)/lobj/nm_loihi_chip.o $(LOIHI_REF_OBJS)
+$(BUILD)/lobj/nm_loihi_chip.o: LOIHI_CFLAGS += -O3
+
+$(BUILD)/lbobj/%.o: bench/loihi/%.c $(wildcard emulator/loihi/*.h emulator/*.h regmap/*.h) | deps
+	@mkdir -p $(@D)
+	$(CC) $(LOIHI_CFLAGS) -c -o $@ $<
+
+$(BUILD)/bench/bench-loihi: $(BUILD)/lbobj/bench_loihi.o $(LOIHI_CHIP_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^

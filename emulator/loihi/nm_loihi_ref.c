@@ -7,6 +7,13 @@
 
 #define V_MAX ((1 << 23) - 1)
 
+/* the compartment update is compiled for AVX2 and for the baseline, picked at load time */
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+#define NM_HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define NM_HOT
+#endif
+
 struct nm_loihi_ref {
     nm_loihi_geom g;
     nm_loihi_opts opts;
@@ -30,10 +37,15 @@ struct nm_loihi_ref {
     int32_t *bias;          /* BIAS_MANT << BIAS_EXP */
     /* compartment state */
     int32_t *u, *v, *ref;
-    uint8_t *spk;           /* per-step scratch: 1 if the compartment spiked */
+    uint8_t *spk;           /* per-step scratch: 1 if the compartment spiked (padded to 8) */
+    int params_dirty;       /* a CFG or profile changed since `uniform` was computed */
+    int uniform;            /* every compartment has the same fu, fv, vth, refract, bias */
 
     uint32_t *inaxon, *syn, *axmap;
-    int32_t *da;            /* ndslot * ncomp, sign-extended 24-bit values */
+    /* Dendritic accumulators, ndslot * ncomp: DA[s][n] = wrap24(da[s][n]). Deliveries add
+     * modulo 2^32 without wrapping each time; 2^24 divides 2^32, so wrapping once when the
+     * slot is consumed or read gives the same value as wrapping after every add. */
+    uint32_t *da;
 
     /* input queue (ring) */
     uint16_t *q;
@@ -59,6 +71,12 @@ static int32_t sext(uint32_t x, unsigned width)
 static inline int32_t wrap24(int32_t x)
 {
     return (int32_t)(((uint32_t)x + 0x800000u) & 0xffffffu) - 0x800000;
+}
+
+/* the 24-bit two's complement value of the low 24 bits of x */
+static inline int32_t wrap24u(uint32_t x)
+{
+    return (int32_t)((x + 0x800000u) & 0xffffffu) - 0x800000;
 }
 
 static unsigned lg2(unsigned x)
@@ -113,9 +131,30 @@ static void decode_cx(nm_loihi_ref *c, unsigned n)
     c->refract[n] = (int32_t)((dp >> NML_DPROF_CFG_REFRACT_LSB) & NML_DPROF_CFG_REFRACT_MASK);
     c->vth[n] = (int32_t)(((tp >> NML_TPROF_CFG_VTH_MANT_LSB) & NML_TPROF_CFG_VTH_MANT_MASK) << 6);
     c->bias[n] = mant * (1 << bexp);
+    c->params_dirty = 1;
+}
+
+static void check_uniform(nm_loihi_ref *c)
+{
+    unsigned n;
+    c->uniform = 1;
+    for (n = 1; n < c->g.ncomp && c->uniform; n++)
+        c->uniform = c->fu[n] == c->fu[0] && c->fv[n] == c->fv[0] && c->vth[n] == c->vth[0] &&
+                     c->refract[n] == c->refract[0] && c->bias[n] == c->bias[0];
+    c->params_dirty = 0;
 }
 
 /* ------------------------------------------------------------------ life cycle */
+
+/* zeroed memory on a 64-byte (cache line) boundary */
+static void *calloc_aligned(size_t n, size_t size)
+{
+    size_t bytes = (n * size + 63u) & ~(size_t)63u;
+    void *p = aligned_alloc(64, bytes);
+    if (p)
+        memset(p, 0, bytes);
+    return p;
+}
 
 static uint32_t reset_synfmt(void)
 {
@@ -152,11 +191,12 @@ nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *o
     c->u = calloc(g->ncomp, sizeof *c->u);
     c->v = calloc(g->ncomp, sizeof *c->v);
     c->ref = calloc(g->ncomp, sizeof *c->ref);
-    c->spk = calloc(g->ncomp, sizeof *c->spk);
+    c->spk = calloc((g->ncomp + 7u) & ~7u, sizeof *c->spk);
     c->inaxon = calloc(g->naxin, sizeof *c->inaxon);
-    c->syn = calloc(g->nsyn, sizeof *c->syn);
+    c->syn = calloc_aligned(g->nsyn, sizeof *c->syn);
     c->axmap = calloc(g->naxout, sizeof *c->axmap);
-    c->da = calloc((size_t)g->ndslot * g->ncomp, sizeof *c->da);
+    c->da = calloc_aligned((size_t)g->ndslot * g->ncomp, sizeof *c->da);
+
     c->q = calloc(g->inq, sizeof *c->q);
     c->spikes = calloc(g->ncomp, sizeof *c->spikes);
     c->pkts_cap = 16;
@@ -304,7 +344,7 @@ int nm_loihi_ref_cfg_write(nm_loihi_ref *c, uint32_t addr, uint32_t data)
     case NML_REGION_INAXON: c->inaxon[elem] = data & INAXON_MASK; return NM_OK;
     case NML_REGION_SYN:    c->syn[elem] = data & SYN_MASK; return NM_OK;
     case NML_REGION_AXMAP:  c->axmap[elem] = data & AXMAP_MASK; return NM_OK;
-    case NML_REGION_DA:     c->da[elem] = sext(data, NML_DA_ACC_A_WIDTH); return NM_OK;
+    case NML_REGION_DA:     c->da[elem] = data & 0xffffffu; return NM_OK;
     default: return NM_ERR_CFG;
     }
 }
@@ -358,7 +398,7 @@ int nm_loihi_ref_cfg_read(const nm_loihi_ref *c, uint32_t addr, uint32_t *data)
     case NML_REGION_INAXON: *data = c->inaxon[elem]; return NM_OK;
     case NML_REGION_SYN:    *data = c->syn[elem]; return NM_OK;
     case NML_REGION_AXMAP:  *data = c->axmap[elem]; return NM_OK;
-    default:                *data = bits24(c->da[elem]); return NM_OK;
+    default:                *data = c->da[elem] & 0xffffffu; return NM_OK;
     }
 }
 
@@ -385,33 +425,63 @@ int nm_loihi_ref_inject(nm_loihi_ref *c, unsigned axon)
 
 /* ------------------------------------------------------------------ one step */
 
-/* DELIVER: m queued events into the accumulator slots of step t. Returns the cycles. */
+/* DELIVER: m queued events into the accumulator slots of step t. Returns the cycles.
+ * Written for memory-level parallelism: the events' INAXON words are fetched first (all
+ * prefetched, then read, prefetching their synapse runs); then each synapse becomes an
+ * (accumulator index, x) pair whose accumulator is prefetched, CHUNK at a time, and a last
+ * pass adds them. Addition modulo 2^24 commutes, so the split changes no result. */
+#define CHUNK 256u
+#define EVCHUNK 128u
 static uint32_t deliver(nm_loihi_ref *c, unsigned m, uint32_t t)
 {
     const unsigned cmask = c->g.ncomp - 1u, smask = c->g.nsyn - 1u, dmask = c->g.ndslot - 1u;
+    const unsigned qmask = c->g.inq - 1u, fmask = c->g.nsynfmt - 1u;
     const unsigned lgn = c->lg_ncomp;
+    uint32_t idx[CHUNK], val[CHUNK], cfgs[EVCHUNK];
     uint32_t cycles = 0, synops = 0;
-    unsigned e;
-    for (e = 0; e < m; e++) {
-        unsigned a = c->q[c->qhead];
-        uint32_t cfg = c->inaxon[a];
-        unsigned base = (cfg >> NML_INAXON_CFG_BASE_LSB) & NML_INAXON_CFG_BASE_MASK;
-        unsigned len = (cfg >> NML_INAXON_CFG_LEN_LSB) & NML_INAXON_CFG_LEN_MASK;
-        unsigned fmt = ((cfg >> NML_INAXON_CFG_FMT_LSB) & NML_INAXON_CFG_FMT_MASK) & (c->g.nsynfmt - 1u);
-        const int32_t *wt = c->wtab[fmt];
-        unsigned j;
-        c->qhead = (c->qhead + 1u) & (c->g.inq - 1u);
-        for (j = 0; j < len; j++) {
-            uint32_t w = c->syn[(base + j) & smask];
-            unsigned n = (w >> NML_SYN_WORD_COMP_LSB) & cmask;
-            unsigned d = (w >> NML_SYN_WORD_DELAY_LSB) & NML_SYN_WORD_DELAY_MASK;
-            unsigned s = (t + d) & dmask;
-            int32_t *acc = &c->da[((size_t)s << lgn) + n];
-            *acc = wrap24(*acc + wt[(w >> NML_SYN_WORD_WGT_LSB) & NML_SYN_WORD_WGT_MASK]);
+    unsigned e0, e, nb = 0, k;
+    uint32_t *da = c->da;
+    const uint32_t *syn = c->syn;
+    for (e0 = 0; e0 < m; e0 += EVCHUNK) {
+        unsigned ne = m - e0 < EVCHUNK ? m - e0 : EVCHUNK;
+        for (e = 0; e < ne; e++)
+            __builtin_prefetch(&c->inaxon[c->q[(c->qhead + e) & qmask]]);
+        for (e = 0; e < ne; e++) {
+            uint32_t cfg = c->inaxon[c->q[(c->qhead + e) & qmask]];
+            unsigned base = (cfg >> NML_INAXON_CFG_BASE_LSB) & NML_INAXON_CFG_BASE_MASK;
+            unsigned len = (cfg >> NML_INAXON_CFG_LEN_LSB) & NML_INAXON_CFG_LEN_MASK;
+            cfgs[e] = cfg;
+            __builtin_prefetch(&syn[base & smask]);
+            if (len > 8)
+                __builtin_prefetch(&syn[(base + len - 1u) & smask]);
         }
-        synops += len;
-        cycles += 2u + 2u * len;
+        for (e = 0; e < ne; e++) {
+            uint32_t cfg = cfgs[e];
+            unsigned base = (cfg >> NML_INAXON_CFG_BASE_LSB) & NML_INAXON_CFG_BASE_MASK;
+            unsigned len = (cfg >> NML_INAXON_CFG_LEN_LSB) & NML_INAXON_CFG_LEN_MASK;
+            const int32_t *wt = c->wtab[((cfg >> NML_INAXON_CFG_FMT_LSB) & NML_INAXON_CFG_FMT_MASK) & fmask];
+            unsigned j;
+            for (j = 0; j < len; j++) {
+                uint32_t w = syn[(base + j) & smask];
+                unsigned n = (w >> NML_SYN_WORD_COMP_LSB) & cmask;
+                unsigned d = (w >> NML_SYN_WORD_DELAY_LSB) & NML_SYN_WORD_DELAY_MASK;
+                uint32_t i = (((t + d) & dmask) << lgn) + n;
+                __builtin_prefetch(&da[i], 1);
+                idx[nb] = i;
+                val[nb] = (uint32_t)wt[(w >> NML_SYN_WORD_WGT_LSB) & NML_SYN_WORD_WGT_MASK];
+                if (++nb == CHUNK) {
+                    for (k = 0; k < nb; k++)
+                        da[idx[k]] += val[k];
+                    nb = 0;
+                }
+            }
+            synops += len;
+            cycles += 2u + 2u * len;
+        }
+        c->qhead = (c->qhead + ne) & qmask;
     }
+    for (k = 0; k < nb; k++)
+        da[idx[k]] += val[k];
     c->qcount -= m;
     c->cnt[NML_COUNTER_AXON_EVENTS] += m;
     c->cnt[NML_COUNTER_SYN_OPS] += synops;
@@ -422,39 +492,82 @@ static uint32_t deliver(nm_loihi_ref *c, unsigned m, uint32_t t)
  * |x| = hi * 4096 + lo, so |x| * f >> 12 = hi * f + (lo * f >> 12) exactly. */
 static inline int32_t decay(int32_t x, int32_t f)
 {
-    int32_t a = x < 0 ? -x : x;
+    int32_t s = -(int32_t)(x < 0);            /* all ones if negative */
+    int32_t a = (x ^ s) - s;
     int32_t d = (a >> 12) * f + (((a & 4095) * f) >> 12);
-    return x < 0 ? -d : d;
+    return (d ^ s) - s;
 }
 
-/* UPDATE, the arithmetic: compartments 0 .. nupd-1, branch-free, so it vectorizes.
- * Returns the spike count; active updates are added to *active. */
-static unsigned update(nm_loihi_ref *c, unsigned nupd, int32_t *restrict in, uint32_t *active)
+/* UPDATE, the arithmetic: compartments 0 .. nupd-1, branch-free, so it vectorizes (every
+ * array a restrict parameter, so the compiler needs no alias checks). Returns the spike
+ * count; active updates are added to *active. */
+NM_HOT static unsigned update_kernel(unsigned nupd, uint32_t *restrict in, int32_t *restrict u, int32_t *restrict v,
+                                     int32_t *restrict ref, const int32_t *restrict fu, const int32_t *restrict fv,
+                                     const int32_t *restrict vth, const int32_t *restrict refract,
+                                     const int32_t *restrict bias, uint8_t *restrict spk, uint32_t *restrict active)
 {
-    int32_t *restrict u = c->u, *restrict v = c->v, *restrict ref = c->ref;
-    const int32_t *restrict fu = c->fu, *restrict fv = c->fv, *restrict vth = c->vth;
-    const int32_t *restrict refract = c->refract, *restrict bias = c->bias;
-    uint8_t *restrict spk = c->spk;
     unsigned n, nspk = 0, nact = 0;
     for (n = 0; n < nupd; n++) {
-        int32_t x = in[n], u0 = u[n], v0 = v[n], r0 = ref[n], b = bias[n];
+        /* every load unconditional and every choice a mask, so the loop if-converts */
+        int32_t x = wrap24u(in[n]), u0 = u[n], v0 = v[n], r0 = ref[n], b = bias[n], th = vth[n], rd = refract[n];
         int32_t un = wrap24(decay(u0, fu[n]) + x);
         int32_t r1 = r0 - (r0 > 0);
         int32_t vn = decay(v0, fv[n]) + un + b;
-        int32_t refr = r1 > 0, fire;
+        int32_t refr = -(int32_t)(r1 > 0), fire, keep;
         vn = vn > V_MAX ? V_MAX : vn;
         vn = vn < -V_MAX ? -V_MAX : vn;
-        fire = !refr & (vn > vth[n]);
+        fire = ~refr & -(int32_t)(vn > th);   /* all ones if the compartment fires */
+        keep = ~(refr | fire);                 /* all ones if v keeps its new value */
         in[n] = 0;
         u[n] = un;
-        v[n] = (refr | fire) ? 0 : vn;
-        ref[n] = fire ? refract[n] : r1;
-        spk[n] = (uint8_t)fire;
-        nspk += (unsigned)fire;
+        v[n] = vn & keep;
+        ref[n] = (rd & fire) | (r1 & ~fire);
+        spk[n] = (uint8_t)(fire & 1);
+        nspk += (unsigned)(fire & 1);
         nact += (unsigned)((u0 | v0 | r0 | x | b) != 0);
     }
     *active += nact;
     return nspk;
+}
+
+/* The same with one parameter set for every compartment (the common case: compiled
+ * populations share profiles and bias), which halves the memory the loop streams. */
+NM_HOT static unsigned update_kernel_uniform(unsigned nupd, uint32_t *restrict in, int32_t *restrict u,
+                                             int32_t *restrict v, int32_t *restrict ref, int32_t fu, int32_t fv,
+                                             int32_t th, int32_t rd, int32_t b, uint8_t *restrict spk,
+                                             uint32_t *restrict active)
+{
+    unsigned n, nspk = 0, nact = 0;
+    for (n = 0; n < nupd; n++) {
+        int32_t x = wrap24u(in[n]), u0 = u[n], v0 = v[n], r0 = ref[n];
+        int32_t un = wrap24(decay(u0, fu) + x);
+        int32_t r1 = r0 - (r0 > 0);
+        int32_t vn = decay(v0, fv) + un + b;
+        int32_t refr = -(int32_t)(r1 > 0), fire, keep;
+        vn = vn > V_MAX ? V_MAX : vn;
+        vn = vn < -V_MAX ? -V_MAX : vn;
+        fire = ~refr & -(int32_t)(vn > th);
+        keep = ~(refr | fire);
+        in[n] = 0;
+        u[n] = un;
+        v[n] = vn & keep;
+        ref[n] = (rd & fire) | (r1 & ~fire);
+        spk[n] = (uint8_t)(fire & 1);
+        nspk += (unsigned)(fire & 1);
+        nact += (unsigned)((u0 | v0 | r0 | x | b) != 0);
+    }
+    *active += nact;
+    return nspk;
+}
+
+static unsigned update(nm_loihi_ref *c, unsigned nupd, uint32_t *in, uint32_t *active)
+{
+    if (c->params_dirty)
+        check_uniform(c);
+    if (c->uniform)
+        return update_kernel_uniform(nupd, in, c->u, c->v, c->ref, c->fu[0], c->fv[0], c->vth[0], c->refract[0],
+                                     c->bias[0], c->spk, active);
+    return update_kernel(nupd, in, c->u, c->v, c->ref, c->fu, c->fv, c->vth, c->refract, c->bias, c->spk, active);
 }
 
 int nm_loihi_ref_tick(nm_loihi_ref *c, nm_loihi_out *out)
@@ -463,7 +576,7 @@ int nm_loihi_ref_tick(nm_loihi_ref *c, nm_loihi_out *out)
     unsigned nupd = c->nupd < g->ncomp ? c->nupd : g->ncomp;
     unsigned m = c->qcount, nspk, n, k;
     uint32_t t, cycles, npkts = 0, stalls = 0;
-    int32_t *slot;
+    uint32_t *slot;
 
     t = ++c->step;
     cycles = 2u + deliver(c, m, t);
@@ -472,13 +585,26 @@ int nm_loihi_ref_tick(nm_loihi_ref *c, nm_loihi_out *out)
     cycles += 3u * nupd;
 
     if (nspk) {
-        unsigned i = 0;
-        for (n = 0; n < nupd && i < nspk; n++) {
+        unsigned i = 0, w8;
+        /* the spike list first (prefetching each spike's axon-map words), then the packets */
+        for (w8 = 0; w8 < nupd && i < nspk; w8 += 8) {
+            uint64_t bits;
+            memcpy(&bits, &c->spk[w8], sizeof bits);
+            if (nupd - w8 < 8)
+                bits &= (1ull << (8 * (nupd - w8))) - 1u;
+            while (bits) {
+                unsigned b = (unsigned)__builtin_ctzll(bits) / 8u;
+                bits &= ~(0xffull << (8 * b));
+                n = w8 + b;
+                c->spikes[i++] = (uint16_t)n;
+                __builtin_prefetch(&c->axmap[((c->cx_axmap[n] >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK) &
+                                             (g->naxout - 1u)]);
+            }
+        }
+        for (i = 0; i < nspk; i++) {
             uint32_t am;
             unsigned base, len;
-            if (!c->spk[n])
-                continue;
-            c->spikes[i++] = (uint16_t)n;
+            n = c->spikes[i];
             am = c->cx_axmap[n];
             base = (am >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK;
             len = axmap_len(am);
@@ -512,6 +638,19 @@ int nm_loihi_ref_tick(nm_loihi_ref *c, nm_loihi_out *out)
         out->pkts = c->pkts;
     }
     return NM_OK;
+}
+
+/* A hint that this core steps soon: fetch what the start of its step touches (its queue
+ * head, the dense accumulators and delivery list of the slot it will consume). */
+void nm_loihi_ref_prefetch(const nm_loihi_ref *c)
+{
+    unsigned k;
+    for (k = 0; k < c->qcount && k < 64; k += 32)
+        __builtin_prefetch(&c->q[(c->qhead + k) & (c->g.inq - 1u)]);
+    __builtin_prefetch(&c->da[(size_t)((c->step + 1u) & (c->g.ndslot - 1u)) << c->lg_ncomp]);
+    __builtin_prefetch(c->u);
+    __builtin_prefetch(c->v);
+    __builtin_prefetch(c->ref);
 }
 
 /* ------------------------------------------------------------------ probes */

@@ -38,6 +38,9 @@ int nm_loihi_ref_inject(nm_loihi_ref *c, unsigned axon);
 /* A packet from the network: the axon is taken mod naxin; returns 1 if queued, 0 if dropped. */
 int nm_loihi_ref_push(nm_loihi_ref *c, unsigned axon);
 
+/* A hint: this core steps soon (the chip calls it for the next core); changes nothing. */
+void nm_loihi_ref_prefetch(const nm_loihi_ref *c);
+
 /* One step. out may be NULL (the caller only wants the state). */
 int nm_loihi_ref_tick(nm_loihi_ref *c, nm_loihi_out *out);
 
