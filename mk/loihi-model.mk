@@ -24,8 +24,10 @@ LOIHI_CFLAGS   = $(CFLAGS_ALL) -Iemulator/loihi
 LOIHI_REF_OBJS := $(BUILD)/lobj/nm_loihi_ref.o $(BUILD)/lobj/nm_loihi_if.o $(BUILD)/lobj/nm_loihi_prog.o \
                   $(BUILD)/obj/nm_core_if.o $(BUILD)/obj/nm_loihi_regmap_table.o
 
+LOIHI_CHIP_OBJS := $(BUILD)/lobj/nm_loihi_chip.o $(LOIHI_REF_OBJS)
+
 # the compartment update relies on the vectorizer
-$(BUILD)/lobj/nm_loihi_ref.o: LOIHI_CFLAGS += -O3
+$(BUILD)/lobj/nm_loihi_ref.o $(BUILD)/lobj/nm_loihi_chip.o: LOIHI_CFLAGS += -O3
 $(BUILD)/lobj/%.o: emulator/loihi/%.c $(wildcard emulator/loihi/*.h emulator/*.h regmap/*.h) | deps
 	@mkdir -p $(@D)
 	$(CC) $(LOIHI_CFLAGS) -c -o $@ $<
@@ -37,8 +39,8 @@ $(BUILD)/ltobj/%.o: tests/loihi/%.c $(wildcard emulator/loihi/*.h emulator/*.h r
 # ---------------------------------------------------------------- model tests
 LOIHI_TEST_OBJS := $(BUILD)/ltobj/test_loihi_main.o $(BUILD)/ltobj/loihi_test_backend.o \
                    $(BUILD)/ltobj/test_loihi_port.o $(BUILD)/ltobj/test_loihi_directed.o \
-                   $(BUILD)/ltobj/test_loihi_golden.o
-$(BUILD)/tests/nm-loihi-tests: $(LOIHI_TEST_OBJS) $(LOIHI_REF_OBJS)
+                   $(BUILD)/ltobj/test_loihi_golden.o $(BUILD)/ltobj/test_loihi_chip.o
+$(BUILD)/tests/nm-loihi-tests: $(LOIHI_TEST_OBJS) $(LOIHI_CHIP_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $^ $(CHECK_LIBS)
 
@@ -49,8 +51,6 @@ test-loihi-model: $(BUILD)/tests/nm-loihi-tests
 TEST_EXTRA += test-loihi-model
 
 # ---------------------------------------------------------------- chip model and benchmark
-LOIHI_CHIP_OBJS := $(BUILD)/lobj/nm_loihi_chip.o $(LOIHI_REF_OBJS)
-$(BUILD)/lobj/nm_loihi_chip.o: LOIHI_CFLAGS += -O3
 
 $(BUILD)/lbobj/%.o: bench/loihi/%.c $(wildcard emulator/loihi/*.h emulator/*.h regmap/*.h) | deps
 	@mkdir -p $(@D)
