@@ -59,3 +59,42 @@ $(BUILD)/lbobj/%.o: bench/loihi/%.c $(wildcard emulator/loihi/*.h emulator/*.h r
 $(BUILD)/bench/bench-loihi: $(BUILD)/lbobj/bench_loihi.o $(LOIHI_CHIP_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $^
+
+# The Loihi benchmark (docs/performance.md, "Loihi-style chip"): workload L on the model
+# (LOIHI_BENCH_STEPS steps, one thread) and the same network and integer equations in
+# Brian2 (cpp_standalone, LOIHI_BRIAN2_STEPS steps), one after the other; first a small
+# copy (2 x 2 cores, 100 steps) must give the identical spike raster in both. Rows go to
+# $(LOIHI_RESULTS)/loihi.csv and loihi_brian2.csv; the last line prints the ratio.
+LOIHI_RESULTS      = $(or $(BENCH_RESULTS),bench/results)
+LOIHI_BENCH_STEPS  ?= 2000
+LOIHI_BRIAN2_STEPS ?= 300
+LOIHI_PEERS        := $(BUILD)/peers/loihi
+.PHONY: bench-loihi check-brian2-loihi test-loihi-bench-smoke
+BENCH_EXTRA += bench-loihi
+
+check-brian2-loihi: $(BUILD)/bench/bench-loihi
+	@mkdir -p $(LOIHI_PEERS)
+	$(BUILD)/bench/bench-loihi --mesh 2 2 --steps 100 --warmup 0 --dump $(LOIHI_PEERS)/L-2x2 \
+	    --raster $(LOIHI_PEERS)/L-2x2.nmemu.csv --raster-steps 100
+	/usr/bin/python3 bench/loihi/loihi_brian2.py $(LOIHI_PEERS)/L-2x2 --steps 100 \
+	    --raster $(LOIHI_PEERS)/L-2x2.brian2.csv --raster-steps 100 --build-dir $(LOIHI_PEERS)/brian2-2x2
+	cmp $(LOIHI_PEERS)/L-2x2.nmemu.csv $(LOIHI_PEERS)/L-2x2.brian2.csv
+	@echo "check-brian2-loihi: identical rasters ($$(wc -l < $(LOIHI_PEERS)/L-2x2.nmemu.csv) spikes in 100 steps)"
+
+bench-loihi: $(BUILD)/bench/bench-loihi check-brian2-loihi
+	@mkdir -p $(LOIHI_RESULTS)
+	$(BUILD)/bench/bench-loihi --steps $(LOIHI_BENCH_STEPS) --dump $(LOIHI_PEERS)/L-16x8 \
+	    --csv $(LOIHI_RESULTS)/loihi.csv --label L
+	/usr/bin/python3 bench/loihi/loihi_brian2.py $(LOIHI_PEERS)/L-16x8 --steps $(LOIHI_BRIAN2_STEPS) \
+	    --build-dir $(LOIHI_PEERS)/brian2-16x8 --csv $(LOIHI_RESULTS)/loihi_brian2.csv --label L
+	@/usr/bin/python3 -c "import csv,sys; a=list(csv.DictReader(open(sys.argv[1])))[-1]; \
+	    b=list(csv.DictReader(open(sys.argv[2])))[-1]; \
+	    r=float(a['steps_per_s'])/float(b['steps_per_s']); \
+	    print('bench-loihi: model %s steps/s (%s per CPU second), Brian2 %s steps/s: %.1fx' % \
+	          (a['steps_per_s'], a['steps_per_cpu_s'], b['steps_per_s'], r))" \
+	    $(LOIHI_RESULTS)/loihi.csv $(LOIHI_RESULTS)/loihi_brian2.csv
+
+# make test only checks that the benchmark program runs (a 2 x 2 chip, 5 steps)
+test-loihi-bench-smoke: $(BUILD)/bench/bench-loihi
+	$(BUILD)/bench/bench-loihi --mesh 2 2 --steps 5 --warmup 0
+TEST_EXTRA += test-loihi-bench-smoke
