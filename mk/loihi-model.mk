@@ -39,10 +39,11 @@ $(BUILD)/ltobj/%.o: tests/loihi/%.c $(wildcard emulator/loihi/*.h emulator/*.h r
 # ---------------------------------------------------------------- model tests
 LOIHI_TEST_OBJS := $(BUILD)/ltobj/test_loihi_main.o $(BUILD)/ltobj/loihi_test_backend.o \
                    $(BUILD)/ltobj/test_loihi_port.o $(BUILD)/ltobj/test_loihi_directed.o \
-                   $(BUILD)/ltobj/test_loihi_golden.o $(BUILD)/ltobj/test_loihi_chip.o
-$(BUILD)/tests/nm-loihi-tests: $(LOIHI_TEST_OBJS) $(LOIHI_CHIP_OBJS)
+                   $(BUILD)/ltobj/test_loihi_golden.o $(BUILD)/ltobj/test_loihi_chip.o \
+                   $(BUILD)/ltobj/test_loihi_energy.o
+$(BUILD)/tests/nm-loihi-tests: $(LOIHI_TEST_OBJS) $(BUILD)/lobj/nm_loihi_energy.o $(LOIHI_CHIP_OBJS)
 	@mkdir -p $(@D)
-	$(CC) -o $@ $^ $(CHECK_LIBS)
+	$(CC) -o $@ $^ $(CHECK_LIBS) $(JANSSON)
 
 .PHONY: test-loihi-model
 # directed Check tests and the golden-trace test of the model (docs/loihi-core.md)
@@ -98,3 +99,14 @@ bench-loihi: $(BUILD)/bench/bench-loihi check-brian2-loihi
 test-loihi-bench-smoke: $(BUILD)/bench/bench-loihi
 	$(BUILD)/bench/bench-loihi --mesh 2 2 --steps 5 --warmup 0
 TEST_EXTRA += test-loihi-bench-smoke
+
+# ---------------------------------------------------------------- energy
+LOIHI_ENERGY_OBJS := $(BUILD)/lobj/nm_loihi_energy.o
+$(BUILD)/bench/energy-blouw: $(BUILD)/lbobj/energy_blouw.o $(LOIHI_ENERGY_OBJS) $(LOIHI_CHIP_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ $(JANSSON)
+
+.PHONY: energy-loihi-blouw
+# one branch of Blouw et al. 2019 priced with both Loihi presets (docs/loihi-energy.md)
+energy-loihi-blouw: $(BUILD)/bench/energy-blouw
+	$(BUILD)/bench/energy-blouw
