@@ -1,6 +1,9 @@
 /* nm_loihi_ref.c - the C reference model of one Loihi-style CUBA core (docs/loihi-core.md). */
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "nm_loihi_ref.h"
 #include "nm_loihi_regmap.h"
@@ -37,7 +40,7 @@ struct nm_loihi_ref {
     int32_t *bias;          /* BIAS_MANT << BIAS_EXP */
     /* compartment state */
     int32_t *u, *v, *ref;
-    uint8_t *spk;           /* per-step scratch: 1 if the compartment spiked (padded to 8) */
+    uint8_t *spk;           /* per-step scratch: 1 if the compartment spiked (padded to 16) */
     int params_dirty;       /* a CFG or profile changed since `uniform` was computed */
     int uniform;            /* every compartment has the same fu, fv, vth, refract, bias */
 
@@ -191,7 +194,7 @@ nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *o
     c->u = calloc(g->ncomp, sizeof *c->u);
     c->v = calloc(g->ncomp, sizeof *c->v);
     c->ref = calloc(g->ncomp, sizeof *c->ref);
-    c->spk = calloc((g->ncomp + 7u) & ~7u, sizeof *c->spk);
+    c->spk = calloc((g->ncomp + 15u) & ~15u, sizeof *c->spk);
     c->inaxon = calloc(g->naxin, sizeof *c->inaxon);
     c->syn = calloc_aligned(g->nsyn, sizeof *c->syn);
     c->axmap = calloc(g->naxout, sizeof *c->axmap);
@@ -425,17 +428,32 @@ int nm_loihi_ref_inject(nm_loihi_ref *c, unsigned axon)
 
 /* ------------------------------------------------------------------ one step */
 
+/* One event's synapse run (len words from syn, no wrap) decoded into accumulator indices
+ * and contributions: a loop the compiler vectorizes (AVX2: a gather for the weight table). */
+NM_HOT static void decode_run(const uint32_t *restrict syn, unsigned len, const int32_t *restrict wt,
+                              uint32_t t, unsigned dmask, unsigned lgn, unsigned cmask, uint32_t *restrict idx,
+                              uint32_t *restrict val)
+{
+    unsigned j;
+    for (j = 0; j < len; j++) {
+        uint32_t w = syn[j];
+        idx[j] = (((t + ((w >> NML_SYN_WORD_DELAY_LSB) & NML_SYN_WORD_DELAY_MASK)) & dmask) << lgn) +
+                 ((w >> NML_SYN_WORD_COMP_LSB) & cmask);
+        val[j] = (uint32_t)wt[(w >> NML_SYN_WORD_WGT_LSB) & NML_SYN_WORD_WGT_MASK];
+    }
+}
+
 /* DELIVER: m queued events into the accumulator slots of step t. Returns the cycles.
  * Written for memory-level parallelism: the events' INAXON words are fetched first (all
- * prefetched, then read, prefetching their synapse runs); then each synapse becomes an
- * (accumulator index, x) pair whose accumulator is prefetched, CHUNK at a time, and a last
- * pass adds them. Addition modulo 2^24 commutes, so the split changes no result. */
-#define CHUNK 256u
+ * prefetched, then read, prefetching their synapse runs); then the runs are decoded into
+ * (accumulator index, x) pairs, up to CHUNK at a time, each accumulator prefetched, and a
+ * last pass adds them. Addition modulo 2^24 commutes, so the split changes no result. */
+#define CHUNK 512u
 #define EVCHUNK 128u
 static uint32_t deliver(nm_loihi_ref *c, unsigned m, uint32_t t)
 {
     const unsigned cmask = c->g.ncomp - 1u, smask = c->g.nsyn - 1u, dmask = c->g.ndslot - 1u;
-    const unsigned qmask = c->g.inq - 1u, fmask = c->g.nsynfmt - 1u;
+    const unsigned qmask = c->g.inq - 1u, fmask = c->g.nsynfmt - 1u, nsyn = c->g.nsyn;
     const unsigned lgn = c->lg_ncomp;
     uint32_t idx[CHUNK], val[CHUNK], cfgs[EVCHUNK];
     uint32_t cycles = 0, synops = 0;
@@ -457,26 +475,30 @@ static uint32_t deliver(nm_loihi_ref *c, unsigned m, uint32_t t)
         }
         for (e = 0; e < ne; e++) {
             uint32_t cfg = cfgs[e];
-            unsigned base = (cfg >> NML_INAXON_CFG_BASE_LSB) & NML_INAXON_CFG_BASE_MASK;
+            unsigned base = ((cfg >> NML_INAXON_CFG_BASE_LSB) & NML_INAXON_CFG_BASE_MASK) & smask;
             unsigned len = (cfg >> NML_INAXON_CFG_LEN_LSB) & NML_INAXON_CFG_LEN_MASK;
             const int32_t *wt = c->wtab[((cfg >> NML_INAXON_CFG_FMT_LSB) & NML_INAXON_CFG_FMT_MASK) & fmask];
-            unsigned j;
-            for (j = 0; j < len; j++) {
-                uint32_t w = syn[(base + j) & smask];
-                unsigned n = (w >> NML_SYN_WORD_COMP_LSB) & cmask;
-                unsigned d = (w >> NML_SYN_WORD_DELAY_LSB) & NML_SYN_WORD_DELAY_MASK;
-                uint32_t i = (((t + d) & dmask) << lgn) + n;
-                __builtin_prefetch(&da[i], 1);
-                idx[nb] = i;
-                val[nb] = (uint32_t)wt[(w >> NML_SYN_WORD_WGT_LSB) & NML_SYN_WORD_WGT_MASK];
-                if (++nb == CHUNK) {
+            unsigned done = 0;
+            synops += len;
+            cycles += 2u + 2u * len;
+            while (done < len) {
+                /* a piece that fits the buffer and does not wrap around the synapse memory */
+                unsigned at = (base + done) & smask, piece = len - done;
+                if (piece > CHUNK - nb)
+                    piece = CHUNK - nb;
+                if (piece > nsyn - at)
+                    piece = nsyn - at;
+                decode_run(&syn[at], piece, wt, t, dmask, lgn, cmask, &idx[nb], &val[nb]);
+                for (k = nb; k < nb + piece; k++)
+                    __builtin_prefetch(&da[idx[k]], 1);
+                nb += piece;
+                done += piece;
+                if (nb == CHUNK) {
                     for (k = 0; k < nb; k++)
                         da[idx[k]] += val[k];
                     nb = 0;
                 }
             }
-            synops += len;
-            cycles += 2u + 2u * len;
         }
         c->qhead = (c->qhead + ne) & qmask;
     }
@@ -585,17 +607,24 @@ int nm_loihi_ref_tick(nm_loihi_ref *c, nm_loihi_out *out)
     cycles += 3u * nupd;
 
     if (nspk) {
-        unsigned i = 0, w8;
-        /* the spike list first (prefetching each spike's axon-map words), then the packets */
-        for (w8 = 0; w8 < nupd && i < nspk; w8 += 8) {
-            uint64_t bits;
-            memcpy(&bits, &c->spk[w8], sizeof bits);
-            if (nupd - w8 < 8)
-                bits &= (1ull << (8 * (nupd - w8))) - 1u;
-            while (bits) {
-                unsigned b = (unsigned)__builtin_ctzll(bits) / 8u;
-                bits &= ~(0xffull << (8 * b));
-                n = w8 + b;
+        unsigned i = 0, w16;
+        /* the spike list first (prefetching each spike's axon-map words), then the packets;
+         * 16 flags at a time */
+        for (w16 = 0; w16 < nupd && i < nspk; w16 += 16) {
+            unsigned mask;
+#ifdef __SSE2__
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)&c->spk[w16]);
+            mask = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(x, _mm_setzero_si128()));
+#else
+            unsigned b;
+            for (mask = 0, b = 0; b < 16; b++)
+                mask |= (unsigned)c->spk[w16 + b] << b;
+#endif
+            if (nupd - w16 < 16)
+                mask &= (1u << (nupd - w16)) - 1u;
+            while (mask) {
+                n = w16 + (unsigned)__builtin_ctz(mask);
+                mask &= mask - 1u;
                 c->spikes[i++] = (uint16_t)n;
                 __builtin_prefetch(&c->axmap[((c->cx_axmap[n] >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK) &
                                              (g->naxout - 1u)]);
