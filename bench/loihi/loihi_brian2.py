@@ -69,7 +69,7 @@ def main():
                              r : integer
                              inp : integer
                              fire : integer''',
-                       threshold='fire > 0', namespace=ns)
+                       threshold='fire > 0', reset='', namespace=ns)
     g.run_regularly('''x = inp
                        inp = 0
                        su = int(u > 0) - int(u < 0)
