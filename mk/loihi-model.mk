@@ -37,18 +37,26 @@ $(BUILD)/ltobj/%.o: tests/loihi/%.c $(wildcard emulator/loihi/*.h emulator/*.h r
 	$(CC) $(LOIHI_CFLAGS) -Itests/loihi $(CHECK_CFLAGS) -c -o $@ $<
 
 # ---------------------------------------------------------------- model tests
+# LOIHI_TEST_OBJS: the suites that run on any backend (nm-loihi-tests; the RTL side links
+# them with its backend too); the chip and energy suites are model-only (nm-loihi-model-tests).
 LOIHI_TEST_OBJS := $(BUILD)/ltobj/test_loihi_main.o $(BUILD)/ltobj/loihi_test_backend.o \
                    $(BUILD)/ltobj/test_loihi_port.o $(BUILD)/ltobj/test_loihi_directed.o \
-                   $(BUILD)/ltobj/test_loihi_golden.o $(BUILD)/ltobj/test_loihi_chip.o \
-                   $(BUILD)/ltobj/test_loihi_energy.o
-$(BUILD)/tests/nm-loihi-tests: $(LOIHI_TEST_OBJS) $(BUILD)/lobj/nm_loihi_energy.o $(LOIHI_CHIP_OBJS)
+                   $(BUILD)/ltobj/test_loihi_golden.o
+$(BUILD)/tests/nm-loihi-tests: $(LOIHI_TEST_OBJS) $(LOIHI_REF_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ $(CHECK_LIBS)
+
+LOIHI_MODEL_TEST_OBJS := $(BUILD)/ltobj/test_loihi_model_main.o $(BUILD)/ltobj/test_loihi_chip.o \
+                         $(BUILD)/ltobj/test_loihi_energy.o $(BUILD)/lobj/nm_loihi_energy.o
+$(BUILD)/tests/nm-loihi-model-tests: $(LOIHI_MODEL_TEST_OBJS) $(LOIHI_CHIP_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $^ $(CHECK_LIBS) $(JANSSON)
 
 .PHONY: test-loihi-model
 # directed Check tests and the golden-trace test of the model (docs/loihi-core.md)
-test-loihi-model: $(BUILD)/tests/nm-loihi-tests
+test-loihi-model: $(BUILD)/tests/nm-loihi-tests $(BUILD)/tests/nm-loihi-model-tests
 	$(BUILD)/tests/nm-loihi-tests
+	$(BUILD)/tests/nm-loihi-model-tests
 TEST_EXTRA += test-loihi-model
 
 # ---------------------------------------------------------------- chip model and benchmark

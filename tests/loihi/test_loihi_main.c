@@ -9,8 +9,6 @@
 Suite *loihi_port_suite(void);
 Suite *loihi_directed_suite(void);
 Suite *loihi_golden_suite(void);
-Suite *loihi_chip_suite(void);
-Suite *loihi_energy_suite(void);
 
 int main(int argc, char **argv)
 {
@@ -22,8 +20,6 @@ int main(int argc, char **argv)
     sr = srunner_create(loihi_port_suite());
     srunner_add_suite(sr, loihi_directed_suite());
     srunner_add_suite(sr, loihi_golden_suite());
-    srunner_add_suite(sr, loihi_chip_suite());
-    srunner_add_suite(sr, loihi_energy_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
