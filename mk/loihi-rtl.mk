@@ -4,7 +4,9 @@
 #   make test-loihi-rtl    the model's directed Check tests run on the RTL too (--rtl)
 #   make test-diff-loihi   RTL vs model after every step: LOIHI_DIFF_SEEDS x LOIHI_DIFF_STEPS
 #   make test-loihi-mutant a planted RTL bug must make the diff test fail
-#   make test-long-loihi   the diff test with more seeds and steps (not in make test)
+#   make test-long-loihi   the diff test with more seeds and steps, and at a medium geometry
+#                          (part of make test-long, not of make test)
+#   make synth-loihi-default  Yosys at the default geometry, memories as RAM macros
 # The Verilated core has the small test geometry (NM_LOIHI_GEOM_SMALL).
 
 LOIHI_RTL_SRC  := rtl/loihi/nm_loihi_weight.v rtl/loihi/nm_loihi_cx.v rtl/loihi/nm_loihi_inq.v \
@@ -85,7 +87,44 @@ LOIHI_MUT_OBJS := $(BUILD)/ltobj/diff_loihi_core.o $(LOIHI_REF_OBJS) $(BUILD)/lo
 test-loihi-mutant: $(LOIHI_MUT_OBJS) | deps
 	LOIHI_MUT_VFLAGS="$(LOIHI_VFLAGS) $(LOIHI_G_SMALL)" tests/loihi/check-mutant $(BUILD) $(LOIHI_MUT_OBJS)
 
-LOIHI_LONG_SEEDS ?= 2000
-LOIHI_LONG_STEPS ?= 2000
-test-long-loihi: $(BUILD)/tests/diff-loihi-core
+# ---------------------------------------------------------------- long variants
+# make test-long (not part of make test): more seeds and steps at the small geometry, and
+# the diff test on a second Verilated core of a medium geometry (64 compartments, 16 delay
+# slots, 2,048 synapse words, ...). The test reads the geometry from the RTL.
+LOIHI_G_MEDIUM := -GNCOMP=64 -GNAXIN=64 -GNAXOUT=128 -GNSYN=2048 -GNDSLOT=16 -GNDPROF=8 -GNTPROF=4 \
+                  -GNSYNFMT=8 -GINQ=64
+VLOIHI_M_DIR   := $(BUILD)/vloihi-medium
+VLOIHI_M_LIB   := $(VLOIHI_M_DIR)/Vnm_loihi_core__ALL.a
+VLOIHI_M_RT    := $(VLOIHI_M_DIR)/verilated.o $(VLOIHI_M_DIR)/verilated_threads.o $(VLOIHI_M_DIR)/verilated_fst_c.o
+
+$(VLOIHI_M_LIB) $(VLOIHI_M_RT) &: $(LOIHI_RTL_SRC) $(LOIHI_RTL_INC) | deps
+	@mkdir -p $(VLOIHI_M_DIR)
+	$(VERILATOR) $(LOIHI_VFLAGS) $(LOIHI_G_MEDIUM) -Mdir $(VLOIHI_M_DIR) $(LOIHI_RTL_SRC)
+	$(MAKE) -s -C $(VLOIHI_M_DIR) -f Vnm_loihi_core.mk OPT_FAST=-O2 OPT_GLOBAL=-O2 OPT_SLOW=-O1 \
+	    Vnm_loihi_core__ALL.a verilated.o verilated_threads.o verilated_fst_c.o
+
+$(VLOIHI_M_DIR)/nm_vloihi_shim.o: emulator/loihi/nm_vloihi_shim.cpp emulator/loihi/nm_vloihi_shim.h \
+                                  emulator/nm_vmodel.hpp $(VLOIHI_M_LIB)
+	$(VLOIHI_CXX) -I$(VLOIHI_M_DIR) -c -o $@ $<
+
+$(BUILD)/tests/diff-loihi-core-medium: $(BUILD)/ltobj/diff_loihi_core.o $(LOIHI_REF_OBJS) $(BUILD)/lobj/nm_loihi_rtl.o \
+    $(VLOIHI_M_DIR)/nm_vloihi_shim.o $(VLOIHI_M_LIB) $(VLOIHI_M_RT)
+	@mkdir -p $(@D)
+	$(CXX) -o $@ $^ $(LINK_RTL)
+
+LOIHI_LONG_SEEDS  ?= 1000
+LOIHI_LONG_STEPS  ?= 2000
+LOIHI_MEDIUM_SEEDS ?= 100
+.PHONY: test-long
+test-long: test-long-loihi
+test-long-loihi: $(BUILD)/tests/diff-loihi-core $(BUILD)/tests/diff-loihi-core-medium
 	tests/loihi/run-diff-loihi $(BUILD)/tests/diff-loihi-core $(LOIHI_LONG_SEEDS) $(LOIHI_LONG_STEPS) $(LOIHI_DIFF_JOBS)
+	tests/loihi/run-diff-loihi $(BUILD)/tests/diff-loihi-core-medium $(LOIHI_MEDIUM_SEEDS) $(LOIHI_DIFF_STEPS) \
+	    $(LOIHI_DIFF_JOBS)
+
+# the default (Loihi 1) geometry through Yosys, memories kept as RAM macros (about a minute)
+.PHONY: synth-loihi-default
+synth-loihi-default: | deps
+	@mkdir -p $(BUILD)/yosys
+	yosys -q -l $(BUILD)/yosys/loihi_default.log rtl/loihi/nm_loihi_core_default.ys >/dev/null
+	@grep -E '^ +Number of cells:' $(BUILD)/yosys/loihi_default.log | tail -n 1
