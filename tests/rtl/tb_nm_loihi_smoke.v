@@ -133,7 +133,28 @@ module tb_nm_loihi_smoke;
     @(negedge clk); cfg_req = 1; cfg_addr = {4'd5, 16'd6};
     @(negedge clk); cfg_req = 0;
     if (!rerr) begin $display("FAIL read of CX word 6 accepted"); errors = errors + 1; end
-    if (errors == 0) $display("PASS tb_nm_loihi_smoke: golden LIF steps, spike, packet, counters");
+    // while a step runs: counters, STATUS, ID and geometry read, anything else is refused,
+    // and step_i is ignored. NUPD 16, one event with one synapse: 2 + 4 + 3 * 16 = 54 cycles.
+    wr(`NML_REGION_CTRL, `NML_CTRL_NUPD, 32'd16);
+    inject(12'd0);
+    @(negedge clk); step = 1;
+    @(negedge clk); step = 0;
+    cycles = 1;
+    @(negedge clk); cfg_req = 1; cfg_we = 0; cfg_addr = {4'd5, 16'd3};          // CX[0].V
+    @(negedge clk); cfg_req = 1; cfg_addr = {4'd1, 16'd2};                      // CX_UPDATES
+    if (!rerr) begin $display("FAIL CX read while busy accepted"); errors = errors + 1; end
+    @(negedge clk); cfg_req = 1; cfg_we = 1; cfg_addr = {4'd2, 16'd0}; cfg_wdata = 0; // DPROF[0]
+    if (rerr || rdata !== 32'd3) begin
+      $display("FAIL counter read while busy: 0x%08h err %0d, want 3", rdata, rerr); errors = errors + 1;
+    end
+    @(negedge clk); cfg_req = 0; cfg_we = 0; step = 1;                          // ignored: busy
+    if (!rerr) begin $display("FAIL DPROF write while busy accepted"); errors = errors + 1; end
+    cycles = 5;
+    while (busy) begin @(negedge clk); step = 0; cycles = cycles + 1; end
+    expect_int("busy step cycles", cycles - 1, 54);
+    expect_rd(`NML_REGION_CTRL, `NML_CTRL_STEP, 32'd4);                          // one step, not two
+    expect_rd(`NML_REGION_DPROF, 16'd0, (32'd1 << 24) | (32'd163 << 12) | 32'd4095);
+    if (errors == 0) $display("PASS tb_nm_loihi_smoke: golden LIF steps, spike, packet, counters, accesses while busy");
     else             $display("FAIL tb_nm_loihi_smoke: %0d errors", errors);
     $finish;
   end
