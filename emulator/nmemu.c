@@ -29,6 +29,9 @@
 #include "nm_sweep.h"
 #include "nm_image.h"
 #include "nm_load.h"
+#include "loihi/nm_loihi_cli.h"
+#include "loihi/nm_loihi_compile.h"
+#include "loihi/nm_loihi_image.h"
 #include "nm_ref_chip.h"
 #include "nm_regmap.h"
 #include "nm_report.h"
@@ -133,6 +136,8 @@ static int cmd_compile(int argc, char **argv)
         fputs(usage_text, stderr);
         return EXIT_USAGE;
     }
+    if (nm_loihi_json_file_is_loihi(argv[0])) /* "core_type": "loihi" */
+        return nm_loihi_cli_compile(argv[0], argv[2]);
     im = nm_compile_file(argv[0], err, sizeof err);
     if (!im) {
         fprintf(stderr, "nmemu: %s\n", err);
@@ -221,6 +226,8 @@ static int cmd_info(int argc, char **argv)
         fputs(usage_text, stderr);
         return EXIT_USAGE;
     }
+    if (nm_loihi_image_sniff_file(argv[0])) /* core type 1 */
+        return nm_loihi_cli_info(argv[0]);
     im = nm_image_read(argv[0], err, sizeof err);
     if (!im) {
         fprintf(stderr, "nmemu: %s\n", err);
@@ -449,6 +456,9 @@ static int cmd_run(int argc, char **argv)
     nm_energy_preset preset;
     nm_energy_meter meter = {0};
 
+    for (a = 0; a < argc; a++) /* an image of Loihi-style cores (core type 1) */
+        if (argv[a][0] != '-' && nm_loihi_image_sniff_file(argv[a]))
+            return nm_loihi_cli_run(argc, argv);
     for (a = 0; a < argc; a++) {
         const char *v = a + 1 < argc ? argv[a + 1] : NULL;
         if (!strcmp(argv[a], "--ticks") && v) {

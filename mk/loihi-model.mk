@@ -121,3 +121,17 @@ $(BUILD)/bench/energy-blouw: $(BUILD)/lbobj/energy_blouw.o $(LOIHI_ENERGY_OBJS) 
 # one branch of Blouw et al. 2019 priced with both Loihi presets (docs/loihi-energy.md)
 energy-loihi-blouw: $(BUILD)/bench/energy-blouw
 	$(BUILD)/bench/energy-blouw
+
+# ---------------------------------------------------------------- nmemu on Loihi networks
+# nmemu compile/info/run dispatch to emulator/loihi/nm_loihi_cli.c on "core_type": "loihi"
+# JSON and core-type-1 images; these objects are added to nmemu's link (its recipe links $^).
+LOIHI_NMEMU_OBJS := $(BUILD)/lobj/nm_loihi_cli.o $(BUILD)/lobj/nm_loihi_compile.o $(LOIHI_IMAGE_OBJS) \
+                    $(BUILD)/lobj/nm_loihi_energy.o $(LOIHI_CHIP_OBJS)
+$(BUILD)/nmemu: $(LOIHI_NMEMU_OBJS)
+$(BUILD)/obj/nmemu.o: $(wildcard emulator/loihi/*.h)
+
+.PHONY: test-cli-loihi
+# nmemu compile/info/run on Loihi-core networks, with the errors and exit codes
+test-cli-loihi: $(BUILD)/nmemu
+	tests/loihi/check-cli-loihi $(BUILD)/nmemu
+TEST_EXTRA += test-cli-loihi
