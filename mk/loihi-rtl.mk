@@ -128,3 +128,38 @@ synth-loihi-default: | deps
 	@mkdir -p $(BUILD)/yosys
 	yosys -q -l $(BUILD)/yosys/loihi_default.log rtl/loihi/nm_loihi_core_default.ys >/dev/null
 	@grep -E '^ +Number of cells:' $(BUILD)/yosys/loihi_default.log | tail -n 1
+
+# ---------------------------------------------------------------- coverage
+# Verilator line + toggle coverage of rtl/loihi under the differential test
+# (LOIHI_COV_SEEDS x LOIHI_COV_STEPS), reported by tools/coverage-report into
+# $(BUILD)/coverage-loihi. Not part of make test.
+VLOIHI_C_DIR   := $(BUILD)/vloihi_cov
+VLOIHI_C_LIB   := $(VLOIHI_C_DIR)/Vnm_loihi_core__ALL.a
+VLOIHI_C_RT    := $(VLOIHI_C_DIR)/verilated.o $(VLOIHI_C_DIR)/verilated_threads.o \
+                  $(VLOIHI_C_DIR)/verilated_fst_c.o $(VLOIHI_C_DIR)/verilated_cov.o
+LOIHI_COV_SEEDS ?= 40
+LOIHI_COV_STEPS ?= 300
+
+$(VLOIHI_C_LIB) $(VLOIHI_C_RT) &: $(LOIHI_RTL_SRC) $(LOIHI_RTL_INC) | deps
+	@mkdir -p $(VLOIHI_C_DIR)
+	$(VERILATOR) $(LOIHI_VFLAGS) --coverage-line --coverage-toggle $(LOIHI_G_SMALL) -Mdir $(VLOIHI_C_DIR) \
+	    $(LOIHI_RTL_SRC)
+	$(MAKE) -s -C $(VLOIHI_C_DIR) -f Vnm_loihi_core.mk OPT_FAST=-O1 OPT_GLOBAL=-O1 OPT_SLOW=-O1 \
+	    Vnm_loihi_core__ALL.a verilated.o verilated_threads.o verilated_fst_c.o verilated_cov.o
+
+$(VLOIHI_C_DIR)/nm_vloihi_shim.o: emulator/loihi/nm_vloihi_shim.cpp emulator/loihi/nm_vloihi_shim.h \
+                                  emulator/nm_vmodel.hpp $(VLOIHI_C_LIB)
+	$(VLOIHI_CXX) -DNM_COVERAGE -DVM_COVERAGE=1 -I$(VLOIHI_C_DIR) -c -o $@ $<
+
+$(BUILD)/cov/diff-loihi-core: $(BUILD)/ltobj/diff_loihi_core.o $(LOIHI_REF_OBJS) $(BUILD)/lobj/nm_loihi_rtl.o \
+    $(VLOIHI_C_DIR)/nm_vloihi_shim.o $(VLOIHI_C_LIB) $(VLOIHI_C_RT)
+	@mkdir -p $(@D)
+	$(CXX) -o $@ $^ $(LINK_RTL)
+
+.PHONY: coverage-loihi
+coverage-loihi: $(BUILD)/cov/diff-loihi-core | deps
+	rm -rf $(BUILD)/coverage-loihi
+	mkdir -p $(BUILD)/coverage-loihi/dat
+	NM_COVERAGE_DIR=$(BUILD)/coverage-loihi/dat $(BUILD)/cov/diff-loihi-core --seed 1 \
+	    --seeds $(LOIHI_COV_SEEDS) --steps $(LOIHI_COV_STEPS) --quiet
+	tools/coverage-report $(BUILD)/coverage-loihi
