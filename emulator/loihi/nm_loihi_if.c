@@ -39,5 +39,12 @@ int nm_loihi_geom_check(const nm_loihi_geom *g, char *msg, size_t len)
         (rc = check_one("nsynfmt", g->nsynfmt, 1u, NM_LOIHI_MAX_NSYNFMT, msg, len)) ||
         (rc = check_one("inq", g->inq, 2u, NM_LOIHI_MAX_INQ, msg, len)))
         return rc;
+    if ((unsigned long)g->ndslot * g->ncomp > 65536ul) {
+        /* every accumulator needs an address in the DA region, whose offsets are 16 bits */
+        if (msg && len)
+            snprintf(msg, len, "geometry: ndslot x ncomp = %u x %u = %lu, at most 65536 (the DA region's size)",
+                     g->ndslot, g->ncomp, (unsigned long)g->ndslot * g->ncomp);
+        return NM_ERR_ARG;
+    }
     return NM_OK;
 }

@@ -83,8 +83,19 @@ END_TEST
 START_TEST(chip_bad_mesh)
 {
     char msg[128];
+    nm_loihi_geom g = NM_LOIHI_GEOM_DEFAULT;
     ck_assert_ptr_null(nm_loihi_chip_new(0, 2, NULL, msg, sizeof msg));
     ck_assert_ptr_null(nm_loihi_chip_new(2, 257, NULL, msg, sizeof msg));
+    /* the joint limit NDSLOT x NCOMP <= 65,536 (docs/loihi-core.md section 2): 4,096 x 64 is
+     * refused, 4,096 x 16 = 65,536 accepted */
+    g.ncomp = 4096;
+    ck_assert_int_eq(nm_loihi_geom_check(&g, msg, sizeof msg), NM_ERR_ARG);
+    ck_assert_str_eq(msg, "geometry: ndslot x ncomp = 64 x 4096 = 262144, at most 65536 (the DA region's size)");
+    g.ndslot = 16;
+    ck_assert_int_eq(nm_loihi_geom_check(&g, msg, sizeof msg), NM_OK);
+    g.ncomp = 1000; /* not a power of two */
+    ck_assert_int_eq(nm_loihi_geom_check(&g, msg, sizeof msg), NM_ERR_ARG);
+    ck_assert_str_eq(msg, "geometry: ncomp = 1000, expected a power of two in 4 .. 4096");
 }
 END_TEST
 
