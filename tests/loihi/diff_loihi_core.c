@@ -16,7 +16,8 @@
  * of unmapped ones). The first difference is reported with seed, step, the register and
  * field, both values, and the command that reruns the seed alone; the exit status is 1.
  *
- * usage: diff-loihi-core [--seed N] [--seeds COUNT] [--steps T] [--quiet]
+ * usage: diff-loihi-core [--seed N] [--seeds COUNT] [--steps T] [--quiet] [--trace FILE.fst|.vcd]
+ * (--trace writes the RTL's waveform of the last seed run, for debugging one seed)
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -266,7 +267,8 @@ static const nm_regmap_reg *reg_of(uint32_t addr, unsigned *index)
 
 static void rerun_hint(const ctx *x)
 {
-    fprintf(stderr, "rerun this seed alone: build/tests/diff-loihi-core --seed %u --steps %u\n", x->seed, x->steps);
+    fprintf(stderr, "rerun this seed alone: build/tests/diff-loihi-core --seed %u --steps %u (add --trace F.fst for a waveform)\n",
+            x->seed, x->steps);
 }
 
 static void report_word(const ctx *x, uint32_t addr, uint32_t a, uint32_t b)
@@ -400,7 +402,7 @@ typedef struct totals {
     uint64_t steps, events, synops, spikes, pkts, drops, cycles, rtl_cycles;
 } totals;
 
-static int run_seed(unsigned seed, unsigned steps, totals *tot, int quiet)
+static int run_seed(unsigned seed, unsigned steps, totals *tot, int quiet, const char *trace)
 {
     rng r = {0x4c4f494849ull ^ ((uint64_t)seed * 0x9e3779b97f4a7c15ull)};
     params p;
@@ -429,7 +431,7 @@ static int run_seed(unsigned seed, unsigned steps, totals *tot, int quiet)
     p.opts.loopback = rng_pct(&r, 80);
     p.opts.stall_per_pkt = rng_pct(&r, 60) ? 0u : (unsigned)rng_range(&r, 1, 3);
 
-    rtl = nm_loihi_rtl_new(NULL, &p.opts, msg, sizeof msg);
+    rtl = nm_loihi_rtl_new_traced(NULL, &p.opts, trace, msg, sizeof msg);
     if (!rtl) {
         fprintf(stderr, "seed %u: cannot create the RTL backend: %s\n", seed, msg);
         goto out;
@@ -515,6 +517,7 @@ int main(int argc, char **argv)
 {
     unsigned seed = 1, nseeds = 1, steps = 1000, s;
     int quiet = 0, i;
+    const char *trace = NULL;
     totals tot;
 
     memset(&tot, 0, sizeof tot);
@@ -527,13 +530,15 @@ int main(int argc, char **argv)
             steps = (unsigned)strtoul(argv[++i], NULL, 0);
         else if (!strcmp(argv[i], "--quiet"))
             quiet = 1;
+        else if (!strcmp(argv[i], "--trace") && i + 1 < argc)
+            trace = argv[++i];
         else {
-            fprintf(stderr, "usage: %s [--seed N] [--seeds COUNT] [--steps T] [--quiet]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--seed N] [--seeds COUNT] [--steps T] [--quiet] [--trace FILE]\n", argv[0]);
             return 2;
         }
     }
     for (s = seed; s < seed + nseeds; s++)
-        if (run_seed(s, steps, &tot, quiet))
+        if (run_seed(s, steps, &tot, quiet, s + 1 == seed + nseeds ? trace : NULL))
             return 1;
     printf("diff-loihi-core: PASS seeds %u..%u, %" PRIu64 " steps, %" PRIu64 " input-axon events, %" PRIu64
            " synapse ops, %" PRIu64 " spikes, %" PRIu64 " packets, %" PRIu64 " queue drops, %" PRIu64
