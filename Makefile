@@ -174,7 +174,7 @@ $(BUILD)/obj/nm_fw.o: firmware/nm_fw.c firmware/nm_fw.h regmap/nm_chipmap.h regm
 	$(CC) $(CSTD) $(WARN) $(OPT) -Iregmap -ffreestanding -fno-builtin -c -o $@ $<
 
 NMEMU_OBJS := $(BUILD)/obj/nmemu.o $(BUILD)/obj/nm_gen.o $(BUILD)/obj/nm_energy.o $(BUILD)/obj/nm_energy_report.o $(BUILD)/obj/nm_report.o $(BUILD)/obj/nm_plot.o $(BUILD)/obj/nm_sweep.o $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o \
-              $(BUILD)/obj/nm_compile.o \
+              $(BUILD)/obj/nm_compile.o $(LOIHI_NMEMU_OBJS) \
               $(CHIP_OBJS) $(REF_OBJS) $(RTL_CHIP_OBJS)
 $(BUILD)/nmemu: $(NMEMU_OBJS)
 	$(CXX) -o $@ $^ $(JANSSON) $(LINK_RTL)

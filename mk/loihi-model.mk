@@ -124,10 +124,10 @@ energy-loihi-blouw: $(BUILD)/bench/energy-blouw
 
 # ---------------------------------------------------------------- nmemu on Loihi networks
 # nmemu compile/info/run dispatch to emulator/loihi/nm_loihi_cli.c on "core_type": "loihi"
-# JSON and core-type-1 images; these objects are added to nmemu's link (its recipe links $^).
+# JSON and core-type-1 images; the top Makefile's NMEMU_OBJS includes these objects (so do
+# nmemu-assert and the coverage build, which link NMEMU_OBJS too).
 LOIHI_NMEMU_OBJS := $(BUILD)/lobj/nm_loihi_cli.o $(BUILD)/lobj/nm_loihi_compile.o $(LOIHI_IMAGE_OBJS) \
                     $(BUILD)/lobj/nm_loihi_energy.o $(LOIHI_CHIP_OBJS)
-$(BUILD)/nmemu: $(LOIHI_NMEMU_OBJS)
 $(BUILD)/obj/nmemu.o: $(wildcard emulator/loihi/*.h)
 
 .PHONY: test-cli-loihi
