@@ -84,7 +84,7 @@ LOIHI_PEERS        := $(BUILD)/peers/loihi
 .PHONY: bench-loihi check-brian2-loihi test-loihi-bench-smoke
 BENCH_EXTRA += bench-loihi
 
-check-brian2-loihi: $(BUILD)/bench/bench-loihi
+check-brian2-loihi: $(BUILD)/bench/bench-loihi brian2-deps
 	@mkdir -p $(LOIHI_PEERS)
 	$(BUILD)/bench/bench-loihi --mesh 2 2 --steps 100 --warmup 0 --dump $(LOIHI_PEERS)/L-2x2 \
 	    --raster $(LOIHI_PEERS)/L-2x2.nmemu.csv --raster-steps 100
