@@ -443,11 +443,27 @@ NM_HOT static void decode_run(const uint32_t *restrict syn, unsigned len, const 
     }
 }
 
+/* Adds val[k] into da[idx[k]], prefetching PF_AHEAD entries ahead (the accumulators of a
+ * big chip are not in cache). */
+#define PF_AHEAD 16u
+static void apply(uint32_t *restrict da, const uint32_t *restrict idx, const uint32_t *restrict val, unsigned n)
+{
+    unsigned k;
+    for (k = 0; k < n && k < PF_AHEAD; k++)
+        __builtin_prefetch(&da[idx[k]], 1);
+    for (k = 0; k + PF_AHEAD < n; k++) {
+        __builtin_prefetch(&da[idx[k + PF_AHEAD]], 1);
+        da[idx[k]] += val[k];
+    }
+    for (; k < n; k++)
+        da[idx[k]] += val[k];
+}
+
 /* DELIVER: m queued events into the accumulator slots of step t. Returns the cycles.
  * Written for memory-level parallelism: the events' INAXON words are fetched first (all
  * prefetched, then read, prefetching their synapse runs); then the runs are decoded into
- * (accumulator index, x) pairs, up to CHUNK at a time, each accumulator prefetched, and a
- * last pass adds them. Addition modulo 2^24 commutes, so the split changes no result. */
+ * (accumulator index, x) pairs, up to CHUNK at a time, and added with the accumulators
+ * prefetched a few entries ahead. Addition modulo 2^24 commutes, so the split changes no result. */
 #define CHUNK 512u
 #define EVCHUNK 128u
 static uint32_t deliver(nm_loihi_ref *c, unsigned m, uint32_t t)
@@ -457,7 +473,7 @@ static uint32_t deliver(nm_loihi_ref *c, unsigned m, uint32_t t)
     const unsigned lgn = c->lg_ncomp;
     uint32_t idx[CHUNK], val[CHUNK], cfgs[EVCHUNK];
     uint32_t cycles = 0, synops = 0;
-    unsigned e0, e, nb = 0, k;
+    unsigned e0, e, nb = 0;
     uint32_t *da = c->da;
     const uint32_t *syn = c->syn;
     for (e0 = 0; e0 < m; e0 += EVCHUNK) {
@@ -489,21 +505,17 @@ static uint32_t deliver(nm_loihi_ref *c, unsigned m, uint32_t t)
                 if (piece > nsyn - at)
                     piece = nsyn - at;
                 decode_run(&syn[at], piece, wt, t, dmask, lgn, cmask, &idx[nb], &val[nb]);
-                for (k = nb; k < nb + piece; k++)
-                    __builtin_prefetch(&da[idx[k]], 1);
                 nb += piece;
                 done += piece;
                 if (nb == CHUNK) {
-                    for (k = 0; k < nb; k++)
-                        da[idx[k]] += val[k];
+                    apply(da, idx, val, nb);
                     nb = 0;
                 }
             }
         }
         c->qhead = (c->qhead + ne) & qmask;
     }
-    for (k = 0; k < nb; k++)
-        da[idx[k]] += val[k];
+    apply(da, idx, val, nb);
     c->qcount -= m;
     c->cnt[NML_COUNTER_AXON_EVENTS] += m;
     c->cnt[NML_COUNTER_SYN_OPS] += synops;
