@@ -28,6 +28,7 @@
 #include "nm_plot.h"
 #include "nm_sweep.h"
 #include "nm_image.h"
+#include "nm_import.h"
 #include "nm_load.h"
 #include "nm_ref_chip.h"
 #include "nm_regmap.h"
@@ -55,6 +56,9 @@ static const char usage_text[] =
     "       nmemu plot REPORT.json [--spikes SPIKES.csv] -o DIR   (PNG figures, gnuplot)\n"
     "       nmemu sweep IMAGE (--rates R1,R2,.. | --voltages V1,V2,..) -o TABLE.csv\n"
     "                   [--plot FIG.png] [--ticks N] [--input-cores all|X,Y] ... (nmemu sweep --help)\n"
+    "       nmemu import nir FILE.nir -o NET.json|NET.nmi [--dt S] [--reset subtract|zero]\n"
+    "                   [--quant int2|int3|int4] ... (docs/import.md; nmemu import nir -h)\n"
+    "       nmemu import ranc DIR --grid XxY -o NET.json|NET.nmi [--output-bus X,Y] [--spikes-out F]\n"
     "       nmemu --version | --help\n"
     "\n"
     "run options:\n"
@@ -748,6 +752,8 @@ int main(int argc, char **argv)
         return cmd_info(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "run"))
         return cmd_run(argc - 2, argv + 2);
+    if (argc >= 2 && !strcmp(argv[1], "import"))
+        return nm_cmd_import(argc - 2, argv + 2);
     fputs(usage_text, stderr);
     return EXIT_USAGE;
 }
