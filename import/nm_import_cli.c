@@ -28,6 +28,8 @@ static const char usage_nir[] =
     "  --quant-range max|pNN  per neuron, the largest |w| (default) or its NN-th percentile\n"
     "                       maps to the top weight code; larger weights clip\n"
     "  --lif-leak linear    accept LIF, its decay approximated by a constant leak\n"
+    "  --v-floor F          potentials down to -F x v_threshold stay exact (default 400); below,\n"
+    "                       V saturates at TrueNorth's -beta (18 bits); larger F, coarser weights\n"
     "  --input-map F        CSV: input element -> host spikes (x, y, axon, tick offset)\n"
     "  --neuron-map F       CSV: chip neuron -> graph node and element\n"
     "  --report F           the printed report, also to a file\n";
@@ -106,13 +108,14 @@ static int write_text(const char *path, const char *text, char *err, size_t errl
 
 static int cmd_nir(int argc, char **argv)
 {
-    enum { O_TARGET = 256, O_DT, O_RESET, O_QUANT, O_RANGE, O_LIF, O_IMAP, O_NMAP, O_REPORT };
+    enum { O_TARGET = 256, O_DT, O_RESET, O_QUANT, O_RANGE, O_LIF, O_IMAP, O_NMAP, O_REPORT, O_FLOOR };
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'},   {"target", required_argument, NULL, O_TARGET},
         {"dt", required_argument, NULL, O_DT},        {"reset", required_argument, NULL, O_RESET},
         {"quant", required_argument, NULL, O_QUANT},  {"quant-range", required_argument, NULL, O_RANGE},
         {"lif-leak", required_argument, NULL, O_LIF}, {"input-map", required_argument, NULL, O_IMAP},
         {"neuron-map", required_argument, NULL, O_NMAP}, {"report", required_argument, NULL, O_REPORT},
+        {"v-floor", required_argument, NULL, O_FLOOR},
         {"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0}};
     nm_tn_opts o;
     const char *out = NULL, *imap = NULL, *nmap = NULL, *report = NULL, *in;
@@ -127,6 +130,7 @@ static int cmd_nir(int argc, char **argv)
     o.reset_subtract = 1;
     o.wbits = 4;
     o.range_pct = 100;
+    o.v_floor = 400;
     o.naxons = o.nneurons = 256;
     optind = 1;
     opterr = 0;
@@ -183,6 +187,13 @@ static int cmd_nir(int argc, char **argv)
                 return EX_USAGE;
             }
             o.lif_linear = 1;
+            break;
+        case O_FLOOR:
+            o.v_floor = strtod(optarg, &end);
+            if (*end || !(o.v_floor >= 1)) {
+                fprintf(stderr, "nmemu import nir: --v-floor needs a number >= 1, not '%s'\n", optarg);
+                return EX_USAGE;
+            }
             break;
         case O_IMAP: imap = optarg; break;
         case O_NMAP: nmap = optarg; break;

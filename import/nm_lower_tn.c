@@ -619,7 +619,7 @@ static int dcmp(const void *a, const void *b)
 
 typedef struct qstat {
     double umin, umax, maxerr, maxw;
-    size_t syn, clipped, zeroed, bias_clipped;
+    size_t syn, clipped, zeroed, bias_clipped, capped;
     int first;
 } qstat;
 
@@ -664,6 +664,11 @@ static int quantize_neuron(lower *L, size_t v, size_t j, const expr *in, nm_neur
     U = M > 0 ? cmax * q / M : cmax * q / theta;
     if (theta * U > ALPHA_MAX)
         U = ALPHA_MAX / theta;
+    /* the negative floor -beta (18 bits) must lie at or below -v_floor * v_threshold */
+    if (theta * U * L->o.v_floor > BETA_MAX) {
+        U = BETA_MAX / (theta * L->o.v_floor);
+        st->capped++;
+    }
     alpha = lround(theta * U);
     if (alpha < 1)
         alpha = 1;
@@ -827,7 +832,7 @@ static int lower_node(lower *L, size_t v)
         }
     }
     if (npit) {
-        double delta_frac = 0.25; /* docs/import.md: the step of a partial-sum pair */
+        double delta_frac = 0.25; /* the step of a partial-sum pair, docs/import.md */
         uint32_t *npj = calloc(J, sizeof *npj);
         if (!npj)
             goto oom;
@@ -855,14 +860,14 @@ static int lower_node(lower *L, size_t v)
             a->cfg.lambda = 0;
             a->cfg.epsilon = 0;
             a->cfg.alpha = (uint32_t)d;
-            a->cfg.beta = (uint32_t)(d - 1);
+            a->cfg.beta = (uint32_t)d;
             a->cfg.kappa = 0;
             a->cfg.gamma = 1;
             /* start a quarter step up: what stays behind in a pair is neither truncated nor
              * rounded up (measured on cnn_sinabs, docs/import.md) */
             a->cfg.V = (int32_t)(d / 4);
             b->cfg = a->cfg;
-            b->cfg.V = -a->cfg.V;
+            b->cfg.V = -1 - a->cfg.V; /* the twin mirrors V - 1: see docs/import.md */
             for (k = 0; k < 4; k++)
                 b->cfg.s[k] = (int16_t)-a->cfg.s[k];
             items[nit].neur[0] = (uint32_t)pp;
@@ -973,9 +978,9 @@ static int lower_node(lower *L, size_t v)
         goto out;
     N->partials += npairs * 2;
     rep(L, "  %-10s %-7s %6zu neurons  synapses %8zu  scale %.4g..%.4g units/1.0  largest error %.4g (%.1f%% of max "
-           "|w| %.4g)  clipped %zu  rounded to 0: %zu  bias clipped %zu  fan-in max %zu%s\n",
+           "|w| %.4g)  clipped %zu  rounded to 0: %zu  bias clipped %zu  scale capped by --v-floor %zu  fan-in max %zu%s\n",
         n->name, nm_node_type_name(n->type), J, st.syn, st.umin, st.umax, st.maxerr,
-        st.maxw > 0 ? 100 * st.maxerr / st.maxw : 0.0, st.maxw, st.clipped, st.zeroed, st.bias_clipped, maxfan, "");
+        st.maxw > 0 ? 100 * st.maxerr / st.maxw : 0.0, st.maxw, st.clipped, st.zeroed, st.bias_clipped, st.capped, maxfan, "");
     if (nsplit)
         rep(L, "  %-10s         %zu neurons split over %zu partial-sum pairs (fan-in x %u copies > %u axons)\n", "",
             nsplit, npairs, B, L->o.naxons);
@@ -996,27 +1001,50 @@ out:
     return rc;
 }
 
+static const nm_tn_net *g_sort_net;
+static int by_core(const void *a, const void *b)
+{
+    const nm_tn_neuron *x = &g_sort_net->neur[*(const uint32_t *)a], *y = &g_sort_net->neur[*(const uint32_t *)b];
+    if (x->core != y->core)
+        return x->core < y->core ? -1 : 1;
+    return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+/* Splitters: every neuron with more than one target sends to a relay neuron per target,
+ * in splitter cores filled in the order of the source cores (so they stay compact). */
 static int relay_fanout(lower *L)
 {
     nm_tn_net *N = L->net;
-    size_t e, nl = N->nneur;
+    size_t ei, nl = N->nneur;
     int cur = -1;
-    for (e = 0; e < nl; e++) {
+    uint32_t *ord = malloc((nl ? nl : 1) * sizeof *ord);
+    if (!ord)
+        return lfail(L, "out of memory");
+    for (ei = 0; ei < nl; ei++)
+        ord[ei] = (uint32_t)ei;
+    g_sort_net = N;
+    qsort(ord, nl, sizeof *ord, by_core);
+    for (ei = 0; ei < nl; ei++) {
+        size_t e = ord[ei];
         uint32_t em = (uint32_t)(N->nhost + e), T = em < L->tg_cap ? N->ntg[em] : 0, k;
         nm_tn_target *old;
         nm_tn_core *c;
         uint8_t role = N->neur[e].role;
         if (T <= 1 || role == NM_R_RELAY)
             continue;
-        if (T > L->o.nneurons)
+        if (T > L->o.nneurons) {
+            free(ord);
             return lfail(L, "node '%s' (%s): neuron %u reaches %u axons, more than one splitter core's %u neurons "
                             "(splitter trees are not implemented)", L->g->nodes[N->neur[e].node].name,
                          nm_node_type_name(L->g->nodes[N->neur[e].node].type), N->neur[e].index, T, L->o.nneurons);
+        }
         if (cur < 0 || N->cores[cur].naxon + 1u > L->o.naxons || N->cores[cur].nneur + T > L->o.nneurons ||
             N->cores[cur].node != N->neur[e].node) {
             cur = new_core(L, NM_R_RELAY, N->neur[e].node);
-            if (cur < 0)
+            if (cur < 0) {
+                free(ord);
                 return lfail(L, "out of memory");
+            }
         }
         c = &N->cores[cur];
         old = N->tg[em];
@@ -1024,6 +1052,7 @@ static int relay_fanout(lower *L)
         N->ntg[em] = 0;
         if (add_target(L, em, cur, c->naxon, 0)) {
             free(old);
+            free(ord);
             return lfail(L, "out of memory");
         }
         c->src[c->naxon] = em;
@@ -1033,6 +1062,7 @@ static int relay_fanout(lower *L)
             nm_tn_neuron *rn;
             if (r < 0) {
                 free(old);
+                free(ord);
                 return lfail(L, "out of memory");
             }
             rn = &N->neur[r];
@@ -1050,6 +1080,7 @@ static int relay_fanout(lower *L)
         c->naxon++;
         free(old);
     }
+    free(ord);
     return 0;
 }
 
@@ -1138,9 +1169,9 @@ nm_tn_net *nm_lower_tn(const nm_graph *g, const nm_tn_opts *o, char *err, size_t
         else
             snprintf(range, sizeof range, "p%g of |w|", o->range_pct);
         rep(&L, "discretization: dt %g s, reset %s, weights int%d (%d axon copies per input, codes %d..%d), scale "
-                "range %s, partial-sum step alpha/4\n",
+                "range %s, partial-sum step alpha/4, potential floor -%g x v_threshold\n",
             o->dt, o->reset_subtract ? "subtract (V -= alpha)" : "zero (V = 0)", o->wbits, o->wbits,
-            -(1 << (o->wbits - 1)), (1 << (o->wbits - 1)) - 1, range);
+            -(1 << (o->wbits - 1)), (1 << (o->wbits - 1)) - 1, range, o->v_floor);
     }
     rep(&L, "  IF: V += r * I per tick; LIF (--lif-leak linear): V += dt/tau * r * I, leak -dt/tau * v_threshold/2 "
             "toward 0; a neuron fires when V >= alpha = round(v_threshold * scale)\n");
@@ -1259,6 +1290,35 @@ nm_tn_net *nm_lower_tn(const nm_graph *g, const nm_tn_opts *o, char *err, size_t
         unsigned k;
         for (k = 0; k < 256 * 8; k++)
             N->synapses += (size_t)__builtin_popcount(N->cores[i].xbar[k]);
+    }
+    /* placement keys: the mean position of each core's neurons in their node's image */
+    {
+        double *cnt = calloc(N->ncores ? N->ncores : 1, sizeof *cnt);
+        if (!cnt) {
+            lfail(&L, "out of memory");
+            goto bad;
+        }
+        for (i = 0; i < N->nneur; i++) {
+            const nm_tn_neuron *u = &N->neur[i];
+            const nm_node *nd = &g->nodes[u->node];
+            double px = 0.5, py = 0.5;
+            if (nd->out_ndim == 3) {
+                size_t H = nd->out_shape[1], W = nd->out_shape[2];
+                py = ((double)((u->index / W) % H) + 0.5) / (double)H;
+                px = ((double)(u->index % W) + 0.5) / (double)W;
+            } else if (nd->out_ndim == 2) {
+                px = ((double)(u->index % nd->out_shape[1]) + 0.5) / (double)nd->out_shape[1];
+            }
+            N->cores[u->core].cx += px;
+            N->cores[u->core].cy += py;
+            cnt[u->core]++;
+        }
+        for (i = 0; i < N->ncores; i++)
+            if (cnt[i] > 0) {
+                N->cores[i].cx /= cnt[i];
+                N->cores[i].cy /= cnt[i];
+            }
+        free(cnt);
     }
     if (nm_tn_place(N, err, errlen))
         goto bad;

@@ -19,6 +19,7 @@ typedef struct nm_tn_opts {
     int wbits;             /* 2..4: weight bits per synapse = axon copies per input */
     double range_pct;      /* 100: the largest |w| of a neuron maps to the top code; else that percentile */
     int lif_linear;        /* accept LIF with its decay approximated by a constant leak */
+    double v_floor;        /* potentials down to -v_floor * v_threshold must not saturate */
     unsigned naxons, nneurons;
 } nm_tn_opts;
 
@@ -47,6 +48,7 @@ typedef struct nm_tn_core {
     uint32_t src[256];     /* emitter feeding each axon */
     uint32_t *xbar;        /* 256 rows x 8 words */
     int x, y;              /* mesh position (placement) */
+    double cx, cy;         /* where its neurons sit in their layer's image, 0..1 (placement key) */
 } nm_tn_core;
 
 typedef struct nm_tn_net {
@@ -74,8 +76,10 @@ void nm_tn_net_free(nm_tn_net *n);
 /* The chip image of a placed net. */
 nm_image *nm_tn_image(const nm_tn_net *n, char *err, size_t errlen);
 
-/* Placement (nm_place.c): cores onto the mesh along a Hilbert curve in the order they were
- * created (layer after layer), destinations resolved, hop figures. 0 or -1. */
+/* Placement (nm_place.c): cores sorted by where their neurons sit in their layer's image
+ * (cx, cy), along a Hilbert curve, then laid on the mesh along the same curve: cores of
+ * every layer that see one patch of the image sit together. Destinations resolved, hop
+ * figures. 0 or -1. */
 int nm_tn_place(nm_tn_net *n, char *err, size_t errlen);
 
 /* Write the maps: host inputs (input,node,index,x,y,axon,tick_offset) and neurons

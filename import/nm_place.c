@@ -41,6 +41,40 @@ static void hilbert_d2xy(unsigned n, unsigned d, unsigned *x, unsigned *y)
     }
 }
 
+static uint64_t hilbert_xy2d(unsigned n, unsigned x, unsigned y)
+{
+    unsigned rx, ry, s, t;
+    uint64_t d = 0;
+    for (s = n / 2; s > 0; s /= 2) {
+        rx = (x & s) > 0;
+        ry = (y & s) > 0;
+        d += (uint64_t)s * s * ((3u * rx) ^ ry);
+        if (ry == 0) {
+            if (rx == 1) {
+                x = n - 1 - x;
+                y = n - 1 - y;
+            }
+            t = x;
+            x = y;
+            y = t;
+        }
+    }
+    return d;
+}
+
+typedef struct ckey {
+    uint64_t key;
+    size_t core;
+} ckey;
+
+static int ckey_cmp(const void *a, const void *b)
+{
+    const ckey *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->core < y->core ? -1 : x->core > y->core;
+}
+
 static int dist(const nm_tn_net *n, int a, int b)
 {
     int dx = n->cores[a].x - n->cores[b].x, dy = n->cores[a].y - n->cores[b].y;
@@ -65,14 +99,26 @@ int nm_tn_place(nm_tn_net *n, char *err, size_t errlen)
         return pfail(err, errlen, "the network needs %zu cores; the largest mesh (64 x 64) holds 4096", n->ncores);
     while (pow2 < mx || pow2 < my)
         pow2 *= 2;
-    for (d = 0; d < pow2 * pow2 && k < n->ncores; d++) {
-        unsigned x, y;
-        hilbert_d2xy(pow2, d, &x, &y);
-        if (x >= mx || y >= my)
-            continue;
-        n->cores[k].x = (int)x;
-        n->cores[k].y = (int)y;
-        k++;
+    {
+        ckey *ord = malloc((n->ncores ? n->ncores : 1) * sizeof *ord);
+        if (!ord)
+            return pfail(err, errlen, "out of memory");
+        for (i = 0; i < n->ncores; i++) {
+            unsigned qx = (unsigned)(n->cores[i].cx * 65535.0), qy = (unsigned)(n->cores[i].cy * 65535.0);
+            ord[i].key = hilbert_xy2d(65536, qx > 65535 ? 65535 : qx, qy > 65535 ? 65535 : qy);
+            ord[i].core = i;
+        }
+        qsort(ord, n->ncores, sizeof *ord, ckey_cmp);
+        for (d = 0; d < pow2 * pow2 && k < n->ncores; d++) {
+            unsigned x, y;
+            hilbert_d2xy(pow2, d, &x, &y);
+            if (x >= mx || y >= my)
+                continue;
+            n->cores[ord[k].core].x = (int)x;
+            n->cores[ord[k].core].y = (int)y;
+            k++;
+        }
+        free(ord);
     }
     n->mesh_x = mx;
     n->mesh_y = my;

@@ -87,7 +87,7 @@ def pool2d(x, k, stride, pad, avg):
     return out / (kh * kw) if avg else out
 
 
-def simulate(nodes, edges, order, inputs, reset):
+def simulate(nodes, edges, order, inputs, reset, vmin=None):
     """inputs: list over ticks of {input node: array}. Returns spike counts per neuron node
     (arrays of per-neuron counts)."""
     state = {n: np.zeros(np.shape(nodes[n]["v_threshold"])) for n in order if nodes[n]["type"] == "IF"}
@@ -125,6 +125,8 @@ def simulate(nodes, edges, order, inputs, reset):
                     v = np.where(s, 0.0, v)
                 state[n] = v
                 counts[n] += s
+                if vmin is not None:
+                    vmin[n] = min(vmin.get(n, 0.0), float(v.min()))
                 val[n] = s.astype(float)
             else:
                 raise SystemExit("reference: node %s type %s not in the float reference" % (n, t))
@@ -143,13 +145,14 @@ def main():
     ap.add_argument("--tolerance", type=float, default=0.25)
     ap.add_argument("--reset", default="subtract")
     ap.add_argument("--quant", default="int4")
+    ap.add_argument("--quant-range", default="max")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     nmi = os.path.join(a.work, "net.nmi")
     imap = os.path.join(a.work, "inputs.csv")
     nmap = os.path.join(a.work, "neurons.csv")
     rep = os.path.join(a.work, "import.txt")
-    subprocess.run([a.nmemu, "import", "nir", a.nir, "-o", nmi, "--reset", a.reset, "--quant", a.quant,
+    subprocess.run([a.nmemu, "import", "nir", a.nir, "-o", nmi, "--reset", a.reset, "--quant", a.quant, "--quant-range", a.quant_range,
                     "--input-map", imap, "--neuron-map", nmap, "--report", rep], check=True,
                    stdout=subprocess.DEVNULL)
     nodes, edges = read_graph(a.nir)
