@@ -425,13 +425,18 @@ size_t *nm_graph_topo_order(const nm_graph *g, int *cyclic)
                 pick = i;
                 break;
             }
-        if (pick == (size_t)-1) { /* a cycle: take the first remaining node */
+        if (pick == (size_t)-1) { /* a cycle: enter it where the earliest placed node leads */
+            size_t a;
             *cyclic = 1;
-            for (i = 0; i < n; i++)
-                if (!done[i]) {
+            for (a = 0; a < k && pick == (size_t)-1; a++)
+                for (e = 0; e < g->nedges; e++)
+                    if (g->edges[e].s == order[a] && !done[g->edges[e].d]) {
+                        pick = g->edges[e].d;
+                        break;
+                    }
+            for (i = 0; i < n && pick == (size_t)-1; i++)
+                if (!done[i])
                     pick = i;
-                    break;
-                }
         }
         done[pick] = 1;
         order[k++] = pick;

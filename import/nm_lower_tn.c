@@ -96,11 +96,12 @@ static double par(const nm_node *n, const char *name, size_t i)
 
 /* ------------------------------------------------------------ checks of what TN can do */
 
-static int check_types(lower *L)
+/* The first node, along the graph, that TrueNorth-mode cores cannot take. */
+static int check_types(lower *L, const size_t *order)
 {
     size_t i;
     for (i = 0; i < L->g->nnodes; i++) {
-        const nm_node *n = &L->g->nodes[i];
+        const nm_node *n = &L->g->nodes[order[i]];
         const char *tn = nm_node_type_name(n->type);
         switch (n->type) {
         case NM_N_CUBALIF: case NM_N_CUBALI:
@@ -1134,9 +1135,13 @@ nm_tn_net *nm_lower_tn(const nm_graph *g, const nm_tn_opts *o, char *err, size_t
         lfail(&L, "--quant must be int2, int3 or int4");
         goto bad;
     }
-    if (check_types(&L))
-        goto bad;
     order = nm_graph_topo_order(g, &cyclic);
+    if (!order) {
+        lfail(&L, "out of memory");
+        goto bad;
+    }
+    if (check_types(&L, order))
+        goto bad;
     L.out = calloc(g->nnodes, sizeof *L.out);
     L.in = calloc(g->nnodes, sizeof *L.in);
     L.emit = calloc(g->nnodes, sizeof *L.emit);

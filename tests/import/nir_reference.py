@@ -142,7 +142,8 @@ def main():
     ap.add_argument("--drain", type=int, default=40)
     ap.add_argument("--rate", type=float, default=0.1)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--tolerance", type=float, default=0.25)
+    ap.add_argument("--check", default="",
+                    help="LAYER=F,...: fail when that layer's chip count is more than F (relative) off")
     ap.add_argument("--reset", default="subtract")
     ap.add_argument("--quant", default="int4")
     ap.add_argument("--quant-range", default="max")
@@ -201,15 +202,18 @@ def main():
             if n is not None:
                 chip[n] += 1
     ok = True
-    print("layer      float   chip   difference   (%d ticks of input at p=%.2f, %d drain ticks, seed %d)" %
+    bounds = dict((k, float(v)) for k, v in (c.split("=") for c in a.check.split(",") if c))
+    print("layer      float   chip   difference   bound   (%d ticks of input at p=%.2f, %d drain ticks, seed %d)" %
           (a.ticks, a.rate, a.drain, a.seed))
     for n in [m for m in order if m in counts]:
         fl = int(counts[n].sum())
         ch = chip[n]
         rel = abs(ch - fl) / max(fl, 1)
-        flag = "" if rel <= a.tolerance else "  <-- beyond %.0f%%" % (100 * a.tolerance)
-        ok &= rel <= a.tolerance
-        print("%-8s %7d %7d   %+6.1f%%%s" % (n, fl, ch, 100.0 * (ch - fl) / max(fl, 1), flag))
+        b = bounds.get(n)
+        flag = "" if b is None or rel <= b else "  <-- beyond the bound"
+        ok &= b is None or rel <= b
+        print("%-8s %7d %7d   %+6.1f%%     %s%s" % (n, fl, ch, 100.0 * (ch - fl) / max(fl, 1),
+                                                  "%3.0f%%" % (100 * b) if b is not None else "  - ", flag))
     return 0 if ok else 1
 
 
