@@ -70,6 +70,37 @@ def main():
     write(os.path.join(d, "bad_edge.nir"),
           {"input": ("Input", {"shape": [2]}), "if": ("IF", {"r": np.ones(2), "v_threshold": np.ones(2)}),
            "output": ("Output", {"shape": [2]})}, [["input", "if"], ["if", "outptu"]])
+    # every other node type parses; TrueNorth-mode lowering takes some, names why not the others
+    io = lambda n: ("Input", {"shape": n})
+    out = lambda n: ("Output", {"shape": n})
+    write(os.path.join(d, "li.nir"),
+          {"input": io([2]), "fc": ("Affine", {"weight": np.eye(2), "bias": np.zeros(2)}),
+           "li": ("LI", {"tau": np.ones(2) * 1e-3, "r": np.ones(2), "v_leak": np.zeros(2)}), "output": out([2])},
+          [["input", "fc"], ["fc", "li"], ["li", "output"]])
+    write(os.path.join(d, "cubali.nir"),
+          {"input": io([2]), "li": ("CubaLI", {"tau_mem": np.ones(2), "tau_syn": np.ones(2), "r": np.ones(2),
+                                                "v_leak": np.zeros(2)}), "output": out([2])},
+          [["input", "li"], ["li", "output"]])
+    write(os.path.join(d, "threshold.nir"),
+          {"input": io([2]), "t": ("Threshold", {"threshold": np.ones(2)}), "output": out([2])},
+          [["input", "t"], ["t", "output"]])
+    write(os.path.join(d, "delay.nir"),
+          {"input": io([2]), "dl": ("Delay", {"delay": np.ones(2)}), "if": ("IF", {"r": np.ones(2), "v_threshold": np.ones(2)}),
+           "output": out([2])}, [["input", "dl"], ["dl", "if"], ["if", "output"]])
+    # Conv1d, AvgPool2d, Scale, Flatten, Linear lower: (1, 4, 4) -> AvgPool2d 2x2 -> Scale 2 -> Flatten ->
+    # Linear 4 -> 3 -> IF; and (2, 6) -> Conv1d 2 -> 3 (k 3) -> IF
+    write(os.path.join(d, "pool_scale.nir"),
+          {"input": io([1, 4, 4]), "pool": ("AvgPool2d", {"kernel_size": [2, 2], "stride": [2, 2], "padding": [0, 0]}),
+           "scale": ("Scale", {"scale": np.full((1, 2, 2), 2.0)}), "flat": ("Flatten", {"start_dim": 0, "end_dim": -1}),
+           "lin": ("Linear", {"weight": np.arange(12, dtype=float).reshape(3, 4) / 12}),
+           "if": ("IF", {"r": np.ones(3), "v_threshold": np.ones(3)}), "output": out([3])},
+          [["input", "pool"], ["pool", "scale"], ["scale", "flat"], ["flat", "lin"], ["lin", "if"], ["if", "output"]])
+    write(os.path.join(d, "conv1d.nir"),
+          {"input": io([2, 6]), "conv": ("Conv1d", {"weight": np.ones((3, 2, 3)) * 0.25, "stride": [1], "padding": [0],
+                                                    "dilation": [1], "groups": 1, "bias": np.zeros(3),
+                                                    "input_shape": [6]}),
+           "if": ("IF", {"r": np.ones((3, 4)), "v_threshold": np.ones((3, 4))}), "output": out([3, 4])},
+          [["input", "conv"], ["conv", "if"], ["if", "output"]])
     if len(sys.argv) > 2:
         dst = os.path.join(d, "fixed_braille.nir")
         shutil.copy(sys.argv[2], dst)
