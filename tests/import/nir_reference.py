@@ -185,8 +185,9 @@ def main():
         for l in sorted(lines):
             f.write("%d,%d,%d,%d\n" % l)
     spikes_out = os.path.join(a.work, "chip-spikes.csv")
+    report = os.path.join(a.work, "run-report.json")
     subprocess.run([a.nmemu, "run", nmi, "--backend", "ref", "--ticks", str(a.ticks + a.drain), "--input", spikes_in,
-                    "--spikes", spikes_out], check=True, stdout=subprocess.DEVNULL)
+                    "--spikes", spikes_out, "--report", report], check=True, stdout=subprocess.DEVNULL)
     who = {}
     with open(nmap) as f:
         for row in csv.DictReader(line for line in f if not line.startswith("#")):
@@ -214,6 +215,15 @@ def main():
         ok &= b is None or rel <= b
         print("%-8s %7d %7d   %+6.1f%%     %s%s" % (n, fl, ch, 100.0 * (ch - fl) / max(fl, 1),
                                                   "%3.0f%%" % (100 * b) if b is not None else "  - ", flag))
+    import json
+    with open(report) as f:
+        c = json.load(f)["counters"]
+    links = sum(c["router_flits_" + d] for d in ("east", "west", "north", "south"))
+    graph = sum(chip.values())
+    print("measured: %d graph-neuron spikes, %d chip spikes in all, %d packets delivered, %d link hops: "
+          "%.2f packets and %.2f hops per graph-neuron spike (splitter and partial-sum traffic included)" %
+          (graph, c["spikes"], c["router_flits_local"], links, c["router_flits_local"] / max(graph, 1),
+           links / max(graph, 1)))
     return 0 if ok else 1
 
 
