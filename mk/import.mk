@@ -26,3 +26,7 @@ import-deps: | deps
 # the golden NIR files (tests/data/nir), a hand-built RANC network, bad files
 test-import: $(BUILD)/nmemu import-deps
 	tests/import/run-import-tests $(BUILD)/nmemu $(IMPORT_PY) $(BUILD)/import-tests
+
+# the other builds of nmemu (mk/verif.mk: the assertion and coverage builds) link it too
+$(BUILD)/nmemu-assert $(BUILD)/cov/nmemu: $(IMPORT_OBJS)
+$(BUILD)/nmemu-assert $(BUILD)/cov/nmemu: LINK_RTL += $(HDF5_LIBS)
