@@ -799,7 +799,11 @@ static int lower_node(lower *L, size_t v)
         if (nr[j] * B > L->o.naxons)
             nsplit++;
     }
+    /* one neuron over the limit splits the whole node: its neighbours' fan-in is nearly as
+     * large, and unsplit they would take nearly a core each */
     L->split_node[v] = nsplit > 0;
+    if (nsplit)
+        nsplit = J;
     /* element order: Morton */
     order = malloc((J ? J : 1) * sizeof *order);
     if (!order)
@@ -811,7 +815,7 @@ static int lower_node(lower *L, size_t v)
     g_sort_L = L;
     for (j = 0; j < J; j++) {
         size_t a, b;
-        if (nr[j] * B <= L->o.naxons)
+        if (!L->split_node[v])
             continue;
         qsort(rows[j], nr[j], sizeof *rows[j], row_cmp);
         for (a = 0; a < nr[j]; a = b) {
@@ -920,7 +924,7 @@ static int lower_node(lower *L, size_t v)
                 size_t jj = order[o2], f0 = nf;
                 uint32_t fin;
                 long d;
-                if (nr[jj] * B <= L->o.naxons)
+                if (!L->split_node[v])
                     continue;
                 fin = L->emit[v][jj] - (uint32_t)N->nhost;
                 N->neur[fin].role = NM_R_FINAL;
@@ -965,7 +969,7 @@ static int lower_node(lower *L, size_t v)
     for (j = 0; j < J; j++) {
         size_t jj = order[j];
         uint32_t m;
-        if (nr[jj] * B > L->o.naxons)
+        if (L->split_node[v])
             continue;
         m = L->emit[v][jj] - (uint32_t)N->nhost;
         N->neur[m].cfg = cfg[jj];
