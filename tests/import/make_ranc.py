@@ -3,20 +3,24 @@
 (the layout rancutils' write_cores / output_for_testbench write and Core.v reads), for
 `nmemu import ranc`. Grid 3 x 1: cores 0 and 1, the output bus in slot (2, 0).
 
-usage: make_ranc.py DIR [bad]
+usage: make_ranc.py DIR [bad|negthr|posfloor|tick15]
 
 Core 0 (csram_000.mem): axon 0 type 0, axon 1 type 1.
   neuron 0: synapse from axon 0; weights (2, 0, 0, 0); leak 0; thresholds +3 / 0; hard reset
             to 0; destination dx +1 (core 1), axon 5, delivery tick 0.
-  neuron 1: synapse from axon 1; weights (0, -5, 0, 0); thresholds +3 / -3; reset potential
-            2, hard reset; destination core 1 axon 6, tick 0. (Negative side only: never fires.)
+  neuron 1: synapses from axons 1 and 2 (types 1 and 0); weights (4, -5, 0, 0); thresholds
+            +3 / -3; reset potential 1, hard reset; destination core 1 axon 6, tick 0.
+            Tick 0: -5 < -3 -> reset to -R = -1. Tick 1: -1 + 4 = 3 >= 3: fires. (Without the
+            negative reset, -5 + 4 = -1; saturating at -3 instead, 1: no spike either way.)
   neuron 2: no synapse; leak +1; thresholds +4 / 0; linear reset; destination core 1 axon 6,
             tick 2.
 Core 1 (csram_001.mem): axon 5 and 6 type 0.
   neuron 0: synapses from axons 5 and 6; weights (1, ...); thresholds +1 / 0; destination
             dx +1 -> (2, 0), the output bus, axon 7, tick 0.
-Inputs (tb_input.txt, tb_num_inputs.txt): group 0: core 0 axon 0 and axon 1; group 1: core 0
-axon 0 (tick field 0 each). `bad` writes a CSRAM line one bit short.
+Inputs (tb_input.txt, tb_num_inputs.txt): group 0: core 0 axons 0 and 1; group 1: core 0
+axons 0 and 2 (tick field 0 each). `bad` writes a CSRAM line one bit short; `negthr` gives
+core 0 neuron 0 a positive threshold of -1, `posfloor` a negative threshold of +2, `tick15`
+a delivery tick of 15: things nmemu refuses (docs/import.md).
 """
 import os
 import sys
@@ -50,13 +54,20 @@ def tc_file(path, types):
 
 def main():
     d = sys.argv[1]
-    bad = len(sys.argv) > 2 and sys.argv[2] == "bad"
+    variant = sys.argv[2] if len(sys.argv) > 2 else ""
+    bad = variant == "bad"
     os.makedirs(d, exist_ok=True)
     c0 = [neuron({0}, w=(2, 0, 0, 0), pos=3, neg=0, R=0, dx=1, axon=5, tick=0),
-          neuron({1}, w=(0, -5, 0, 0), pos=3, neg=-3, R=2, dx=1, axon=6, tick=0),
+          neuron({1, 2}, w=(4, -5, 0, 0), pos=3, neg=-3, R=1, dx=1, axon=6, tick=0),
           neuron(set(), leak=1, pos=4, neg=0, mode=1, dx=1, axon=6, tick=2)]
     if bad:
         c0[0] = c0[0][:-1]
+    if variant == "negthr":
+        c0[0] = neuron({0}, w=(2, 0, 0, 0), pos=-1, neg=0, dx=1, axon=5)
+    if variant == "posfloor":
+        c0[0] = neuron({0}, w=(2, 0, 0, 0), pos=3, neg=2, dx=1, axon=5)
+    if variant == "tick15":
+        c0[0] = neuron({0}, w=(2, 0, 0, 0), pos=3, neg=0, dx=1, axon=5, tick=15)
     core_file(os.path.join(d, "csram_000.mem"), c0)
     tc_file(os.path.join(d, "tc_000.mem"), {0: 0, 1: 1})
     core_file(os.path.join(d, "csram_001.mem"), [neuron({5, 6}, w=(1, 0, 0, 0), pos=1, neg=0, dx=1, axon=7)])
@@ -66,9 +77,9 @@ def main():
     tc_file(os.path.join(d, "tc_002.mem"), {})
     pk = lambda dx, dy, axon, tick: s(dx, 9) + s(dy, 9) + s(axon, 8) + s(tick, 4)
     with open(os.path.join(d, "tb_input.txt"), "w") as f:
-        f.write("\n".join([pk(0, 0, 0, 0), pk(0, 0, 1, 0), pk(0, 0, 0, 0)]))
+        f.write("\n".join([pk(0, 0, 0, 0), pk(0, 0, 1, 0), pk(0, 0, 0, 0), pk(0, 0, 2, 0)]))
     with open(os.path.join(d, "tb_num_inputs.txt"), "w") as f:
-        f.write("2\n1\n")
+        f.write("2\n2\n")
 
 
 if __name__ == "__main__":
