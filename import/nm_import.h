@@ -2,7 +2,12 @@
 #ifndef NM_IMPORT_H
 #define NM_IMPORT_H
 
-/* argv[0] is "nir" or "ranc". Returns the nmemu exit status (0, 2 usage, 3 bad input). */
+#include "nm_opts.h"
+
+/* The command as nmemu's command table lists it, and its two forms. */
+extern const nm_cmd_spec nm_import_spec, nm_import_nir_spec, nm_import_ranc_spec;
+
+/* argv[0] is "import", argv[1] "nir" or "ranc". Returns an NM_EXIT_* status. */
 int nm_cmd_import(int argc, char **argv);
 
 #endif

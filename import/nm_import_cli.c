@@ -1,9 +1,8 @@
 /* nm_import_cli.c - `nmemu import nir FILE.nir -o OUT` and `nmemu import ranc DIR -o OUT`:
- * option tables for getopt_long, then read, lower, place, write (outputs written whole,
- * under a temporary name, or not at all). */
+ * option tables (nm_opts.h), then read, lower, place, and write every output through
+ * nm_output.h: all of them are kept, or none (a failure leaves no output behind). */
 #include "nm_import.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,32 +12,47 @@
 #include "nm_load.h"
 #include "nm_lower_tn.h"
 #include "nm_nir.h"
+#include "nm_output.h"
 #include "nm_ranc.h"
 
-#define EX_OK 0
-#define EX_USAGE 2
-#define EX_INPUT 3
+static const nm_opt no_opts[] = {{0}};
 
-static const char usage_nir[] =
-    "usage: nmemu import nir FILE.nir -o NET.json|NET.nmi [options]\n"
-    "  --target truenorth   core type to map onto (the only one in this build)\n"
-    "  --dt S               seconds per tick, for LIF time constants (default 0.001)\n"
-    "  --reset subtract|zero  after a spike V -= threshold (default) or V = 0\n"
-    "  --quant int2|int3|int4 weight bits per synapse = axon copies per input (default int4)\n"
-    "  --quant-range max|pNN  per neuron, the largest |w| (default) or its NN-th percentile\n"
-    "                       maps to the top weight code; larger weights clip\n"
-    "  --lif-leak linear    accept LIF, its decay approximated by a constant leak\n"
-    "  --v-floor F          potentials down to -F x v_threshold stay exact (default 400); below,\n"
-    "                       V saturates at TrueNorth's -beta (18 bits); larger F, coarser weights\n"
-    "  --input-map F        CSV: input element -> host spikes (x, y, axon, tick offset)\n"
-    "  --neuron-map F       CSV: chip neuron -> graph node and element\n"
-    "  --report F           the printed report, also to a file\n";
+const nm_cmd_spec nm_import_spec = {
+    "import", "nir FILE.nir | ranc DIR", 2, 2,
+    "Import a trained network: a NIR graph or RANC memory files (nmemu import nir --help, "
+    "nmemu import ranc --help; docs/import.md).", NULL, no_opts};
 
-static const char usage_ranc[] =
-    "usage: nmemu import ranc DIR --grid XxY -o NET.json|NET.nmi [options]\n"
-    "  --grid XxY           RANC's GRID_DIMENSION_X and _Y (core file N is x = N % X, y = N / X)\n"
-    "  --output-bus X,Y     the grid slot of RANC's output bus (OUTPUT_CORE_X/Y_COORDINATE)\n"
-    "  --spikes-out F       tb_input.txt (with tb_num_inputs.txt) as an nmemu spike program\n";
+/* ------------------------------------------------------------------ outputs */
+
+#define MAX_OUTS 4
+
+typedef struct outs {
+    nm_out o[MAX_OUTS];
+    int n;
+} outs;
+
+static FILE *outs_open(outs *s, const char *path, char *err, size_t errlen)
+{
+    nm_out *o = &s->o[s->n];
+    memset(o, 0, sizeof *o);
+    if (nm_out_open(o, path, err, errlen))
+        return NULL;
+    s->n++;
+    return o->f;
+}
+
+/* Keep every output when ok, else throw them all away. 0, or -1 with a message. */
+static int outs_close(outs *s, int ok, char *err, size_t errlen)
+{
+    int i, rc = ok ? 0 : -1;
+    char e2[512];
+    for (i = 0; i < s->n; i++)
+        if (nm_out_close(&s->o[i], ok && rc == 0, e2, sizeof e2) && rc == 0) {
+            snprintf(err, errlen, "%s", e2);
+            rc = -1;
+        }
+    return rc;
+}
 
 static int ends_with(const char *s, const char *suf)
 {
@@ -46,25 +60,16 @@ static int ends_with(const char *s, const char *suf)
     return l >= k && !strcmp(s + l - k, suf);
 }
 
-/* Write the image as .nmi, or as JSON with a comment line. */
-static int write_output(const nm_image *im, const char *path, const char *comment, char *err, size_t errlen)
+/* The image as .nmi bytes, or as JSON whose first key is the comment. */
+static int put_network(FILE *f, const nm_image *im, const char *path, const char *comment, char *err, size_t errlen)
 {
     if (ends_with(path, ".json")) {
-        char *js = nm_decompile(im), tmp[4096];
-        FILE *f;
+        char *js = nm_decompile(im);
         size_t i;
         if (!js) {
             snprintf(err, errlen, "out of memory");
             return -1;
         }
-        snprintf(tmp, sizeof tmp, "%s.tmp", path);
-        f = fopen(tmp, "w");
-        if (!f) {
-            free(js);
-            snprintf(err, errlen, "%s: cannot create", path);
-            return -1;
-        }
-        /* the description's first key: the comment (JSON-escaped) */
         fputs("{\n  \"comment\": \"", f);
         for (i = 0; comment[i]; i++) {
             unsigned char ch = (unsigned char)comment[i];
@@ -80,283 +85,307 @@ static int write_output(const nm_image *im, const char *path, const char *commen
         fputs("\",", f);
         fputs(strchr(js, '{') + 1, f);
         free(js);
-        if (ferror(f) | fclose(f) || rename(tmp, path)) {
-            remove(tmp);
-            snprintf(err, errlen, "%s: cannot write", path);
+    } else {
+        size_t len;
+        uint8_t *b = nm_image_serialize(im, &len, err, errlen);
+        if (!b)
             return -1;
-        }
-        return 0;
+        fwrite(b, 1, len, f);
+        free(b);
     }
-    return nm_image_write(im, path, err, errlen);
+    return ferror(f) ? -1 : 0;
 }
 
-static int write_text(const char *path, const char *text, char *err, size_t errlen)
+static int check_out_name(const nm_cmd_spec *spec, const char *out)
 {
-    char tmp[4096];
-    FILE *f;
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    f = fopen(tmp, "w");
-    if (!f || fputs(text, f) < 0 || (fclose(f) != 0 ? (f = NULL, 1) : (f = NULL, 0)) || rename(tmp, path)) {
-        if (f)
-            fclose(f);
-        remove(tmp);
-        snprintf(err, errlen, "%s: cannot write", path);
-        return -1;
-    }
+    if (!ends_with(out, ".json") && !ends_with(out, ".nmi"))
+        return nm_usage_error(spec, "-o %s: the name must end in .json (a description) or .nmi (an image)", out);
     return 0;
 }
 
+/* ------------------------------------------------------------------ import nir */
+
+static struct {
+    const char *out, *imap, *nmap, *report, *target, *reset, *quant, *lif;
+    double dt, vfloor, range;
+    int seen_out;
+} N;
+
+static int parse_range(const char *v, void *dest, char *err, unsigned long errlen)
+{
+    double *d = dest, p;
+    char *end;
+    if (!strcmp(v, "max")) {
+        *d = 100;
+        return 0;
+    }
+    if (v[0] == 'p' && (p = strtod(v + 1, &end), end != v + 1 && !*end) && p > 0 && p <= 100) {
+        *d = p;
+        return 0;
+    }
+    snprintf(err, errlen, "'max' or pNN, a percentile 0 < NN <= 100");
+    return -1;
+}
+
+static const nm_opt nir_opts[] = {
+    {"output", 'o', NM_OPT_STRING, "NET.json|NET.nmi", 0, 0, 0, NULL, NULL, &N.out, &N.seen_out, 1,
+     "the network: a description (.json, the choices in its comment) or an image (.nmi)"},
+    {"target", 0, NM_OPT_CHOICE, "CORES", 0, 0, 0, "truenorth", NULL, &N.target, NULL, 0,
+     "core type to map onto (truenorth, the only one in this build)"},
+    {"dt", 0, NM_OPT_DOUBLE, "S", 0, 1e3, 1, NULL, NULL, &N.dt, NULL, 0, "seconds per tick, for LIF (default 0.001)"},
+    {"reset", 0, NM_OPT_CHOICE, "MODE", 0, 0, 0, "subtract|zero", NULL, &N.reset, NULL, 0,
+     "after a spike V -= threshold (subtract, default) or V = 0 (zero)"},
+    {"quant", 0, NM_OPT_CHOICE, "BITS", 0, 0, 0, "int2|int3|int4", NULL, &N.quant, NULL, 0,
+     "weight bits per synapse = axon copies per input (default int4)"},
+    {"quant-range", 0, NM_OPT_CUSTOM, "max|pNN", 0, 0, 0, NULL, parse_range, &N.range, NULL, 0,
+     "per neuron, the largest |w| (default) or its NN-th percentile\nmaps to the top code; larger weights clip"},
+    {"v-floor", 0, NM_OPT_DOUBLE, "F", 1, 1e6, 0, NULL, NULL, &N.vfloor, NULL, 0,
+     "potentials down to -F x v_threshold stay exact (default 400);\nbelow, V saturates at -beta"},
+    {"lif-leak", 0, NM_OPT_CHOICE, "linear", 0, 0, 0, "linear", NULL, &N.lif, NULL, 0,
+     "accept LIF, its decay approximated by a constant leak"},
+    {"input-map", 0, NM_OPT_STRING, "F", 0, 0, 0, NULL, NULL, &N.imap, NULL, 0,
+     "CSV: input element -> host spikes (x, y, axon, tick offset)"},
+    {"neuron-map", 0, NM_OPT_STRING, "F", 0, 0, 0, NULL, NULL, &N.nmap, NULL, 0,
+     "CSV: chip neuron -> graph node and element"},
+    {"report", 0, NM_OPT_STRING, "F", 0, 0, 0, NULL, NULL, &N.report, NULL, 0, "the printed report, also to a file"},
+    {0}};
+
+const nm_cmd_spec nm_import_nir_spec = {
+    "import nir", "FILE.nir", 1, 1,
+    "Map a NIR graph (HDF5) onto TrueNorth-mode cores: quantization, splitters, partial-sum pairs,\n"
+    "placement; prints the choices, a quantization report per layer and the placement (docs/import.md).",
+    NULL, nir_opts};
+
 static int cmd_nir(int argc, char **argv)
 {
-    enum { O_TARGET = 256, O_DT, O_RESET, O_QUANT, O_RANGE, O_LIF, O_IMAP, O_NMAP, O_REPORT, O_FLOOR };
-    static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'},   {"target", required_argument, NULL, O_TARGET},
-        {"dt", required_argument, NULL, O_DT},        {"reset", required_argument, NULL, O_RESET},
-        {"quant", required_argument, NULL, O_QUANT},  {"quant-range", required_argument, NULL, O_RANGE},
-        {"lif-leak", required_argument, NULL, O_LIF}, {"input-map", required_argument, NULL, O_IMAP},
-        {"neuron-map", required_argument, NULL, O_NMAP}, {"report", required_argument, NULL, O_REPORT},
-        {"v-floor", required_argument, NULL, O_FLOOR},
-        {"help", no_argument, NULL, 'h'},             {NULL, 0, NULL, 0}};
+    const char *args[1];
+    unsigned nargs = 0;
     nm_tn_opts o;
-    const char *out = NULL, *imap = NULL, *nmap = NULL, *report = NULL, *in;
-    char err[1024], *end, hdr[512];
-    nm_graph *g;
-    nm_tn_net *net;
-    nm_image *im;
-    int c, rc = EX_INPUT;
-    size_t hl;
+    char err[1024], hdr[512], *full = NULL;
+    nm_graph *g = NULL;
+    nm_tn_net *net = NULL;
+    nm_image *im = NULL;
+    outs os;
+    FILE *fo, *fi = NULL, *fn = NULL, *fr = NULL;
+    int rc;
+    size_t hl, rl;
+    memset(&N, 0, sizeof N);
+    N.dt = 1e-3;
+    N.vfloor = 400;
+    N.range = 100;
+    N.reset = "subtract";
+    N.quant = "int4";
+    rc = nm_opts_parse(&nm_import_nir_spec, argc, argv, args, &nargs);
+    if (rc)
+        return rc == 1 ? NM_EXIT_OK : rc;
+    if ((rc = check_out_name(&nm_import_nir_spec, N.out)))
+        return rc;
+    {
+        nm_out_role roles[] = {{"the NIR file", args[0], 0}, {"-o", N.out, 1}, {"--input-map", N.imap, 1},
+                               {"--neuron-map", N.nmap, 1}, {"--report", N.report, 1}};
+        if (nm_out_check_distinct(roles, sizeof roles / sizeof roles[0], err, sizeof err))
+            return nm_usage_error(&nm_import_nir_spec, "%s", err);
+    }
     memset(&o, 0, sizeof o);
-    o.dt = 1e-3;
-    o.reset_subtract = 1;
-    o.wbits = 4;
-    o.range_pct = 100;
-    o.v_floor = 400;
+    o.dt = N.dt;
+    o.reset_subtract = !strcmp(N.reset, "subtract");
+    o.wbits = N.quant[3] - '0';
+    o.range_pct = N.range;
+    o.v_floor = N.vfloor;
+    o.lif_linear = N.lif != NULL;
     o.naxons = o.nneurons = 256;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o': out = optarg; break;
-        case O_TARGET:
-            if (strcmp(optarg, "truenorth") && strcmp(optarg, "tn")) {
-                fprintf(stderr, "nmemu import nir: --target %s: only 'truenorth' is in this build (Loihi-mode cores "
-                                "come with their core type)\n", optarg);
-                return EX_USAGE;
-            }
-            break;
-        case O_DT:
-            o.dt = strtod(optarg, &end);
-            if (*end || !(o.dt > 0)) {
-                fprintf(stderr, "nmemu import nir: --dt needs a positive number of seconds, not '%s'\n", optarg);
-                return EX_USAGE;
-            }
-            break;
-        case O_RESET:
-            if (!strcmp(optarg, "subtract"))
-                o.reset_subtract = 1;
-            else if (!strcmp(optarg, "zero"))
-                o.reset_subtract = 0;
-            else {
-                fprintf(stderr, "nmemu import nir: --reset needs 'subtract' or 'zero', not '%s'\n", optarg);
-                return EX_USAGE;
-            }
-            break;
-        case O_QUANT:
-            if (!strcmp(optarg, "int2") || !strcmp(optarg, "int3") || !strcmp(optarg, "int4"))
-                o.wbits = optarg[3] - '0';
-            else {
-                fprintf(stderr, "nmemu import nir: --quant needs int2, int3 or int4, not '%s'\n", optarg);
-                return EX_USAGE;
-            }
-            break;
-        case O_RANGE:
-            if (!strcmp(optarg, "max"))
-                o.range_pct = 100;
-            else if (optarg[0] == 'p' && (o.range_pct = strtod(optarg + 1, &end), !*end) && o.range_pct > 0 &&
-                     o.range_pct <= 100)
-                ;
-            else {
-                fprintf(stderr, "nmemu import nir: --quant-range needs 'max' or pNN (0 < NN <= 100), not '%s'\n",
-                        optarg);
-                return EX_USAGE;
-            }
-            break;
-        case O_LIF:
-            if (strcmp(optarg, "linear")) {
-                fprintf(stderr, "nmemu import nir: --lif-leak needs 'linear', not '%s'\n", optarg);
-                return EX_USAGE;
-            }
-            o.lif_linear = 1;
-            break;
-        case O_FLOOR:
-            o.v_floor = strtod(optarg, &end);
-            if (*end || !(o.v_floor >= 1)) {
-                fprintf(stderr, "nmemu import nir: --v-floor needs a number >= 1, not '%s'\n", optarg);
-                return EX_USAGE;
-            }
-            break;
-        case O_IMAP: imap = optarg; break;
-        case O_NMAP: nmap = optarg; break;
-        case O_REPORT: report = optarg; break;
-        case 'h': fputs(usage_nir, stdout); return EX_OK;
-        default:
-            fprintf(stderr, "nmemu import nir: unknown option or missing value '%s'\n%s", argv[optind - 1], usage_nir);
-            return EX_USAGE;
-        }
-    }
-    if (optind != argc - 1 || !out) {
-        fprintf(stderr, "nmemu import nir: needs one FILE.nir and -o NET.json|NET.nmi\n%s", usage_nir);
-        return EX_USAGE;
-    }
-    in = argv[optind];
-    if (!ends_with(out, ".json") && !ends_with(out, ".nmi")) {
-        fprintf(stderr, "nmemu import nir: -o %s: the name must end in .json or .nmi\n", out);
-        return EX_USAGE;
-    }
-    g = nm_nir_read(in, err, sizeof err);
+    g = nm_nir_read(args[0], err, sizeof err);
     if (!g) {
         fprintf(stderr, "nmemu import nir: %s\n", err);
-        return EX_INPUT;
+        return NM_EXIT_INPUT;
     }
     net = nm_lower_tn(g, &o, err, sizeof err);
     if (!net) {
-        fprintf(stderr, "nmemu import nir: %s: %s\n", in, err);
+        fprintf(stderr, "nmemu import nir: %s: %s\n", args[0], err);
         nm_graph_free(g);
-        return EX_INPUT;
+        return NM_EXIT_INPUT;
     }
-    snprintf(hdr, sizeof hdr, "imported by nmemu import nir from %s onto TrueNorth-mode cores\n", in);
+    snprintf(hdr, sizeof hdr, "imported by nmemu import nir from %s onto TrueNorth-mode cores\n", args[0]);
     hl = strlen(hdr);
-    {
-        size_t rl = strlen(net->report);
-        char *full = malloc(hl + rl + 1);
-        if (!full)
-            goto done;
-        memcpy(full, hdr, hl);
-        memcpy(full + hl, net->report, rl + 1);
-        im = nm_tn_image(net, err, sizeof err);
-        if (!im || (imap && nm_tn_write_input_map(net, g, imap, err, sizeof err)) ||
-            (nmap && nm_tn_write_neuron_map(net, g, nmap, err, sizeof err)) ||
-            (report && write_text(report, full, err, sizeof err)) || write_output(im, out, full, err, sizeof err)) {
-            fprintf(stderr, "nmemu import nir: %s\n", err);
-            rc = 1;
-        } else {
-            fputs(full, stdout);
-            printf("wrote %s\n", out);
-            rc = EX_OK;
-        }
-        nm_image_free(im);
-        free(full);
+    rl = strlen(net->report);
+    full = malloc(hl + rl + 1);
+    im = nm_tn_image(net, err, sizeof err);
+    rc = NM_EXIT_RUN;
+    memset(&os, 0, sizeof os);
+    if (!full || !im) {
+        fprintf(stderr, "nmemu import nir: %s\n", full ? err : "out of memory");
+        goto done;
     }
+    memcpy(full, hdr, hl);
+    memcpy(full + hl, net->report, rl + 1);
+    if (!(fo = outs_open(&os, N.out, err, sizeof err)) || (N.imap && !(fi = outs_open(&os, N.imap, err, sizeof err))) ||
+        (N.nmap && !(fn = outs_open(&os, N.nmap, err, sizeof err))) ||
+        (N.report && !(fr = outs_open(&os, N.report, err, sizeof err))) ||
+        put_network(fo, im, N.out, full, err, sizeof err) || (fi && nm_tn_write_input_map(net, g, fi)) ||
+        (fn && nm_tn_write_neuron_map(net, g, fn)) || (fr && fputs(full, fr) < 0)) {
+        if (!err[0])
+            snprintf(err, sizeof err, "write error");
+        outs_close(&os, 0, err, sizeof err);
+        fprintf(stderr, "nmemu import nir: %s\n", err);
+        goto done;
+    }
+    if (outs_close(&os, 1, err, sizeof err)) {
+        fprintf(stderr, "nmemu import nir: %s\n", err);
+        goto done;
+    }
+    fputs(full, stdout);
+    printf("wrote %s\n", N.out);
+    rc = NM_EXIT_OK;
 done:
+    free(full);
+    nm_image_free(im);
     nm_tn_net_free(net);
     nm_graph_free(g);
     return rc;
 }
 
-static int write_spikes(const char *path, const nm_input *in, size_t n, char *err, size_t errlen)
+/* ------------------------------------------------------------------ import ranc */
+
+static struct {
+    const char *out, *spikes;
+    unsigned gx, gy;
+    int bx, by, seen_out, seen_grid;
+} R;
+
+static int parse_grid(const char *v, void *dest, char *err, unsigned long errlen)
 {
-    char tmp[4096];
-    FILE *f;
-    size_t i;
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    f = fopen(tmp, "w");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot create", path);
+    unsigned x, y;
+    char c;
+    (void)dest;
+    if (sscanf(v, "%ux%u%c", &x, &y, &c) != 2 || x < 1 || y < 1 || x > 64 || y > 64) {
+        snprintf(err, errlen, "XxY, each 1..64 (RANC's GRID_DIMENSION_X and _Y)");
         return -1;
     }
-    fputs("# tick,x,y,axon (from RANC's tb_input.txt: packet group k with tick field d lands in tick k + d)\n", f);
-    for (i = 0; i < n; i++)
-        fprintf(f, "%u,%u,%u,%u\n", in[i].tick, in[i].x, in[i].y, in[i].axon);
-    if (ferror(f) | fclose(f) || rename(tmp, path)) {
-        remove(tmp);
-        snprintf(err, errlen, "%s: cannot write", path);
-        return -1;
-    }
+    R.gx = x;
+    R.gy = y;
     return 0;
 }
 
+static int parse_bus(const char *v, void *dest, char *err, unsigned long errlen)
+{
+    int x, y;
+    char c;
+    (void)dest;
+    if (sscanf(v, "%d,%d%c", &x, &y, &c) != 2 || x < 0 || y < 0 || x > 63 || y > 63) {
+        snprintf(err, errlen, "X,Y, the grid slot of RANC's output bus");
+        return -1;
+    }
+    R.bx = x;
+    R.by = y;
+    return 0;
+}
+
+static const nm_opt ranc_opts[] = {
+    {"output", 'o', NM_OPT_STRING, "NET.json|NET.nmi", 0, 0, 0, NULL, NULL, &R.out, &R.seen_out, 1,
+     "the network: a description (.json) or an image (.nmi)"},
+    {"grid", 0, NM_OPT_CUSTOM, "XxY", 0, 0, 0, NULL, parse_grid, NULL, &R.seen_grid, 1,
+     "RANC's GRID_DIMENSION_X and _Y (file N is core x = N % X, y = N / X)"},
+    {"output-bus", 0, NM_OPT_CUSTOM, "X,Y", 0, 0, 0, NULL, parse_bus, NULL, NULL, 0,
+     "the grid slot of RANC's output bus (OUTPUT_CORE_X/Y_COORDINATE)"},
+    {"spikes-out", 0, NM_OPT_STRING, "F", 0, 0, 0, NULL, NULL, &R.spikes, NULL, 0,
+     "tb_input.txt (with tb_num_inputs.txt) as an nmemu spike program"},
+    {0}};
+
+const nm_cmd_spec nm_import_ranc_spec = {
+    "import ranc", "DIR", 1, 1,
+    "Read RANC memory files (csram_NNN.mem, tc_NNN.mem, tb_input.txt) into a TrueNorth-mode\n"
+    "image and spike program (docs/import.md: every semantic difference and its mapping).",
+    NULL, ranc_opts};
+
 static int cmd_ranc(int argc, char **argv)
 {
-    enum { O_GRID = 256, O_BUS, O_SPIKES };
-    static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
-                                         {"grid", required_argument, NULL, O_GRID},
-                                         {"output-bus", required_argument, NULL, O_BUS},
-                                         {"spikes-out", required_argument, NULL, O_SPIKES},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    nm_ranc_opts o = {0, 0, -1, -1};
+    const char *args[1];
+    unsigned nargs = 0;
+    nm_ranc_opts o;
     nm_ranc_net net;
-    const char *out = NULL, *spikes = NULL;
-    char err[1024], comment[512];
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o': out = optarg; break;
-        case O_GRID:
-            if (sscanf(optarg, "%ux%u", &o.grid_x, &o.grid_y) != 2) {
-                fprintf(stderr, "nmemu import ranc: --grid needs XxY (e.g. 5x1), not '%s'\n", optarg);
-                return EX_USAGE;
-            }
-            break;
-        case O_BUS:
-            if (sscanf(optarg, "%d,%d", &o.out_x, &o.out_y) != 2 || o.out_x < 0 || o.out_y < 0) {
-                fprintf(stderr, "nmemu import ranc: --output-bus needs X,Y, not '%s'\n", optarg);
-                return EX_USAGE;
-            }
-            break;
-        case O_SPIKES: spikes = optarg; break;
-        case 'h': fputs(usage_ranc, stdout); return EX_OK;
-        default:
-            fprintf(stderr, "nmemu import ranc: unknown option or missing value '%s'\n%s", argv[optind - 1], usage_ranc);
-            return EX_USAGE;
-        }
+    char err[1024], comment[768];
+    outs os;
+    FILE *fo, *fs = NULL;
+    int rc;
+    memset(&R, 0, sizeof R);
+    R.bx = R.by = -1;
+    rc = nm_opts_parse(&nm_import_ranc_spec, argc, argv, args, &nargs);
+    if (rc)
+        return rc == 1 ? NM_EXIT_OK : rc;
+    if ((rc = check_out_name(&nm_import_ranc_spec, R.out)))
+        return rc;
+    {
+        nm_out_role roles[] = {{"-o", R.out, 1}, {"--spikes-out", R.spikes, 1}};
+        if (nm_out_check_distinct(roles, 2, err, sizeof err))
+            return nm_usage_error(&nm_import_ranc_spec, "%s", err);
     }
-    if (optind != argc - 1 || !out || !o.grid_x) {
-        fprintf(stderr, "nmemu import ranc: needs one DIR, --grid XxY and -o NET.json|NET.nmi\n%s", usage_ranc);
-        return EX_USAGE;
-    }
-    if (!ends_with(out, ".json") && !ends_with(out, ".nmi")) {
-        fprintf(stderr, "nmemu import ranc: -o %s: the name must end in .json or .nmi\n", out);
-        return EX_USAGE;
-    }
-    if (nm_ranc_read(argv[optind], &o, &net, err, sizeof err)) {
+    o.grid_x = R.gx;
+    o.grid_y = R.gy;
+    o.out_x = R.bx;
+    o.out_y = R.by;
+    if (nm_ranc_read(args[0], &o, &net, err, sizeof err)) {
         fprintf(stderr, "nmemu import ranc: %s\n", err);
-        return EX_INPUT;
+        return NM_EXIT_INPUT;
     }
-    snprintf(comment, sizeof comment,
-             "imported by nmemu import ranc from %s: grid %ux%u, output bus %s%d,%d%s, %u cores of %u axons x %u "
-             "neurons; delay = RANC tick + 1; output-bus packets leave the chip eastward",
-             argv[optind], o.grid_x, o.grid_y, o.out_x >= 0 ? "at " : "none (", o.out_x, o.out_y,
-             o.out_x >= 0 ? "" : ")", net.cores_read, net.naxons, net.nneurons);
-    if (spikes && !net.in) {
-        fprintf(stderr, "nmemu import ranc: --spikes-out: %s has no tb_input.txt\n", argv[optind]);
+    if (R.spikes && !net.in) {
+        fprintf(stderr, "nmemu import ranc: --spikes-out: %s has no tb_input.txt\n", args[0]);
         nm_ranc_free(&net);
-        return EX_INPUT;
+        return NM_EXIT_INPUT;
     }
-    if ((spikes && write_spikes(spikes, net.in, net.nin, err, sizeof err)) ||
-        write_output(net.im, out, comment, err, sizeof err)) {
+    if (o.out_x >= 0)
+        snprintf(comment, sizeof comment,
+                 "imported by nmemu import ranc from %s: grid %ux%u, output bus at %d,%d, %u cores of %u axons x %u "
+                 "neurons; delay = RANC tick + 1; output-bus packets leave the chip eastward (docs/import.md)",
+                 args[0], o.grid_x, o.grid_y, o.out_x, o.out_y, net.cores_read, net.naxons, net.nneurons);
+    else
+        snprintf(comment, sizeof comment,
+                 "imported by nmemu import ranc from %s: grid %ux%u, no output bus, %u cores of %u axons x %u "
+                 "neurons; delay = RANC tick + 1 (docs/import.md)",
+                 args[0], o.grid_x, o.grid_y, net.cores_read, net.naxons, net.nneurons);
+    memset(&os, 0, sizeof os);
+    err[0] = 0;
+    rc = NM_EXIT_RUN;
+    if (!(fo = outs_open(&os, R.out, err, sizeof err)) || (R.spikes && !(fs = outs_open(&os, R.spikes, err, sizeof err))) ||
+        put_network(fo, net.im, R.out, comment, err, sizeof err)) {
+        if (!err[0])
+            snprintf(err, sizeof err, "write error");
+        outs_close(&os, 0, err, sizeof err);
         fprintf(stderr, "nmemu import ranc: %s\n", err);
-        nm_ranc_free(&net);
-        return 1;
+        goto done;
+    }
+    if (fs) {
+        size_t i;
+        fputs("# tick,x,y,axon (from RANC's tb_input.txt: packet group k with tick field d lands in tick k + d)\n", fs);
+        for (i = 0; i < net.nin; i++)
+            fprintf(fs, "%u,%u,%u,%u\n", net.in[i].tick, net.in[i].x, net.in[i].y, net.in[i].axon);
+    }
+    if (outs_close(&os, 1, err, sizeof err)) {
+        fprintf(stderr, "nmemu import ranc: %s\n", err);
+        goto done;
     }
     printf("%s\n", comment);
     printf("  %u neurons send to the output bus; %zu input packets%s%s\n", net.to_output_bus, net.nin,
-           spikes ? " written to " : "", spikes ? spikes : "");
-    printf("wrote %s\n", out);
+           R.spikes ? " written to " : "", R.spikes ? R.spikes : "");
+    printf("wrote %s\n", R.out);
+    rc = NM_EXIT_OK;
+done:
     nm_ranc_free(&net);
-    return EX_OK;
+    return rc;
 }
 
 int nm_cmd_import(int argc, char **argv)
 {
-    if (argc >= 1 && !strcmp(argv[0], "nir"))
-        return cmd_nir(argc, argv);
-    if (argc >= 1 && !strcmp(argv[0], "ranc"))
-        return cmd_ranc(argc, argv);
-    fprintf(stderr, "usage: nmemu import nir FILE.nir -o OUT [options]\n"
-                    "       nmemu import ranc DIR --grid XxY -o OUT [options]\n"
-                    "       (nmemu import nir --help, nmemu import ranc --help)\n");
-    return EX_USAGE;
+    if (argc >= 2 && !strcmp(argv[1], "nir"))
+        return cmd_nir(argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "ranc"))
+        return cmd_ranc(argc - 1, argv + 1);
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        nm_opts_help(&nm_import_nir_spec, stdout);
+        fputc('\n', stdout);
+        nm_opts_help(&nm_import_ranc_spec, stdout);
+        return NM_EXIT_OK;
+    }
+    if (argc < 2)
+        return nm_usage_error(&nm_import_spec, "import needs 'nir FILE.nir' or 'ranc DIR'");
+    return nm_usage_error(&nm_import_spec, "import knows 'nir' and 'ranc', not '%s'", argv[1]);
 }

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "nm_core_prog.h"
 #include "nm_graph.h"
@@ -82,9 +83,9 @@ nm_image *nm_tn_image(const nm_tn_net *n, char *err, size_t errlen);
  * figures. 0 or -1. */
 int nm_tn_place(nm_tn_net *n, char *err, size_t errlen);
 
-/* Write the maps: host inputs (input,node,index,x,y,axon,tick_offset) and neurons
- * (node,index,role,x,y,neuron). 0 or -1. */
-int nm_tn_write_input_map(const nm_tn_net *n, const nm_graph *g, const char *path, char *err, size_t errlen);
-int nm_tn_write_neuron_map(const nm_tn_net *n, const nm_graph *g, const char *path, char *err, size_t errlen);
+/* Write the maps to a stream: host inputs (input,node,index,x,y,axon,tick_offset) and
+ * neurons (node,index,role,x,y,neuron). 0, or -1 on a write error. */
+int nm_tn_write_input_map(const nm_tn_net *n, const nm_graph *g, FILE *f);
+int nm_tn_write_neuron_map(const nm_tn_net *n, const nm_graph *g, FILE *f);
 
 #endif

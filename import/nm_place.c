@@ -225,30 +225,10 @@ static const char *role_name(uint8_t r)
     return r < 5 ? names[r] : "?";
 }
 
-/* Write to path.tmp and rename when complete. */
-static FILE *open_tmp(const char *path, char *tmp, size_t tmplen)
+int nm_tn_write_input_map(const nm_tn_net *n, const nm_graph *g, FILE *f)
 {
-    snprintf(tmp, tmplen, "%s.tmp", path);
-    return fopen(tmp, "w");
-}
-
-static int close_tmp(FILE *f, const char *tmp, const char *path, char *err, size_t errlen)
-{
-    if (ferror(f) | fclose(f) || rename(tmp, path)) {
-        remove(tmp);
-        return pfail(err, errlen, "%s: cannot write", path);
-    }
-    return 0;
-}
-
-int nm_tn_write_input_map(const nm_tn_net *n, const nm_graph *g, const char *path, char *err, size_t errlen)
-{
-    char tmp[4096];
-    FILE *f = open_tmp(path, tmp, sizeof tmp);
     size_t h;
     uint32_t k;
-    if (!f)
-        return pfail(err, errlen, "%s: cannot create", path);
     fprintf(f, "# input element -> host spike: send 'tick + tick_offset,x,y,axon' for a spike of the element "
                "in tick\ninput,node,index,x,y,axon,tick_offset\n");
     for (h = 0; h < n->nhost; h++)
@@ -259,16 +239,12 @@ int nm_tn_write_input_map(const nm_tn_net *n, const nm_graph *g, const char *pat
             fprintf(f, "%zu,%s,%u,%d,%d,%u,%u\n", h, g->nodes[n->host_node[h]].name, n->host_index[h],
                     n->cores[t->core].x, n->cores[t->core].y, t->axon, t->extra);
         }
-    return close_tmp(f, tmp, path, err, errlen);
+    return ferror(f) ? -1 : 0;
 }
 
-int nm_tn_write_neuron_map(const nm_tn_net *n, const nm_graph *g, const char *path, char *err, size_t errlen)
+int nm_tn_write_neuron_map(const nm_tn_net *n, const nm_graph *g, FILE *f)
 {
-    char tmp[4096];
-    FILE *f = open_tmp(path, tmp, sizeof tmp);
     size_t i;
-    if (!f)
-        return pfail(err, errlen, "%s: cannot create", path);
     fprintf(f, "# chip neuron -> graph element; role main/final stand for the element itself\n"
                "node,index,role,x,y,neuron\n");
     for (i = 0; i < n->nneur; i++) {
@@ -276,5 +252,5 @@ int nm_tn_write_neuron_map(const nm_tn_net *n, const nm_graph *g, const char *pa
         fprintf(f, "%s,%u,%s,%d,%d,%u\n", g->nodes[u->node].name, u->index, role_name(u->role),
                 n->cores[u->core].x, n->cores[u->core].y, u->slot);
     }
-    return close_tmp(f, tmp, path, err, errlen);
+    return ferror(f) ? -1 : 0;
 }
