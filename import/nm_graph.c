@@ -69,6 +69,7 @@ static void node_clear(nm_node *n)
     for (i = 0; i < n->narrs; i++) {
         free(n->arrs[i].name);
         free(n->arrs[i].v);
+        free(n->arrs[i].str);
     }
     free(n->arrs);
     nm_graph_free(n->sub);
@@ -148,10 +149,20 @@ static int check_params(const nm_graph *g, const nm_node *n, char *err, size_t e
 {
     const char *const *r = required(n->type);
     const nm_arr *w;
-    for (; *r; r++)
-        if (!nm_node_arr(n, *r))
+    size_t i;
+    for (; *r; r++) {
+        const nm_arr *a = nm_node_arr(n, *r);
+        if (!a)
             return fail(err, errlen, "%s/nodes/%s: %s node needs the parameter '%s'", g->path, n->name,
                         nm_node_type_name(n->type), *r);
+        if (a->str)
+            return fail(err, errlen, "%s/nodes/%s/%s: '%s' is text; this reader takes %s as numbers", g->path,
+                        n->name, *r, a->str, *r);
+    }
+    for (i = 0; i < n->narrs; i++)
+        if (n->arrs[i].str && (!strcmp(n->arrs[i].name, "input_shape") || !strcmp(n->arrs[i].name, "shape")))
+            return fail(err, errlen, "%s/nodes/%s/%s: '%s' is text, expected numbers", g->path, n->name,
+                        n->arrs[i].name, n->arrs[i].str);
     w = nm_node_arr(n, "weight");
     if (n->type == NM_N_AFFINE || n->type == NM_N_LINEAR) {
         if (w->ndim != 2)

@@ -23,6 +23,7 @@ typedef struct nm_arr {
     size_t n;                 /* elements */
     int ndim;                 /* 0 for a scalar */
     size_t shape[NM_MAXDIM];
+    char *str;                /* a string dataset: its text (v NULL, n 0) */
 } nm_arr;
 
 struct nm_graph;

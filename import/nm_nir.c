@@ -190,8 +190,11 @@ static int read_node(rd *r, hid_t ng, const char *name, const char *path, nm_nod
             free_names(kids, nk);
             return -1;
         }
-        if (rc == 1)
-            continue; /* strings and other non-numeric metadata are not parameters we use */
+        if (rc == 1) { /* text: kept so that a parameter given as text is named, not "missing" */
+            a.str = read_string(ng, kids[k]);
+            if (!a.str)
+                continue; /* other non-numeric metadata: not a parameter this reader uses */
+        }
         a.name = strdup(kids[k]);
         node->arrs[node->narrs++] = a;
     }

@@ -8,6 +8,7 @@ usage: make_nir.py DIR [SRC_BAD_BRAILLE]
   bad_param.nir     an IF without v_threshold
   bad_output.nir    an Output that reads an Affine (no neurons before it)
   bad_edge.nir      an edge to a node that does not exist
+  bad_padding.nir   a Conv2d whose padding is the text 'same'
   fixed_braille.nir the bad braille file with its nested edges repaired (when SRC_BAD_BRAILLE given)
 """
 import os
@@ -24,7 +25,10 @@ def put_node(g, name, typ, **params):
     n = g.create_group(name)
     n.create_dataset("type", data=typ, dtype=STR)
     for k, v in params.items():
-        n.create_dataset(k, data=np.asarray(v))
+        if isinstance(v, str):
+            n.create_dataset(k, data=v, dtype=STR)
+        else:
+            n.create_dataset(k, data=np.asarray(v))
     return n
 
 
@@ -49,6 +53,8 @@ def write(path, nodes, edges):
 def main():
     d = sys.argv[1]
     os.makedirs(d, exist_ok=True)
+    io = lambda n: ("Input", {"shape": n})
+    out = lambda n: ("Output", {"shape": n})
     # neuron 0: w = (1, 0.5); neuron 1: w = (-1, 1); thresholds 1, r 1 (worked in run-import-tests)
     sub = ({"input": ("Input", {"shape": [2]}),
             "lin": ("Linear", {"weight": np.array([[1.0, 0.5], [-1.0, 1.0]], dtype=np.float32)}),
@@ -67,12 +73,15 @@ def main():
     write(os.path.join(d, "bad_output.nir"),
           {"input": ("Input", {"shape": [2]}), "fc": ("Affine", {"weight": np.eye(2), "bias": np.zeros(2)}),
            "output": ("Output", {"shape": [2]})}, [["input", "fc"], ["fc", "output"]])
+    write(os.path.join(d, "bad_padding.nir"),
+          {"input": io([1, 4, 4]), "conv": ("Conv2d", {"weight": np.ones((1, 1, 3, 3)), "stride": [1, 1], "padding": "same",
+                                                       "dilation": [1, 1], "groups": 1, "bias": np.zeros(1)}),
+           "if": ("IF", {"r": np.ones((1, 4, 4)), "v_threshold": np.ones((1, 4, 4))}), "output": out([1, 4, 4])},
+          [["input", "conv"], ["conv", "if"], ["if", "output"]])
     write(os.path.join(d, "bad_edge.nir"),
           {"input": ("Input", {"shape": [2]}), "if": ("IF", {"r": np.ones(2), "v_threshold": np.ones(2)}),
            "output": ("Output", {"shape": [2]})}, [["input", "if"], ["if", "outptu"]])
     # every other node type parses; TrueNorth-mode lowering takes some, names why not the others
-    io = lambda n: ("Input", {"shape": n})
-    out = lambda n: ("Output", {"shape": n})
     write(os.path.join(d, "li.nir"),
           {"input": io([2]), "fc": ("Affine", {"weight": np.eye(2), "bias": np.zeros(2)}),
            "li": ("LI", {"tau": np.ones(2) * 1e-3, "r": np.ones(2), "v_leak": np.zeros(2)}), "output": out([2])},
