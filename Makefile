@@ -77,6 +77,7 @@ help:
 	@echo "make validate-energy  the TrueNorth preset against the published chip power (docs/energy-model.md)"
 	@echo "make coverage   Verilator line/branch/toggle coverage of the RTL runs (docs/verification.md)"
 	@echo "make nmemu-sc   the SystemC/TLM-2.0 example platform (docs/systemc.md)"
+	@echo "make test-import  NIR and RANC import: golden NIR files, bad files, cnn_sinabs chip vs numpy (docs/import.md)"
 	@echo "make nmemu-assert  nmemu with the RTL assertions compiled in"
 	@echo "make synth-default  Yosys synth of the 256x256 core (slow: 6 minutes, 1.7 GB here)"
 	@echo "make install    install build/nmemu, its man page, libnmemu.so and the Python package under PREFIX"

@@ -14,6 +14,7 @@
 #include "nm_compile.h"
 #include "nm_gen.h"
 #include "nm_image.h"
+#include "nm_import.h"
 #include "nm_load.h"
 #include "loihi/nm_loihi_cli.h"
 #include "loihi/nm_loihi_compile.h"
@@ -295,7 +296,7 @@ static const struct command {
 } commands[] = {
     {&compile_spec, cmd_compile}, {&decompile_spec, cmd_decompile}, {&info_spec, cmd_info},
     {&pack_spec, cmd_pack_input}, {&gen_spec, cmd_gen},             {&nm_run_spec, nm_cmd_run},
-    {&nm_plot_spec, nm_cmd_plot}, {&nm_sweep_spec, nm_cmd_sweep},
+    {&nm_plot_spec, nm_cmd_plot}, {&nm_sweep_spec, nm_cmd_sweep}, {&nm_import_spec, nm_cmd_import},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
