@@ -10,6 +10,8 @@
 #include "nm_compile.h"
 #include "nm_image.h"
 #include "nm_load.h"
+#include "nm_loihi_compile.h"
+#include "nm_lower_loihi.h"
 #include "nm_lower_tn.h"
 #include "nm_nir.h"
 #include "nm_output.h"
@@ -107,9 +109,45 @@ static int check_out_name(const nm_cmd_spec *spec, const char *out)
 
 static struct {
     const char *out, *imap, *nmap, *report, *target, *reset, *quant, *lif;
-    double dt, vfloor, range;
-    int seen_out;
+    double dt, vfloor, range, vscale;
+    int seen_out, seen_reset, seen_quant, wexp_set, wexp;
 } N;
+
+static int parse_vscale(const char *v, void *dest, char *err, unsigned long errlen)
+{
+    double *d = dest, x;
+    char *end;
+    if (!strcmp(v, "auto")) {
+        *d = 0;
+        return 0;
+    }
+    x = strtod(v, &end);
+    if (end != v && !*end && x > 0 && x <= 8388607) {
+        *d = x;
+        return 0;
+    }
+    snprintf(err, errlen, "'auto' or units of v per 1.0 of the graph, 0 < S <= 8388607");
+    return -1;
+}
+
+static int parse_wexp(const char *v, void *dest, char *err, unsigned long errlen)
+{
+    long x;
+    char *end;
+    (void)dest;
+    if (!strcmp(v, "auto")) {
+        N.wexp_set = 0;
+        return 0;
+    }
+    x = strtol(v, &end, 10);
+    if (end != v && !*end && x >= -6 && x <= 7) {
+        N.wexp_set = 1;
+        N.wexp = (int)x;
+        return 0;
+    }
+    snprintf(err, errlen, "'auto' or Loihi's weight exponent -6..7 (x = weight << (6 + E))");
+    return -1;
+}
 
 static int parse_range(const char *v, void *dest, char *err, unsigned long errlen)
 {
@@ -130,13 +168,19 @@ static int parse_range(const char *v, void *dest, char *err, unsigned long errle
 static const nm_opt nir_opts[] = {
     {"output", 'o', NM_OPT_STRING, "NET.json|NET.nmi", 0, 0, 0, NULL, NULL, &N.out, &N.seen_out, 1,
      "the network: a description (.json, the choices in its comment) or an image (.nmi)"},
-    {"target", 0, NM_OPT_CHOICE, "CORES", 0, 0, 0, "truenorth", NULL, &N.target, NULL, 0,
-     "core type to map onto (truenorth, the only one in this build)"},
+    {"target", 0, NM_OPT_CHOICE, "CORES", 0, 0, 0, "loihi|truenorth", NULL, &N.target, NULL, 0,
+     "core type to map onto (default: loihi when the graph has LIF,\nCubaLIF, LI or CubaLI nodes, else truenorth)"},
     {"dt", 0, NM_OPT_DOUBLE, "S", 0, 1e3, 1, NULL, NULL, &N.dt, NULL, 0, "seconds per tick, for LIF (default 0.001)"},
-    {"reset", 0, NM_OPT_CHOICE, "MODE", 0, 0, 0, "subtract|zero", NULL, &N.reset, NULL, 0,
-     "after a spike V -= threshold (subtract, default) or V = 0 (zero)"},
-    {"quant", 0, NM_OPT_CHOICE, "BITS", 0, 0, 0, "int2|int3|int4", NULL, &N.quant, NULL, 0,
-     "weight bits per synapse = axon copies per input (default int4)"},
+    {"reset", 0, NM_OPT_CHOICE, "MODE", 0, 0, 0, "subtract|zero", NULL, &N.reset, &N.seen_reset, 0,
+     "after a spike V -= threshold (subtract, default on truenorth) or\nV = 0 (zero; loihi takes only zero)",
+     },
+    {"quant", 0, NM_OPT_CHOICE, "BITS", 0, 0, 0, "int1|int2|int3|int4|int5|int6|int7|int8", NULL, &N.quant,
+     &N.seen_quant, 0,
+     "weight bits: truenorth int2..int4 = axon copies per input (default\nint4); loihi int1..int8 = the synapse format's bits (default int8)"},
+    {"v-scale", 0, NM_OPT_CUSTOM, "auto|S", 0, 0, 0, NULL, parse_vscale, &N.vscale, NULL, 0,
+     "loihi: units of v per 1.0 of the graph (default auto: per layer,\nthe largest threshold is 2^17 units)"},
+    {"wgt-exp", 0, NM_OPT_CUSTOM, "auto|E", 0, 0, 0, NULL, parse_wexp, NULL, NULL, 0,
+     "loihi: the synapse formats' weight exponent -6..7 (default auto:\nper layer, the largest weight in the top code)"},
     {"quant-range", 0, NM_OPT_CUSTOM, "max|pNN", 0, 0, 0, NULL, parse_range, &N.range, NULL, 0,
      "per neuron, the largest |w| (default) or its NN-th percentile\nmaps to the top code; larger weights clip"},
     {"v-floor", 0, NM_OPT_DOUBLE, "F", 1, 1e6, 0, NULL, NULL, &N.vfloor, NULL, 0,
@@ -152,9 +196,93 @@ static const nm_opt nir_opts[] = {
 
 const nm_cmd_spec nm_import_nir_spec = {
     "import nir", "FILE.nir", 1, 1,
-    "Map a NIR graph (HDF5) onto TrueNorth-mode cores: quantization, splitters, partial-sum pairs,\n"
-    "placement; prints the choices, a quantization report per layer and the placement (docs/import.md).",
+    "Map a NIR graph (HDF5) onto Loihi-mode cores (compartments, synapse formats, axon-map fan-out)\n"
+    "or TrueNorth-mode cores (quantization, splitters, partial-sum pairs); prints the choices, a\n"
+    "quantization report per layer and the placement (docs/import.md).",
     NULL, nir_opts};
+
+/* --target loihi: lower, compile the description (the compiler checks every limit again), write
+ * the outputs all or none. g is freed. */
+static int nir_loihi(const char *file, nm_graph *g)
+{
+    nm_ll_opts o;
+    nm_ll_net *net;
+    nm_loihi_image *li = NULL;
+    char err[1024], hdr[512];
+    outs os;
+    FILE *fo, *fi = NULL, *fn = NULL, *fr = NULL;
+    int rc = NM_EXIT_RUN;
+    if (N.seen_reset && !strcmp(N.reset, "subtract")) {
+        fprintf(stderr, "nmemu import nir: --reset subtract: a Loihi compartment resets v to 0 after a spike "
+                        "(docs/loihi-core.md section 5); subtracting the threshold would need the pre-spike v, "
+                        "which no synapse or bias can deliver; use --reset zero (the default on loihi) or "
+                        "--target truenorth\n");
+        nm_graph_free(g);
+        return NM_EXIT_USAGE;
+    }
+    memset(&o, 0, sizeof o);
+    o.dt = N.dt;
+    o.wbits = N.seen_quant ? N.quant[3] - '0' : 8;
+    o.vscale = N.vscale;
+    o.wexp_set = N.wexp_set;
+    o.wexp = N.wexp;
+    net = nm_lower_loihi(g, &o, err, sizeof err);
+    nm_graph_free(g);
+    if (!net) {
+        fprintf(stderr, "nmemu import nir: %s: %s\n", file, err);
+        return NM_EXIT_INPUT;
+    }
+    li = nm_loihi_compile_text(net->json, "the lowered network", err, sizeof err);
+    if (!li) {
+        fprintf(stderr, "nmemu import nir: %s: the Loihi description it lowered to does not compile: %s\n", file, err);
+        nm_ll_net_free(net);
+        return NM_EXIT_INPUT;
+    }
+    snprintf(hdr, sizeof hdr, "imported by nmemu import nir from %s onto Loihi-mode cores\n", file);
+    memset(&os, 0, sizeof os);
+    err[0] = 0;
+    if (!(fo = outs_open(&os, N.out, err, sizeof err)) || (N.imap && !(fi = outs_open(&os, N.imap, err, sizeof err))) ||
+        (N.nmap && !(fn = outs_open(&os, N.nmap, err, sizeof err))) ||
+        (N.report && !(fr = outs_open(&os, N.report, err, sizeof err)))) {
+        outs_close(&os, 0, err, sizeof err);
+        fprintf(stderr, "nmemu import nir: %s\n", err[0] ? err : "cannot open an output");
+        goto done;
+    }
+    if (ends_with(N.out, ".json"))
+        fputs(net->json, fo);
+    else {
+        size_t len;
+        uint8_t *b = nm_loihi_image_serialize(li, &len, err, sizeof err);
+        if (b)
+            fwrite(b, 1, len, fo);
+        free(b);
+        if (!b) {
+            outs_close(&os, 0, err, sizeof err);
+            fprintf(stderr, "nmemu import nir: %s\n", err);
+            goto done;
+        }
+    }
+    if (fi)
+        fputs(net->input_map, fi);
+    if (fn)
+        fputs(net->neuron_map, fn);
+    if (fr) {
+        fputs(hdr, fr);
+        fputs(net->report, fr);
+    }
+    if (outs_close(&os, 1, err, sizeof err)) {
+        fprintf(stderr, "nmemu import nir: %s\n", err);
+        goto done;
+    }
+    fputs(hdr, stdout);
+    fputs(net->report, stdout);
+    printf("wrote %s\n", N.out);
+    rc = NM_EXIT_OK;
+done:
+    nm_loihi_image_free(li);
+    nm_ll_net_free(net);
+    return rc;
+}
 
 static int cmd_nir(int argc, char **argv)
 {
@@ -175,6 +303,7 @@ static int cmd_nir(int argc, char **argv)
     N.range = 100;
     N.reset = "subtract";
     N.quant = "int4";
+    N.vscale = 0;
     rc = nm_opts_parse(&nm_import_nir_spec, argc, argv, args, &nargs);
     if (rc)
         return rc == 1 ? NM_EXIT_OK : rc;
@@ -186,6 +315,22 @@ static int cmd_nir(int argc, char **argv)
         if (nm_out_check_distinct(roles, sizeof roles / sizeof roles[0], err, sizeof err))
             return nm_usage_error(&nm_import_nir_spec, "%s", err);
     }
+    g = nm_nir_read(args[0], err, sizeof err);
+    if (!g) {
+        fprintf(stderr, "nmemu import nir: %s\n", err);
+        return NM_EXIT_INPUT;
+    }
+    if (N.target ? !strcmp(N.target, "loihi") : nm_ll_prefers_loihi(g))
+        return nir_loihi(args[0], g);
+    if (o.wbits = N.quant[3] - '0', o.wbits < 2 || o.wbits > 4) {
+        nm_graph_free(g);
+        return nm_usage_error(&nm_import_nir_spec, "--quant %s: TrueNorth-mode cores take int2, int3 or int4",
+                              N.quant);
+    }
+    if (N.vscale > 0 || N.wexp_set) {
+        nm_graph_free(g);
+        return nm_usage_error(&nm_import_nir_spec, "--v-scale and --wgt-exp are for --target loihi");
+    }
     memset(&o, 0, sizeof o);
     o.dt = N.dt;
     o.reset_subtract = !strcmp(N.reset, "subtract");
@@ -194,11 +339,6 @@ static int cmd_nir(int argc, char **argv)
     o.v_floor = N.vfloor;
     o.lif_linear = N.lif != NULL;
     o.naxons = o.nneurons = 256;
-    g = nm_nir_read(args[0], err, sizeof err);
-    if (!g) {
-        fprintf(stderr, "nmemu import nir: %s\n", err);
-        return NM_EXIT_INPUT;
-    }
     net = nm_lower_tn(g, &o, err, sizeof err);
     if (!net) {
         fprintf(stderr, "nmemu import nir: %s: %s\n", args[0], err);
