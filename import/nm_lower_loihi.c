@@ -527,7 +527,7 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
     if (o->vscale > 0)
         sbf(&rep, "--v-scale %g, ", o->vscale);
     else
-        sbf(&rep, "--v-scale auto (threshold = 2^17 units), ");
+        sbf(&rep, "--v-scale auto (threshold = 2^17 units, less if a bias needs it), ");
     if (o->wexp_set)
         sbf(&rep, "--wgt-exp %d\n", o->wexp);
     else
@@ -581,8 +581,19 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
         y->wmax = maxw;
         if (o->vscale > 0)
             y->S = o->vscale;
-        else if (maxth > 0)
+        else if (maxth > 0) {
+            /* the threshold at 2^17 units, unless a bias would not fit (|bias| <= 4095 << 7): then
+             * smaller, down to a threshold of 2^12 units (vth_mant 64) */
+            double maxb = 0;
+            for (j = 0; j < rows; j++) {
+                double b = fabs(y->in.b[j] * bpi[j] + vlk[j]);
+                if (b > maxb)
+                    maxb = b;
+            }
             y->S = 131072.0 / maxth;
+            if (maxb > 0 && maxb * y->S > 524160.0)
+                y->S = fmax(524160.0 / maxb, 4096.0 / maxth);
+        }
         else
             y->S = maxw > 0 ? 254.0 * 64 / maxw : 1;
         if (o->wexp_set)

@@ -11,3 +11,9 @@ NM_PROBE_OBJS := $(addprefix $(BUILD)/lobj/,nm_loihi_image.o nm_loihi_chip.o nm_
 $(BUILD)/tools/nm-loihi-probe: tests/import/loihi_probe.c $(NM_PROBE_OBJS) | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Iemulator/loihi -o $@ $^ -lz -lm
+
+.PHONY: test-import-loihi
+TEST_EXTRA += test-import-loihi
+
+test-import-loihi: $(BUILD)/nmemu $(BUILD)/tools/nm-loihi-probe import-deps
+	tests/import/run-import-loihi-tests $(BUILD)/nmemu $(BUILD)/tools/nm-loihi-probe $(IMPORT_PY) $(BUILD)/import-loihi-tests
