@@ -1046,7 +1046,7 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
         nsrc_spk ? hop_sum / nsrc_spk : 0.0,
         cyclic ? "; recurrent edges take one step, as in the graph" : "");
     for (c = 0; c < ncores; c++)
-        sbf(&rep, "  core (%d, %d): %s elements %zu..%zu, %zu input axons, %zu synapses\n", cores[c].x, cores[c].y,
+        sbf(&rep, "  core (%d, %d): %s elements %zu..%zu, %zu input axons, %zu nonzero float weights\n", cores[c].x, cores[c].y,
             g->nodes[ly[cores[c].layer].node].name, cores[c].first, cores[c].first + cores[c].count - 1,
             cores[c].naxon, cores[c].nsyn);
     if (rep.oom || js.oom || im.oom || nm.oom) {

@@ -17,3 +17,21 @@ TEST_EXTRA += test-import-loihi
 
 test-import-loihi: $(BUILD)/nmemu $(BUILD)/tools/nm-loihi-probe import-deps
 	tests/import/run-import-loihi-tests $(BUILD)/nmemu $(BUILD)/tools/nm-loihi-probe $(IMPORT_PY) $(BUILD)/import-loihi-tests
+
+# ---------------------------------------------------------------- digits on Loihi-mode cores
+# examples/digits/digits_loihi.py: train, export NIR, nmemu import nir --target loihi, run every
+# held-out image with nmemu run, image by image against the integer reference (docs/digits.md)
+.PHONY: digits-loihi test-digits-loihi
+TEST_EXTRA += test-digits-loihi
+
+digits-loihi: $(BUILD)/nmemu import-deps
+	$(IMPORT_PY) examples/digits/digits_loihi.py --nmemu $(BUILD)/nmemu --out $(BUILD)/digits \
+	    --sweep 2,4,8,32 --sweep-images 30
+
+# make digits runs the Loihi variant too
+digits: digits-loihi
+
+# a small run in make test: 12 held-out images, chip = reference on each
+test-digits-loihi: $(BUILD)/nmemu import-deps
+	$(IMPORT_PY) examples/digits/digits_loihi.py --nmemu $(BUILD)/nmemu --out $(BUILD)/digits/quick-loihi \
+	    --images 12 --sweep ""
