@@ -2,6 +2,7 @@
  * opaque nm_sim, with recorded outputs, an energy meter and error codes + messages. */
 #define _GNU_SOURCE /* dladdr: find the data folder next to libnmemu.so */
 #include "nm_api.h"
+#include "nm_api_loihi.h"
 
 #include <dlfcn.h>
 #include <stdarg.h>
@@ -47,6 +48,7 @@ struct nm_sim {
     uint64_t metered_ticks, since_sample;
     uint64_t nspikes, noff, cyc, cmin, cmax; /* the report's run totals since the meter reset */
     rec_buf spikes, off, cycles;
+    nml_sim *L;                    /* a chip of Loihi-style cores (nm_api_loihi.c): everything goes there */
 };
 
 static const char *const counter_names[NM_SIM_NCOUNTERS] = {
@@ -178,6 +180,7 @@ void nm_sim_free(nm_sim *s)
 {
     if (!s)
         return;
+    nml_free(s->L);
     free_backends(s);
     nm_energy_meter_free(&s->meter);
     free(s->spikes.w);
@@ -305,6 +308,24 @@ static int sim_build(nm_sim **out, nm_image *im, const char *what, const nm_sim_
     return NM_OK;
 }
 
+/* A chip of Loihi-style cores behind the same handle. */
+static int loihi_open(nm_sim **out, const char *path, const char *json, const char *name, const nm_sim_opts *opts,
+                      char *err, size_t errlen)
+{
+    nm_sim *s = calloc(1, sizeof *s);
+    int rc;
+    if (!s)
+        return fail(err, errlen, NM_ERR_NOMEM, "out of memory");
+    if ((rc = nml_open(&s->L, path, json, name, opts, err, errlen)) != NM_OK) {
+        free(s);
+        return rc;
+    }
+    snprintf(s->name, sizeof s->name, "ref");
+    nml_geometry(s->L, &s->mesh_x, &s->mesh_y, &s->naxons, &s->nneurons);
+    *out = s;
+    return NM_OK;
+}
+
 int nm_sim_open(nm_sim **out, const char *path, const nm_sim_opts *opts, char *err, size_t errlen)
 {
     unsigned char magic[4] = {0};
@@ -316,6 +337,10 @@ int nm_sim_open(nm_sim **out, const char *path, const nm_sim_opts *opts, char *e
     f = fopen(path, "rb");
     if (!f)
         return fail(err, errlen, NM_API_ERR_INPUT, "%s: cannot open", path);
+    if (nml_is_loihi_file(path)) {
+        fclose(f);
+        return loihi_open(out, path, NULL, NULL, opts, err, errlen);
+    }
     if (fread(magic, 1, 4, f) != 4)
         memset(magic, 0, sizeof magic);
     fclose(f);
@@ -335,6 +360,8 @@ int nm_sim_open_json(nm_sim **out, const char *json, const char *name, const nm_
     if (!out || !json)
         return fail(err, errlen, NM_ERR_ARG, "nm_sim_open_json needs an output pointer and a description");
     *out = NULL;
+    if (nml_is_loihi_json(json))
+        return loihi_open(out, NULL, json, name, opts, err, errlen);
     im = nm_compile_string(json, name ? name : "description", err, errlen);
     if (!im)
         return NM_API_ERR_INPUT;
@@ -356,6 +383,8 @@ const char *nm_sim_backend(const nm_sim *s)
 
 uint64_t nm_sim_tick(const nm_sim *s)
 {
+    if (s->L)
+        return nml_tick(s->L);
     return s->tick;
 }
 
@@ -400,6 +429,8 @@ static int check_spike(const nm_sim *s, const char *what, size_t i, uint32_t x, 
 
 int nm_sim_inject(nm_sim *s, size_t n, const uint32_t *xyad, char *err, size_t errlen)
 {
+    if (s->L)
+        return nml_inject(s->L, n, xyad, err, errlen);
     size_t i;
     int rc;
     if ((rc = check_live(s, err, errlen)) != NM_OK)
@@ -535,6 +566,8 @@ static int cmp_tick(const void *a, const void *b)
 
 int nm_sim_run(nm_sim *s, uint64_t ticks, size_t n, const uint32_t *inputs, char *err, size_t errlen)
 {
+    if (s->L)
+        return nml_run(s->L, ticks, n, inputs, err, errlen);
     uint32_t *in = NULL;
     size_t i, next = 0;
     uint64_t t;
@@ -574,16 +607,22 @@ out:
 
 size_t nm_sim_spike_count(const nm_sim *s)
 {
+    if (s->L)
+        return nml_spike_count(s->L);
     return s->spikes.n;
 }
 
 size_t nm_sim_spikes(nm_sim *s, uint32_t *out, size_t cap)
 {
+    if (s->L)
+        return nml_spikes(s->L, out, cap);
     return rec_take(&s->spikes, out, cap);
 }
 
 size_t nm_sim_offchip_count(const nm_sim *s)
 {
+    if (s->L)
+        return 0; /* Loihi packets off the mesh are dropped and counted (offmesh_drops) */
     return s->off.n;
 }
 
@@ -594,11 +633,15 @@ size_t nm_sim_offchip(nm_sim *s, int32_t *out, size_t cap)
 
 size_t nm_sim_cycles_count(const nm_sim *s)
 {
+    if (s->L)
+        return nml_cycles_count(s->L);
     return s->cycles.n;
 }
 
 size_t nm_sim_cycles(nm_sim *s, uint32_t *out, size_t cap)
 {
+    if (s->L)
+        return nml_cycles(s->L, out, cap);
     return rec_take(&s->cycles, out, cap);
 }
 
@@ -616,6 +659,8 @@ static int check_range(const nm_sim *s, unsigned x, unsigned y, unsigned first, 
 int nm_sim_get_v(nm_sim *s, unsigned x, unsigned y, unsigned first, unsigned n, int32_t *v, char *err,
                  size_t errlen)
 {
+    if (s->L)
+        return nml_get(s->L, 0, x, y, first, n, v, err, errlen);
     unsigned j, k, core = y * s->mesh_x + x;
     int rc;
     if ((rc = check_live(s, err, errlen)) != NM_OK || (rc = check_range(s, x, y, first, n, err, errlen)) != NM_OK)
@@ -637,6 +682,8 @@ int nm_sim_get_v(nm_sim *s, unsigned x, unsigned y, unsigned first, unsigned n, 
 int nm_sim_set_v(nm_sim *s, unsigned x, unsigned y, unsigned first, unsigned n, const int32_t *v, char *err,
                  size_t errlen)
 {
+    if (s->L)
+        return nml_set_v(s->L, x, y, first, n, v, err, errlen);
     unsigned j, k, core = y * s->mesh_x + x;
     int rc;
     if ((rc = check_live(s, err, errlen)) != NM_OK || (rc = check_range(s, x, y, first, n, err, errlen)) != NM_OK)
@@ -660,6 +707,8 @@ int nm_sim_set_v(nm_sim *s, unsigned x, unsigned y, unsigned first, unsigned n, 
 int nm_sim_get_u(nm_sim *s, unsigned x, unsigned y, unsigned first, unsigned n, int32_t *u, char *err,
                  size_t errlen)
 {
+    if (s->L)
+        return nml_get(s->L, 2, x, y, first, n, u, err, errlen);
     int rc;
     (void)u;
     if ((rc = check_range(s, x, y, first, n, err, errlen)) != NM_OK)
@@ -675,6 +724,8 @@ const char *nm_sim_counter_name(unsigned i)
 
 int nm_sim_counters(nm_sim *s, uint64_t out[NM_SIM_NCOUNTERS], char *err, size_t errlen)
 {
+    if (s->L)
+        return nml_counters(s->L, out, err, errlen);
     nm_fw_bus bus = nm_chip_fw_bus(&s->b[s->nb - 1]);
     unsigned core, k;
     memset(out, 0, NM_SIM_NCOUNTERS * sizeof *out);
@@ -700,6 +751,8 @@ static int meter_sync(nm_sim *s, char *err, size_t errlen)
 
 int nm_sim_energy_get(nm_sim *s, nm_sim_energy *e, char *err, size_t errlen)
 {
+    if (s->L)
+        return nml_energy_get(s->L, e, err, errlen);
     nm_energy_counts c;
     nm_energy_result r;
     int rc;
@@ -724,6 +777,8 @@ int nm_sim_energy_get(nm_sim *s, nm_sim_energy *e, char *err, size_t errlen)
 
 int nm_sim_energy_reset(nm_sim *s, char *err, size_t errlen)
 {
+    if (s->L)
+        return nml_energy_reset(s->L, err, errlen);
     int rc;
     if ((rc = check_live(s, err, errlen)) != NM_OK || (rc = meter_sync(s, err, errlen)) != NM_OK)
         return rc;
@@ -736,6 +791,8 @@ int nm_sim_energy_reset(nm_sim *s, char *err, size_t errlen)
 
 int nm_sim_report(nm_sim *s, char **json, char *err, size_t errlen)
 {
+    if (s->L)
+        return nml_report(s->L, json, err, errlen);
     nm_fw_bus bus;
     json_t *r;
     int rc;
@@ -756,6 +813,28 @@ int nm_sim_report(nm_sim *s, char **json, char *err, size_t errlen)
     *json = json_dumps(r, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
     json_decref(r);
     return *json ? NM_OK : fail(err, errlen, NM_ERR_NOMEM, "out of memory");
+}
+
+int nm_sim_core_type(const nm_sim *s)
+{
+    return s->L ? 1 : 0;
+}
+
+const char *nm_sim_counter_name_of(const nm_sim *s, unsigned i)
+{
+    return s->L ? nml_counter_name(i) : nm_sim_counter_name(i);
+}
+
+int nm_sim_get_vhw(nm_sim *s, unsigned x, unsigned y, unsigned first, unsigned n, int32_t *v, char *err,
+                   size_t errlen)
+{
+    int rc;
+    if (s->L)
+        return nml_get(s->L, 1, x, y, first, n, v, err, errlen);
+    if ((rc = check_range(s, x, y, first, n, err, errlen)) != NM_OK)
+        return rc;
+    return fail(err, errlen, NM_API_ERR_UNSUPPORTED,
+                "core (%u, %u) is a TrueNorth-mode core: V has one view (nm_sim_get_v)", x, y);
 }
 
 void nm_api_free_string(char *p)

@@ -108,8 +108,8 @@ int nm_sim_get_v(nm_sim *s, unsigned x, unsigned y, unsigned first, unsigned n, 
 int nm_sim_set_v(nm_sim *s, unsigned x, unsigned y, unsigned first, unsigned n, const int32_t *v, char *err,
                  size_t errlen);
 
-/* The second state variable u (current) of Loihi-mode compartments. Hook: no core type of
- * this build has one, so it fails with NM_API_ERR_UNSUPPORTED naming the core. */
+/* The second state variable u (current) of Loihi-mode compartments; on TrueNorth-mode cores
+ * it fails with NM_API_ERR_UNSUPPORTED naming the core. */
 int nm_sim_get_u(nm_sim *s, unsigned x, unsigned y, unsigned first, unsigned n, int32_t *u, char *err,
                  size_t errlen);
 
@@ -136,6 +136,16 @@ int  nm_sim_energy_reset(nm_sim *s, char *err, size_t errlen);
  * cycles per tick, counters per core and chip, and the energy section for the metered
  * ticks. *json is the caller's, freed with nm_api_free_string. */
 int  nm_sim_report(nm_sim *s, char **json, char *err, size_t errlen);
+
+/* Loihi-mode images and descriptions (core type 1, docs/loihi-core.md) open through the same
+ * calls on the ref backend: spikes are (tick, x, y, compartment), nm_sim_get_v reads v in the
+ * state view, nm_sim_get_vhw in the hardware view (REFRACT * 128 on a spike step), nm_sim_get_u
+ * the current u, the counters are nm_sim_counter_name_of's, the energy is the Loihi model's
+ * (default preset loihi-davies2018), inject takes delay 1 only, there are no off-chip packets. */
+int nm_sim_core_type(const nm_sim *s);                 /* 0 TrueNorth-mode, 1 Loihi-mode */
+const char *nm_sim_counter_name_of(const nm_sim *s, unsigned i);
+int nm_sim_get_vhw(nm_sim *s, unsigned x, unsigned y, unsigned first, unsigned n, int32_t *v, char *err,
+                   size_t errlen);
 void nm_api_free_string(char *p);
 
 #ifdef __cplusplus

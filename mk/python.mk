@@ -31,14 +31,14 @@ $(PIC_DIR)/%.o: emulator/%.c $(wildcard emulator/*.h) | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -fPIC -c -o $@ $<
 
-$(PIC_DIR)/nm_fw.o: firmware/nm_fw.c firmware/nm_fw.h emulator/nm_chipmap.h emulator/nm_regmap.h | deps
+$(PIC_DIR)/nm_fw.o: firmware/nm_fw.c firmware/nm_fw.h regmap/nm_chipmap.h regmap/nm_regmap.h | deps
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(OPT) -fPIC -ffreestanding -fno-builtin -c -o $@ $<
+	$(CC) $(CSTD) $(WARN) $(OPT) -Iregmap -fPIC -ffreestanding -fno-builtin -c -o $@ $<
 
 # the Verilated chip again, its model and runtime compiled -fPIC (verilated.mk adds $(OPT))
-$(VCHIPPIC_LIB) $(VCHIPPIC_RT) &: $(RTL_SRC) $(RTL_INC) rtl/nm_chipmap.vh | deps
+$(VCHIPPIC_LIB) $(VCHIPPIC_RT) &: $(RTL_SRC) $(RTL_INC) regmap/nm_chipmap.vh | deps
 	@mkdir -p $(VCHIPPIC_DIR)
-	$(VERILATOR) --cc --trace-fst -Wall -Irtl --top-module nm_chip --prefix Vnm_chip -O3 \
+	$(VERILATOR) --cc --trace-fst -Wall -Irtl -Iregmap --top-module nm_chip --prefix Vnm_chip -O3 \
 	    -GMeshX=$(MESH_X) -GMeshY=$(MESH_Y) -Mdir $(VCHIPPIC_DIR) $(RTL_SRC)
 	$(MAKE) -s -C $(VCHIPPIC_DIR) -f Vnm_chip.mk OPT=-fPIC OPT_FAST=-O2 OPT_GLOBAL=-O2 OPT_SLOW=-O1 \
 	    Vnm_chip__ALL.a verilated.o verilated_threads.o verilated_fst_c.o
