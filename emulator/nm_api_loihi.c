@@ -115,7 +115,9 @@ int nml_open(nml_sim **out, const char *path, const char *json, const char *name
     s->mx = im->mesh_x, s->my = im->mesh_y, s->naxin = im->g.naxin, s->ncomp = im->g.ncomp;
     s->spikes.width = 4, s->cycles.width = 1;
     s->step_hz = o && o->tick_hz > 0 ? o->tick_hz : 1000;
-    if (nm_loihi_energy_load(o && o->energy ? o->energy : "loihi-davies2018", &s->preset, err, errlen)) {
+    /* nm_sim_opts_init's default preset is TrueNorth's: a Loihi chip takes loihi-davies2018 then */
+    if (nm_loihi_energy_load(o && o->energy && strcmp(o->energy, "truenorth-28nm") ? o->energy : "loihi-davies2018",
+                             &s->preset, err, errlen)) {
         nm_loihi_image_free(im);
         free(s);
         return NM_API_ERR_INPUT;

@@ -5,6 +5,8 @@
 LOIHI_PIC_OBJS := $(PIC_DIR)/nm_api_loihi.o \
     $(addprefix $(PIC_DIR)/loihi/,nm_loihi_chip.o nm_loihi_ref.o nm_loihi_if.o nm_loihi_prog.o \
       nm_loihi_image.o nm_loihi_compile.o nm_loihi_energy.o) $(PIC_DIR)/nm_loihi_regmap_table.o
+# nm_output.o: nm_image.c writes through it since the cli merge (the library did not link without)
+LOIHI_PIC_OBJS += $(PIC_DIR)/nm_output.o
 LIB_OBJS += $(LOIHI_PIC_OBJS)
 $(LIBNMEMU): $(LOIHI_PIC_OBJS)
 

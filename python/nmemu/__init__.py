@@ -112,6 +112,9 @@ class Chip:
         self.axons = na.value
         self.neurons = nn.value
         self.backend = _L.nm_sim_backend(self._s).decode()
+        # "truenorth" or "loihi" (a Loihi image or description: compartments, u, two views of v)
+        self.core_type = "loihi" if _L.nm_sim_core_type(self._s) == 1 else "truenorth"
+        self.counter_names = tuple(_L.nm_sim_counter_name_of(self._s, i).decode() for i in range(14))
 
     # ------------------------------------------------------------------ life cycle
     def close(self):
@@ -204,11 +207,21 @@ class Chip:
                              for cy in range(my)])
         return self._state(_L.nm_sim_get_v, int(x), int(y), int(first), n)
 
+    def v_hw(self, x=None, y=None, first=0, n=None):
+        """Loihi-mode cores: v in the hardware view (REFRACT * 128 on a spike step, as a Loihi
+        chip's probe shows it; docs/loihi-core.md s5); v() is the state view. Same arguments as v()."""
+        if x is None and y is None:
+            mx, my = self.mesh
+            return np.stack([np.stack([self._state(_L.nm_sim_get_vhw, cx, cy, 0, None) for cx in range(mx)])
+                             for cy in range(my)])
+        return self._state(_L.nm_sim_get_vhw, int(x), int(y), int(first), n)
+
     def set_v(self, x, y, values, first=0):
         """Write V of neurons first .. first+len(values)-1 of core (x, y)."""
         vals = np.ascontiguousarray(np.asarray(values, dtype=np.int64).ravel())
-        if (vals < -524288).any() or (vals > 524287).any():
-            raise ValueError("V must lie in -524288..524287")
+        lim = (1 << 23) - 1 if self.core_type == "loihi" else 524287
+        if (vals < -lim - (self.core_type != "loihi")).any() or (vals > lim).any():
+            raise ValueError("V must lie in %d..%d" % (-lim - (self.core_type != "loihi"), lim))
         vals = vals.astype(np.int32)
         err = _errbuf()
         _check(_L.nm_sim_set_v(self._live(), int(x), int(y), int(first), len(vals),
@@ -219,11 +232,13 @@ class Chip:
         return self._state(_L.nm_sim_get_u, int(x), int(y), int(first), n)
 
     def counters(self):
-        """The chip totals of the hardware counters now: a dict of COUNTERS names."""
+        """The chip totals of the hardware counters now: a dict of self.counter_names (COUNTERS on
+        TrueNorth-mode chips; on Loihi-mode chips the ten core counters of docs/loihi-core.md s9 and
+        packets_routed, offmesh_drops, hops_ew, hops_ns)."""
         out = (ctypes.c_uint64 * 14)()
         err = _errbuf()
         _check(_L.nm_sim_counters(self._live(), out, err, len(err)), err)
-        return dict(zip(COUNTERS, (int(v) for v in out)))
+        return dict(zip(self.counter_names, (int(v) for v in out)))
 
     def energy(self):
         """Energy of the ticks metered (since opening or reset_energy): dict with ticks, seconds,

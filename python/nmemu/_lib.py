@@ -64,6 +64,9 @@ def _declare(lib):
         "nm_sim_energy_reset": (I, [P] + ERR),
         "nm_sim_report": (I, [P, ctypes.POINTER(ctypes.c_void_p)] + ERR),
         "nm_api_free_string": (None, [ctypes.c_void_p]),
+        "nm_sim_core_type": (I, [P]),
+        "nm_sim_counter_name_of": (ctypes.c_char_p, [P, U]),
+        "nm_sim_get_vhw": (I, [P, U, U, U, U, i32p] + ERR),
     }
     for name, (res, args) in sig.items():
         f = getattr(lib, name)
