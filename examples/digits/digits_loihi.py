@@ -88,6 +88,35 @@ def decide(cnt):
     return np.argmax(cnt, axis=-1)  # ties to the lower class
 
 
+def plot(res, path):
+    """Accuracy (fixed-point reference on every held-out image; the chip equals it image by image)
+    against energy per inference: the whole Loihi chip's static power, and one core's share of it."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    pts = sorted(res["sweep"] + [res["main"]], key=lambda r: r["ticks"])
+    seen, rows = set(), []
+    for r in pts:
+        if r["ticks"] not in seen:
+            seen.add(r["ticks"])
+            rows.append(r)
+    share = lambda r: r["dynamic_uJ_per_inference"] + r["static_uJ_per_inference"] / res.get("cores_per_chip", 128)
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    acc = [100 * r["fixed_point_accuracy"] for r in rows]
+    ax.plot([r["energy_uJ_per_inference"] for r in rows], acc, "o-", label="whole Loihi chip's static power")
+    ax.plot([share(r) for r in rows], acc, "s--", label="dynamic + one core's share of static (1/128)")
+    for r, yv in zip(rows, acc):
+        ax.annotate("%d steps" % r["ticks"], (share(r), yv), textcoords="offset points", xytext=(4, -12), fontsize=8)
+    ax.set_xscale("log")
+    ax.set_xlabel("energy per inference (uJ, loihi-davies2018, 1,000 steps/s)")
+    ax.set_ylabel("held-out accuracy (%)")
+    ax.set_title("digits, Loihi mode (nmemu import nir): accuracy against energy")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--nmemu", default="build/nmemu")
@@ -96,7 +125,11 @@ def main():
     ap.add_argument("--images", type=int, default=0, help="only the first N held-out images (default all)")
     ap.add_argument("--sweep", default="2,4,8,16,32", help="graph steps per inference for the accuracy/energy sweep")
     ap.add_argument("--sweep-images", type=int, default=40, help="held-out images on the chip per sweep point")
+    ap.add_argument("--plot-only", action="store_true", help="redraw the figure from OUT/results_loihi.json")
     a = ap.parse_args()
+    if a.plot_only:
+        plot(json.load(open(os.path.join(a.out, "results_loihi.json"))), os.path.join(a.out, "accuracy_energy_loihi.png"))
+        return 0
     os.makedirs(a.out, exist_ok=True)
     o = lambda n: os.path.join(a.out, n)
     Xtr, ytr, Xte, yte = model.load_split()
@@ -160,6 +193,8 @@ def main():
     for t in [int(v) for v in a.sweep.split(",") if v]:
         res["sweep"].append(evaluate(t, min(a.sweep_images, len(yte))))
     json.dump(res, open(o("results_loihi.json"), "w"), indent=1)
+    if res["sweep"]:
+        plot(res, o("accuracy_energy_loihi.png"))
     print("Loihi-mode cores, %d held-out images, %d graph steps (%d chip steps) per inference:" %
           (len(yte), a.ticks, m["steps_per_inference"]))
     print("  float (softmax) accuracy %.2f %%; float IF rate model %.2f %%; fixed-point predicted %.2f %%; "
