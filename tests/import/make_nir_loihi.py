@@ -1,0 +1,25 @@
+#!/usr/bin/python3
+"""make_nir_loihi.py - NIR files for the Loihi-mode lowering's placement test (run-import-loihi-tests):
+wide.nir: Input 4 -> Linear (1500 x 4, all 0.5) -> IF 1500 (threshold 1) with a recurrent Linear
+that links neuron i to neuron i + 1 (weight 0.25) -> Output. 1,500 compartments need two
+1,024-compartment cores; every input element reaches both (2 input-map rows each); neuron 1023,
+the last of core 0, feeds neuron 1024 in core 1. Usage: make_nir_loihi.py DIR"""
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_nir import write  # noqa: E402
+
+d = sys.argv[1]
+os.makedirs(d, exist_ok=True)
+n = 1500
+rec = np.zeros((n, n), np.float32)
+rec[np.arange(1, n), np.arange(n - 1)] = 0.25
+write(os.path.join(d, "wide.nir"),
+      {"input": ("Input", {"shape": [4]}), "fc": ("Linear", {"weight": np.full((n, 4), 0.5, np.float32)}),
+       "rec": ("Linear", {"weight": rec}),
+       "if": ("IF", {"r": np.ones(n, np.float32), "v_threshold": np.ones(n, np.float32)}),
+       "output": ("Output", {"shape": [n]})},
+      [["input", "fc"], ["fc", "if"], ["if", "rec"], ["rec", "if"], ["if", "output"]])
