@@ -458,7 +458,6 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
     nm_ll_net *net = NULL;
     sb js = {0}, rep = {0}, im = {0}, nm = {0};
     unsigned mx, my;
-    int *outputs_of = NULL; /* per pop element: axon-map entries */
     int32_t *mark = NULL;
     size_t *order = NULL;
     int cyclic = 0;
@@ -502,9 +501,8 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
         if (is_neuron(g->nodes[order[i]].type))
             nly++;
     ly = calloc(nly ? nly : 1, sizeof *ly);
-    outputs_of = calloc(nelem ? nelem : 1, sizeof *outputs_of);
     mark = malloc((nelem ? nelem : 1) * sizeof *mark);
-    if (!ly || !outputs_of || !mark) {
+    if (!ly || !mark) {
         lfail(L, "out of memory");
         goto fail;
     }
@@ -1109,7 +1107,6 @@ fail:
     free(cores);
     free(pop_base);
     free(lay_of);
-    free(outputs_of);
     free(mark);
     free(order);
     free(js.s);

@@ -189,7 +189,7 @@ def main():
            "held_out": int(len(yte)), "main": evaluate(a.ticks, len(yte)), "sweep": []}
     # power at real time: 1,000 steps per second (nmemu run's --step-hz default): energy per step x 1000
     m = res["main"]
-    m["power_uW_at_1000_steps_per_s"] = m["energy_uJ_per_inference"] / m["steps_per_inference"] * 1000
+    m["power_mW_at_1000_steps_per_s"] = m["energy_uJ_per_inference"] / m["steps_per_inference"]  # uJ/ms = mW
     for t in [int(v) for v in a.sweep.split(",") if v]:
         res["sweep"].append(evaluate(t, min(a.sweep_images, len(yte))))
     json.dump(res, open(o("results_loihi.json"), "w"), indent=1)
@@ -201,9 +201,9 @@ def main():
           "chip %.2f %%; chip = integer reference on %d of %d images (spike counts per class)" %
           (100 * res["float_accuracy"], 100 * m["float_rate_accuracy"], 100 * m["fixed_point_accuracy"],
            100 * m["chip_accuracy"], m["chip_equals_reference"], m["chip_images"]))
-    print("  energy per inference (%s) %.4f uJ (%.4f dynamic + %.4f static); power at 1,000 steps/s %.1f uW" %
+    print("  energy per inference (%s) %.4f uJ (%.4f dynamic + %.4f static); power at 1,000 steps/s %.3f mW" %
           (m["energy_preset"], m["energy_uJ_per_inference"], m["dynamic_uJ_per_inference"],
-           m["static_uJ_per_inference"], m["power_uW_at_1000_steps_per_s"]))
+           m["static_uJ_per_inference"], m["power_mW_at_1000_steps_per_s"]))
     for s in res["sweep"]:
         print("  sweep: %2d steps: fixed-point %.2f %%, chip %.2f %% (%d images), %.4f uJ per inference" %
               (s["ticks"], 100 * s["fixed_point_accuracy"], 100 * s["chip_accuracy"], s["chip_images"],
