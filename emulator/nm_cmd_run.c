@@ -21,6 +21,7 @@
 #include "nm_regmap.h"
 #include "nm_report.h"
 #include "nm_rtl_chip.h"
+#include "nm_rtl_shapes.h"
 
 /* The options, as the table below fills them. */
 static struct run_args {
@@ -128,8 +129,16 @@ static int make_backend(const char *name, const nm_image *im, nm_chip_backend *b
         return 0;
     }
     {
-        nm_rtl_chip_opts ro = {A.trace, A.have_from || A.have_to, A.trace_from, A.trace_to};
-        nm_rtl_chip *c = nm_rtl_chip_new_opts(&ro);
+        /* the Verilated chip of the image's shape, built on first use (nm_rtl_shapes.h) */
+        char err[1024];
+        nm_rtl_chip_opts ro = {A.trace, A.have_from || A.have_to, A.trace_from, A.trace_to, NULL};
+        nm_rtl_chip *c;
+        ro.api = nm_rtl_shape_get(im->mesh_x, im->mesh_y, im->naxons, im->nneurons, err, sizeof err);
+        if (!ro.api) {
+            fprintf(stderr, "nmemu: %s\n", err);
+            return -1;
+        }
+        c = nm_rtl_chip_new_opts(&ro);
         if (!c)
             return -1;
         nm_rtl_chip_backend(b, c);
