@@ -166,8 +166,9 @@ $(BUILD)/obj/nm_fw.o: firmware/nm_fw.c firmware/nm_fw.h emulator/nm_chipmap.h em
 	$(CC) $(CSTD) $(WARN) $(OPT) -ffreestanding -fno-builtin -c -o $@ $<
 
 NMEMU_OBJS := $(BUILD)/obj/nmemu.o $(BUILD)/obj/nm_cmd_run.o $(BUILD)/obj/nm_opts.o $(BUILD)/obj/nm_output.o $(BUILD)/obj/nm_gen.o $(BUILD)/obj/nm_energy.o $(BUILD)/obj/nm_energy_report.o $(BUILD)/obj/nm_report.o $(BUILD)/obj/nm_plot.o $(BUILD)/obj/nm_sweep.o $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o \
-              $(BUILD)/obj/nm_compile.o $(BUILD)/obj/nm_rtl_shapes.o \
-              $(CHIP_OBJS) $(REF_OBJS) $(RTL_CHIP_OBJS)
+              $(BUILD)/obj/nm_compile.o $(BUILD)/obj/nm_rtl_shapes.o $(BUILD)/obj/nm_mixed_chip.o \
+              $(CHIP_OBJS) $(REF_OBJS) $(RTL_CHIP_OBJS) $(BUILD)/obj/nm_rtl_core.o $(BUILD)/obj/nm_vcore_shim.o \
+              $(VCORE_LIB)
 $(BUILD)/nmemu: $(NMEMU_OBJS)
 	$(CXX) -o $@ $^ $(JANSSON) $(LINK_RTL)
 
