@@ -10,54 +10,39 @@
 #include <sys/wait.h>
 
 #include "nm_opts.h"
+#include "nm_output.h"
 
 int nm_plot_run(const char *script, const char *png, char *err, size_t errlen)
 {
-    char tmp[4200];
+    nm_out o;
     FILE *g;
     int st;
-    snprintf(tmp, sizeof tmp, "%s.tmp", png);
+    if (nm_out_begin(&o, png, err, errlen)) /* gnuplot draws under a temporary name (nm_output.h) */
+        return -1;
     g = popen("gnuplot 2>&1", "w");
     if (!g) {
         snprintf(err, errlen, "cannot start gnuplot: %s", strerror(errno));
+        nm_out_close(&o, 0, err, 0);
         return -1;
     }
-    fprintf(g, "set terminal pngcairo size 1000,640 font 'sans,10'\nset output '%s'\n%s\nset output\n", tmp, script);
+    fprintf(g, "set terminal pngcairo size 1000,640 font 'sans,10'\nset output '%s'\n%s\nset output\n", nm_out_name(&o),
+            script);
     st = pclose(g);
     if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-        remove(tmp);
+        nm_out_close(&o, 0, err, 0);
         if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
             snprintf(err, errlen, "gnuplot is not installed (tools/install-deps gnuplot-nox)");
         else
             snprintf(err, errlen, "gnuplot failed drawing %s", png);
         return -1;
     }
-    if (rename(tmp, png)) {
-        snprintf(err, errlen, "%s: %s", png, strerror(errno));
-        remove(tmp);
-        return -1;
-    }
-    return 0;
+    return nm_out_close(&o, 1, err, errlen);
 }
 
-/* Write `text` to path atomically. */
+/* Write `text` to path, whole or not at all. */
 static int write_file(const char *path, const char *text, char *err, size_t errlen)
 {
-    char tmp[4200];
-    FILE *f;
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    f = fopen(tmp, "w");
-    if (!f || fputs(text, f) < 0 || fclose(f)) {
-        snprintf(err, errlen, "%s: cannot write", path);
-        remove(tmp);
-        return -1;
-    }
-    if (rename(tmp, path)) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        remove(tmp);
-        return -1;
-    }
-    return 0;
+    return nm_out_write_file(path, text, strlen(text), err, errlen);
 }
 
 /* A growing string. */
@@ -126,6 +111,18 @@ int nm_cmd_plot(int argc, char **argv)
     report = args[0];
     dir = PL.dir;
     spikes = PL.spikes;
+    { /* the figures and their data files must not be the report or the spike file */
+        static const char *const names[] = {"energy-classes.dat", "energy-classes.png", "energy-cores.dat",
+                                            "energy-cores.png", "raster.png"};
+        char outs[5][4096];
+        nm_out_role files[7] = {{"the report", report, 0}, {"--spikes", spikes, 0}};
+        for (i = 0; i < 5; i++) {
+            snprintf(outs[i], sizeof outs[i], "%s/%s", dir, names[i]);
+            files[2 + i] = (nm_out_role){"the figure file", outs[i], 1};
+        }
+        if (nm_out_check_distinct(files, 7, err, sizeof err))
+            return nm_usage_error(&nm_plot_spec, "%s", err);
+    }
     r = json_load_file(report, 0, &je);
     if (!r) {
         fprintf(stderr, "nmemu: %s: line %d: %s\n", report, je.line, je.text);

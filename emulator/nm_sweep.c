@@ -17,6 +17,7 @@
 #include "nm_load.h"
 #include "nm_plot.h"
 #include "nm_opts.h"
+#include "nm_output.h"
 #include "nm_ref_chip.h"
 
 #define MAXPTS 64
@@ -160,7 +161,8 @@ int nm_cmd_sweep(int argc, char **argv)
     int all = 0, rc = nm_opts_parse(&nm_sweep_spec, argc, argv, args, &nargs);
     nm_energy_preset p;
     nm_image *im;
-    char err[1024], tmp[4200], junk;
+    char err[4400], junk;
+    nm_out table;
     FILE *f;
 
     if (rc)
@@ -171,6 +173,12 @@ int nm_cmd_sweep(int argc, char **argv)
     nr = S.rates.n, nv = S.volts_list.n, ticks = S.ticks, threads = S.threads, seed = S.seed;
     if ((nr == 0) == (nv == 0))
         return nm_usage_error(&nm_sweep_spec, "sweep needs exactly one of --rates and --voltages");
+    {
+        const nm_out_role files[] = {{"the image", image, 0}, {"--energy", energy, 0}, {"-o", out, 1},
+                                     {"--plot", plot, 1}};
+        if (nm_out_check_distinct(files, sizeof files / sizeof files[0], err, sizeof err))
+            return nm_usage_error(&nm_sweep_spec, "%s", err);
+    }
     if (!strcmp(cores, "all"))
         all = 1;
     else if (sscanf(cores, "%u,%u%c", &ix, &iy, &junk) != 2 || cores[0] < '0' || cores[0] > '9') {
@@ -199,15 +207,14 @@ int nm_cmd_sweep(int argc, char **argv)
         return 2;
     }
     ncores = im->mesh_x * im->mesh_y;
-    snprintf(tmp, sizeof tmp, "%s.tmp", out);
-    f = fopen(tmp, "w");
-    if (!f) {
-        perror(tmp);
+    if (nm_out_open(&table, out, err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
         nm_image_free(im);
         return 1;
     }
+    f = table.f;
     fprintf(f, "input_rate_hz,voltage_v,ticks,spikes,synaptic_events,static_pj,dynamic_pj,total_pj,power_mw,"
-               "pj_per_synaptic_event\n");
+               "pj_per_synaptic_event,dynamic_pj_per_synaptic_event\n");
     {
         nm_energy_counts c;
         unsigned npts = nr ? nr : nv;
@@ -219,19 +226,19 @@ int nm_cmd_sweep(int argc, char **argv)
             if (rc)
                 break;
             nm_energy_compute(&p, v, tick_hz, ticks, ncores, &c, &r);
-            fprintf(f, "%g,%g,%u,%llu,%llu,%.6g,%.6g,%.6g,%.6g,%.6g\n", rate, v, ticks,
+            fprintf(f, "%g,%g,%u,%llu,%llu,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", rate, v, ticks,
                     (unsigned long long)c.n[NM_E_SPIKE], (unsigned long long)c.n[NM_E_SYNAPTIC_EVENT], r.static_pj,
-                    r.dynamic_pj, r.total_pj, r.power_mw, r.pj_per_synaptic_event);
-            printf("%s %g %s: %llu spikes, %.4g mW, %.4g pJ per synaptic event\n", nr ? "input rate" : "voltage",
-                   nr ? rate : v, nr ? "Hz" : "V", (unsigned long long)c.n[NM_E_SPIKE], r.power_mw,
-                   r.pj_per_synaptic_event);
+                    r.dynamic_pj, r.total_pj, r.power_mw, r.pj_per_synaptic_event, r.dynamic_pj_per_synaptic_event);
+            printf("%s %g %s: %llu spikes, %.4g mW, %.4g pJ per synaptic event with static energy (%.4g dynamic "
+                   "only)\n",
+                   nr ? "input rate" : "voltage", nr ? rate : v, nr ? "Hz" : "V", (unsigned long long)c.n[NM_E_SPIKE],
+                   r.power_mw, r.pj_per_synaptic_event, r.dynamic_pj_per_synaptic_event);
         }
     }
-    if (fclose(f) || rc || rename(tmp, out)) {
-        remove(tmp);
+    if (nm_out_close(&table, rc == 0, err, sizeof err) || rc) {
         nm_image_free(im);
         if (!rc)
-            fprintf(stderr, "nmemu: cannot write %s\n", out);
+            fprintf(stderr, "nmemu: %s\n", err);
         return rc ? rc : 1;
     }
     printf("table: %s\n", out);
