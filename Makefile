@@ -35,6 +35,8 @@ DIFF_CHIP_TICKS ?= 500
 VCHIP_DIR  := $(BUILD)/vchip
 VCHIP_LIB  := $(VCHIP_DIR)/Vnm_chip__ALL.a
 VCHIP_RT   := $(VCHIP_DIR)/verilated.o $(VCHIP_DIR)/verilated_threads.o $(VCHIP_DIR)/verilated_fst_c.o
+# (tools/build-rtl-shape uses the same flags for the other shapes)
+VCHIP_FLAGS := -O3 --x-assign fast --x-initial fast
 MESH_X     ?= 4
 MESH_Y     ?= 4
 CHIP_OBJS  := $(BUILD)/obj/nm_ref_chip.o $(BUILD)/obj/nm_chip_if.o $(BUILD)/obj/nm_chipmap_table.o
@@ -74,6 +76,9 @@ help:
 	@echo "make bench      every benchmark (W on the 64x64 model, RTL vs dense scan, Brian2, Icarus, SystemC):"
 	@echo "                one table, bench/results/summary.csv (docs/performance.md)"
 	@echo "make bench-w    only workloads W, W-high, W-stochastic on the reference backend"
+	@echo "make rtl-shapes SHAPES=\"3x5 8x8-64x32\"  build Verilated chips of other shapes ahead (docs/chip.md s8)"
+	@echo "make bench-rtl-speed  the Verilated chip before/after issue 13, same results (docs/performance.md)"
+	@echo "make bench-rtl-cores  W with 1 and 16 --rtl-cores (docs/verification.md s4)"
 	@echo "make validate-energy  the TrueNorth preset against the published chip power (docs/energy-model.md)"
 	@echo "make coverage   Verilator line/branch/toggle coverage of the RTL runs (docs/verification.md)"
 	@echo "make nmemu-sc   the SystemC/TLM-2.0 example platform (docs/systemc.md)"
@@ -147,14 +152,14 @@ $(VCORE_LIB) $(VRT_OBJS) &: $(RTL_SRC) $(RTL_INC) | deps
 
 $(VCHIP_LIB) $(VCHIP_RT) &: $(RTL_SRC) $(RTL_INC) regmap/nm_chipmap.vh | deps
 	@mkdir -p $(VCHIP_DIR)
-	$(VERILATOR) --cc --trace-fst -Wall -Irtl -Iregmap --top-module nm_chip --prefix Vnm_chip -O3 \
+	$(VERILATOR) --cc --trace-fst -Wall -Irtl -Iregmap --top-module nm_chip --prefix Vnm_chip $(VCHIP_FLAGS) \
 	    -GMeshX=$(MESH_X) -GMeshY=$(MESH_Y) -Mdir $(VCHIP_DIR) $(RTL_SRC)
 	$(MAKE) -s -C $(VCHIP_DIR) -f Vnm_chip.mk OPT_FAST=-O2 OPT_GLOBAL=-O2 OPT_SLOW=-O1 \
 	    Vnm_chip__ALL.a verilated.o verilated_threads.o verilated_fst_c.o
 
 $(BUILD)/obj/nm_vchip_shim.o: emulator/nm_vchip_shim.cpp emulator/nm_vchip_shim.h emulator/nm_vmodel.hpp $(VCHIP_LIB)
 	@mkdir -p $(@D)
-	$(CXX) -std=gnu++17 -O2 -g -Wall -Wextra -DNM_VCHIP_CORES=$$(($(MESH_X)*$(MESH_Y))) \
+	$(CXX) -std=gnu++17 -O2 -g -Wall -Wextra -DNM_VCHIP_MX=$(MESH_X) -DNM_VCHIP_MY=$(MESH_Y) \
 	    -I$(VCHIP_DIR) -isystem $(VINC) -isystem $(VINC)/vltstd -c -o $@ $<
 
 $(BUILD)/obj/nm_vcore_shim.o: emulator/nm_vcore_shim.cpp emulator/nm_vcore_shim.h emulator/nm_vmodel.hpp $(VCORE_LIB)
@@ -188,8 +193,9 @@ $(BUILD)/obj/nm_fw.o: firmware/nm_fw.c firmware/nm_fw.h regmap/nm_chipmap.h regm
 	$(CC) $(CSTD) $(WARN) $(OPT) -Iregmap -ffreestanding -fno-builtin -c -o $@ $<
 
 NMEMU_OBJS := $(BUILD)/obj/nmemu.o $(BUILD)/obj/nm_cmd_run.o $(BUILD)/obj/nm_opts.o $(BUILD)/obj/nm_output.o $(BUILD)/obj/nm_gen.o $(BUILD)/obj/nm_energy.o $(BUILD)/obj/nm_energy_report.o $(BUILD)/obj/nm_report.o $(BUILD)/obj/nm_plot.o $(BUILD)/obj/nm_sweep.o $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o \
-              $(BUILD)/obj/nm_compile.o $(LOIHI_NMEMU_OBJS) \
-              $(CHIP_OBJS) $(REF_OBJS) $(RTL_CHIP_OBJS)
+              $(BUILD)/obj/nm_compile.o $(LOIHI_NMEMU_OBJS) $(BUILD)/obj/nm_rtl_shapes.o $(BUILD)/obj/nm_mixed_chip.o \
+              $(CHIP_OBJS) $(REF_OBJS) $(RTL_CHIP_OBJS) $(BUILD)/obj/nm_rtl_core.o $(BUILD)/obj/nm_vcore_shim.o \
+              $(VCORE_LIB)
 $(BUILD)/nmemu: $(NMEMU_OBJS)
 	$(CXX) -o $@ $^ $(JANSSON) $(LINK_RTL)
 

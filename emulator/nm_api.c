@@ -153,7 +153,7 @@ static int make_backend(nm_sim *s, const char *name, const nm_sim_opts *o, nm_ch
         nm_ref_chip_backend(b, c);
         return NM_OK;
     } else {
-        nm_rtl_chip_opts ro = {o->trace, 0, 0, 0};
+        nm_rtl_chip_opts ro = {o->trace, 0, 0, 0, NULL};
         nm_rtl_chip *c = nm_rtl_chip_new_opts(&ro);
         if (!c)
             return NM_ERR_NOMEM;

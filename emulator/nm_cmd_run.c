@@ -19,19 +19,21 @@
 #include "nm_energy_report.h"
 #include "nm_image.h"
 #include "nm_load.h"
+#include "nm_mixed_chip.h"
 #include "nm_output.h"
 #include "nm_ref_chip.h"
 #include "nm_regmap.h"
 #include "nm_report.h"
 #include "nm_rtl_chip.h"
+#include "nm_rtl_shapes.h"
 
 /* The options, as the table below fills them. */
 static struct run_args {
-    const char *backend, *input, *spikes, *outputs, *report, *trace, *energy;
+    const char *backend, *input, *spikes, *outputs, *report, *trace, *energy, *rtl_cores;
     unsigned ticks, threads, trace_from, trace_to;
     uint64_t seed;
     double volts, tick_hz;
-    int raster, have_seed, have_threads, have_from, have_to;
+    int raster, have_seed, have_threads, have_from, have_to, check;
 } A = {.backend = "ref", .energy = "truenorth-28nm", .ticks = 100, .tick_hz = 1000};
 
 static const nm_opt run_opts[] = {
@@ -43,6 +45,12 @@ static const nm_opt run_opts[] = {
     {.name = "input", .kind = NM_OPT_STRING, .metavar = "F", .dest = &A.input,
      .help = "host spikes: lines 'tick,x,y,axon' ('#' comments), or the\n"
              "binary form (docs/network-format.md)"},
+    {.name = "rtl-cores", .kind = NM_OPT_STRING, .metavar = "LIST", .dest = &A.rtl_cores,
+     .help = "ref backend: these cores also run as Verilated RTL cores, whose\n"
+             "spikes the chip routes: X,Y[;X,Y...] or a rectangle X0,Y0:X1,Y1"},
+    {.name = "check", .kind = NM_OPT_FLAG, .dest = &A.check,
+     .help = "with --rtl-cores: compare each RTL core with the model's copy of\n"
+             "itself after every tick; stop at the first divergence"},
     {.name = "spikes", .kind = NM_OPT_STRING, .metavar = "F", .dest = &A.spikes,
      .help = "write every neuron spike as 'tick,x,y,neuron'"},
     {.name = "outputs", .kind = NM_OPT_STRING, .metavar = "F", .dest = &A.outputs,
@@ -93,6 +101,7 @@ typedef struct run_state {
     char *row;
     uint32_t t;
     uint64_t nspikes, noff, cyc, cmin, cmax;
+    double loop_wall, loop_cpu; /* seconds spent in the ticks (wall, process CPU) */
 } run_state;
 
 static double now_s(void)
@@ -116,6 +125,10 @@ static void progress(uint32_t done, unsigned long total, double t0, double *last
         fputc('\n', stderr);
 }
 
+/* --rtl-cores: the chosen cores (one byte per core) and the chip that runs them */
+static uint8_t *rtl_mask;
+static nm_mixed_chip *M;
+
 /* The backend `name`, built for the image's geometry. */
 static int make_backend(const char *name, const nm_image *im, nm_chip_backend *b, const char *trace_name)
 {
@@ -127,12 +140,32 @@ static int make_backend(const char *name, const nm_image *im, nm_chip_backend *b
             nm_ref_chip_free(c);
             return -1;
         }
+        if (A.rtl_cores) {
+            /* some cores also as RTL (nm_mixed_chip.h); the cores were checked by run_read_inputs */
+            char err[512];
+            M = nm_mixed_chip_new(c, im->mesh_x, im->mesh_y, im->naxons, im->nneurons, rtl_mask, A.check, err,
+                                  sizeof err);
+            if (!M) {
+                fprintf(stderr, "nmemu: %s\n", err);
+                return -1;
+            }
+            nm_mixed_chip_backend(b, M);
+            return 0;
+        }
         nm_ref_chip_backend(b, c);
         return 0;
     }
     {
-        nm_rtl_chip_opts ro = {trace_name, A.have_from || A.have_to, A.trace_from, A.trace_to};
-        nm_rtl_chip *c = nm_rtl_chip_new_opts(&ro);
+        /* the Verilated chip of the image's shape, built on first use (nm_rtl_shapes.h) */
+        char err[1024];
+        nm_rtl_chip_opts ro = {trace_name, A.have_from || A.have_to, A.trace_from, A.trace_to, NULL};
+        nm_rtl_chip *c;
+        ro.api = nm_rtl_shape_get(im->mesh_x, im->mesh_y, im->naxons, im->nneurons, err, sizeof err);
+        if (!ro.api) {
+            fprintf(stderr, "nmemu: %s\n", err);
+            return -1;
+        }
+        c = nm_rtl_chip_new_opts(&ro);
         if (!c)
             return -1;
         nm_rtl_chip_backend(b, c);
@@ -179,7 +212,7 @@ static int diverged(uint32_t t, const nm_chip_backend *a, const nm_chip_backend 
 static const char *rtl_error(const nm_chip_backend *b)
 {
     static char msg[1100];
-    const char *e = strcmp(b->name, "rtl") ? "" : nm_rtl_chip_error(b->impl);
+    const char *e = M && b->impl == M ? nm_mixed_chip_error(M) : strcmp(b->name, "rtl") ? "" : nm_rtl_chip_error(b->impl);
     snprintf(msg, sizeof msg, "%s%s", e[0] ? ": " : "", e);
     return msg;
 }
@@ -208,6 +241,11 @@ static int run_parse(run_state *s, int argc, char **argv)
             return nm_usage_error(&nm_run_spec, "the trace window (ticks %u to %u) must lie within the %u ticks run",
                                   A.trace_from, A.trace_to, A.ticks);
     }
+    if (A.rtl_cores && strcmp(A.backend, "ref"))
+        return nm_usage_error(&nm_run_spec, "--rtl-cores runs cores as RTL inside the ref backend (--backend ref)");
+    if (A.check && !A.rtl_cores)
+        return nm_usage_error(&nm_run_spec, "--check compares the --rtl-cores with the model; for the whole chip use "
+                                            "--backend check");
     s->nb = strcmp(A.backend, "check") ? 1 : 2;
     {
         char err[8400];
@@ -239,6 +277,15 @@ static int run_read_inputs(run_state *s)
         nm_inputs_read(A.input, s->im->mesh_x, s->im->mesh_y, s->im->naxons, &s->in, &s->nin, err, sizeof err)) {
         fprintf(stderr, "nmemu: %s\n", err);
         return NM_EXIT_INPUT;
+    }
+    if (A.rtl_cores) {
+        rtl_mask = malloc((size_t)s->im->mesh_x * s->im->mesh_y);
+        if (!rtl_mask) {
+            fprintf(stderr, "nmemu: out of memory\n");
+            return NM_EXIT_RUN;
+        }
+        if (nm_mixed_chip_parse(A.rtl_cores, s->im->mesh_x, s->im->mesh_y, rtl_mask, err, sizeof err) < 0)
+            return nm_usage_error(&nm_run_spec, "%s", err);
     }
     if (s->nin && s->in[s->nin - 1].tick >= A.ticks) { /* sorted by tick: count from the end */
         size_t late = 0;
@@ -475,6 +522,12 @@ static void run_print_summary(const run_state *s)
     nm_energy_print_summary(stdout, &er);
     if (s->nb == 2)
         printf("check: ref and rtl agree on every spike, off-chip packet and V at every tick\n");
+    if (M)
+        printf("rtl-cores: %u cores ran as Verilated RTL cores, %" PRIu64 " RTL cycles, %.1f ticks/s (%.3f s wall, "
+               "%.3f s CPU for the ticks)%s\n", nm_mixed_chip_count(M), nm_mixed_chip_rtl_cycles(M),
+               s->loop_wall > 0 ? s->t / s->loop_wall : 0.0, s->loop_wall, s->loop_cpu,
+               A.check ? "; check: every RTL core agreed with the model's copy (spikes, packets, cycles, V) at every tick"
+                       : "");
     if (A.spikes)
         printf("spikes: %s\n", A.spikes);
     if (A.outputs)
@@ -496,6 +549,9 @@ static void run_free(run_state *s)
     free(s->row);
     nm_energy_meter_free(&s->meter);
     nm_image_free(s->im);
+    free(rtl_mask);
+    rtl_mask = NULL;
+    M = NULL; /* freed with its backend */
 }
 
 int nm_cmd_run(int argc, char **argv)
@@ -514,8 +570,13 @@ int nm_cmd_run(int argc, char **argv)
         rc = run_build_chip(&s);
     if (!rc)
         rc = run_open_outputs(&s);
-    if (!rc)
+    if (!rc) {
+        double w0 = now_s();
+        clock_t c0 = clock();
         rc = run_ticks(&s);
+        s.loop_wall = now_s() - w0;
+        s.loop_cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+    }
     rc = run_close_outputs(&s, rc);
     if (!rc)
         rc = run_write_report(&s);

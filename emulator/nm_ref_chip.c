@@ -58,6 +58,9 @@ struct nm_ref_chip {
     uint8_t *owner;                /* owner[core]: the worker whose range holds the core */
     int started, quit;
     pthread_barrier_t go, mid, done;
+    nm_ref_core_hook hook;         /* nm_ref_chip_set_core_hook: cores run elsewhere too */
+    void *hook_ctx;
+    uint8_t *hooked;               /* hooked[core] */
 };
 
 /* Route a host packet that enters router (x, y) hop by hop, counting every hop like
@@ -232,6 +235,11 @@ static void phase_a(worker *w)
             const unsigned p = k - 1;
             nm_tick_out *o = &w->core_out[p & 1];
             nm_ref_core_tick_packets(c->cores[p], o);
+            if (c->hook && c->hooked[p]) {
+                w->rc = c->hook(c->hook_ctx, p, c->tick_count, c->cores[p], o);
+                if (o->cycles > w->maxcyc)
+                    w->maxcyc = o->cycles;
+            }
             for (s = 0; s < o->nspikes && w->rc == NM_OK; s++) {
                 w->spk.spikes[w->spk.nspikes].core = (uint16_t)p;
                 w->spk.spikes[w->spk.nspikes].neuron = o->spikes[s];
@@ -583,6 +591,16 @@ static int be_send(void *i, uint32_t f) { return nm_ref_chip_host_send(i, f); }
 static int be_tick(void *i, nm_chip_tick_out *o) { return nm_ref_chip_tick(i, o); }
 static void be_free(void *i) { nm_ref_chip_free(i); }
 
+int nm_ref_chip_set_core_hook(nm_ref_chip *c, const uint8_t *cores, nm_ref_core_hook hook, void *ctx)
+{
+    if (!c->hooked && !(c->hooked = calloc(c->ncores, 1)))
+        return NM_ERR_NOMEM;
+    memcpy(c->hooked, cores, c->ncores);
+    c->hook = hook;
+    c->hook_ctx = ctx;
+    return NM_OK;
+}
+
 void nm_ref_chip_backend(nm_chip_backend *b, nm_ref_chip *c)
 {
     b->name = "ref";
@@ -639,6 +657,7 @@ void nm_ref_chip_free(nm_ref_chip *c)
         nm_ref_core_free(c->cores[k]);
     free(c->cores);
     free(c->rcnt);
+    free(c->hooked);
     nm_chip_tick_out_free(&c->q);
     free(c);
 }

@@ -7,6 +7,7 @@
 #define NM_REF_CHIP_H
 
 #include "nm_chip_if.h"
+#include "nm_ref_core.h"
 
 typedef struct nm_ref_chip nm_ref_chip;
 
@@ -21,5 +22,12 @@ int  nm_ref_chip_apb_read(nm_ref_chip *c, uint32_t paddr, uint32_t *data);
 int  nm_ref_chip_host_send(nm_ref_chip *c, uint32_t flit);
 int  nm_ref_chip_tick(nm_ref_chip *c, nm_chip_tick_out *out);
 void nm_ref_chip_backend(nm_chip_backend *b, nm_ref_chip *c);
+
+/* A core hook (nm_mixed_chip.c, --rtl-cores): for every core with cores[k] != 0, after
+ * the model's core k ran tick `tick` into *out (spikes, packets, cycles), hook may
+ * replace *out; the chip then routes what *out holds. Called from the worker threads,
+ * each hooked core from one thread. A non-NM_OK return fails the tick. */
+typedef int (*nm_ref_core_hook)(void *ctx, unsigned core, uint32_t tick, nm_ref_core *model, nm_tick_out *out);
+int nm_ref_chip_set_core_hook(nm_ref_chip *c, const uint8_t *cores, nm_ref_core_hook hook, void *ctx);
 
 #endif

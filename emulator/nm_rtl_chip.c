@@ -12,6 +12,7 @@
 #define TICK_CYCLE_LIMIT 2000000ull /* far above any legal tick of the 4 x 4 build */
 
 struct nm_rtl_chip {
+    const nm_vchip_api *api; /* the build of this chip's shape */
     nm_vchip *v;
     nm_vchip_pins p;
     unsigned ncores, naxons, nneurons, mesh_x, mesh_y;
@@ -26,13 +27,13 @@ struct nm_rtl_chip {
 
 static void cycle(nm_rtl_chip *c)
 {
-    nm_vchip_cycle(c->v, &c->p);
+    c->api->cycle(c->v, &c->p);
     if (!c->stopped) {
         char msg[900];
-        if (nm_vchip_stopped(c->v, msg, sizeof msg)) {
+        if (c->api->stopped(c->v, msg, sizeof msg)) {
             c->stopped = 1;
             snprintf(c->err, sizeof c->err, "RTL assertion in cycle %" PRIu64 " (%s %" PRIu32 "): %s",
-                     nm_vchip_cycles(c->v), c->in_tick ? "tick" : "between ticks, before tick", c->ticks, msg);
+                     c->api->cycles(c->v), c->in_tick ? "tick" : "between ticks, before tick", c->ticks, msg);
         }
     }
 }
@@ -42,7 +43,7 @@ static int window_enter(nm_rtl_chip *c)
 {
     if (c->window && c->wstate == 0 && c->ticks >= c->wfrom) {
         c->wstate = 1;
-        return nm_vchip_trace(c->v, 1) ? NM_ERR_NOMEM : NM_OK;
+        return c->api->trace(c->v, 1) ? NM_ERR_NOMEM : NM_OK;
     }
     return NM_OK;
 }
@@ -53,7 +54,7 @@ static void tick_finished(nm_rtl_chip *c)
     c->ticks++;
     if (c->window && c->wstate == 1 && c->ticks > c->wto) {
         c->wstate = 2;
-        nm_vchip_trace(c->v, 0);
+        c->api->trace(c->v, 0);
     }
 }
 
@@ -85,7 +86,7 @@ static int apb(nm_rtl_chip *c, int write, uint32_t paddr, uint32_t wdata, uint32
     c->p.pwdata = wdata;
     cycle(c);                   /* setup phase */
     c->p.penable = 1;
-    nm_vchip_eval(c->v, &c->p); /* access phase: PREADY, PRDATA, PSLVERR */
+    c->api->eval(c->v, &c->p); /* access phase: PREADY, PRDATA, PSLVERR */
     while (!c->p.pready)
         cycle(c);
     err = c->p.pslverr;
@@ -154,14 +155,11 @@ int nm_rtl_chip_tick(nm_rtl_chip *c, nm_chip_tick_out *out)
     c->p.tick = 1;
     for (n = 0; n < TICK_CYCLE_LIMIT && rc == NM_OK; n++) {
         int done = c->p.tick_done;
-        unsigned core;
-        for (core = 0; core < c->ncores; core++) {
-            if (!c->p.trace_valid[core])
-                continue;
+        for (k = 0; k < c->p.ntrace; k++) {
             if (out->nspikes == out->spikes_cap)
                 return NM_ERR_PROTO;
-            out->spikes[out->nspikes].core = (uint16_t)core;
-            out->spikes[out->nspikes].neuron = c->p.trace_neuron[core];
+            out->spikes[out->nspikes].core = c->p.trace_core[k];
+            out->spikes[out->nspikes].neuron = c->p.trace_neuron[k];
             out->nspikes++;
         }
         rc = sink_offchip(c, out);
@@ -186,7 +184,7 @@ int nm_rtl_chip_tick(nm_rtl_chip *c, nm_chip_tick_out *out)
 
 uint64_t nm_rtl_chip_cycles(const nm_rtl_chip *c)
 {
-    return nm_vchip_cycles(c->v);
+    return c->api->cycles(c->v);
 }
 
 static int be_write(void *i, uint32_t a, uint32_t d) { return nm_rtl_chip_apb_write(i, a, d); }
@@ -212,7 +210,7 @@ void nm_rtl_chip_backend(nm_chip_backend *b, nm_rtl_chip *c)
 
 int nm_rtl_chip_close_trace(nm_rtl_chip *c)
 {
-    return nm_vchip_close_trace(c->v) ? NM_ERR_NOMEM : NM_OK;
+    return c->api->close_trace(c->v) ? NM_ERR_NOMEM : NM_OK;
 }
 
 const char *nm_rtl_chip_error(const nm_rtl_chip *c)
@@ -222,7 +220,7 @@ const char *nm_rtl_chip_error(const nm_rtl_chip *c)
 
 nm_rtl_chip *nm_rtl_chip_new(const char *trace_path)
 {
-    nm_rtl_chip_opts o = {trace_path, 0, 0, 0};
+    nm_rtl_chip_opts o = {trace_path, 0, 0, 0, NULL};
     return nm_rtl_chip_new_opts(&o);
 }
 
@@ -236,7 +234,15 @@ nm_rtl_chip *nm_rtl_chip_new_opts(const nm_rtl_chip_opts *o)
     c->window = o->trace_path && o->trace_window;
     c->wfrom = o->trace_from;
     c->wto = o->trace_to;
-    c->v = c->window ? nm_vchip_new_windowed(o->trace_path) : nm_vchip_new(o->trace_path);
+    c->api = o->api ? o->api : nm_vchip_linked_api();
+    c->ncores = c->api->mesh_x * c->api->mesh_y;
+    c->p.trace_core = calloc(c->ncores, sizeof *c->p.trace_core);
+    c->p.trace_neuron = calloc(c->ncores, sizeof *c->p.trace_neuron);
+    if (!c->p.trace_core || !c->p.trace_neuron) {
+        nm_rtl_chip_free(c);
+        return NULL;
+    }
+    c->v = c->api->create(o->trace_path, c->window);
     if (!c->v || nm_chip_tick_out_init(&c->early, 1, 1, 64) != NM_OK) {
         nm_rtl_chip_free(c);
         return NULL;
@@ -254,10 +260,9 @@ nm_rtl_chip *nm_rtl_chip_new_opts(const nm_rtl_chip_opts *o)
     }
     c->mesh_x = (geo >> NM_CHIP_CHIP_GEOMETRY_MESH_X_LSB) & NM_CHIP_CHIP_GEOMETRY_MESH_X_MASK;
     c->mesh_y = (geo >> NM_CHIP_CHIP_GEOMETRY_MESH_Y_LSB) & NM_CHIP_CHIP_GEOMETRY_MESH_Y_MASK;
-    c->ncores = c->mesh_x * c->mesh_y;
     c->naxons = (cgeo >> NM_CTRL_GEOMETRY_NAXONS_LSB) & NM_CTRL_GEOMETRY_NAXONS_MASK;
     c->nneurons = (cgeo >> NM_CTRL_GEOMETRY_NNEURONS_LSB) & NM_CTRL_GEOMETRY_NNEURONS_MASK;
-    if (c->ncores != nm_vchip_ncores()) {
+    if (c->mesh_x * c->mesh_y != c->ncores || c->naxons != c->api->naxons || c->nneurons != c->api->nneurons) {
         nm_rtl_chip_free(c);
         return NULL;
     }
@@ -268,7 +273,10 @@ void nm_rtl_chip_free(nm_rtl_chip *c)
 {
     if (!c)
         return;
-    nm_vchip_free(c->v);
+    if (c->v)
+        c->api->destroy(c->v);
     nm_chip_tick_out_free(&c->early);
+    free(c->p.trace_core);
+    free(c->p.trace_neuron);
     free(c);
 }

@@ -16,6 +16,9 @@ typedef struct nm_rtl_chip_opts {
     const char *trace_path;   /* NULL: no waveform */
     int trace_window;         /* non-zero: dump only ticks trace_from .. trace_to */
     uint32_t trace_from, trace_to;
+    /* the Verilated build of the chip's shape (nm_rtl_shapes.h); NULL: the build
+     * linked into the program (4 x 4 cores of 256 x 256) */
+    const struct nm_vchip_api *api;
 } nm_rtl_chip_opts;
 
 /* With a window the waveform starts at the first host packet or tick request of tick

@@ -8,16 +8,47 @@
 
 struct nm_vchip : nm_vmodel<Vnm_chip> {};
 
-// trace lanes: one bit and one byte per core, from a plain integer or a VlWide
-template <typename T> static uint32_t bits_of(const T &v, unsigned lsb, unsigned w)
-{
-    return (uint32_t)(((uint64_t)v >> lsb) & ((1ull << w) - 1));
-}
-template <std::size_t N> static uint32_t bits_of(const VlWide<N> &v, unsigned lsb, unsigned w)
-{
-    return (v[lsb / 32] >> (lsb % 32)) & ((1u << w) - 1); // fields never straddle words
-}
+// The shape of this build (the Makefile or tools/build-rtl-shape sets them).
+#ifndef NM_VCHIP_MX
+#define NM_VCHIP_MX 4
+#endif
+#ifndef NM_VCHIP_MY
+#define NM_VCHIP_MY 4
+#endif
+#ifndef NM_VCHIP_NA
+#define NM_VCHIP_NA 256
+#endif
+#ifndef NM_VCHIP_NN
+#define NM_VCHIP_NN 256
+#endif
+#define NM_VCHIP_NCORES (NM_VCHIP_MX * NM_VCHIP_MY)
 
+// The trace lanes that fired: one bit per core (a plain integer, or a VlWide above 64
+// cores) and one byte of neuron number per core. Set bits are visited 32 lanes at a
+// time, so a quiet cycle costs one test per 32 cores.
+template <typename T> static uint32_t word_of(const T &v, unsigned w)
+{
+    return (uint32_t)((uint64_t)v >> (32 * w));
+}
+template <std::size_t N> static uint32_t word_of(const VlWide<N> &v, unsigned w)
+{
+    return v[w];
+}
+template <typename T, typename N> static void trace_of(const T &valid, const N &neur, nm_vchip_pins *p)
+{
+    uint32_t n = 0;
+    for (unsigned w = 0; w < (NM_VCHIP_NCORES + 31) / 32; w++) {
+        uint32_t v = word_of(valid, w);
+        while (v) {
+            unsigned c = 32 * w + (unsigned)__builtin_ctz(v);
+            v &= v - 1;
+            p->trace_core[n] = (uint16_t)c;
+            p->trace_neuron[n] = (uint8_t)(word_of(neur, c / 4) >> (8 * (c % 4)));
+            n++;
+        }
+    }
+    p->ntrace = n;
+}
 
 static void pins_in(Vnm_chip *t, const nm_vchip_pins *p)
 {
@@ -35,7 +66,6 @@ static void pins_in(Vnm_chip *t, const nm_vchip_pins *p)
 
 static void pins_out(const Vnm_chip *t, nm_vchip_pins *p)
 {
-    unsigned c, n = nm_vchip_ncores();
     p->tick_done = t->tick_done_o;
     p->busy = t->busy_o;
     p->overrun = t->overrun_o;
@@ -48,72 +78,70 @@ static void pins_out(const Vnm_chip *t, nm_vchip_pins *p)
     p->prdata = t->prdata_o;
     p->pready = t->pready_o;
     p->pslverr = t->pslverr_o;
-    for (c = 0; c < n; c++) {
-        p->trace_valid[c] = (uint8_t)bits_of(t->trace_valid_o, c, 1);
-        p->trace_neuron[c] = (uint8_t)bits_of(t->trace_neuron_o, 8 * c, 8);
-    }
+    trace_of(t->trace_valid_o, t->trace_neuron_o, p);
 }
 
-extern "C" unsigned nm_vchip_ncores(void)
-{
-    return NM_VCHIP_CORES; // set by the Makefile from the build's MeshX * MeshY
-}
-
-static nm_vchip *make(const char *trace_path, bool trace_now)
+static nm_vchip *make(const char *trace_path, int windowed)
 {
     nm_vchip *v = new (std::nothrow) nm_vchip;
-    if (v && !v->open("nm_chip", trace_path, trace_now)) {
+    if (v && !v->open("nm_chip", trace_path, !windowed)) {
         delete v;
         return nullptr;
     }
     return v;
 }
 
-extern "C" nm_vchip *nm_vchip_new(const char *trace_path)
-{
-    return make(trace_path, true);
-}
-
-extern "C" nm_vchip *nm_vchip_new_windowed(const char *trace_path)
-{
-    return make(trace_path, false);
-}
-
-extern "C" int nm_vchip_trace(nm_vchip *v, int on)
+static int trace(nm_vchip *v, int on)
 {
     return v->trace(on != 0) ? 0 : -1;
 }
 
-extern "C" int nm_vchip_close_trace(nm_vchip *v)
+static int close_trace(nm_vchip *v)
 {
     return v->close_trace() ? 0 : -1;
 }
 
-extern "C" int nm_vchip_stopped(const nm_vchip *v, char *msg, size_t len)
+static int stopped(const nm_vchip *v, char *msg, size_t len)
 {
     return v->stopped(msg, len) ? 1 : 0;
 }
 
-extern "C" void nm_vchip_free(nm_vchip *v)
+static void destroy(nm_vchip *v)
 {
     delete v;
 }
 
-extern "C" void nm_vchip_eval(nm_vchip *v, nm_vchip_pins *p)
+static void eval(nm_vchip *v, nm_vchip_pins *p)
 {
     pins_in(v->top, p);
     v->top->eval();
     pins_out(v->top, p);
 }
 
-extern "C" void nm_vchip_cycle(nm_vchip *v, nm_vchip_pins *p)
+static void cycle(nm_vchip *v, nm_vchip_pins *p)
 {
     pins_in(v->top, p);
     v->cycle();
     pins_out(v->top, p);
 }
 
-extern "C" uint64_t nm_vchip_cycles(const nm_vchip *v)
+static uint64_t cycles(const nm_vchip *v)
 {
     return v->cycles;
 }
+
+static const nm_vchip_api api = {NM_VCHIP_MX, NM_VCHIP_MY, NM_VCHIP_NA, NM_VCHIP_NN, make, trace, close_trace,
+                                 stopped, destroy, eval, cycle, cycles};
+
+#ifdef NM_VCHIP_SHAPE_LIB
+// a shape library (tools/build-rtl-shape): everything else is hidden
+extern "C" __attribute__((visibility("default"))) const nm_vchip_api *nm_vchip_shape_api(void)
+{
+    return &api;
+}
+#else
+extern "C" const nm_vchip_api *nm_vchip_linked_api(void)
+{
+    return &api;
+}
+#endif

@@ -1,5 +1,10 @@
-/* nm_vchip_shim.h - C ABI around the Verilated nm_chip (rtl/nm_chip.v, 4 x 4 build).
- * The only C++ boundary of the chip harness, like nm_vcore_shim.h for one core. */
+/* nm_vchip_shim.h - C ABI around a Verilated nm_chip (rtl/nm_chip.v) of one shape.
+ * The only C++ boundary of the chip harness, like nm_vcore_shim.h for one core.
+ *
+ * A model is built for one shape (mesh and core geometry). The 4 x 4 build is linked
+ * into the programs (nm_vchip_linked_api); every other shape is a shared library
+ * built on demand (nm_rtl_shapes.h) whose only export, nm_vchip_shape_api, returns
+ * the same table. */
 #ifndef NM_VCHIP_SHIM_H
 #define NM_VCHIP_SHIM_H
 
@@ -9,8 +14,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define NM_VCHIP_MAX_CORES 64
 
 typedef struct nm_vchip_pins {
     /* inputs */
@@ -26,29 +29,34 @@ typedef struct nm_vchip_pins {
     uint32_t off_flit, off_tick;
     uint32_t prdata;
     uint8_t  pready, pslverr;
-    uint8_t  trace_valid[NM_VCHIP_MAX_CORES];
-    uint8_t  trace_neuron[NM_VCHIP_MAX_CORES];
+    /* the spike trace of this cycle, in core order: ntrace lanes are valid, core
+     * trace_core[i] fired neuron trace_neuron[i]. The arrays (ncores entries each) are
+     * the caller's. */
+    uint32_t  ntrace;
+    uint16_t *trace_core;
+    uint8_t  *trace_neuron;
 } nm_vchip_pins;
 
 typedef struct nm_vchip nm_vchip;
 
-/* The mesh size of the build is read back over APB (CHIP.GEOMETRY).
- * trace_path non-NULL writes a waveform (".vcd": VCD, else FST) from the first cycle. */
-nm_vchip *nm_vchip_new(const char *trace_path);
-/* The same, with dumping held until nm_vchip_trace(v, 1) (a window of ticks). */
-nm_vchip *nm_vchip_new_windowed(const char *trace_path);
-/* Start (1) or stop (0) dumping cycles; 0 on success. */
-int       nm_vchip_trace(nm_vchip *v, int on);
-/* Finish the waveform file (VCD conversion included); 0 on success. */
-int       nm_vchip_close_trace(nm_vchip *v);
-/* 1 when an RTL assertion ($stop) fired; msg gets its text. */
-int       nm_vchip_stopped(const nm_vchip *v, char *msg, size_t len);
-void      nm_vchip_free(nm_vchip *v);
-void      nm_vchip_eval(nm_vchip *v, nm_vchip_pins *p);
-void      nm_vchip_cycle(nm_vchip *v, nm_vchip_pins *p);
-uint64_t  nm_vchip_cycles(const nm_vchip *v);
-/* Cores in this build (trace lanes). */
-unsigned  nm_vchip_ncores(void);
+typedef struct nm_vchip_api {
+    unsigned mesh_x, mesh_y, naxons, nneurons; /* the shape of this build */
+    /* trace_path non-NULL writes a waveform (".vcd": VCD, else FST); windowed: dumping
+     * waits for trace(v, 1) (a window of ticks), else starts at the first cycle. */
+    nm_vchip *(*create)(const char *trace_path, int windowed);
+    int       (*trace)(nm_vchip *v, int on);              /* start/stop dumping; 0 ok */
+    int       (*close_trace)(nm_vchip *v);                /* finish the waveform; 0 ok */
+    int       (*stopped)(const nm_vchip *v, char *msg, size_t len); /* 1: an RTL assertion fired */
+    void      (*destroy)(nm_vchip *v);
+    void      (*eval)(nm_vchip *v, nm_vchip_pins *p);     /* settle, no clock edge */
+    void      (*cycle)(nm_vchip *v, nm_vchip_pins *p);    /* one clock cycle */
+    uint64_t  (*cycles)(const nm_vchip *v);
+} nm_vchip_api;
+
+/* The build linked into this program (4 x 4 mesh of 256 x 256 cores by default). */
+const nm_vchip_api *nm_vchip_linked_api(void);
+/* What a shape library exports (dlsym name "nm_vchip_shape_api"). */
+typedef const nm_vchip_api *(*nm_vchip_shape_fn)(void);
 
 #ifdef __cplusplus
 }

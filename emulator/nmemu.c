@@ -19,6 +19,7 @@
 #include "loihi/nm_loihi_cli.h"
 #include "loihi/nm_loihi_compile.h"
 #include "loihi/nm_loihi_image.h"
+#include "nm_rtl_shapes.h"
 #include "nm_opts.h"
 #include "nm_output.h"
 #include "nm_plot.h"
@@ -214,6 +215,19 @@ static int cmd_info(int argc, char **argv)
            im->naxons, im->nneurons, im->mesh_x * im->mesh_y * im->nneurons);
     printf("synapses (crossbar bits set): %" PRIu64 " (%.1f%% of the crossbars)\n", syn,
            100.0 * (double)syn / ((double)im->mesh_x * im->mesh_y * im->nneurons * im->naxons));
+    {
+        /* the RTL backend's builds of the chip (docs/chip.md section 8) */
+        char shapes[4096], why[512];
+        const char *state = "built";
+        nm_rtl_shape_list(shapes, sizeof shapes);
+        snprintf(err, sizeof err, "%ux%u-%ux%u", im->mesh_x, im->mesh_y, im->naxons, im->nneurons);
+        if (nm_rtl_shape_check(im->mesh_x, im->mesh_y, im->naxons, im->nneurons, why, sizeof why))
+            state = "beyond the RTL backend's limit";
+        else if (!nm_rtl_shape_built(im->mesh_x, im->mesh_y, im->naxons, im->nneurons))
+            state = "not built yet (the first --backend rtl or check run builds it)";
+        printf("RTL model for this shape (%s): %s\n", err, state);
+        printf("RTL shapes built: %s (cache %s)\n", shapes, nm_rtl_shape_cache());
+    }
     nm_image_free(im);
     return 0;
 }

@@ -268,7 +268,9 @@ module nm_chip #(
   always @* begin
     edge_any  = 1'b0;
     edge_pick = {EdgeW{1'b0}};
-    for (k = 1; k <= NumEdges; k = k + 1) begin
+    ecand     = {(EdgeW+1){1'b0}};
+    // (skipped when no edge link offers a flit: nothing to pick)
+    if (|edge_valid) for (k = 1; k <= NumEdges; k = k + 1) begin
       ecand = {1'b0, edge_last_q} + k[EdgeW:0];
       if (ecand >= NumEdges[EdgeW:0]) ecand = ecand - NumEdges[EdgeW:0];
       if (!edge_any && edge_valid[ecand[EdgeW-1:0]]) begin
@@ -356,8 +358,9 @@ module nm_chip #(
   always @* begin
     c_cfg_req = {NumCores{1'b0}};
     r_cnt_we  = {NumCores{1'b0}};
-    for (c = 0; c < NumCores; c = c + 1) begin
-      if (aligned && index == c[11:0]) begin
+    // (decoded only during an APB transfer: off the per-cycle path)
+    if (psel_i && aligned) for (c = 0; c < NumCores; c = c + 1) begin
+      if (index == c[11:0]) begin
         c_cfg_req[c] = setup && space == SpaceCore;
         r_cnt_we[c]  = access && pwrite_i && space == SpaceRouter && offset < `NM_CHIP_ROUTER_NREGS;
       end

@@ -128,73 +128,124 @@ module nm_core #(
   wire       kappa    = mode_l[`NM_NEURON_MODE_KAPPA_LSB];
   wire [4:0] tm       = mode_l[`NM_NEURON_MODE_TM_LSB +: `NM_NEURON_MODE_TM_WIDTH];
 
-  // Lowest set bit of hits_q: isolate it, then encode the one-hot with masks.
-  wire [NumAxons-1:0] low_onehot = hits_q & (~hits_q + {{(NumAxons-1){1'b0}}, 1'b1});
-  wire [AxW-1:0]      ev_axon;
-  genvar gb, gi;
-  generate
-    for (gb = 0; gb < AxW; gb = gb + 1) begin : g_enc
-      wire [NumAxons-1:0] mask;
-      for (gi = 0; gi < NumAxons; gi = gi + 1) begin : g_bit
-        assign mask[gi] = ((gi >> gb) & 1) == 1;
-      end
-      assign ev_axon[gb] = |(low_onehot & mask);
-    end
-  endgenerate
-
-  wire [1:0] ev_type = types_q[{ev_axon, 1'b0} +: 2];
-  reg  [8:0] ev_weight;
+  // Only the state that uses a datapath result computes it; in every other state the
+  // results are 0 and unused. (Same function as one always-on datapath; a cycle-based
+  // simulator such as Verilator then evaluates one state's logic per cycle, not all of
+  // it: docs/performance.md, "The Verilated chip's speed".)
+  //
+  // INTEG: the next synaptic event is the lowest set bit of hits_q, found by a
+  // two-level priority encoder: the lowest non-zero 32-bit word, then the lowest set
+  // bit of that word. ev_last: it is the neuron's last event (one bit left).
+  localparam WSelW = 3;                    // word index, XWords <= 8
+  reg  [XWords-1:0]   ev_nz;               // word w of hits_q is non-zero
+  reg  [WSelW-1:0]    ev_wsel;
+  // (8-bit forms of axon indices: the bits above AxW stay 0 in a smaller core)
+  /* verilator lint_off UNUSEDSIGNAL */
+  reg  [7:0]          ev_base;             // first axon of the selected word
+  reg  [7:0]          ev_axon8;
+  /* verilator lint_on UNUSEDSIGNAL */
+  reg  [31:0]         ev_word, ev_low;
+  reg  [4:0]          ev_bit;
+  reg                 ev_last;
+  reg  [1:0]          ev_type;
+  reg  [8:0]          ev_weight;
+  reg                 ev_stoch;
+  integer             ew;
+  wire [AxW-1:0]      ev_axon = ev_axon8[AxW-1:0];
   always @* begin
-    case (ev_type)
-      2'd0:    ev_weight = syn_l[`NM_NEURON_SYN_S0_LSB +: 9];
-      2'd1:    ev_weight = syn_l[`NM_NEURON_SYN_S1_LSB +: 9];
-      2'd2:    ev_weight = syn_l[`NM_NEURON_SYN_S2_LSB +: 9];
-      default: ev_weight = mode_l[`NM_NEURON_MODE_S3_LSB +: 9];
-    endcase
+    ev_nz     = {XWords{1'b0}};
+    ev_wsel   = {WSelW{1'b0}};
+    ev_base   = 8'd0;
+    ev_word   = 32'd0;
+    ev_low    = 32'd0;
+    ev_bit    = 5'd0;
+    ev_axon8  = 8'd0;
+    ev_last   = 1'b0;
+    ev_type   = 2'd0;
+    ev_weight = 9'd0;
+    ev_stoch  = 1'b0;
+    if (state_q == StInteg) begin
+      for (ew = 0; ew < XWords; ew = ew + 1)
+        ev_nz[ew] = |hits_q[32*ew +: 32];
+      for (ew = XWords - 1; ew >= 0; ew = ew - 1)
+        if (ev_nz[ew]) ev_wsel = ew[WSelW-1:0];
+      ev_base  = {ev_wsel, 5'd0};
+      ev_word  = hits_q[ev_base[AxW-1:0] +: 32];
+      ev_low   = ev_word & (~ev_word + 32'd1);
+      ev_bit   = {|(ev_low & 32'hffff0000), |(ev_low & 32'hff00ff00), |(ev_low & 32'hf0f0f0f0),
+                  |(ev_low & 32'hcccccccc), |(ev_low & 32'haaaaaaaa)};
+      ev_axon8 = ev_base | {3'd0, ev_bit};
+      ev_last  = ((ev_word & (ev_word - 32'd1)) == 32'd0) &&
+                 ((ev_nz & (ev_nz - {{(XWords-1){1'b0}}, 1'b1})) == {XWords{1'b0}});
+      ev_type  = types_q[{ev_axon, 1'b0} +: 2];
+      case (ev_type)
+        2'd0:    ev_weight = syn_l[`NM_NEURON_SYN_S0_LSB +: 9];
+        2'd1:    ev_weight = syn_l[`NM_NEURON_SYN_S1_LSB +: 9];
+        2'd2:    ev_weight = syn_l[`NM_NEURON_SYN_S2_LSB +: 9];
+        default: ev_weight = mode_l[`NM_NEURON_MODE_S3_LSB +: 9];
+      endcase
+      ev_stoch = b_bits[ev_type];
+    end
   end
-  wire ev_stoch = b_bits[ev_type];
 
   wire [31:0] draw = xorshift32(prng_q);
 
   // LEAK: clamp the integration, then leak (with reversal) and clamp again.
-  wire [AccW-1:0] v_int   = clamp20(acc_q);
   wire [AccW-1:0] lambda_x = {{(AccW-9){lambda[8]}}, lambda};
-  wire [AccW-1:0] leak_amt = c_lambda ? stoch_step(lambda, draw[7:0]) : lambda_x;
-  reg  [AccW-1:0] leak_signed;
+  reg  [AccW-1:0] v_int, leak_amt, leak_signed, v_leak;
   always @* begin
-    if (!epsilon)                 leak_signed = leak_amt;           // Omega = 1
-    else if (v_int == 0)          leak_signed = {AccW{1'b0}};       // Omega = 0
-    else if (v_int[AccW-1])       leak_signed = -leak_amt;          // Omega = -1
-    else                          leak_signed = leak_amt;           // Omega = +1
+    v_int       = {AccW{1'b0}};
+    leak_amt    = {AccW{1'b0}};
+    leak_signed = {AccW{1'b0}};
+    v_leak      = {AccW{1'b0}};
+    if (state_q == StLeak) begin
+      v_int    = clamp20(acc_q);
+      leak_amt = c_lambda ? stoch_step(lambda, draw[7:0]) : lambda_x;
+      if (!epsilon)                 leak_signed = leak_amt;           // Omega = 1
+      else if (v_int == 0)          leak_signed = {AccW{1'b0}};       // Omega = 0
+      else if (v_int[AccW-1])       leak_signed = -leak_amt;          // Omega = -1
+      else                          leak_signed = leak_amt;           // Omega = +1
+      v_leak = clamp20(v_int + leak_signed);
+    end
   end
-  wire [AccW-1:0] v_leak = clamp20(v_int + leak_signed);
 
   // THRESH: eta = draw & M when tm != 0; fire, reset, negative threshold.
-  wire [4:0]      tm_eff  = (tm > 5'd17) ? 5'd17 : tm;
-  wire [16:0]     mask_m  = ~(17'h1ffff << tm_eff);
-  wire [16:0]     eta     = (tm != 5'd0) ? (draw[16:0] & mask_m) : 17'd0;
-  wire [AccW-1:0] a_eta   = {{(AccW-18){1'b0}}, alpha_l} + {{(AccW-17){1'b0}}, eta};
-  wire [AccW-1:0] b_eta   = {{(AccW-18){1'b0}}, beta_l} + {{(AccW-17){1'b0}}, eta};
   wire [AccW-1:0] beta_x  = {{(AccW-18){1'b0}}, beta_l};
   wire [AccW-1:0] r_x     = {{(AccW-18){rst_l[17]}}, rst_l};
-  wire            fires   = $signed(acc_q) >= $signed(a_eta);
-  reg  [AccW-1:0] v_thr;
+  reg  [4:0]      tm_eff;
+  reg  [16:0]     mask_m, eta;
+  reg  [AccW-1:0] a_eta, b_eta, v_thr;
+  reg             fires;
   always @* begin
-    v_thr = acc_q;
-    if (fires) begin
-      case (gamma)
-        2'd0:    v_thr = r_x;
-        2'd1:    v_thr = acc_q - a_eta;
-        default: v_thr = acc_q;
-      endcase
-    end else if (kappa) begin
-      if ($signed(acc_q) < $signed(-beta_x)) v_thr = -beta_x;
-    end else if ($signed(acc_q) < $signed(-b_eta)) begin
-      case (gamma)
-        2'd0:    v_thr = -r_x;
-        2'd1:    v_thr = acc_q + b_eta;
-        default: v_thr = acc_q;
-      endcase
+    tm_eff = 5'd0;
+    mask_m = 17'd0;
+    eta    = 17'd0;
+    a_eta  = {AccW{1'b0}};
+    b_eta  = {AccW{1'b0}};
+    fires  = 1'b0;
+    v_thr  = acc_q;
+    if (state_q == StThresh) begin
+      tm_eff = (tm > 5'd17) ? 5'd17 : tm;
+      mask_m = ~(17'h1ffff << tm_eff);
+      eta    = (tm != 5'd0) ? (draw[16:0] & mask_m) : 17'd0;
+      a_eta  = {{(AccW-18){1'b0}}, alpha_l} + {{(AccW-17){1'b0}}, eta};
+      b_eta  = {{(AccW-18){1'b0}}, beta_l} + {{(AccW-17){1'b0}}, eta};
+      fires  = $signed(acc_q) >= $signed(a_eta);
+      if (fires) begin
+        case (gamma)
+          2'd0:    v_thr = r_x;
+          2'd1:    v_thr = acc_q - a_eta;
+          default: v_thr = acc_q;
+        endcase
+      end else if (kappa) begin
+        if ($signed(acc_q) < $signed(-beta_x)) v_thr = -beta_x;
+      end else if ($signed(acc_q) < $signed(-b_eta)) begin
+        case (gamma)
+          2'd0:    v_thr = -r_x;
+          2'd1:    v_thr = acc_q + b_eta;
+          default: v_thr = acc_q;
+        endcase
+      end
     end
   end
 
@@ -206,7 +257,7 @@ module nm_core #(
       StIdle:   if (tick_i) state_d = StStart;
       StStart:  state_d = StRead;
       StRead:   state_d = |(xbar_q[n_q] & act_q) ? StInteg : StLeak;
-      StInteg:  if ((hits_q & (hits_q - 1'b1)) == {NumAxons{1'b0}}) state_d = StLeak;
+      StInteg:  if (ev_last) state_d = StLeak;
       StLeak:   state_d = StThresh;
       StThresh: state_d = StWrite;
       StWrite:  state_d = fire_q ? StSend : (last_neuron ? StDone : StRead);
@@ -251,7 +302,8 @@ module nm_core #(
     map_ok = 1'b0;
     ro = 1'b0;
     idle_only = 1'b1;
-    case (cfg_region)
+    // decoded only when there is an access (its only use): off the per-cycle path
+    if (cfg_req_i) case (cfg_region)
       `NM_REGION_CTRL: begin
         map_ok = (cfg_off < 12'd5);
         ro = (cfg_off <= `NM_CTRL_STATUS);
@@ -274,7 +326,7 @@ module nm_core #(
   reg [31:0] rd;
   always @* begin
     rd = 32'd0;
-    case (cfg_region)
+    if (cfg_req_i && !cfg_we_i) case (cfg_region)   // only a read uses it
       `NM_REGION_CTRL:
         case (cfg_off[2:0])
           3'd0: rd = `NM_CTRL_ID_VALUE_RESET;
@@ -385,7 +437,7 @@ module nm_core #(
           acc_q  <= {{(AccW-20){v_q[n_q][19]}}, v_q[n_q]};
         end
         StInteg: begin
-          hits_q <= hits_q & (hits_q - 1'b1);
+          hits_q[ev_axon] <= 1'b0;               // the lowest set bit
           if (ev_stoch) acc_q <= acc_q + stoch_step(ev_weight, draw[7:0]);
           else          acc_q <= acc_q + {{(AccW-9){ev_weight[8]}}, ev_weight};
         end

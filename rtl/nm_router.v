@@ -72,11 +72,15 @@ module nm_router #(
   // (the sum needs 4 bits: last 4 + step 5 = 9)
   reg [3:0] sum;
   reg [2:0] cand;
+  // (an idle router, every FIFO empty, grants nothing: the search is skipped, which a
+  // cycle-based simulator then does not evaluate; docs/performance.md)
   always @* begin
+    sum  = 4'd0;
+    cand = 3'd0;
     for (o = 0; o < NumPorts; o = o + 1) begin
       granted[o] = 1'b0;
       grant[o]   = 3'd0;
-      for (k = 1; k <= NumPorts; k = k + 1) begin
+      if (!idle_o) for (k = 1; k <= NumPorts; k = k + 1) begin
         sum  = {1'b0, last_q[o]} + k[3:0];
         cand = (sum >= NumPorts[3:0]) ? sum[2:0] - NumPorts[2:0] : sum[2:0];
         if (!granted[o] && req[cand][o]) begin
@@ -93,21 +97,25 @@ module nm_router #(
     pop = {NumPorts{1'b0}};
     out_valid_o = {NumPorts{1'b0}};
     out_flit_o = {NumPorts*FlitW{1'b0}};
+    f = {FlitW{1'b0}};
     for (o = 0; o < NumPorts; o = o + 1) begin
       last_d[o] = last_q[o];
-      f = head[grant[o]];
-      case (o)
-        PortE:   f[8:0]  = f[8:0]  - 9'd1;
-        PortW:   f[8:0]  = f[8:0]  + 9'd1;
-        PortN:   f[17:9] = f[17:9] - 9'd1;
-        PortS:   f[17:9] = f[17:9] + 9'd1;
-        default: f = f;
-      endcase
-      out_valid_o[o] = granted[o];
-      out_flit_o[FlitW*o +: FlitW] = f;
-      if (granted[o] && out_ready_i[o]) begin
-        pop[grant[o]] = 1'b1;
-        last_d[o] = grant[o];
+      // an output without a grant drives 0 (its flit is not valid)
+      if (granted[o]) begin
+        f = head[grant[o]];
+        case (o)
+          PortE:   f[8:0]  = f[8:0]  - 9'd1;
+          PortW:   f[8:0]  = f[8:0]  + 9'd1;
+          PortN:   f[17:9] = f[17:9] - 9'd1;
+          PortS:   f[17:9] = f[17:9] + 9'd1;
+          default: f = f;
+        endcase
+        out_valid_o[o] = 1'b1;
+        out_flit_o[FlitW*o +: FlitW] = f;
+        if (out_ready_i[o]) begin
+          pop[grant[o]] = 1'b1;
+          last_d[o] = grant[o];
+        end
       end
     end
   end

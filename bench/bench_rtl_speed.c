@@ -1,0 +1,279 @@
+/* bench_rtl_speed.c - speed of the Verilated chip (cycles/s) on a busy and a quiet network, with a fingerprint of every tick's results to prove that two builds simulate the same cycles.
+ *
+ * Workloads (docs/performance.md, "The Verilated chip's speed"):
+ *   busy  the network of bench_chip.c (every core: a random crossbar of 25 percent
+ *         density; every neuron sends to a random core; about 4,000 spikes per tick
+ *         on the 4 x 4 chip once it runs);
+ *   wave  an image and its spike program (make passes examples/wave): a quiet chip.
+ * Each workload runs --repeat times on a fresh chip (the first --warmup ticks untimed);
+ * the figures are the medians: cycles/s by the wall clock and by the process's CPU
+ * time (the machine is shared: CPU time is the steadier of the two).
+ * The fingerprint (FNV-1a over every tick's cycles, spikes and off-chip packets and the
+ * final counters of every core and router) is the same for every build of the same RTL
+ * semantics; the bench target compares it between the baseline and the fast build.
+ *
+ * usage: bench-rtl-speed --label L [--ticks N] [--warmup N] [--repeat R] [--csv F]
+ *                        [--wave IMAGE INPUT] [--no-busy]
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "nm_chipmap.h"
+#include "nm_core_prog.h"
+#include "nm_image.h"
+#include "nm_load.h"
+#include "nm_regmap.h"
+#include "nm_rtl_chip.h"
+
+static uint64_t rs;
+static uint32_t rnd(void)
+{
+    rs ^= rs >> 12;
+    rs ^= rs << 25;
+    rs ^= rs >> 27;
+    return (uint32_t)((rs * 0x2545f4914f6cdd1dull) >> 32);
+}
+
+static double wall(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int wr(const nm_chip_backend *b, unsigned core, uint32_t word, uint32_t v)
+{
+    return b->apb_write(b->impl, nm_chip_paddr(NM_CHIP_REGION_CORE, core, word), v);
+}
+
+/* The busy network: the same generator, seed and order as bench_chip.c's program(). */
+static int program_busy(const nm_chip_backend *b)
+{
+    unsigned core, j, k, ncores = b->mesh_x * b->mesh_y;
+    int rc = NM_OK;
+    rs = 0x1234567u;
+    for (core = 0; core < ncores && rc == NM_OK; core++) {
+        for (k = 0; k < 16 && rc == NM_OK; k++)
+            rc = wr(b, core, NM_ADDR(NM_REGION_AXTYPE, k), rnd());
+        for (j = 0; j < 256 && rc == NM_OK; j++) {
+            nm_neuron_cfg n;
+            uint32_t w[NM_NEURON_WORDS];
+            unsigned tx = rnd() % b->mesh_x, ty = rnd() % b->mesh_y;
+            memset(&n, 0, sizeof n);
+            for (k = 0; k < 4; k++)
+                n.s[k] = (int16_t)(rnd() % 16);
+            n.lambda = -1;
+            n.alpha = 40 + rnd() % 60;
+            n.kappa = 1;
+            n.dx = (int16_t)((int)tx - (int)(core % b->mesh_x));
+            n.dy = (int16_t)((int)ty - (int)(core / b->mesh_x));
+            n.dest_axon = (uint8_t)rnd();
+            n.dest_delay = (uint8_t)(1 + rnd() % 3);
+            nm_neuron_pack(&n, w);
+            for (k = 0; k < NM_NEURON_WORDS && rc == NM_OK; k++)
+                rc = wr(b, core, NM_ADDR(NM_REGION_NEURON, j * 8 + k), w[k]);
+            for (k = 0; k < 8 && rc == NM_OK; k++)
+                rc = wr(b, core, NM_ADDR(NM_REGION_XBAR, j * 8 + k), rnd() & rnd());
+        }
+    }
+    for (k = 0; k < 256 && rc == NM_OK; k++) {
+        nm_pkt p = {(int16_t)(rnd() % b->mesh_x), (int16_t)(rnd() % b->mesh_y), (uint8_t)rnd(), 1};
+        rc = b->host_send(b->impl, nm_flit_pack(&p));
+    }
+    return rc;
+}
+
+static uint64_t fnv(uint64_t h, uint32_t v)
+{
+    unsigned i;
+    for (i = 0; i < 4; i++) {
+        h ^= (v >> (8 * i)) & 0xffu;
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+typedef struct result {
+    double wall_cps, cpu_cps;
+    uint64_t cycles, fp;
+} result;
+
+/* One fresh chip, one workload. */
+static int run_once(const nm_image *im, const nm_input *in, size_t nin, unsigned warmup, unsigned ticks,
+                    result *r)
+{
+    nm_rtl_chip *c = nm_rtl_chip_new(NULL);
+    nm_chip_backend b;
+    nm_chip_tick_out o;
+    unsigned t, k, ncores;
+    size_t next = 0;
+    uint64_t cyc = 0, h = 0xcbf29ce484222325ull;
+    double w0 = 0, c0 = 0;
+    char err[512];
+    int rc;
+    if (!c)
+        return NM_ERR_NOMEM;
+    nm_rtl_chip_backend(&b, c);
+    ncores = b.mesh_x * b.mesh_y;
+    if (im) {
+        rc = nm_image_load(im, &b, err, sizeof err) ? NM_ERR_CFG : NM_OK;
+        if (rc != NM_OK)
+            fprintf(stderr, "bench-rtl-speed: %s\n", err);
+    } else
+        rc = program_busy(&b);
+    if (rc == NM_OK)
+        rc = nm_chip_tick_out_init(&o, ncores, b.nneurons, 256);
+    else
+        memset(&o, 0, sizeof o);
+    for (t = 0; rc == NM_OK && t < warmup + ticks; t++) {
+        if (t == warmup) {
+            w0 = wall();
+            c0 = cpu();
+        }
+        for (; next < nin && in[next].tick == t && rc == NM_OK; next++) {
+            nm_pkt p = nm_input_packet(&in[next]);
+            rc = b.host_send(b.impl, nm_flit_pack(&p));
+        }
+        if (rc == NM_OK)
+            rc = b.tick(b.impl, &o);
+        if (t >= warmup)
+            cyc += o.cycles;
+        h = fnv(h, o.cycles);
+        for (k = 0; k < o.nspikes; k++)
+            h = fnv(h, (uint32_t)o.spikes[k].core << 16 | o.spikes[k].neuron);
+        for (k = 0; k < o.noff; k++)
+            h = fnv(h, nm_flit_pack(&o.off[k].pkt) ^ (uint32_t)o.off[k].side << 30);
+    }
+    if (rc == NM_OK) {
+        double dw = wall() - w0, dc = cpu() - c0;
+        r->wall_cps = cyc / dw;
+        r->cpu_cps = cyc / dc;
+        r->cycles = cyc;
+    }
+    for (k = 0; rc == NM_OK && k < ncores * (NM_COUNTER_NREGS + NM_CHIP_ROUTER_NREGS); k++) {
+        unsigned core = k / (NM_COUNTER_NREGS + NM_CHIP_ROUTER_NREGS), j = k % (NM_COUNTER_NREGS + NM_CHIP_ROUTER_NREGS);
+        uint32_t v = 0;
+        rc = j < NM_COUNTER_NREGS
+                 ? b.apb_read(b.impl, nm_chip_paddr(NM_CHIP_REGION_CORE, core, NM_ADDR(NM_REGION_COUNTER, j)), &v)
+                 : b.apb_read(b.impl, nm_chip_paddr(NM_CHIP_REGION_ROUTER, core, j - NM_COUNTER_NREGS), &v);
+        h = fnv(h, v);
+    }
+    r->fp = h;
+    nm_chip_tick_out_free(&o);
+    nm_rtl_chip_free(c);
+    return rc;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static int workload(const char *label, const char *name, const nm_image *im, const nm_input *in, size_t nin,
+                    unsigned warmup, unsigned ticks, unsigned repeat, FILE *csv)
+{
+    double w[64], c[64];
+    result r = {0, 0, 0, 0};
+    uint64_t fp = 0;
+    unsigned i;
+    for (i = 0; i < repeat; i++) {
+        int rc = run_once(im, in, nin, warmup, ticks, &r);
+        if (rc != NM_OK) {
+            fprintf(stderr, "bench-rtl-speed: %s %s: %s\n", label, name, nm_strerror(rc));
+            return 1;
+        }
+        if (i && r.fp != fp) {
+            fprintf(stderr, "bench-rtl-speed: %s %s: run %u differs from run 0\n", label, name, i);
+            return 1;
+        }
+        fp = r.fp;
+        w[i] = r.wall_cps;
+        c[i] = r.cpu_cps;
+    }
+    qsort(w, repeat, sizeof *w, cmp_d);
+    qsort(c, repeat, sizeof *c, cmp_d);
+    printf("%-10s %-5s %6u %12" PRIu64 " %14.0f %14.0f  %016" PRIx64 "\n", label, name, ticks, r.cycles,
+           w[repeat / 2], c[repeat / 2], fp);
+    if (csv)
+        fprintf(csv, "%s,%s,%u,%" PRIu64 ",%.0f,%.0f,%u,%016" PRIx64 "\n", label, name, ticks, r.cycles,
+                w[repeat / 2], c[repeat / 2], repeat, fp);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *label = "rtl", *csvp = NULL, *wave = NULL, *wave_in = NULL;
+    unsigned ticks = 100, warmup = 5, repeat = 3, i;
+    int busy = 1, rc = 0;
+    FILE *csv = NULL;
+    for (i = 1; i < (unsigned)argc; i++) {
+        if (!strcmp(argv[i], "--label") && i + 1 < (unsigned)argc)
+            label = argv[++i];
+        else if (!strcmp(argv[i], "--ticks") && i + 1 < (unsigned)argc)
+            ticks = (unsigned)strtoul(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--warmup") && i + 1 < (unsigned)argc)
+            warmup = (unsigned)strtoul(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--repeat") && i + 1 < (unsigned)argc)
+            repeat = (unsigned)strtoul(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--csv") && i + 1 < (unsigned)argc)
+            csvp = argv[++i];
+        else if (!strcmp(argv[i], "--wave") && i + 2 < (unsigned)argc) {
+            wave = argv[++i];
+            wave_in = argv[++i];
+        } else if (!strcmp(argv[i], "--no-busy"))
+            busy = 0;
+        else {
+            fprintf(stderr, "usage: %s --label L [--ticks N] [--warmup N] [--repeat R] [--csv F] "
+                            "[--wave IMAGE INPUT] [--no-busy]\n", argv[0]);
+            return 2;
+        }
+    }
+    if (ticks < 1 || repeat < 1 || repeat > 64) {
+        fprintf(stderr, "bench-rtl-speed: --ticks >= 1, --repeat 1..64\n");
+        return 2;
+    }
+    if (csvp) {
+        FILE *f = fopen(csvp, "r");
+        int fresh = !f;
+        if (f)
+            fclose(f);
+        csv = fopen(csvp, "a");
+        if (!csv) {
+            perror(csvp);
+            return 1;
+        }
+        if (fresh)
+            fprintf(csv, "label,workload,ticks,cycles,wall_cycles_per_s,cpu_cycles_per_s,runs,fingerprint\n");
+    }
+    printf("%-10s %-5s %6s %12s %14s %14s  %s\n", "build", "load", "ticks", "cycles", "cycles/s wall",
+           "cycles/s cpu", "fingerprint");
+    if (busy)
+        rc = workload(label, "busy", NULL, NULL, 0, warmup, ticks, repeat, csv);
+    if (!rc && wave) {
+        char err[512];
+        nm_image *im = nm_image_read(wave, err, sizeof err);
+        nm_input *in = NULL;
+        size_t nin = 0;
+        if (!im || nm_inputs_read(wave_in, im->mesh_x, im->mesh_y, im->naxons, &in, &nin, err, sizeof err)) {
+            fprintf(stderr, "bench-rtl-speed: %s\n", err);
+            rc = 1;
+        } else
+            rc = workload(label, "wave", im, in, nin, warmup, ticks * 10, repeat, csv);
+        free(in);
+        nm_image_free(im);
+    }
+    if (csv)
+        fclose(csv);
+    return rc;
+}

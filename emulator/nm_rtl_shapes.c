@@ -1,0 +1,153 @@
+/* nm_rtl_shapes.c - Verilated chips of any shape: build on demand (tools/build-rtl-shape), cache, dlopen. */
+#include "nm_rtl_shapes.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef NM_SRCDIR
+#define NM_SRCDIR "."
+#endif
+#ifndef NM_RTL_CACHE
+#define NM_RTL_CACHE NM_SRCDIR "/build/rtl-shapes"
+#endif
+
+static const char *srcdir(void)
+{
+    const char *s = getenv("NMEMU_SRCDIR");
+    return s && s[0] ? s : NM_SRCDIR;
+}
+
+const char *nm_rtl_shape_cache(void)
+{
+    const char *s = getenv("NMEMU_RTL_CACHE");
+    return s && s[0] ? s : NM_RTL_CACHE;
+}
+
+int nm_rtl_shape_check(unsigned mx, unsigned my, unsigned na, unsigned nn, char *err, size_t errlen)
+{
+    if (mx < 1 || my < 1 || mx * my > NM_RTL_SHAPE_MAX_CORES) {
+        snprintf(err, errlen,
+                 "the RTL backend runs meshes of up to %u cores (this image: %u x %u = %u); use --backend ref, "
+                 "or --rtl-cores to run some of its cores as RTL",
+                 NM_RTL_SHAPE_MAX_CORES, mx, my, mx * my);
+        return -1;
+    }
+    if ((na != 32 && na != 64 && na != 128 && na != 256) || nn < 1 || nn > 256) {
+        snprintf(err, errlen, "the RTL core has 32, 64, 128 or 256 axons and 1 to 256 neurons (this image: %u x %u)",
+                 na, nn);
+        return -1;
+    }
+    return 0;
+}
+
+/* Run tools/build-rtl-shape; its messages go to our stderr. */
+static int run_builder(unsigned mx, unsigned my, unsigned na, unsigned nn, char *err, size_t errlen)
+{
+    char script[4096], mesh[32], geo[32];
+    pid_t pid;
+    int st;
+    snprintf(script, sizeof script, "%s/tools/build-rtl-shape", srcdir());
+    if (access(script, X_OK)) {
+        snprintf(err, errlen, "cannot build the RTL model for %ux%u-%ux%u: %s not found (set NMEMU_SRCDIR to the nmemu "
+                 "source tree)", mx, my, na, nn, script);
+        return -1;
+    }
+    snprintf(mesh, sizeof mesh, "%ux%u", mx, my);
+    snprintf(geo, sizeof geo, "%ux%u", na, nn);
+    fflush(NULL);
+    pid = fork();
+    if (pid < 0) {
+        snprintf(err, errlen, "cannot start %s: %s", script, strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        char *argv[] = {script, (char *)srcdir(), (char *)nm_rtl_shape_cache(), mesh, geo, NULL};
+        execv(script, argv);
+        _exit(127);
+    }
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR) {
+            snprintf(err, errlen, "waiting for %s: %s", script, strerror(errno));
+            return -1;
+        }
+    if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+        snprintf(err, errlen, "building the RTL model for %s-%s failed (%s above)", mesh, geo, script);
+        return -1;
+    }
+    return 0;
+}
+
+const nm_vchip_api *nm_rtl_shape_get(unsigned mx, unsigned my, unsigned na, unsigned nn, char *err, size_t errlen)
+{
+    const nm_vchip_api *a = nm_vchip_linked_api();
+    char lib[4200];
+    void *h;
+    nm_vchip_shape_fn fn;
+    if (a->mesh_x == mx && a->mesh_y == my && a->naxons == na && a->nneurons == nn)
+        return a;
+    if (nm_rtl_shape_check(mx, my, na, nn, err, errlen) || run_builder(mx, my, na, nn, err, errlen))
+        return NULL;
+    snprintf(lib, sizeof lib, "%s/%ux%u-%ux%u/libnmvchip.so", nm_rtl_shape_cache(), mx, my, na, nn);
+    h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        snprintf(err, errlen, "cannot load the RTL model %s: %s", lib, dlerror());
+        return NULL;
+    }
+    *(void **)&fn = dlsym(h, "nm_vchip_shape_api");
+    a = fn ? fn() : NULL;
+    if (!a || a->mesh_x != mx || a->mesh_y != my || a->naxons != na || a->nneurons != nn) {
+        snprintf(err, errlen, "%s is not the RTL model of shape %ux%u-%ux%u", lib, mx, my, na, nn);
+        dlclose(h);
+        return NULL;
+    }
+    return a; /* the library stays loaded for the life of the process */
+}
+
+int nm_rtl_shape_built(unsigned mx, unsigned my, unsigned na, unsigned nn)
+{
+    const nm_vchip_api *a = nm_vchip_linked_api();
+    char lib[4200];
+    if (a->mesh_x == mx && a->mesh_y == my && a->naxons == na && a->nneurons == nn)
+        return 1;
+    snprintf(lib, sizeof lib, "%s/%ux%u-%ux%u/libnmvchip.so", nm_rtl_shape_cache(), mx, my, na, nn);
+    return access(lib, R_OK) == 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void nm_rtl_shape_list(char *buf, size_t len)
+{
+    const nm_vchip_api *a = nm_vchip_linked_api();
+    DIR *d = opendir(nm_rtl_shape_cache());
+    struct dirent *e;
+    char *names[512];
+    size_t n = 0, k, used;
+    used = (size_t)snprintf(buf, len, "%ux%u-%ux%u (linked)", a->mesh_x, a->mesh_y, a->naxons, a->nneurons);
+    while (d && (e = readdir(d)) && n < 512) {
+        char lib[4400];
+        struct stat sb;
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(lib, sizeof lib, "%s/%s/libnmvchip.so", nm_rtl_shape_cache(), e->d_name);
+        if (stat(lib, &sb) == 0 && (names[n] = strdup(e->d_name)))
+            n++;
+    }
+    if (d)
+        closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    for (k = 0; k < n; k++) {
+        if (used < len)
+            used += (size_t)snprintf(buf + used, len - used, ", %s", names[k]);
+        free(names[k]);
+    }
+}
