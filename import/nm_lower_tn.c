@@ -4,25 +4,19 @@
  * packing into cores (docs/import.md section "TrueNorth-mode lowering"). */
 #include "nm_lower_tn.h"
 
+#include "nm_compose.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CONST_POP 0xFFFFFFFFu
 #define ALPHA_MAX 262143
 #define BETA_MAX 262143
 
-typedef struct term {
-    uint32_t pop, idx;
-    double w;
-} term;
-
-typedef struct expr {
-    term *t;
-    uint32_t n;
-} expr;
+typedef nm_term term;
+typedef nm_expr expr;
 
 typedef struct row {   /* one quantized input of a neuron: emitter and B-bit code */
     uint32_t em;
@@ -35,7 +29,7 @@ typedef struct lower {
     nm_tn_net *net;
     char *err;
     size_t errlen;
-    expr **out;          /* per linear node: its output expressions */
+    nm_compose comp;     /* the composition of the linear nodes */
     expr **in;           /* per neuron node: its input expressions */
     uint32_t **emit;     /* per population node: emitter id of each element */
     uint32_t **rank;     /* per population node: Morton rank of each element */
@@ -75,25 +69,10 @@ static void rep(lower *L, const char *fmt, ...)
         L->replen += (size_t)k < L->repcap - L->replen ? (size_t)k : L->repcap - L->replen - 1;
 }
 
-static int is_pop(nm_node_type t)
-{
-    return t == NM_N_INPUT || t == NM_N_IF || t == NM_N_LIF;
-}
-
-static int is_linear(nm_node_type t)
-{
-    return t == NM_N_AFFINE || t == NM_N_LINEAR || t == NM_N_SCALE || t == NM_N_FLATTEN || t == NM_N_CONV1D ||
-           t == NM_N_CONV2D || t == NM_N_SUMPOOL2D || t == NM_N_AVGPOOL2D;
-}
-
-static double par(const nm_node *n, const char *name, size_t i)
-{
-    const nm_arr *a = nm_node_arr(n, name);
-    if (!a || !a->n)
-        return 0;
-    return a->v[a->n == 1 ? 0 : i];
-}
-
+#define is_pop nm_compose_is_population
+#define is_linear nm_compose_is_linear
+#define par nm_node_param
+#define CONST_POP NM_CONST_POP
 /* ------------------------------------------------------------ checks of what TN can do */
 
 /* The first node, along the graph, that TrueNorth-mode cores cannot take. */
@@ -146,232 +125,6 @@ static int check_types(lower *L, const size_t *order)
         (void)tn;
     }
     return 0;
-}
-
-/* ------------------------------------------------------------ sparse expressions */
-
-static int term_cmp(const void *a, const void *b)
-{
-    const term *x = a, *y = b;
-    if (x->pop != y->pop)
-        return x->pop < y->pop ? -1 : 1;
-    if (x->idx != y->idx)
-        return x->idx < y->idx ? -1 : 1;
-    return 0;
-}
-
-static void expr_merge(expr *e)
-{
-    uint32_t i, k = 0;
-    if (e->n < 2)
-        return;
-    qsort(e->t, e->n, sizeof *e->t, term_cmp);
-    for (i = 0; i < e->n; i++) {
-        if (k && e->t[k - 1].pop == e->t[i].pop && e->t[k - 1].idx == e->t[i].idx)
-            e->t[k - 1].w += e->t[i].w;
-        else
-            e->t[k++] = e->t[i];
-    }
-    e->n = k;
-}
-
-static int expr_add(expr *e, uint32_t *cap, uint32_t pop, uint32_t idx, double w)
-{
-    if (e->n == *cap) {
-        uint32_t nc = *cap ? *cap * 2 : 8;
-        term *t = realloc(e->t, nc * sizeof *t);
-        if (!t)
-            return -1;
-        e->t = t;
-        *cap = nc;
-    }
-    e->t[e->n].pop = pop;
-    e->t[e->n].idx = idx;
-    e->t[e->n].w = w;
-    e->n++;
-    return 0;
-}
-
-/* Add c * (output element i of node p) to e. */
-static int expr_add_out(lower *L, expr *e, uint32_t *cap, size_t p, size_t i, double c)
-{
-    uint32_t k;
-    if (c == 0)
-        return 0;
-    if (is_pop(L->g->nodes[p].type))
-        return expr_add(e, cap, (uint32_t)p, (uint32_t)i, c);
-    for (k = 0; k < L->out[p][i].n; k++)
-        if (expr_add(e, cap, L->out[p][i].t[k].pop, L->out[p][i].t[k].idx, c * L->out[p][i].t[k].w))
-            return -1;
-    return 0;
-}
-
-/* Input expressions of node v: the sum of its predecessors' outputs. */
-static expr *node_input(lower *L, size_t v, size_t nin)
-{
-    expr *in = calloc(nin ? nin : 1, sizeof *in);
-    size_t e, i;
-    if (!in)
-        return NULL;
-    for (e = 0; e < L->g->nedges; e++) {
-        size_t p = L->g->edges[e].s;
-        if (L->g->edges[e].d != v)
-            continue;
-        if (L->g->nodes[p].out_size != nin) {
-            lfail(L, "edge '%s' -> '%s': '%s' gives %zu values, '%s' (%s) takes %zu", L->g->nodes[p].name,
-                  L->g->nodes[v].name, L->g->nodes[p].name, L->g->nodes[p].out_size, L->g->nodes[v].name,
-                  nm_node_type_name(L->g->nodes[v].type), nin);
-            goto bad;
-        }
-        for (i = 0; i < nin; i++) {
-            uint32_t cap = in[i].n;
-            if (expr_add_out(L, &in[i], &cap, p, i, 1.0))
-                goto oom;
-        }
-    }
-    for (i = 0; i < nin; i++)
-        expr_merge(&in[i]);
-    return in;
-oom:
-    lfail(L, "out of memory");
-bad:
-    for (i = 0; i < nin; i++)
-        free(in[i].t);
-    free(in);
-    return NULL;
-}
-
-static void exprs_free(expr *x, size_t n)
-{
-    size_t i;
-    if (!x)
-        return;
-    for (i = 0; i < n; i++)
-        free(x[i].t);
-    free(x);
-}
-
-static size_t pk(const nm_arr *a, int k)
-{
-    return (size_t)(a->n == 1 ? a->v[0] : a->v[k]);
-}
-
-/* out[o] = sum of c * in[i] for one linear node. */
-static int linear_apply(lower *L, size_t v, expr *in, expr *out)
-{
-    const nm_node *n = &L->g->nodes[v];
-    size_t o, i;
-    uint32_t *cap = calloc(n->out_size ? n->out_size : 1, sizeof *cap);
-    if (!cap)
-        return lfail(L, "out of memory");
-#define ADDIN(oo, ii, c)                                                                                     \
-    do {                                                                                                     \
-        uint32_t k_;                                                                                         \
-        for (k_ = 0; k_ < in[ii].n; k_++)                                                                    \
-            if ((c) != 0 && expr_add(&out[oo], &cap[oo], in[ii].t[k_].pop, in[ii].t[k_].idx, (c) * in[ii].t[k_].w)) \
-                goto oom;                                                                                    \
-    } while (0)
-    switch (n->type) {
-    case NM_N_FLATTEN:
-        for (o = 0; o < n->out_size; o++)
-            ADDIN(o, o, 1.0);
-        break;
-    case NM_N_SCALE:
-        for (o = 0; o < n->out_size; o++)
-            ADDIN(o, o, par(n, "scale", o));
-        break;
-    case NM_N_AFFINE: case NM_N_LINEAR: {
-        const nm_arr *w = nm_node_arr(n, "weight");
-        size_t nin = w->shape[1];
-        for (o = 0; o < n->out_size; o++) {
-            for (i = 0; i < nin; i++)
-                ADDIN(o, i, w->v[o * nin + i]);
-            if (n->type == NM_N_AFFINE && par(n, "bias", o) != 0 &&
-                expr_add(&out[o], &cap[o], CONST_POP, 0, par(n, "bias", o)))
-                goto oom;
-        }
-        break;
-    }
-    case NM_N_CONV1D: case NM_N_CONV2D: {
-        const nm_arr *w = nm_node_arr(n, "weight");
-        int sd = n->type == NM_N_CONV2D ? 2 : 1;
-        size_t groups = (size_t)par(n, "groups", 0), cout = w->shape[0], cpg = w->shape[1];
-        size_t kh = sd == 2 ? w->shape[2] : 1, kw = w->shape[sd == 2 ? 3 : 2];
-        size_t oh = sd == 2 ? n->out_shape[1] : 1, ow = n->out_shape[sd == 2 ? 2 : 1];
-        size_t cin = cpg * groups, ih, iw, co;
-        long sh = sd == 2 ? (long)pk(nm_node_arr(n, "stride"), 0) : 1, sw = (long)pk(nm_node_arr(n, "stride"), sd - 1);
-        long ph = sd == 2 ? (long)pk(nm_node_arr(n, "padding"), 0) : 0, pw = (long)pk(nm_node_arr(n, "padding"), sd - 1);
-        long dh = sd == 2 ? (long)pk(nm_node_arr(n, "dilation"), 0) : 1, dw = (long)pk(nm_node_arr(n, "dilation"), sd - 1);
-        iw = n->in_size / cin;
-        ih = sd == 2 ? 0 : 1;
-        if (sd == 2) {
-            const nm_arr *is = nm_node_arr(n, "input_shape");
-            ih = is && is->n == 2 ? (size_t)is->v[0] : (size_t)sqrt((double)iw);
-            iw = iw / ih;
-        }
-        for (co = 0; co < cout; co++) {
-            size_t g = co / (cout / groups), y, x, ci, a, b;
-            for (y = 0; y < oh; y++)
-                for (x = 0; x < ow; x++) {
-                    o = (co * oh + y) * ow + x;
-                    for (ci = 0; ci < cpg; ci++)
-                        for (a = 0; a < kh; a++)
-                            for (b = 0; b < kw; b++) {
-                                long yy = (long)y * sh - ph + (long)a * dh, xx = (long)x * sw - pw + (long)b * dw;
-                                double c = w->v[((co * cpg + ci) * kh + a) * kw + b];
-                                if (yy < 0 || xx < 0 || yy >= (long)ih || xx >= (long)iw)
-                                    continue;
-                                i = ((g * cpg + ci) * ih + (size_t)yy) * iw + (size_t)xx;
-                                ADDIN(o, i, c);
-                            }
-                    if (par(n, "bias", co) != 0 && expr_add(&out[o], &cap[o], CONST_POP, 0, par(n, "bias", co)))
-                        goto oom;
-                }
-        }
-        break;
-    }
-    case NM_N_SUMPOOL2D: case NM_N_AVGPOOL2D: {
-        const nm_arr *ks = nm_node_arr(n, "kernel_size"), *st = nm_node_arr(n, "stride"), *pd = nm_node_arr(n, "padding");
-        size_t C = n->out_shape[0], oh = n->out_shape[1], ow = n->out_shape[2], ih, iw, c, y, x, a, b;
-        size_t kh = pk(ks, 0), kw = pk(ks, 1);
-        double scale = n->type == NM_N_AVGPOOL2D ? 1.0 / (double)(kh * kw) : 1.0;
-        ih = (size_t)sqrt((double)(n->in_size / C));
-        {
-            /* the predecessor's shape */
-            size_t e;
-            for (e = 0; e < L->g->nedges; e++)
-                if (L->g->edges[e].d == v && L->g->nodes[L->g->edges[e].s].out_ndim == 3)
-                    ih = L->g->nodes[L->g->edges[e].s].out_shape[1];
-        }
-        iw = n->in_size / C / ih;
-        for (c = 0; c < C; c++)
-            for (y = 0; y < oh; y++)
-                for (x = 0; x < ow; x++) {
-                    o = (c * oh + y) * ow + x;
-                    for (a = 0; a < kh; a++)
-                        for (b = 0; b < kw; b++) {
-                            long yy = (long)(y * pk(st, 0) + a) - (long)pk(pd, 0);
-                            long xx = (long)(x * pk(st, 1) + b) - (long)pk(pd, 1);
-                            if (yy < 0 || xx < 0 || yy >= (long)ih || xx >= (long)iw)
-                                continue;
-                            i = (c * ih + (size_t)yy) * iw + (size_t)xx;
-                            ADDIN(o, i, scale);
-                        }
-                }
-        break;
-    }
-    default:
-        free(cap);
-        return lfail(L, "node '%s' (%s): not a linear node", n->name, nm_node_type_name(n->type));
-    }
-#undef ADDIN
-    for (o = 0; o < n->out_size; o++)
-        expr_merge(&out[o]);
-    free(cap);
-    return 0;
-oom:
-    free(cap);
-    return lfail(L, "out of memory");
 }
 
 /* ------------------------------------------------------------ Morton ranks */
@@ -1146,13 +899,12 @@ nm_tn_net *nm_lower_tn(const nm_graph *g, const nm_tn_opts *o, char *err, size_t
     }
     if (check_types(&L, order))
         goto bad;
-    L.out = calloc(g->nnodes, sizeof *L.out);
     L.in = calloc(g->nnodes, sizeof *L.in);
     L.emit = calloc(g->nnodes, sizeof *L.emit);
     L.rank = calloc(g->nnodes, sizeof *L.rank);
     L.split_node = calloc(g->nnodes, sizeof *L.split_node);
     relayed = calloc(g->nnodes, 1);
-    if (!order || !L.out || !L.in || !L.emit || !L.rank || !L.split_node || !relayed) {
+    if (!order || !L.in || !L.emit || !L.rank || !L.split_node || !relayed) {
         lfail(&L, "out of memory");
         goto bad;
     }
@@ -1171,6 +923,8 @@ nm_tn_net *nm_lower_tn(const nm_graph *g, const nm_tn_opts *o, char *err, size_t
         free(pos);
         goto bad;
     }
+    if (nm_compose_init(&L.comp, g, order, err, errlen))
+        goto bad;
     {
         char range[64];
         if (o->range_pct >= 100)
@@ -1223,19 +977,9 @@ nm_tn_net *nm_lower_tn(const nm_graph *g, const nm_tn_opts *o, char *err, size_t
             }
         }
         if (is_linear(n->type)) {
-            expr *in = node_input(&L, v, n->in_size);
-            if (!in)
-                goto bad;
-            L.out[v] = calloc(n->out_size ? n->out_size : 1, sizeof **L.out);
-            if (!L.out[v] || linear_apply(&L, v, in, L.out[v])) {
-                exprs_free(in, n->in_size);
-                if (!L.out[v])
-                    lfail(&L, "out of memory");
-                goto bad;
-            }
-            exprs_free(in, n->in_size);
+            /* composed by nm_compose_init */
         } else if (n->type == NM_N_IF || n->type == NM_N_LIF) {
-            L.in[v] = node_input(&L, v, n->out_size);
+            L.in[v] = nm_compose_input(&L.comp, v, err, errlen);
             if (!L.in[v])
                 goto bad;
             L.emit[v] = malloc((n->out_size ? n->out_size : 1) * sizeof **L.emit);
@@ -1253,7 +997,7 @@ nm_tn_net *nm_lower_tn(const nm_graph *g, const nm_tn_opts *o, char *err, size_t
             }
             if (lower_node(&L, v))
                 goto bad;
-            exprs_free(L.in[v], n->out_size);
+            nm_exprs_free(L.in[v], n->out_size);
             L.in[v] = NULL;
         } else if (n->type == NM_N_OUTPUT) {
             for (e = 0; e < g->nedges; e++) {
@@ -1351,19 +1095,16 @@ bad:
     nm_tn_net_free(N);
     N = NULL;
 done:
-    if (L.out)
-        for (v = 0; v < g->nnodes; v++)
-            exprs_free(L.out[v], g->nodes[v].out_size);
+    nm_compose_free(&L.comp);
     if (L.in)
         for (v = 0; v < g->nnodes; v++)
-            exprs_free(L.in[v], g->nodes[v].out_size);
+            nm_exprs_free(L.in[v], g->nodes[v].out_size);
     if (L.emit)
         for (v = 0; v < g->nnodes; v++)
             free(L.emit[v]);
     if (L.rank)
         for (v = 0; v < g->nnodes; v++)
             free(L.rank[v]);
-    free(L.out);
     free(L.in);
     free(L.emit);
     free(L.rank);
