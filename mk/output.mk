@@ -3,7 +3,7 @@
 # Listed here as extra prerequisites, so they join each program's $^ link line.
 NM_OUTPUT_O := $(BUILD)/obj/nm_output.o
 $(BUILD)/tests/nm-tests $(BUILD)/tests/gen-image $(BUILD)/bench/gen-w $(BUILD)/bench/nmi2apb $(BUILD)/nmemu-sc \
-$(BUILD)/bench/bench-merolla $(BUILD)/tools/validate-energy: $(NM_OUTPUT_O)
+$(BUILD)/bench/bench-merolla $(BUILD)/tools/validate-energy $(BUILD)/assert/nm-tests $(BUILD)/cov/nm-tests: $(NM_OUTPUT_O)
 
 .PHONY: test-outputs
 TEST_EXTRA += test-outputs
