@@ -60,31 +60,32 @@ struct nm_ref_chip {
     pthread_barrier_t go, mid, done;
 };
 
-/* Route a host packet that enters router (x, y) hop by hop, counting every hop like
- * the RTL routers; deliver it or leave the mesh. */
-static int route(nm_ref_chip *c, unsigned x, unsigned y, nm_pkt p, nm_chip_tick_out *off)
+/* Route a packet that enters router (x, y) hop by hop, counting every hop like the RTL
+ * routers; deliver it (*left = 0) or let it leave the mesh (*left = 1, *o filled). */
+static int route_hops(nm_ref_chip *c, unsigned x, unsigned y, nm_pkt p, nm_offchip *o, int *left)
 {
+    *left = 0;
     for (;;) {
         unsigned core = y * c->mesh_x + x, port;
         int leave = 0;
-        nm_offchip o;
         if (p.dx > 0) {
-            port = PORT_E; p.dx--; leave = (x + 1 == c->mesh_x); o.side = SIDE_E; o.pos = (uint8_t)y;
+            port = PORT_E; p.dx--; leave = (x + 1 == c->mesh_x); o->side = SIDE_E; o->pos = (uint8_t)y;
         } else if (p.dx < 0) {
-            port = PORT_W; p.dx++; leave = (x == 0); o.side = SIDE_W; o.pos = (uint8_t)y;
+            port = PORT_W; p.dx++; leave = (x == 0); o->side = SIDE_W; o->pos = (uint8_t)y;
         } else if (p.dy > 0) {
-            port = PORT_N; p.dy--; leave = (y + 1 == c->mesh_y); o.side = SIDE_N; o.pos = (uint8_t)x;
+            port = PORT_N; p.dy--; leave = (y + 1 == c->mesh_y); o->side = SIDE_N; o->pos = (uint8_t)x;
         } else if (p.dy < 0) {
-            port = PORT_S; p.dy++; leave = (y == 0); o.side = SIDE_S; o.pos = (uint8_t)x;
+            port = PORT_S; p.dy++; leave = (y == 0); o->side = SIDE_S; o->pos = (uint8_t)x;
         } else {
             c->rcnt[core][PORT_L]++;
             return nm_ref_core_inject(c->cores[core], p.axon, p.delay);
         }
         c->rcnt[core][port]++;
         if (leave) {
-            o.tick = c->tick_count;
-            o.pkt = p;
-            return nm_chip_tick_out_add_off(off, &o);
+            o->tick = c->tick_count;
+            o->pkt = p;
+            *left = 1;
+            return NM_OK;
         }
         if (port == PORT_E) x++;
         else if (port == PORT_W) x--;
@@ -93,10 +94,28 @@ static int route(nm_ref_chip *c, unsigned x, unsigned y, nm_pkt p, nm_chip_tick_
     }
 }
 
+/* A host packet: delivered, or queued off chip. */
+static int route(nm_ref_chip *c, unsigned x, unsigned y, nm_pkt p, nm_chip_tick_out *off)
+{
+    nm_offchip o;
+    int left, rc = route_hops(c, x, y, p, &o, &left);
+    return rc != NM_OK || !left ? rc : nm_chip_tick_out_add_off(off, &o);
+}
+
 int nm_ref_chip_host_send(nm_ref_chip *c, uint32_t flit)
 {
     /* enters the west input of core (0, 0) */
     return route(c, 0, 0, nm_flit_unpack(flit), &c->q);
+}
+
+int nm_ref_chip_edge_inject(nm_ref_chip *c, unsigned side, unsigned pos, nm_pkt p, nm_offchip *left, int *has_left)
+{
+    unsigned x, y;
+    if (side > SIDE_S || pos >= (side <= SIDE_W ? c->mesh_y : c->mesh_x))
+        return NM_ERR_ARG;
+    x = side == SIDE_E ? c->mesh_x - 1 : side == SIDE_W ? 0 : pos;
+    y = side == SIDE_N ? c->mesh_y - 1 : side == SIDE_S ? 0 : pos;
+    return route_hops(c, x, y, p, left, has_left);
 }
 
 static int dvec_push(dvec *d, uint16_t core, uint8_t axon, uint8_t delay)

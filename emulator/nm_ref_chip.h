@@ -20,6 +20,16 @@ int  nm_ref_chip_apb_write(nm_ref_chip *c, uint32_t paddr, uint32_t data);
 int  nm_ref_chip_apb_read(nm_ref_chip *c, uint32_t paddr, uint32_t *data);
 int  nm_ref_chip_host_send(nm_ref_chip *c, uint32_t flit);
 int  nm_ref_chip_tick(nm_ref_chip *c, nm_chip_tick_out *out);
+/* The board's hook (board/nm_board.c): a packet that arrives between ticks from outside
+ * at the edge port of side `side` (0 east, 1 west, 2 north, 3 south) and position `pos`
+ * (y for east/west, x for north/south), i.e. into router (mesh_x - 1, pos), (0, pos),
+ * (pos, mesh_y - 1) or (pos, 0), with its remaining offsets. It is routed hop by hop
+ * like a host packet (every router it passes counts the flit) and either lands in its
+ * core's scheduler row (current tick + delay, as a host packet: so a packet fired in
+ * tick t and injected after it lands in row t + d) with *has_left = 0, or leaves the
+ * mesh again: *has_left = 1 and *left holds the side, position and remaining packet
+ * (its tick is the chip's tick count). NM_ERR_ARG on a bad side or position. */
+int  nm_ref_chip_edge_inject(nm_ref_chip *c, unsigned side, unsigned pos, nm_pkt p, nm_offchip *left, int *has_left);
 void nm_ref_chip_backend(nm_chip_backend *b, nm_ref_chip *c);
 
 #endif
