@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "../board/nm_board_run.h"
 #include "nm_chipmap.h"
 #include "nm_compile.h"
 #include "nm_core_prog.h"
@@ -45,13 +46,14 @@ static const char usage_text[] =
     "       nmemu info IMAGE\n"
     "       nmemu pack-input IMAGE SPIKES.csv -o SPIKES.nsp   (the binary spike form)\n"
     "       nmemu gen merolla -o NET.nmi [--mesh XxY] [--rate HZ] [--synapses N]\n"
-    "                         [--tick-rate HZ] [--seed N] [--stochastic 0|1]\n"
+    "                         [--tick-rate HZ] [--seed N] [--stochastic 0|1] [--board BXxBY]\n"
     "                         (the TrueNorth benchmark network; docs/energy-model.md s5)\n"
     "       nmemu run IMAGE [--ticks N] [--backend rtl|ref|check] [--input SPIKES]\n"
     "                       [--spikes FILE] [--outputs FILE] [--report FILE] [--raster]\n"
     "                       [--trace F.fst|F.vcd [--trace-from T] [--trace-to T]]\n"
     "                       [--seed N] [--threads N]\n"
     "                       [--energy PRESET|FILE] [--voltage V] [--tick-rate HZ]\n"
+    "       [mpirun -np N] nmemu run BOARD.nmi ...   (a board of chips: nmemu run --help-board)\n"
     "       nmemu plot REPORT.json [--spikes SPIKES.csv] -o DIR   (PNG figures, gnuplot)\n"
     "       nmemu sweep IMAGE (--rates R1,R2,.. | --voltages V1,V2,..) -o TABLE.csv\n"
     "                   [--plot FIG.png] [--ticks N] [--input-cores all|X,Y] ... (nmemu sweep --help)\n"
@@ -226,14 +228,19 @@ static int cmd_info(int argc, char **argv)
         fprintf(stderr, "nmemu: %s\n", err);
         return EXIT_INPUT;
     }
-    for (k = 0; k < im->mesh_x * im->mesh_y; k++)
+    for (k = 0; k < im->chip_images * im->mesh_x * im->mesh_y; k++)
         for (j = 0; j < im->nneurons * im->naxons / 32; j++)
             syn += (unsigned)__builtin_popcount(im->cores[k].xbar[j]);
     printf("image %s: version %u.%u\n", argv[0], NM_IMAGE_VERSION_MAJOR, NM_IMAGE_VERSION_MINOR);
+    if (nm_image_is_board(im)) /* the lines below are per chip; synapses count every chip image */
+        printf("board %u x %u chips (%s), %u cores, %u neurons in all\n", im->board_x, im->board_y,
+               im->chip_images == 1 ? "one chip repeated" : "each chip its own cores",
+               im->board_x * im->board_y * im->mesh_x * im->mesh_y,
+               im->board_x * im->board_y * im->mesh_x * im->mesh_y * im->nneurons);
     printf("mesh %u x %u cores, each %u axons x %u neurons (%u neurons in all)\n", im->mesh_x, im->mesh_y,
            im->naxons, im->nneurons, im->mesh_x * im->mesh_y * im->nneurons);
     printf("synapses (crossbar bits set): %" PRIu64 " (%.1f%% of the crossbars)\n", syn,
-           100.0 * (double)syn / ((double)im->mesh_x * im->mesh_y * im->nneurons * im->naxons));
+           100.0 * (double)syn / ((double)im->chip_images * im->mesh_x * im->mesh_y * im->nneurons * im->naxons));
     nm_image_free(im);
     return 0;
 }
@@ -273,6 +280,11 @@ static int cmd_gen(int argc, char **argv)
         } else if (!strcmp(argv[a], "--mesh")) {
             if (sscanf(v, "%ux%u", &g.mesh_x, &g.mesh_y) != 2) {
                 fprintf(stderr, "nmemu: --mesh needs XxY (e.g. 64x64), not '%s'\n", v);
+                return EXIT_USAGE;
+            }
+        } else if (!strcmp(argv[a], "--board")) {
+            if (sscanf(v, "%ux%u", &g.board_x, &g.board_y) != 2) {
+                fprintf(stderr, "nmemu: --board needs BXxBY (e.g. 4x4), not '%s'\n", v);
                 return EXIT_USAGE;
             }
         } else if (!strcmp(argv[a], "--rate")) {
@@ -320,6 +332,8 @@ static int cmd_gen(int argc, char **argv)
         nm_image_free(im);
         return EXIT_RUN;
     }
+    if (g.board_x * g.board_y > 1)
+        printf("%s: a board of %ux%u chips\n", out, g.board_x, g.board_y);
     printf("%s: Merolla benchmark, %ux%u cores, %u synapses per neuron, leak %d, threshold %u: "
            "%.3f Hz at %g ticks/s without input noise\n",
            out, g.mesh_x, g.mesh_y, g.synapses, info.lambda, info.alpha, info.rate_hz, g.tick_hz);
@@ -746,6 +760,8 @@ int main(int argc, char **argv)
         return cmd_gen(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "info"))
         return cmd_info(argc - 2, argv + 2);
+    if (argc >= 2 && !strcmp(argv[1], "run") && nm_board_run_wanted(argc - 2, argv + 2))
+        return nm_board_cmd_run(argc - 2, argv + 2); /* a board image, or under mpirun */
     if (argc >= 2 && !strcmp(argv[1], "run"))
         return cmd_run(argc - 2, argv + 2);
     fputs(usage_text, stderr);
