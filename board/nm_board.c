@@ -509,6 +509,11 @@ int nm_board_chip_counts(nm_board *b, uint64_t *counts)
     return NM_OK;
 }
 
+const nm_chip_backend *nm_board_chip_backend(const nm_board *b, unsigned chip)
+{
+    return chip >= b->first && chip < b->first + b->nlocal ? &b->be[chip - b->first] : NULL;
+}
+
 void nm_board_tick_out_free(nm_board_tick_out *o)
 {
     free(o->spikes);

@@ -132,6 +132,9 @@ int nm_board_chip_counts(nm_board *b, uint64_t *counts);
 
 void nm_board_tick_out_free(nm_board_tick_out *o);
 
+/* The APB backend of chip `chip` when this rank runs it, else NULL (tests, counters). */
+const nm_chip_backend *nm_board_chip_backend(const nm_board *b, unsigned chip);
+
 /* A monotonic clock in seconds. */
 double nm_board_now(void);
 
