@@ -149,7 +149,7 @@ nm_board *nm_board_new(const char *path, const nm_board_comm *comm, const nm_boa
 {
     nm_board *b = calloc(1, sizeof *b);
     nm_image *im = NULL;
-    unsigned i, r, k;
+    unsigned i, r, k, nimg;
     if (!b) {
         snprintf(err, errlen, "out of memory");
         return NULL;
@@ -168,6 +168,7 @@ nm_board *nm_board_new(const char *path, const nm_board_comm *comm, const nm_boa
     b->nn = im->nneurons;
     b->nchips = b->bx * b->by;
     b->ncores = b->mx * b->my;
+    nimg = im->chip_images;
     nm_image_free(im);
     im = NULL;
     b->owner = malloc(b->nchips * sizeof *b->owner);
@@ -191,7 +192,8 @@ nm_board *nm_board_new(const char *path, const nm_board_comm *comm, const nm_boa
     if (b->nlocal == 0)
         return b;
     /* one chip image repeated: read it; else only this rank's chips */
-    im = nm_image_read_chips(path, b->first, b->nlocal, err, errlen);
+    im = nimg == 1 ? nm_image_read_chips(path, 0, 1, err, errlen)
+                   : nm_image_read_chips(path, b->first, b->nlocal, err, errlen);
     if (!im)
         goto bad;
     b->chips = calloc(b->nlocal, sizeof *b->chips);

@@ -52,13 +52,36 @@ typedef struct outfile {
     char path[4096], tmp[4200];
 } outfile;
 
+/* the temporary names in use, removed if the job is ended by a signal (mpirun sends
+ * SIGTERM to every rank when one fails) */
+static const char *volatile tmp_names[4];
+
+static void on_signal(int sig)
+{
+    unsigned i;
+    for (i = 0; i < 4; i++)
+        if (tmp_names[i])
+            unlink(tmp_names[i]);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 static int out_open(outfile *o, const char *path, const char *header)
 {
+    unsigned i;
     o->f = NULL;
     if (!path)
         return 0;
     snprintf(o->path, sizeof o->path, "%s", path);
     snprintf(o->tmp, sizeof o->tmp, "%s.tmp", path);
+    for (i = 0; i < 4 && tmp_names[i]; i++)
+        ;
+    if (i < 4)
+        tmp_names[i] = o->tmp;
+    if (i == 0) {
+        signal(SIGTERM, on_signal);
+        signal(SIGINT, on_signal);
+    }
     o->f = fopen(o->tmp, "w");
     if (!o->f)
         return -1;
@@ -69,8 +92,12 @@ static int out_open(outfile *o, const char *path, const char *header)
 static int out_close(outfile *o, int keep)
 {
     int bad;
+    unsigned i;
     if (!o->f)
         return 0;
+    for (i = 0; i < 4; i++)
+        if (tmp_names[i] == o->tmp)
+            tmp_names[i] = NULL;
     bad = ferror(o->f) != 0;
     bad |= fclose(o->f) != 0;
     o->f = NULL;

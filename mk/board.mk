@@ -25,7 +25,7 @@ $(BUILD)/nmemu: $(BOARD_OBJS)
 $(BUILD)/nmemu: LINK_RTL += $(MPI_LIBS)
 
 BOARD_RANKS ?= 1 2 3 4
-test-board: $(BUILD)/nmemu
+test-board: $(BUILD)/nmemu $(BUILD)/tests/board-tests
 	tests/check-board $(BUILD)/nmemu "$(BOARD_RANKS)"
 
 TEST_EXTRA += test-board
