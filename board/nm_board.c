@@ -37,6 +37,9 @@ struct nm_board {
     transit *send;                     /* transit records, grouped by destination rank */
     size_t nsend, send_cap;
     size_t *scount;                    /* [nranks] records per rank, then bytes */
+    nm_ref_edge_pkt *in;               /* received packets, bucketed by local chip */
+    size_t in_cap;
+    size_t *in_at;                     /* [nlocal + 1] */
 };
 
 double nm_board_now(void)
@@ -124,6 +127,8 @@ void nm_board_free(nm_board *b)
     free(b->links);
     free(b->send);
     free(b->scount);
+    free(b->in);
+    free(b->in_at);
     free(b);
 }
 
@@ -191,19 +196,19 @@ nm_board *nm_board_new(const char *path, const nm_board_comm *comm, const nm_boa
     b->lat.worst_margin = INT64_MAX;
     if (b->nlocal == 0)
         return b;
-    /* one chip image repeated: read it; else only this rank's chips */
-    im = nimg == 1 ? nm_image_read_chips(path, 0, 1, err, errlen)
-                   : nm_image_read_chips(path, b->first, b->nlocal, err, errlen);
-    if (!im)
-        goto bad;
     b->chips = calloc(b->nlocal, sizeof *b->chips);
     b->be = calloc(b->nlocal, sizeof *b->be);
     b->out = calloc(b->nlocal, sizeof *b->out);
     b->meter = calloc(b->nlocal, sizeof *b->meter);
-    if (!b->chips || !b->be || !b->out || !b->meter)
+    b->in_at = calloc(b->nlocal + 1, sizeof *b->in_at);
+    if (!b->chips || !b->be || !b->out || !b->meter || !b->in_at)
         goto nomem;
     for (i = 0; i < b->nlocal; i++) {
         const unsigned chip = b->first + i;
+        /* one chip image at a time (a repeated one once), so a rank never holds more
+         * than one chip's words beside its models */
+        if (!im && !(im = nm_image_read_chips(path, nimg == 1 ? 0 : chip, 1, err, errlen)))
+            goto bad;
         b->chips[i] = nm_ref_chip_new(b->mx, b->my, b->na, b->nn);
         if (!b->chips[i] || nm_ref_chip_set_threads(b->chips[i], o->threads) != NM_OK ||
             nm_chip_tick_out_init(&b->out[i], b->ncores, b->nn, 256) != NM_OK ||
@@ -217,15 +222,10 @@ nm_board *nm_board_new(const char *path, const nm_board_comm *comm, const nm_boa
                                    nm_chip_paddr(NM_CHIP_REGION_CORE, k, NM_ADDR(NM_REGION_CTRL, NM_CTRL_PRNG)),
                                    o->seed + chip * b->ncores + k) != NM_OK)
                 goto nomem;
-        /* the words are in the chip now: free this chip's image as we go */
-        if (im->chip_images > 1) {
-            nm_image_core *c = nm_image_chip(im, chip);
-            for (k = 0; k < b->ncores; k++) {
-                free(c[k].types);
-                free(c[k].xbar);
-                free(c[k].neurons);
-                c[k].types = c[k].xbar = c[k].neurons = NULL;
-            }
+        /* the words are in the chip now */
+        if (nimg > 1) {
+            nm_image_free(im);
+            im = NULL;
         }
     }
     nm_image_free(im);
@@ -464,23 +464,37 @@ int nm_board_tick(nm_board *b, nm_board_comm *comm, nm_board_tick_out *out, char
         return rc;
     }
     n = rlen / sizeof(transit);
-    for (k = 0; k < n && rc == NM_OK; k++) {
-        const transit *t = &recv[k];
-        nm_offchip left;
-        int has_left;
-        if (t->chip < b->first || t->chip >= b->first + b->nlocal) {
-            snprintf(err, errlen, "tick %u: a packet for chip %u reached the rank that runs %u..%u", b->tick, t->chip,
-                     b->first, b->first + b->nlocal - 1);
-            rc = NM_ERR_ARG;
-            break;
+    /* bucket by chip (a counting sort), then each chip routes its packets at once */
+    memset(b->in_at, 0, (b->nlocal + 1) * sizeof *b->in_at);
+    for (k = 0; k < n; k++) {
+        if (recv[k].chip < b->first || recv[k].chip >= b->first + b->nlocal) {
+            snprintf(err, errlen, "tick %u: a packet for chip %u reached the rank that runs %u..%u", b->tick,
+                     recv[k].chip, b->first, b->first + b->nlocal - 1);
+            free(recv);
+            return NM_ERR_ARG;
         }
-        /* it lands here or leaves again (the sender has accounted for where it goes) */
-        rc = nm_ref_chip_edge_inject(b->chips[t->chip - b->first], t->side, t->pos, nm_flit_unpack(t->flit), &left,
-                                     &has_left);
-        if (rc == NM_OK && has_left)
-            b->meter[t->chip - b->first].offchip++;
+        b->in_at[recv[k].chip - b->first + 1]++;
+    }
+    for (i = 0; i < b->nlocal; i++)
+        b->in_at[i + 1] += b->in_at[i];
+    if (grow((void **)&b->in, &b->in_cap, n, sizeof *b->in)) {
+        free(recv);
+        snprintf(err, errlen, "tick %u: out of memory", b->tick);
+        return NM_ERR_NOMEM;
+    }
+    for (k = 0; k < n; k++) {
+        nm_ref_edge_pkt *e = &b->in[b->in_at[recv[k].chip - b->first]++];
+        e->side = recv[k].side;
+        e->pos = recv[k].pos;
+        e->pkt = nm_flit_unpack(recv[k].flit);
+    }
+    for (i = 0; i < b->nlocal && rc == NM_OK; i++) {
+        size_t lo = i ? b->in_at[i - 1] : 0, left = 0;
+        /* each lands here or leaves again (the sender has accounted for where it goes) */
+        rc = nm_ref_chip_edge_inject_many(b->chips[i], b->in + lo, b->in_at[i] - lo, &left);
+        b->meter[i].offchip += left;
         if (rc != NM_OK)
-            snprintf(err, errlen, "tick %u: a packet entering chip %u failed", b->tick, t->chip);
+            snprintf(err, errlen, "tick %u: packets entering chip %u failed", b->tick, b->first + i);
     }
     free(recv);
     b->tick++;

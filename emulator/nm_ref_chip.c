@@ -58,6 +58,7 @@ struct nm_ref_chip {
     uint8_t *owner;                /* owner[core]: the worker whose range holds the core */
     int started, quit;
     pthread_barrier_t go, mid, done;
+    int32_t *ediff[NDIRS];         /* difference arrays of nm_ref_chip_edge_inject_many */
 };
 
 /* Route a packet that enters router (x, y) hop by hop, counting every hop like the RTL
@@ -106,6 +107,106 @@ int nm_ref_chip_host_send(nm_ref_chip *c, uint32_t flit)
 {
     /* enters the west input of core (0, 0) */
     return route(c, 0, 0, nm_flit_unpack(flit), &c->q);
+}
+
+static void span(int32_t *line, int lo, int hi);
+
+int nm_ref_chip_edge_inject_many(nm_ref_chip *c, const nm_ref_edge_pkt *v, size_t n, size_t *nleft)
+{
+    const int mx = (int)c->mesh_x, my = (int)c->mesh_y;
+    size_t i, left = 0;
+    unsigned d, x, y;
+    int rc = NM_OK;
+    for (d = 0; d < NDIRS; d++)
+        if (!c->ediff[d] && !(c->ediff[d] = calloc((size_t)(mx + 1) * (my + 1), sizeof(int32_t))))
+            return NM_ERR_NOMEM;
+    for (i = 0; i < n; i++)
+        if (v[i].side > SIDE_S || v[i].pos >= (v[i].side <= SIDE_W ? c->mesh_y : c->mesh_x))
+            return NM_ERR_ARG;
+    /* as route_hops, in closed form: X along the entry row, then Y along the column */
+    for (i = 0; i < n; i++) {
+        nm_pkt p = v[i].pkt;
+        int px = v[i].side == SIDE_E ? mx - 1 : v[i].side == SIDE_W ? 0 : v[i].pos;
+        int py = v[i].side == SIDE_N ? my - 1 : v[i].side == SIDE_S ? 0 : v[i].pos;
+        if (p.dx > 0) {
+            int end = px + p.dx;
+            int32_t *line = c->ediff[DIR_E] + (size_t)py * (c->mesh_x + 1);
+            if (end > mx - 1) {
+                span(line, px, mx - 1);
+                left++;
+                continue;
+            }
+            span(line, px, end - 1);
+            px = end;
+        } else if (p.dx < 0) {
+            int end = px + p.dx;
+            int32_t *line = c->ediff[DIR_W] + (size_t)py * (c->mesh_x + 1);
+            if (end < 0) {
+                span(line, 0, px);
+                left++;
+                continue;
+            }
+            span(line, end + 1, px);
+            px = end;
+        }
+        if (p.dy > 0) {
+            int end = py + p.dy;
+            int32_t *line = c->ediff[DIR_N] + (size_t)px * (c->mesh_y + 1);
+            if (end > my - 1) {
+                span(line, py, my - 1);
+                left++;
+                continue;
+            }
+            span(line, py, end - 1);
+            py = end;
+        } else if (p.dy < 0) {
+            int end = py + p.dy;
+            int32_t *line = c->ediff[DIR_S] + (size_t)px * (c->mesh_y + 1);
+            if (end < 0) {
+                span(line, 0, py);
+                left++;
+                continue;
+            }
+            span(line, end + 1, py);
+            py = end;
+        }
+        {
+            unsigned core = (unsigned)py * c->mesh_x + (unsigned)px;
+            c->rcnt[core][PORT_L]++;
+            if (rc == NM_OK)
+                rc = nm_ref_core_inject(c->cores[core], p.axon, p.delay);
+        }
+    }
+    /* the summed spans into the routers' counters; the arrays end cleared */
+    for (y = 0; y < c->mesh_y; y++) {
+        int32_t run_e = 0, run_w = 0;
+        for (x = 0; x <= c->mesh_x; x++) {
+            size_t at = (size_t)y * (c->mesh_x + 1) + x;
+            run_e += c->ediff[DIR_E][at];
+            run_w += c->ediff[DIR_W][at];
+            c->ediff[DIR_E][at] = c->ediff[DIR_W][at] = 0;
+            if (x < c->mesh_x) {
+                c->rcnt[y * c->mesh_x + x][PORT_E] += (uint32_t)run_e;
+                c->rcnt[y * c->mesh_x + x][PORT_W] += (uint32_t)run_w;
+            }
+        }
+    }
+    for (x = 0; x < c->mesh_x; x++) {
+        int32_t run_n = 0, run_s = 0;
+        for (y = 0; y <= c->mesh_y; y++) {
+            size_t at = (size_t)x * (c->mesh_y + 1) + y;
+            run_n += c->ediff[DIR_N][at];
+            run_s += c->ediff[DIR_S][at];
+            c->ediff[DIR_N][at] = c->ediff[DIR_S][at] = 0;
+            if (y < c->mesh_y) {
+                c->rcnt[y * c->mesh_x + x][PORT_N] += (uint32_t)run_n;
+                c->rcnt[y * c->mesh_x + x][PORT_S] += (uint32_t)run_s;
+            }
+        }
+    }
+    if (nleft)
+        *nleft = left;
+    return rc;
 }
 
 int nm_ref_chip_edge_inject(nm_ref_chip *c, unsigned side, unsigned pos, nm_pkt p, nm_offchip *left, int *has_left)
@@ -658,6 +759,8 @@ void nm_ref_chip_free(nm_ref_chip *c)
         nm_ref_core_free(c->cores[k]);
     free(c->cores);
     free(c->rcnt);
+    for (k = 0; k < NDIRS; k++)
+        free(c->ediff[k]);
     nm_chip_tick_out_free(&c->q);
     free(c);
 }

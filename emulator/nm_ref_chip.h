@@ -6,6 +6,8 @@
 #ifndef NM_REF_CHIP_H
 #define NM_REF_CHIP_H
 
+#include <stddef.h>
+
 #include "nm_chip_if.h"
 
 typedef struct nm_ref_chip nm_ref_chip;
@@ -30,6 +32,16 @@ int  nm_ref_chip_tick(nm_ref_chip *c, nm_chip_tick_out *out);
  * mesh again: *has_left = 1 and *left holds the side, position and remaining packet
  * (its tick is the chip's tick count). NM_ERR_ARG on a bad side or position. */
 int  nm_ref_chip_edge_inject(nm_ref_chip *c, unsigned side, unsigned pos, nm_pkt p, nm_offchip *left, int *has_left);
+/* The same for many packets at once, in closed form (each route's hops added to
+ * difference arrays, summed into the router counters once): the same counters and
+ * scheduler rows as nm_ref_chip_edge_inject on each in turn. *nleft: how many left the
+ * mesh again (where they go is the caller's business). NM_ERR_ARG on a bad side or
+ * position (nothing injected), NM_ERR_NOMEM. */
+typedef struct nm_ref_edge_pkt {
+    uint8_t side, pos;
+    nm_pkt pkt;
+} nm_ref_edge_pkt;
+int  nm_ref_chip_edge_inject_many(nm_ref_chip *c, const nm_ref_edge_pkt *v, size_t n, size_t *nleft);
 void nm_ref_chip_backend(nm_chip_backend *b, nm_ref_chip *c);
 
 #endif

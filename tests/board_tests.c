@@ -290,6 +290,52 @@ START_TEST(test_edge_inject_routes_by_hand)
 }
 END_TEST
 
+/* The batch form gives what one packet at a time gives (the one-at-a-time route was
+ * worked by hand above): 2,000 random packets at every edge of a 5 x 3 chip, some that
+ * land, some that pass through; every router port, every scheduler row, the count
+ * that left. */
+START_TEST(test_edge_inject_many_equals_one_by_one)
+{
+    nm_ref_chip *a = nm_ref_chip_new(5, 3, 64, 4), *b = nm_ref_chip_new(5, 3, 64, 4);
+    nm_chip_backend ba, bb;
+    nm_ref_edge_pkt v[2000];
+    uint64_t s = 99;
+    size_t i, left_a = 0, left_b = 0;
+    unsigned k, w;
+    nm_ref_chip_backend(&ba, a);
+    nm_ref_chip_backend(&bb, b);
+    for (i = 0; i < 2000; i++) {
+        nm_offchip o;
+        int has;
+        v[i].side = (uint8_t)pick(&s, 0, 3);
+        v[i].pos = (uint8_t)pick(&s, 0, v[i].side <= 1 ? 2 : 4);
+        v[i].pkt.dx = (int16_t)pick(&s, -7, 7);
+        v[i].pkt.dy = (int16_t)pick(&s, -5, 5);
+        v[i].pkt.axon = (uint8_t)pick(&s, 0, 63);
+        v[i].pkt.delay = (uint8_t)pick(&s, 1, 15);
+        ck_assert_int_eq(nm_ref_chip_edge_inject(a, v[i].side, v[i].pos, v[i].pkt, &o, &has), NM_OK);
+        left_a += (size_t)has;
+    }
+    ck_assert_int_eq(nm_ref_chip_edge_inject_many(b, v, 2000, &left_b), NM_OK);
+    ck_assert_uint_eq(left_a, left_b);
+    ck_assert_uint_gt(left_a, 100);
+    ck_assert_uint_lt(left_a, 1900);
+    for (k = 0; k < 15; k++) {
+        for (w = 0; w < 5; w++)
+            ck_assert_uint_eq(rd(&ba, nm_chip_paddr(NM_CHIP_REGION_ROUTER, k, w)),
+                              rd(&bb, nm_chip_paddr(NM_CHIP_REGION_ROUTER, k, w)));
+        for (w = 0; w < 16 * NM_SCHED_STRIDE; w += NM_SCHED_STRIDE)
+            ck_assert_uint_eq(rd(&ba, nm_chip_paddr(NM_CHIP_REGION_CORE, k, NM_ADDR(NM_REGION_SCHED, w + 1))),
+                              rd(&bb, nm_chip_paddr(NM_CHIP_REGION_CORE, k, NM_ADDR(NM_REGION_SCHED, w + 1))));
+    }
+    v[0].pos = 3; /* row 3 of 3 on the west edge */
+    v[0].side = 1;
+    ck_assert_int_eq(nm_ref_chip_edge_inject_many(b, v, 1, &left_b), NM_ERR_ARG);
+    nm_ref_chip_free(a);
+    nm_ref_chip_free(b);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ links and latency by hand */
 
 /* A 2 x 1 board of 1 x 1 chips of 32 axons x 1 neuron. Chip 0's neuron: leak +1,
@@ -520,6 +566,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_board_3x1_of_3x5_is_one_9x5_chip_two_threads);
     tcase_add_test(tc, test_board_2x3_of_1x2_is_one_2x6_chip);
     tcase_add_test(tc, test_edge_inject_routes_by_hand);
+    tcase_add_test(tc, test_edge_inject_many_equals_one_by_one);
     tcase_add_test(tc, test_link_counts_and_latency_bound_by_hand);
     tcase_add_test(tc, test_crossing_packet_lands_at_t_plus_d);
     tcase_add_test(tc, test_board_image_round_trip_and_partial_read);
