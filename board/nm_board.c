@@ -179,7 +179,8 @@ nm_board *nm_board_new(const char *path, const nm_board_comm *comm, const nm_boa
     b->owner = malloc(b->nchips * sizeof *b->owner);
     b->links = calloc((size_t)b->nchips * 4, sizeof *b->links);
     b->scount = calloc((size_t)comm->size, sizeof *b->scount);
-    if (!b->owner || !b->links || !b->scount)
+    b->in_at = calloc((size_t)b->nchips + 1, sizeof *b->in_at); /* nlocal + 1 used */
+    if (!b->owner || !b->links || !b->scount || !b->in_at)
         goto nomem;
     /* contiguous ranges: rank r runs chips [nchips * r / size, nchips * (r + 1) / size) */
     for (r = 0; r < (unsigned)comm->size; r++) {
@@ -200,8 +201,7 @@ nm_board *nm_board_new(const char *path, const nm_board_comm *comm, const nm_boa
     b->be = calloc(b->nlocal, sizeof *b->be);
     b->out = calloc(b->nlocal, sizeof *b->out);
     b->meter = calloc(b->nlocal, sizeof *b->meter);
-    b->in_at = calloc(b->nlocal + 1, sizeof *b->in_at);
-    if (!b->chips || !b->be || !b->out || !b->meter || !b->in_at)
+    if (!b->chips || !b->be || !b->out || !b->meter)
         goto nomem;
     for (i = 0; i < b->nlocal; i++) {
         const unsigned chip = b->first + i;
