@@ -14,11 +14,12 @@
 enum { SIDE_E, SIDE_W, SIDE_N, SIDE_S };
 
 /* A packet on its way through a chip of another (or this) rank: it enters chip `chip`
- * at the edge port (side, pos) with the packet `flit` (nm_flit_pack). */
+ * at the edge port (side, pos) with the packet `pkt` (12 bytes, sent as bytes: the
+ * ranks of a run share one architecture). */
 typedef struct transit {
     uint16_t chip;
     uint8_t side, pos;
-    uint32_t flit;
+    nm_pkt pkt;
 } transit;
 
 struct nm_board {
@@ -280,7 +281,7 @@ static int send_transit(nm_board *b, unsigned chip, unsigned side, unsigned pos,
     t->chip = (uint16_t)chip;
     t->side = (uint8_t)side;
     t->pos = (uint8_t)pos;
-    t->flit = nm_flit_pack(&p);
+    t->pkt = p;
     b->scount[b->owner[chip]]++;
     return NM_OK;
 }
@@ -415,7 +416,7 @@ int nm_board_tick(nm_board *b, nm_board_comm *comm, nm_board_tick_out *out, char
     for (i = 0; i < b->nlocal && rc == NM_OK; i++) {
         nm_chip_tick_out *co = &b->out[i];
         const unsigned chip = b->first + i;
-        rc = nm_ref_chip_tick(b->chips[i], co);
+        rc = nm_ref_chip_tick_unsorted(b->chips[i], co);
         if (rc != NM_OK) {
             snprintf(err, errlen, "tick %u failed on chip (%u, %u)", b->tick, chip % b->bx, chip / b->bx);
             break;
@@ -486,7 +487,7 @@ int nm_board_tick(nm_board *b, nm_board_comm *comm, nm_board_tick_out *out, char
         nm_ref_edge_pkt *e = &b->in[b->in_at[recv[k].chip - b->first]++];
         e->side = recv[k].side;
         e->pos = recv[k].pos;
-        e->pkt = nm_flit_unpack(recv[k].flit);
+        e->pkt = recv[k].pkt;
     }
     for (i = 0; i < b->nlocal && rc == NM_OK; i++) {
         size_t lo = i ? b->in_at[i - 1] : 0, left = 0;

@@ -212,9 +212,13 @@ static nm_image *parse(const uint8_t *buf, size_t len, unsigned want_lo, unsigne
             FAIL(42, "board section reserved half-word must be 0");
     }
     total = hdr + (size_t)nimg * mx * my * sec;
-    if (len != total)
-        FAIL(len < total ? len : total, "file is %zu bytes, expected %zu for %u chip image(s) of %u x %u cores", len,
-             total, nimg, mx, my);
+    if (len != total) {
+        char chips[48] = "";
+        if (flags & NM_IMAGE_FLAG_BOARD)
+            snprintf(chips, sizeof chips, "%u chip image%s of ", nimg, nimg == 1 ? "" : "s");
+        FAIL(len < total ? len : total, "file is %zu bytes, expected %zu for %s%u x %u cores", len, total, chips, mx,
+             my);
+    }
     if (want_hi > nimg)
         want_hi = nimg;
     if (want_lo > want_hi)

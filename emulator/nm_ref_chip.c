@@ -59,6 +59,7 @@ struct nm_ref_chip {
     int started, quit;
     pthread_barrier_t go, mid, done;
     int32_t *ediff[NDIRS];         /* difference arrays of nm_ref_chip_edge_inject_many */
+    struct dvec edel;              /* and its deliveries */
 };
 
 /* Route a packet that enters router (x, y) hop by hop, counting every hop like the RTL
@@ -110,6 +111,7 @@ int nm_ref_chip_host_send(nm_ref_chip *c, uint32_t flit)
 }
 
 static void span(int32_t *line, int lo, int hi);
+static int dvec_push(dvec *d, uint16_t core, uint8_t axon, uint8_t delay);
 
 int nm_ref_chip_edge_inject_many(nm_ref_chip *c, const nm_ref_edge_pkt *v, size_t n, size_t *nleft)
 {
@@ -120,6 +122,7 @@ int nm_ref_chip_edge_inject_many(nm_ref_chip *c, const nm_ref_edge_pkt *v, size_
     for (d = 0; d < NDIRS; d++)
         if (!c->ediff[d] && !(c->ediff[d] = calloc((size_t)(mx + 1) * (my + 1), sizeof(int32_t))))
             return NM_ERR_NOMEM;
+    c->edel.n = 0;
     for (i = 0; i < n; i++)
         if (v[i].side > SIDE_S || v[i].pos >= (v[i].side <= SIDE_W ? c->mesh_y : c->mesh_x))
             return NM_ERR_ARG;
@@ -173,10 +176,13 @@ int nm_ref_chip_edge_inject_many(nm_ref_chip *c, const nm_ref_edge_pkt *v, size_
         {
             unsigned core = (unsigned)py * c->mesh_x + (unsigned)px;
             c->rcnt[core][PORT_L]++;
-            if (rc == NM_OK)
-                rc = nm_ref_core_inject(c->cores[core], p.axon, p.delay);
+            if (rc == NM_OK && p.delay <= 15)
+                rc = dvec_push(&c->edel, (uint16_t)core, p.axon, p.delay);
         }
     }
+    /* the deliveries, with the next ones' rows prefetched (as the chip's own) */
+    if (rc == NM_OK)
+        nm_ref_core_deliver(c->cores, c->edel.v, c->edel.n);
     /* the summed spans into the routers' counters; the arrays end cleared */
     for (y = 0; y < c->mesh_y; y++) {
         int32_t run_e = 0, run_w = 0;
@@ -518,10 +524,29 @@ int nm_ref_chip_set_threads(nm_ref_chip *c, unsigned n)
     return NM_OK;
 }
 
+/* Append n off-chip packets at once (the array grows as nm_chip_tick_out_add_off's). */
+static int off_append(nm_chip_tick_out *o, const nm_offchip *v, uint32_t n)
+{
+    if (o->noff + n > o->off_cap) {
+        uint32_t cap = o->off_cap ? o->off_cap : 64;
+        nm_offchip *m;
+        while (cap < o->noff + n)
+            cap *= 2;
+        m = realloc(o->off, (size_t)cap * sizeof *m);
+        if (!m)
+            return NM_ERR_NOMEM;
+        o->off = m;
+        o->off_cap = cap;
+    }
+    memcpy(o->off + o->noff, v, (size_t)n * sizeof *v);
+    o->noff += n;
+    return NM_OK;
+}
+
 static int run_tick(nm_ref_chip *c, nm_chip_tick_out *out, nm_chip_tick_out *off)
 {
     uint32_t maxcyc = 0;
-    unsigned k, t;
+    unsigned t;
     int rc = NM_OK;
     if (!c->workers && (rc = make_workers(c, c->nthreads)) != NM_OK) {
         free_workers(c);
@@ -546,8 +571,8 @@ static int run_tick(nm_ref_chip *c, nm_chip_tick_out *out, nm_chip_tick_out *off
             maxcyc = w->maxcyc;
         if (w->max_hops > c->max_hops)
             c->max_hops = w->max_hops;
-        for (k = 0; k < w->off.noff && rc == NM_OK; k++)
-            rc = nm_chip_tick_out_add_off(off, &w->off.off[k]);
+        if (rc == NM_OK)
+            rc = off_append(off, w->off.off, w->off.noff);
     }
     for (t = 0; out && t < c->nworkers; t++) {
         const worker *w = &c->workers[t];
@@ -564,7 +589,7 @@ static int run_tick(nm_ref_chip *c, nm_chip_tick_out *out, nm_chip_tick_out *off
     return rc;
 }
 
-int nm_ref_chip_tick(nm_ref_chip *c, nm_chip_tick_out *out)
+static int tick_out(nm_ref_chip *c, nm_chip_tick_out *out, int sort)
 {
     unsigned k;
     int rc;
@@ -575,8 +600,19 @@ int nm_ref_chip_tick(nm_ref_chip *c, nm_chip_tick_out *out)
     c->q.noff = c->qhead = 0;
     rc = run_tick(c, out, out);
     out->cycles = c->last_cycles;
-    nm_chip_tick_out_sort(out);
+    if (sort)
+        nm_chip_tick_out_sort(out);
     return rc;
+}
+
+int nm_ref_chip_tick(nm_ref_chip *c, nm_chip_tick_out *out)
+{
+    return tick_out(c, out, 1);
+}
+
+int nm_ref_chip_tick_unsorted(nm_ref_chip *c, nm_chip_tick_out *out)
+{
+    return tick_out(c, out, 0);
 }
 
 /* ------------------------------------------------------------------ APB */
@@ -761,6 +797,7 @@ void nm_ref_chip_free(nm_ref_chip *c)
     free(c->rcnt);
     for (k = 0; k < NDIRS; k++)
         free(c->ediff[k]);
+    free(c->edel.v);
     nm_chip_tick_out_free(&c->q);
     free(c);
 }

@@ -22,6 +22,9 @@ int  nm_ref_chip_apb_write(nm_ref_chip *c, uint32_t paddr, uint32_t data);
 int  nm_ref_chip_apb_read(nm_ref_chip *c, uint32_t paddr, uint32_t *data);
 int  nm_ref_chip_host_send(nm_ref_chip *c, uint32_t flit);
 int  nm_ref_chip_tick(nm_ref_chip *c, nm_chip_tick_out *out);
+/* The same tick without the canonical sort of the off-chip packets (spikes are in core
+ * order all the same): for the board, which sorts only what leaves the board. */
+int  nm_ref_chip_tick_unsorted(nm_ref_chip *c, nm_chip_tick_out *out);
 /* The board's hook (board/nm_board.c): a packet that arrives between ticks from outside
  * at the edge port of side `side` (0 east, 1 west, 2 north, 3 south) and position `pos`
  * (y for east/west, x for north/south), i.e. into router (mesh_x - 1, pos), (0, pos),
