@@ -349,7 +349,8 @@ static int compile_core(ctx *c, json_t *o, const char *path, nm_image *im, unsig
     if (!json_object_get(o, "y") || get_int(c, json_object_get(o, "y"), p, 0, (long)c->my - 1, &y))
         return json_object_get(o, "y") ? -1 : fail(c, p, "missing");
     if (seen[(size_t)chip * c->mx * c->my + (size_t)(y * c->mx + x)]++)
-        return fail(c, path, "core (%ld, %ld) of chip (%ld, %ld) is described twice", x, y, cx, cy);
+        return ch ? fail(c, path, "core (%ld, %ld) of chip (%ld, %ld) is described twice", x, y, cx, cy)
+                  : fail(c, path, "core (%ld, %ld) is described twice", x, y);
     core = &nm_image_chip(im, chip)[y * c->mx + x];
     if (json_object_get(o, "seed")) {
         snprintf(p, sizeof p, "%.200s.seed", path);
