@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -330,6 +331,14 @@ static void maybe_die(int rank, uint32_t t)
     }
 }
 
+/* CPU seconds of this process, every thread */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static const char *const side_name[4] = {"east", "west", "north", "south"};
 
 /* (V / V_ref)^dynamic_exponent: the dynamic scaling of nm_energy.h */
@@ -348,7 +357,7 @@ static int run_board(run *R, const run_opts *o)
     outfile fs = {0}, fo = {0}, fl = {0};
     uint32_t t, *cycles = NULL;
     uint64_t *links = NULL, *link_total = NULL, *link_max = NULL, tot[4] = {0}, *counts = NULL, *all_counts = NULL;
-    double volts = o->volts, t0, wall;
+    double volts = o->volts, t0, wall, cpu0, cpu;
     int rank0 = R->comm.rank == 0, rc = 0;
     unsigned i, k;
     size_t nl;
@@ -391,6 +400,7 @@ static int run_board(run *R, const run_opts *o)
                     o->outputs ? o->outputs : "-", o->links ? o->links : "-");
 
     t0 = nm_board_now();
+    cpu0 = cpu_now();
     for (t = 0; t < o->ticks; t++) {
         const uint32_t *lt;
         maybe_die(R->comm.rank, t);
@@ -444,6 +454,7 @@ static int run_board(run *R, const run_opts *o)
         }
     }
     wall = nm_board_now() - t0;
+    cpu = cpu_now() - cpu0;
     if (nm_board_chip_counts(R->b, counts) != NM_OK)
         return fail(R, EXIT_RUN, "cannot read the counters");
     {
@@ -452,6 +463,7 @@ static int run_board(run *R, const run_opts *o)
         uint64_t lsum[2] = {lat->crossing_packets, lat->late};
         uint64_t lmin[2] = {lat->first_late, (uint64_t)lat->worst_margin ^ (1ull << 63)}; /* signed order */
         uint64_t mem = peak_kb(), *mems = NULL, exch_ns = (uint64_t)(R->comm.exchange_s * 1e9), exch[2];
+        uint64_t cpu_ms = (uint64_t)(cpu * 1e3);
         size_t len = 0;
         if (R->comm.sum_u64(R->comm.ctx, tot, 2) || R->comm.sum_u64(R->comm.ctx, lsum, 2) ||
             R->comm.min_u64(R->comm.ctx, lmin, 2) || R->comm.max_u32(R->comm.ctx, cycles, o->ticks))
@@ -461,7 +473,8 @@ static int run_board(run *R, const run_opts *o)
             R->comm.gatherv(R->comm.ctx, &mem, sizeof mem, (void **)&mems, &len))
             return fail(R, EXIT_RUN, "cannot gather the counters");
         exch[0] = exch[1] = exch_ns;
-        if (R->comm.sum_u64(R->comm.ctx, exch, 1) || R->comm.min_u64(R->comm.ctx, exch + 1, 1))
+        if (R->comm.sum_u64(R->comm.ctx, exch, 1) || R->comm.min_u64(R->comm.ctx, exch + 1, 1) ||
+            R->comm.sum_u64(R->comm.ctx, &cpu_ms, 1))
             return fail(R, EXIT_RUN, "cannot sum the exchange time");
         if (rank0) {
             nm_energy_counts ec = {{0}};
@@ -590,8 +603,10 @@ static int run_board(run *R, const run_opts *o)
             printf("average power: %.4g mW\n", er.power_mw);
             if (!preset.has_link)
                 printf("note: the preset gives no link_packet energy: links priced at 0\n");
-            printf("wall: %.3f s, %.1f ticks/s; exchange: %.1f us per tick (mean over ranks), peak memory per rank:",
-                   wall, (double)o->ticks / wall, (double)exch[0] / R->comm.size / (double)o->ticks * 1e-3);
+            printf("wall: %.3f s, %.1f ticks/s; cpu (all ranks and threads): %.3f s, %.2f ms per tick; exchange: %.1f "
+                   "us per tick (mean over ranks); peak memory per rank:",
+                   wall, (double)o->ticks / wall, (double)cpu_ms * 1e-3, (double)cpu_ms / (double)o->ticks,
+                   (double)exch[0] / R->comm.size / (double)o->ticks * 1e-3);
             for (i = 0; i < (unsigned)R->comm.size; i++)
                 printf(" %.0f MB", (double)mems[i] / 1024.0);
             printf("\n");

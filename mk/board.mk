@@ -37,3 +37,10 @@ $(BUILD)/tests/board-tests: $(BUILD)/tobj/board_tests.o $(BUILD)/obj/board/nm_bo
     $(CHIP_OBJS) $(REF_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $^ $(CHECK_LIBS) $(JANSSON) -lz -lm -pthread
+
+# the NS16e-size board on 1 and 2 ranks (never in make test: about 3 GB and minutes)
+BOARD_BENCH_TICKS ?= 100
+bench-board: $(BUILD)/nmemu
+	bench/run-board $(BUILD)/nmemu $(or $(BENCH_RESULTS),bench/results)/board.csv $(BOARD_BENCH_TICKS)
+
+BENCH_EXTRA += bench-board
