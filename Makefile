@@ -72,6 +72,8 @@ help:
 	@echo "make validate-energy  the TrueNorth preset against the published chip power (docs/energy-model.md)"
 	@echo "make coverage   Verilator line/branch/toggle coverage of the RTL runs (docs/verification.md)"
 	@echo "make nmemu-sc   the SystemC/TLM-2.0 example platform (docs/systemc.md)"
+	@echo "make test-board a board of chips across 1-4 MPI ranks, identical results (docs/scale-out.md)"
+	@echo "make bench-board  the NS16e-size board (4x4 chips of 64x64) on 1 and 2 ranks (about 3 GB, minutes)"
 	@echo "make nmemu-assert  nmemu with the RTL assertions compiled in"
 	@echo "make synth-default  Yosys synth of the 256x256 core (slow: 6 minutes, 1.7 GB here)"
 	@echo "make install    install build/nmemu and its man page under PREFIX (default /usr/local)"
