@@ -115,6 +115,8 @@ void nm_board_free(nm_board *b)
     for (i = 0; i < b->nlocal; i++) {
         if (b->chips && b->chips[i])
             nm_ref_chip_free(b->chips[i]);
+        else if (b->be && b->be[i].impl)
+            b->be[i].free(b->be[i].impl);
         if (b->out)
             nm_chip_tick_out_free(&b->out[i]);
         if (b->meter)
@@ -198,11 +200,11 @@ nm_board *nm_board_new(const char *path, const nm_board_comm *comm, const nm_boa
     b->lat.worst_margin = INT64_MAX;
     if (b->nlocal == 0)
         return b;
-    b->chips = calloc(b->nlocal, sizeof *b->chips);
+    b->chips = o->make_chip ? NULL : calloc(b->nlocal, sizeof *b->chips);
     b->be = calloc(b->nlocal, sizeof *b->be);
     b->out = calloc(b->nlocal, sizeof *b->out);
     b->meter = calloc(b->nlocal, sizeof *b->meter);
-    if (!b->chips || !b->be || !b->out || !b->meter)
+    if ((!o->make_chip && !b->chips) || !b->be || !b->out || !b->meter)
         goto nomem;
     for (i = 0; i < b->nlocal; i++) {
         const unsigned chip = b->first + i;
@@ -210,12 +212,27 @@ nm_board *nm_board_new(const char *path, const nm_board_comm *comm, const nm_boa
          * than one chip's words beside its models */
         if (!im && !(im = nm_image_read_chips(path, nimg == 1 ? 0 : chip, 1, err, errlen)))
             goto bad;
-        b->chips[i] = nm_ref_chip_new(b->mx, b->my, b->na, b->nn);
-        if (!b->chips[i] || nm_ref_chip_set_threads(b->chips[i], o->threads) != NM_OK ||
-            nm_chip_tick_out_init(&b->out[i], b->ncores, b->nn, 256) != NM_OK ||
+        if (o->make_chip) {
+            if (o->make_chip(&b->be[i])) {
+                snprintf(err, errlen, "cannot build the chip backend for chip %u", chip);
+                goto bad;
+            }
+            if (b->be[i].mesh_x != b->mx || b->be[i].mesh_y != b->my || b->be[i].naxons != b->na ||
+                b->be[i].nneurons != b->nn) {
+                snprintf(err, errlen, "the %s backend is a %ux%u chip of %ux%u cores; the board's chips are %ux%u of %ux%u",
+                         b->be[i].name, b->be[i].mesh_x, b->be[i].mesh_y, b->be[i].naxons, b->be[i].nneurons, b->mx,
+                         b->my, b->na, b->nn);
+                goto bad;
+            }
+        } else {
+            b->chips[i] = nm_ref_chip_new(b->mx, b->my, b->na, b->nn);
+            if (!b->chips[i] || nm_ref_chip_set_threads(b->chips[i], o->threads) != NM_OK)
+                goto nomem;
+            nm_ref_chip_backend(&b->be[i], b->chips[i]);
+        }
+        if (nm_chip_tick_out_init(&b->out[i], b->ncores, b->nn, 256) != NM_OK ||
             nm_energy_meter_init(&b->meter[i], b->ncores) != 0)
             goto nomem;
-        nm_ref_chip_backend(&b->be[i], b->chips[i]);
         if (nm_image_load_chip(im, chip, &b->be[i], err, errlen))
             goto bad;
         for (k = 0; o->have_seed && k < b->ncores; k++)
@@ -253,7 +270,7 @@ int nm_board_host_input(nm_board *b, const nm_input *in)
     p.dy = (int16_t)(in->y % b->my);
     p.axon = (uint8_t)in->axon;
     p.delay = 1;
-    return nm_ref_chip_host_send(b->chips[chip - b->first], nm_flit_pack(&p));
+    return b->be[chip - b->first].host_send(b->be[chip - b->first].impl, nm_flit_pack(&p));
 }
 
 static int grow(void **v, size_t *cap, size_t need, size_t size)
@@ -399,6 +416,31 @@ static int group_by_rank(nm_board *b, transit **grouped)
     return NM_OK;
 }
 
+/* Another backend's chip: each arriving packet that lands in it is sent to its host
+ * port addressed to the landing core, with its own delay (nm_board_opts.make_chip). */
+static int land_as_host(nm_board *b, unsigned i, const nm_ref_edge_pkt *v, size_t n, size_t *nleft)
+{
+    const int mx = (int)b->mx, my = (int)b->my;
+    size_t k;
+    int rc = NM_OK;
+    *nleft = 0;
+    for (k = 0; k < n && rc == NM_OK; k++) {
+        nm_pkt p = v[k].pkt;
+        int x = v[k].side == SIDE_E ? mx - 1 : v[k].side == SIDE_W ? 0 : v[k].pos;
+        int y = v[k].side == SIDE_N ? my - 1 : v[k].side == SIDE_S ? 0 : v[k].pos;
+        x += p.dx;
+        y += p.dy;
+        if (x < 0 || x >= mx || y < 0 || y >= my) { /* X then Y: it leaves the mesh */
+            (*nleft)++;
+            continue;
+        }
+        p.dx = (int16_t)x;
+        p.dy = (int16_t)y;
+        rc = b->be[i].host_send(b->be[i].impl, nm_flit_pack(&p));
+    }
+    return rc;
+}
+
 int nm_board_tick(nm_board *b, nm_board_comm *comm, nm_board_tick_out *out, char *err, size_t errlen)
 {
     unsigned i, k;
@@ -416,7 +458,7 @@ int nm_board_tick(nm_board *b, nm_board_comm *comm, nm_board_tick_out *out, char
     for (i = 0; i < b->nlocal && rc == NM_OK; i++) {
         nm_chip_tick_out *co = &b->out[i];
         const unsigned chip = b->first + i;
-        rc = nm_ref_chip_tick_unsorted(b->chips[i], co);
+        rc = b->chips ? nm_ref_chip_tick_unsorted(b->chips[i], co) : b->be[i].tick(b->be[i].impl, co);
         if (rc != NM_OK) {
             snprintf(err, errlen, "tick %u failed on chip (%u, %u)", b->tick, chip % b->bx, chip / b->bx);
             break;
@@ -492,7 +534,10 @@ int nm_board_tick(nm_board *b, nm_board_comm *comm, nm_board_tick_out *out, char
     for (i = 0; i < b->nlocal && rc == NM_OK; i++) {
         size_t lo = i ? b->in_at[i - 1] : 0, left = 0;
         /* each lands here or leaves again (the sender has accounted for where it goes) */
-        rc = nm_ref_chip_edge_inject_many(b->chips[i], b->in + lo, b->in_at[i] - lo, &left);
+        if (b->chips)
+            rc = nm_ref_chip_edge_inject_many(b->chips[i], b->in + lo, b->in_at[i] - lo, &left);
+        else
+            rc = land_as_host(b, i, b->in + lo, b->in_at[i] - lo, &left);
         b->meter[i].offchip += left;
         if (rc != NM_OK)
             snprintf(err, errlen, "tick %u: packets entering chip %u failed", b->tick, b->first + i);

@@ -62,6 +62,12 @@ typedef struct nm_board_opts {
     uint32_t tick_cycles;   /* the tick period in clock cycles (the latency bound) */
     int have_seed;          /* replace the PRNG seeds: core k of chip c gets seed + c * cores + k */
     uint32_t seed;
+    /* NULL: every chip is a reference chip. Else a maker of another backend (the rtl:
+     * nm_board_run.c hands in the Verilated chip), 0 on success. Such a chip receives
+     * a packet from a neighbour as a host packet for its landing core, with its delay
+     * (the same tick, t + d, and the same spikes; its routers do not see the path from
+     * the edge, so its router counters count only its own packets: docs/scale-out.md). */
+    int (*make_chip)(nm_chip_backend *b);
 } nm_board_opts;
 
 /* A spike of the board: chip index, core index in the chip, neuron. */

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "../emulator/nm_energy.h"
+#include "../emulator/nm_rtl_chip.h"
 #include "nm_board.h"
 #include "nm_board_mpi.h"
 
@@ -28,7 +29,7 @@ static const char board_usage[] =
     "usage: [mpirun -np N] nmemu run BOARD.nmi [--ticks N] [--input SPIKES] [--spikes FILE]\n"
     "           [--outputs FILE] [--links FILE] [--report FILE] [--seed N] [--threads N]\n"
     "           [--energy PRESET|FILE] [--voltage V] [--tick-rate HZ]\n"
-    "           [--link-cycles N] [--tick-cycles N] [--backend ref]\n"
+    "           [--link-cycles N] [--tick-cycles N] [--backend ref|rtl]\n"
     "a board image (nmemu gen merolla --board BXxBY, or \"board\" in the JSON) runs on the\n"
     "reference model, its chips split among the MPI ranks; results are identical for any\n"
     "number of ranks and threads (docs/scale-out.md)\n"
@@ -43,6 +44,8 @@ static const char board_usage[] =
     "  --seed N          replace the PRNG seeds: core k of chip c gets N + c * cores per chip + k\n"
     "  --threads N       worker threads per chip (default: the CPUs online / the ranks on this node)\n"
     "  --energy, --voltage, --tick-rate   as for a chip (nmemu --help)\n"
+    "  --backend B       ref (default): the reference model; rtl: each chip a Verilated 4 x 4 chip\n"
+    "                    (packets from neighbours enter its host port: its router counters differ)\n"
     "  --link-cycles N   clock cycles for a packet to cross one chip-to-chip link (default 256)\n"
     "  --tick-cycles N   the tick period in clock cycles, the latency bound (default 100000:\n"
     "                    a 100 MHz clock at 1,000 ticks/s)\n";
@@ -139,7 +142,7 @@ int nm_board_run_wanted(int argc, char **argv)
 /* ------------------------------------------------------------------ options */
 
 typedef struct run_opts {
-    const char *image, *input, *spikes, *outputs, *links, *report, *energy;
+    const char *image, *input, *spikes, *outputs, *links, *report, *energy, *backend;
     unsigned long ticks;
     double volts, tick_hz;
     nm_board_opts b;
@@ -178,6 +181,7 @@ static int parse(int argc, char **argv, run_opts *o, int say)
     memset(o, 0, sizeof *o);
     o->ticks = 100;
     o->energy = "truenorth-28nm";
+    o->backend = "ref";
     o->tick_hz = 1000;
     o->b.threads = 1;
     o->b.link_cycles = 256;
@@ -234,11 +238,12 @@ static int parse(int argc, char **argv, run_opts *o, int say)
             break;
         }
         case O_BACKEND:
-            if (strcmp(v, "ref")) {
+            if (strcmp(v, "ref") && strcmp(v, "rtl")) {
                 if (say)
-                    fprintf(stderr, "nmemu: a board runs on the ref backend only, not '%s' (docs/scale-out.md)\n", v);
+                    fprintf(stderr, "nmemu: a board runs on the ref or the rtl backend, not '%s' (docs/scale-out.md)\n", v);
                 return EXIT_USAGE;
             }
+            o->backend = v;
             break;
         case O_HELP:
             return -1;
@@ -266,6 +271,16 @@ static int parse(int argc, char **argv, run_opts *o, int say)
 
 /* ------------------------------------------------------------------ the run */
 
+/* --backend rtl: every chip of a rank is a Verilated chip */
+static int make_rtl_chip(nm_chip_backend *b)
+{
+    nm_rtl_chip *c = nm_rtl_chip_new(NULL);
+    if (!c)
+        return -1;
+    nm_rtl_chip_backend(b, c);
+    return 0;
+}
+
 typedef struct run {
     nm_board_comm comm;
     int mpi;
@@ -276,15 +291,20 @@ typedef struct run {
 /* Say what went wrong (naming the rank on several) and end the whole job. */
 static int fail(run *r, int code, const char *fmt, ...)
 {
+    char msg[1536];
+    int n;
     va_list ap;
     if (r->comm.size > 1)
-        fprintf(stderr, "nmemu: rank %d of %d: ", r->comm.rank, r->comm.size);
+        n = snprintf(msg, sizeof msg, "nmemu: rank %d of %d: ", r->comm.rank, r->comm.size);
     else
-        fputs("nmemu: ", stderr);
+        n = snprintf(msg, sizeof msg, "nmemu: ");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg + n, sizeof msg - (size_t)n - 1, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    /* one write, so the line is not cut by another process's output */
+    strcat(msg, "\n");
+    fputs(msg, stderr);
+    fflush(stderr);
     if (r->comm.size > 1)
         r->comm.abort(r->comm.ctx, code); /* does not return */
     return code;
@@ -366,7 +386,12 @@ static int run_board(run *R, const run_opts *o)
         return fail(R, EXIT_INPUT, "%s", err);
     if (rank0 && volts == 0)
         volts = preset.v_ref;
-    R->b = nm_board_new(o->image, &R->comm, &o->b, err, sizeof err);
+    {
+        nm_board_opts bo = o->b;
+        if (!strcmp(o->backend, "rtl"))
+            bo.make_chip = make_rtl_chip;
+        R->b = nm_board_new(o->image, &R->comm, &bo, err, sizeof err);
+    }
     if (!R->b)
         return fail(R, strstr(err, "out of memory") ? EXIT_RUN : EXIT_INPUT, "%s", err);
     nm_board_geometry(R->b, &R->bx, &R->by, &R->mx, &R->my, &R->na, &R->nn);
@@ -505,7 +530,7 @@ static int run_board(run *R, const run_opts *o)
                 json_t *r = json_object(), *jl = json_array(), *jc = json_array(), *e = json_object(),
                        *cl = json_object(), *lb = json_object();
                 json_object_set_new(r, "image", json_string(o->image));
-                json_object_set_new(r, "backend", json_string("ref"));
+                json_object_set_new(r, "backend", json_string(o->backend));
                 json_object_set_new(r, "board", json_pack("[ii]", (int)R->bx, (int)R->by));
                 json_object_set_new(r, "mesh", json_pack("[ii]", (int)R->mx, (int)R->my));
                 json_object_set_new(r, "ticks", json_integer((json_int_t)o->ticks));
@@ -515,7 +540,7 @@ static int run_board(run *R, const run_opts *o)
                 json_object_set_new(r, "cycles_per_tick",
                                     json_pack("{s:I,s:f,s:I,s:I,s:b}", "min", (json_int_t)cmin, "mean",
                                               (double)csum / (double)o->ticks, "max", (json_int_t)cmax, "total",
-                                              (json_int_t)csum, "estimated", 1));
+                                              (json_int_t)csum, "estimated", strcmp(o->backend, "rtl") != 0));
                 json_object_set_new(lb, "link_cycles", json_integer(o->b.link_cycles));
                 json_object_set_new(lb, "tick_cycles", json_integer(o->b.tick_cycles));
                 json_object_set_new(lb, "crossing_packets", json_integer((json_int_t)lsum[0]));
@@ -577,13 +602,13 @@ static int run_board(run *R, const run_opts *o)
                 fprintf(stderr, "nmemu: cannot write the outputs\n");
                 rc = EXIT_RUN;
             }
-            printf("nmemu run %s on ref: board %u x %u chips of %u x %u cores, %d rank%s x %u thread%s: "
+            printf("nmemu run %s on %s: board %u x %u chips of %u x %u cores, %d rank%s x %u thread%s: "
                    "%lu ticks, %" PRIu64 " spikes, %" PRIu64 " off-board packets, %" PRIu64 " link packets\n",
-                   o->image, R->bx, R->by, R->mx, R->my, R->comm.size, R->comm.size > 1 ? "s" : "", o->b.threads,
+                   o->image, o->backend, R->bx, R->by, R->mx, R->my, R->comm.size, R->comm.size > 1 ? "s" : "", o->b.threads,
                    o->b.threads > 1 ? "s" : "", o->ticks, tot[0], tot[1], link_packets);
-            printf("cycles per tick: min %" PRIu64 ", mean %.1f, max %" PRIu64 " (reference-model estimate, the "
-                   "slowest chip of each tick)\n",
-                   cmin, (double)csum / (double)o->ticks, cmax);
+            printf("cycles per tick: min %" PRIu64 ", mean %.1f, max %" PRIu64 " (%s, the slowest chip of each tick)\n",
+                   cmin, (double)csum / (double)o->ticks, cmax,
+                   strcmp(o->backend, "rtl") ? "reference-model estimate" : "RTL cycles");
             if (lsum[1]) {
                 unsigned ch = (unsigned)(lmin[0] >> 2 & 0x3fffffffu);
                 printf("link latency OVERRUN: %" PRIu64 " of %" PRIu64 " packets that crossed a link landed after "

@@ -3,7 +3,7 @@
  *   board-tests                 Check tests: a board equals one big chip; the edge
  *                               hook, link counts and latency bound by hand; board
  *                               images and JSON
- *   board-tests gen OUT SEED BX BY MX MY [repeat]
+ *   board-tests gen OUT SEED BX BY MX MY [repeat|rtl]
  *                               a random board with stochastic cores whose packets
  *                               cross chips and leave the board */
 #include <check.h>
@@ -73,17 +73,23 @@ static void random_core(nm_image_core *c, unsigned na, unsigned nn, long reach, 
     }
 }
 
-static nm_image *random_board(uint64_t seed, unsigned bx, unsigned by, unsigned mx, unsigned my, int repeat)
+static nm_image *random_board_geo(uint64_t seed, unsigned bx, unsigned by, unsigned mx, unsigned my, int repeat,
+                                  unsigned na, unsigned nn)
 {
-    nm_image *im = nm_image_new_board(mx, my, 64, 32, bx, by, repeat);
+    nm_image *im = nm_image_new_board(mx, my, na, nn, bx, by, repeat);
     uint64_t s = seed * 0x2545f4914f6cdd1dull + 7;
     unsigned k;
     long reach = (long)(bx * mx > by * my ? bx * mx : by * my);
     if (!im)
         return NULL;
     for (k = 0; k < im->chip_images * mx * my; k++)
-        random_core(&im->cores[k], 64, 32, reach, &s);
+        random_core(&im->cores[k], na, nn, reach, &s);
     return im;
+}
+
+static nm_image *random_board(uint64_t seed, unsigned bx, unsigned by, unsigned mx, unsigned my, int repeat)
+{
+    return random_board_geo(seed, bx, by, mx, my, repeat, 64, 32);
 }
 
 static int cmd_gen(int argc, char **argv)
@@ -91,11 +97,16 @@ static int cmd_gen(int argc, char **argv)
     char err[256];
     nm_image *im;
     if (argc != 8 && argc != 9) {
-        fprintf(stderr, "usage: board-tests gen OUT SEED BX BY MX MY [repeat]\n");
+        fprintf(stderr, "usage: board-tests gen OUT SEED BX BY MX MY [repeat|rtl]\n"
+                        "  (cores of 64 axons x 32 neurons; rtl: 256 x 256, the Verilated chip's)\n");
         return 2;
     }
-    im = random_board(strtoull(argv[3], NULL, 0), (unsigned)atoi(argv[4]), (unsigned)atoi(argv[5]),
-                      (unsigned)atoi(argv[6]), (unsigned)atoi(argv[7]), argc == 9);
+    {
+        int rtl = argc == 9 && !strcmp(argv[8], "rtl");
+        im = random_board_geo(strtoull(argv[3], NULL, 0), (unsigned)atoi(argv[4]), (unsigned)atoi(argv[5]),
+                              (unsigned)atoi(argv[6]), (unsigned)atoi(argv[7]), argc == 9 && !rtl, rtl ? 256 : 64,
+                              rtl ? 256 : 32);
+    }
     if (!im || nm_image_write(im, argv[2], err, sizeof err)) {
         fprintf(stderr, "board-tests gen: %s\n", im ? err : "bad geometry");
         nm_image_free(im);
@@ -128,7 +139,7 @@ static uint32_t rd(const nm_chip_backend *b, uint32_t paddr)
 static nm_board *board_open(const char *path, uint32_t link_cycles, uint32_t tick_cycles, unsigned threads)
 {
     nm_board_comm comm;
-    nm_board_opts o = {threads, link_cycles, tick_cycles, 0, 0};
+    nm_board_opts o = {threads, link_cycles, tick_cycles, 0, 0, NULL};
     char err[256];
     nm_board *b;
     nm_board_comm_local(&comm);
