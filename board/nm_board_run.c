@@ -17,104 +17,15 @@
 #include <jansson.h>
 
 #include "../emulator/nm_energy.h"
+#include "../emulator/nm_opts.h"
+#include "../emulator/nm_output.h"
 #include "../emulator/nm_rtl_chip.h"
 #include "nm_board.h"
 #include "nm_board_mpi.h"
 
-#define EXIT_RUN 1
-#define EXIT_USAGE 2
-#define EXIT_INPUT 3
-
-static const char board_usage[] =
-    "usage: [mpirun -np N] nmemu run BOARD.nmi [--ticks N] [--input SPIKES] [--spikes FILE]\n"
-    "           [--outputs FILE] [--links FILE] [--report FILE] [--seed N] [--threads N]\n"
-    "           [--energy PRESET|FILE] [--voltage V] [--tick-rate HZ]\n"
-    "           [--link-cycles N] [--tick-cycles N] [--backend ref|rtl]\n"
-    "a board image (nmemu gen merolla --board BXxBY, or \"board\" in the JSON) runs on the\n"
-    "reference model, its chips split among the MPI ranks; results are identical for any\n"
-    "number of ranks and threads (docs/scale-out.md)\n"
-    "  --ticks N         ticks to run (default 100)\n"
-    "  --input F         host spikes 'tick,x,y,axon' in board coordinates (x < board_x * mesh_x);\n"
-    "                    each enters its chip's host port\n"
-    "  --spikes F        every spike: 'tick,chip_x,chip_y,x,y,neuron', by tick, chip, core, neuron\n"
-    "  --outputs F       packets that left the board: 'tick,chip_x,chip_y,side,pos,dx,dy,axon,delay'\n"
-    "  --links F         packets per chip-to-chip link per tick: 'tick,chip_x,chip_y,side,packets'\n"
-    "                    (side: the sending chip's edge, 0 east 1 west 2 north 3 south; nonzero only)\n"
-    "  --report F        JSON run report: totals, cycles, links, latency bound, per-chip counts, energy\n"
-    "  --seed N          replace the PRNG seeds: core k of chip c gets N + c * cores per chip + k\n"
-    "  --threads N       worker threads per chip (default: the CPUs online / the ranks on this node)\n"
-    "  --energy, --voltage, --tick-rate   as for a chip (nmemu --help)\n"
-    "  --backend B       ref (default): the reference model; rtl: each chip a Verilated 4 x 4 chip\n"
-    "                    (packets from neighbours enter its host port: its router counters differ)\n"
-    "  --link-cycles N   clock cycles for a packet to cross one chip-to-chip link (default 256)\n"
-    "  --tick-cycles N   the tick period in clock cycles, the latency bound (default 100000:\n"
-    "                    a 100 MHz clock at 1,000 ticks/s)\n";
-
-/* An output written under a temporary name and renamed when complete (rank 0 only). */
-typedef struct outfile {
-    FILE *f;
-    char path[4096], tmp[4200];
-} outfile;
-
-/* the temporary names in use, removed if the job is ended by a signal (mpirun sends
- * SIGTERM to every rank when one fails) */
-static const char *volatile tmp_names[4];
-
-static void on_signal(int sig)
-{
-    unsigned i;
-    for (i = 0; i < 4; i++)
-        if (tmp_names[i])
-            unlink(tmp_names[i]);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-static int out_open(outfile *o, const char *path, const char *header)
-{
-    unsigned i;
-    o->f = NULL;
-    if (!path)
-        return 0;
-    snprintf(o->path, sizeof o->path, "%s", path);
-    snprintf(o->tmp, sizeof o->tmp, "%s.tmp", path);
-    for (i = 0; i < 4 && tmp_names[i]; i++)
-        ;
-    if (i < 4)
-        tmp_names[i] = o->tmp;
-    if (i == 0) {
-        signal(SIGTERM, on_signal);
-        signal(SIGINT, on_signal);
-    }
-    o->f = fopen(o->tmp, "w");
-    if (!o->f)
-        return -1;
-    fputs(header, o->f);
-    return 0;
-}
-
-static int out_close(outfile *o, int keep)
-{
-    int bad;
-    unsigned i;
-    if (!o->f)
-        return 0;
-    for (i = 0; i < 4; i++)
-        if (tmp_names[i] == o->tmp)
-            tmp_names[i] = NULL;
-    bad = ferror(o->f) != 0;
-    bad |= fclose(o->f) != 0;
-    o->f = NULL;
-    if (bad || !keep) {
-        remove(o->tmp);
-        return bad ? -1 : 0;
-    }
-    if (rename(o->tmp, o->path) != 0) {
-        remove(o->tmp);
-        return -1;
-    }
-    return 0;
-}
+#define EXIT_RUN NM_EXIT_RUN
+#define EXIT_USAGE NM_EXIT_USAGE
+#define EXIT_INPUT NM_EXIT_INPUT
 
 /* ------------------------------------------------------------------ dispatch */
 
@@ -143,129 +54,103 @@ int nm_board_run_wanted(int argc, char **argv)
 
 typedef struct run_opts {
     const char *image, *input, *spikes, *outputs, *links, *report, *energy, *backend;
-    unsigned long ticks;
+    unsigned ticks, threads, seed, link_cycles, tick_cycles;
     double volts, tick_hz;
+    int have_seed, threads_set, raster, trace_given;
+    const char *trace;
     nm_board_opts b;
-    int threads_set;
 } run_opts;
 
-static int number(const char *opt, const char *v, unsigned long lo, unsigned long hi, unsigned long *out)
-{
-    char *end;
-    unsigned long n = strtoul(v, &end, 0);
-    if (!*v || *end || v[0] == '-' || n < lo || n > hi) {
-        fprintf(stderr, "nmemu: --%s needs a number %lu..%lu, not '%s'\n", opt, lo, hi, v);
-        return -1;
-    }
-    *out = n;
-    return 0;
-}
+static run_opts A;
 
-/* 0, EXIT_USAGE, or -1 for --help-board. Messages only when `say`. */
-static int parse(int argc, char **argv, run_opts *o, int say)
+static const nm_opt board_opts[] = {
+    {.name = "ticks", .kind = NM_OPT_UINT, .metavar = "N", .min = 1, .max = NM_TICKS_MAX, .dest = &A.ticks,
+     .help = "ticks to run (default 100)"},
+    {.name = "backend", .kind = NM_OPT_CHOICE, .metavar = "B", .choices = "ref|rtl", .dest = &A.backend,
+     .help = "ref: the reference model (default); rtl: every chip a Verilated 4 x 4 chip\n"
+             "(packets from neighbours enter its host port: its router counters differ)"},
+    {.name = "input", .kind = NM_OPT_STRING, .metavar = "F", .dest = &A.input,
+     .help = "host spikes 'tick,x,y,axon' in board coordinates (x < board_x * mesh_x);\n"
+             "each enters its chip's host port"},
+    {.name = "spikes", .kind = NM_OPT_STRING, .metavar = "F", .dest = &A.spikes,
+     .help = "every spike: 'tick,chip_x,chip_y,x,y,neuron', by tick, chip, core, neuron"},
+    {.name = "outputs", .kind = NM_OPT_STRING, .metavar = "F", .dest = &A.outputs,
+     .help = "packets that left the board: 'tick,chip_x,chip_y,side,pos,dx,dy,axon,delay'"},
+    {.name = "links", .kind = NM_OPT_STRING, .metavar = "F", .dest = &A.links,
+     .help = "packets per chip-to-chip link per tick: 'tick,chip_x,chip_y,side,packets'\n"
+             "(side: the sending chip's edge, 0 east 1 west 2 north 3 south; nonzero only)"},
+    {.name = "report", .kind = NM_OPT_STRING, .metavar = "F", .dest = &A.report,
+     .help = "JSON run report: totals, cycles, links, latency bound, per-chip counts, energy"},
+    {.name = "seed", .kind = NM_OPT_UINT, .metavar = "N", .min = 0, .max = 4294967295.0, .dest = &A.seed,
+     .seen = &A.have_seed, .help = "replace the PRNG seeds: core k of chip c gets N + c * cores per chip + k"},
+    {.name = "threads", .kind = NM_OPT_UINT, .metavar = "N", .min = 1, .max = NM_THREADS_MAX, .dest = &A.threads,
+     .seen = &A.threads_set,
+     .help = "worker threads per chip (default: the CPUs online / the ranks on this node)"},
+    {.name = "energy", .kind = NM_OPT_STRING, .metavar = "PRESET", .dest = &A.energy,
+     .help = "energy preset, a name in data/energy or a file (default truenorth-28nm)"},
+    {.name = "voltage", .kind = NM_OPT_DOUBLE, .metavar = "V", .min = 0, .min_open = 1, .max = NM_VOLTS_MAX,
+     .dest = &A.volts, .help = "supply voltage (default: the preset's)"},
+    {.name = "tick-rate", .kind = NM_OPT_DOUBLE, .metavar = "HZ", .min = 0, .min_open = 1, .max = NM_HZ_MAX,
+     .dest = &A.tick_hz, .help = "ticks per second for power and static energy (default 1000)"},
+    {.name = "link-cycles", .kind = NM_OPT_UINT, .metavar = "N", .min = 0, .max = 4294967295.0,
+     .dest = &A.link_cycles, .help = "clock cycles to cross one chip-to-chip link (default 256)"},
+    {.name = "tick-cycles", .kind = NM_OPT_UINT, .metavar = "N", .min = 1, .max = 4294967295.0,
+     .dest = &A.tick_cycles,
+     .help = "the tick period in clock cycles, the latency bound (default 100000:\n"
+             "a 100 MHz clock at 1,000 ticks/s)"},
+    {.name = "help-board", .kind = NM_OPT_FLAG, .dest = &A.raster,
+     .help = "this help (also: nmemu run BOARD.nmi --help)"},
+    {.name = "raster", .kind = NM_OPT_FLAG, .dest = &A.raster, .help = "(one chip only)"},
+    {.name = "trace", .kind = NM_OPT_STRING, .metavar = "F", .dest = &A.trace, .seen = &A.trace_given,
+     .help = "(one chip only)"},
+    {0},
+};
+
+static const nm_cmd_spec board_spec = {
+    "run", "BOARD.nmi", 1, 1,
+    "Run a board of chips (an image with a board section, or any image under mpirun), split among\n"
+    "the MPI ranks; the results are the same for any number of ranks and threads (docs/scale-out.md).",
+    "[mpirun -np N] nmemu run BOARD.nmi ...  (as root: OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1)\n"
+    "exit status: 0 ok, 1 run failed, 2 usage, 3 bad input file (on any rank)\n",
+    board_opts};
+
+/* 0 to run, -1 after --help, or NM_EXIT_USAGE. */
+static int parse(int argc, char **argv, run_opts *o)
 {
-    enum { O_TICKS = 256, O_INPUT, O_SPIKES, O_OUTPUTS, O_LINKS, O_REPORT, O_SEED, O_THREADS, O_ENERGY, O_VOLTAGE,
-           O_TICKRATE, O_LINKCYC, O_TICKCYC, O_BACKEND, O_HELP, O_RASTER, O_TRACE };
-    static const struct option table[] = {
-        {"ticks", required_argument, 0, O_TICKS},       {"input", required_argument, 0, O_INPUT},
-        {"spikes", required_argument, 0, O_SPIKES},     {"outputs", required_argument, 0, O_OUTPUTS},
-        {"links", required_argument, 0, O_LINKS},       {"report", required_argument, 0, O_REPORT},
-        {"seed", required_argument, 0, O_SEED},         {"threads", required_argument, 0, O_THREADS},
-        {"energy", required_argument, 0, O_ENERGY},     {"voltage", required_argument, 0, O_VOLTAGE},
-        {"tick-rate", required_argument, 0, O_TICKRATE}, {"link-cycles", required_argument, 0, O_LINKCYC},
-        {"tick-cycles", required_argument, 0, O_TICKCYC}, {"backend", required_argument, 0, O_BACKEND},
-        {"help-board", no_argument, 0, O_HELP},         {"raster", no_argument, 0, O_RASTER},
-        {"trace", required_argument, 0, O_TRACE},       {0, 0, 0, 0}};
-    int c;
-    unsigned long n;
-    memset(o, 0, sizeof *o);
-    o->ticks = 100;
-    o->energy = "truenorth-28nm";
-    o->backend = "ref";
-    o->tick_hz = 1000;
-    o->b.threads = 1;
-    o->b.link_cycles = 256;
-    o->b.tick_cycles = 100000;
-    optind = 1;
-    opterr = say;
-    /* argv[0] is "run": getopt starts at argv[1] */
-    while ((c = getopt_long(argc, argv, "", table, NULL)) != -1) {
-        const char *v = optarg;
-        switch (c) {
-        case O_TICKS:
-            if (number("ticks", v, 1, 0xffffffffUL, &o->ticks))
-                return EXIT_USAGE;
-            break;
-        case O_INPUT: o->input = v; break;
-        case O_SPIKES: o->spikes = v; break;
-        case O_OUTPUTS: o->outputs = v; break;
-        case O_LINKS: o->links = v; break;
-        case O_REPORT: o->report = v; break;
-        case O_ENERGY: o->energy = v; break;
-        case O_SEED:
-            if (number("seed", v, 0, 0xffffffffUL, &n))
-                return EXIT_USAGE;
-            o->b.have_seed = 1;
-            o->b.seed = (uint32_t)n;
-            break;
-        case O_THREADS:
-            if (number("threads", v, 1, 64, &n))
-                return EXIT_USAGE;
-            o->b.threads = (unsigned)n;
-            o->threads_set = 1;
-            break;
-        case O_LINKCYC:
-            if (number("link-cycles", v, 0, 0xffffffffUL, &n))
-                return EXIT_USAGE;
-            o->b.link_cycles = (uint32_t)n;
-            break;
-        case O_TICKCYC:
-            if (number("tick-cycles", v, 1, 0xffffffffUL, &n))
-                return EXIT_USAGE;
-            o->b.tick_cycles = (uint32_t)n;
-            break;
-        case O_VOLTAGE:
-        case O_TICKRATE: {
-            char *end;
-            double x = strtod(v, &end);
-            if (*end || end == v || !(x > 0) || x > (c == O_VOLTAGE ? 5.0 : 1e9)) {
-                if (say)
-                    fprintf(stderr, "nmemu: --%s needs a positive number%s, not '%s'\n",
-                            c == O_VOLTAGE ? "voltage" : "tick-rate", c == O_VOLTAGE ? " of volts up to 5" : "", v);
-                return EXIT_USAGE;
-            }
-            *(c == O_VOLTAGE ? &o->volts : &o->tick_hz) = x;
-            break;
-        }
-        case O_BACKEND:
-            if (strcmp(v, "ref") && strcmp(v, "rtl")) {
-                if (say)
-                    fprintf(stderr, "nmemu: a board runs on the ref or the rtl backend, not '%s' (docs/scale-out.md)\n", v);
-                return EXIT_USAGE;
-            }
-            o->backend = v;
-            break;
-        case O_HELP:
+    const char *args[1];
+    unsigned nargs, i;
+    int rc;
+    memset(&A, 0, sizeof A);
+    A.ticks = 100;
+    A.energy = "truenorth-28nm";
+    A.backend = "ref";
+    A.tick_hz = 1000;
+    A.link_cycles = 256;
+    A.tick_cycles = 100000;
+    for (i = 1; i < (unsigned)argc; i++)
+        if (!strcmp(argv[i], "--help-board")) {
+            nm_opts_help(&board_spec, stdout);
             return -1;
-        case O_RASTER:
-        case O_TRACE:
-            if (say)
-                fprintf(stderr, "nmemu: --raster and --trace are for one chip; a board writes --spikes\n");
-            return EXIT_USAGE;
-        default:
-            if (say)
-                fputs(board_usage, stderr);
-            return EXIT_USAGE;
         }
+    rc = nm_opts_parse(&board_spec, argc, argv, args, &nargs);
+    if (rc)
+        return rc == 1 ? -1 : rc;
+    A.image = args[0];
+    if (A.raster || A.trace_given)
+        return nm_usage_error(&board_spec, "--raster and --trace are for one chip; a board writes --spikes");
+    A.b.threads = A.threads ? A.threads : 1;
+    A.b.link_cycles = A.link_cycles;
+    A.b.tick_cycles = A.tick_cycles;
+    A.b.have_seed = A.have_seed;
+    A.b.seed = A.seed;
+    {
+        char err[512];
+        nm_out_role files[] = {{"the image", A.image, 0}, {"--input", A.input, 0},   {"--spikes", A.spikes, 1},
+                               {"--outputs", A.outputs, 1}, {"--links", A.links, 1}, {"--report", A.report, 1}};
+        if (nm_out_check_distinct(files, sizeof files / sizeof files[0], err, sizeof err))
+            return nm_usage_error(&board_spec, "%s", err);
     }
-    if (optind < argc)
-        o->image = argv[optind++];
-    if (!o->image || optind < argc) {
-        if (say)
-            fprintf(stderr, "nmemu: run needs one image%s%s\n%s", optind < argc ? ", not also " : "",
-                    optind < argc ? argv[optind] : "", board_usage);
-        return EXIT_USAGE;
-    }
+    *o = A;
     return 0;
 }
 
@@ -374,7 +259,7 @@ static int run_board(run *R, const run_opts *o)
     nm_input *in = NULL;
     uint64_t nin = 0, next = 0;
     nm_board_tick_out out = {0};
-    outfile fs = {0}, fo = {0}, fl = {0};
+    nm_out fs, fo, fl;
     uint32_t t, *cycles = NULL;
     uint64_t *links = NULL, *link_total = NULL, *link_max = NULL, tot[4] = {0}, *counts = NULL, *all_counts = NULL;
     double volts = o->volts, t0, wall, cpu0, cpu;
@@ -418,12 +303,20 @@ static int run_board(run *R, const run_opts *o)
     counts = calloc((size_t)(R->nlocal ? R->nlocal : 1) * NM_E_NCLASSES, sizeof *counts);
     if (!cycles || !links || !link_total || !link_max || !counts)
         return fail(R, EXIT_RUN, "out of memory");
-    if (rank0 && (out_open(&fs, o->spikes, "tick,chip_x,chip_y,x,y,neuron\n") ||
-                  out_open(&fo, o->outputs, "tick,chip_x,chip_y,side,pos,dx,dy,axon,delay\n") ||
-                  out_open(&fl, o->links, "tick,chip_x,chip_y,side,packets\n")))
-        return fail(R, EXIT_RUN, "cannot write the outputs (%s, %s, %s)", o->spikes ? o->spikes : "-",
-                    o->outputs ? o->outputs : "-", o->links ? o->links : "-");
-
+    memset(&fs, 0, sizeof fs);
+    memset(&fo, 0, sizeof fo);
+    memset(&fl, 0, sizeof fl);
+    if (rank0) {
+        if (nm_out_open(&fs, o->spikes, err, sizeof err) || nm_out_open(&fo, o->outputs, err, sizeof err) ||
+            nm_out_open(&fl, o->links, err, sizeof err))
+            return fail(R, EXIT_RUN, "%s", err);
+        if (fs.f)
+            fputs("tick,chip_x,chip_y,x,y,neuron\n", fs.f);
+        if (fo.f)
+            fputs("tick,chip_x,chip_y,side,pos,dx,dy,axon,delay\n", fo.f);
+        if (fl.f)
+            fputs("tick,chip_x,chip_y,side,packets\n", fl.f);
+    }
     t0 = nm_board_now();
     cpu0 = cpu_now();
     for (t = 0; t < o->ticks; t++) {
@@ -526,7 +419,7 @@ static int run_board(run *R, const run_opts *o)
             if (ec.n[NM_E_SYNAPTIC_EVENT])
                 er.pj_per_synaptic_event = er.total_pj / (double)ec.n[NM_E_SYNAPTIC_EVENT];
             if (o->report) {
-                outfile fr;
+                nm_out fr;
                 json_t *r = json_object(), *jl = json_array(), *jc = json_array(), *e = json_object(),
                        *cl = json_object(), *lb = json_object();
                 json_object_set_new(r, "image", json_string(o->image));
@@ -591,19 +484,22 @@ static int run_board(run *R, const run_opts *o)
                                     json_pack("{s:I,s:f}", "count", (json_int_t)link_packets, "pj", link_pj));
                 json_object_set_new(e, "classes", cl);
                 json_object_set_new(r, "energy", e);
-                if (out_open(&fr, o->report, "") || json_dumpf(r, fr.f, JSON_INDENT(1) | JSON_PRESERVE_ORDER) ||
-                    out_close(&fr, 1))
+                memset(&fr, 0, sizeof fr);
+                if (nm_out_open(&fr, o->report, err, sizeof err) ||
+                    json_dumpf(r, fr.f, JSON_INDENT(1) | JSON_PRESERVE_ORDER) || nm_out_close(&fr, 1, err, sizeof err)) {
+                    nm_out_close(&fr, 0, err, sizeof err);
+                    fprintf(stderr, "nmemu: %s\n", err);
                     rc = EXIT_RUN;
+                }
                 json_decref(r);
-                if (rc)
-                    fprintf(stderr, "nmemu: cannot write %s\n", o->report);
             }
-            if (out_close(&fs, 1) || out_close(&fo, 1) || out_close(&fl, 1)) {
-                fprintf(stderr, "nmemu: cannot write the outputs\n");
+            if (nm_out_close(&fs, 1, err, sizeof err) || nm_out_close(&fo, 1, err, sizeof err) ||
+                nm_out_close(&fl, 1, err, sizeof err)) {
+                fprintf(stderr, "nmemu: %s\n", err);
                 rc = EXIT_RUN;
             }
             printf("nmemu run %s on %s: board %u x %u chips of %u x %u cores, %d rank%s x %u thread%s: "
-                   "%lu ticks, %" PRIu64 " spikes, %" PRIu64 " off-board packets, %" PRIu64 " link packets\n",
+                   "%u ticks, %" PRIu64 " spikes, %" PRIu64 " off-board packets, %" PRIu64 " link packets\n",
                    o->image, o->backend, R->bx, R->by, R->mx, R->my, R->comm.size, R->comm.size > 1 ? "s" : "", o->b.threads,
                    o->b.threads > 1 ? "s" : "", o->ticks, tot[0], tot[1], link_packets);
             printf("cycles per tick: min %" PRIu64 ", mean %.1f, max %" PRIu64 " (%s, the slowest chip of each tick)\n",
@@ -664,12 +560,9 @@ int nm_board_cmd_run(int argc, char **argv)
     char err[512];
     int rc, launched = nm_board_mpi_launched();
     memset(&R, 0, sizeof R);
-    /* argv[-1] is "run": getopt_long wants the program (here, the subcommand) first */
-    rc = parse(argc + 1, argv - 1, &o, 1);
-    if (rc == -1) {
-        fputs(board_usage, stdout);
+    rc = parse(argc, argv, &o); /* argv[0] is "run" */
+    if (rc == -1)
         return 0;
-    }
     if (rc)
         return rc;
     if (launched) {

@@ -1,5 +1,6 @@
 /* nm_image.c - reader and writer of .nmi images (docs/image-format.md). */
 #include "nm_image.h"
+#include "nm_output.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -420,34 +421,10 @@ int nm_image_write(const nm_image *im, const char *path, char *err, size_t errle
 {
     size_t len = 0;
     uint8_t *b = nm_image_serialize(im, &len, err, errlen);
-    char tmp[4096];
-    FILE *f;
-    int bad;
+    int rc;
     if (!b)
         return -1;
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
-        snprintf(err, errlen, "%s: path too long", path);
-        free(b);
-        return -1;
-    }
-    f = fopen(tmp, "wb");
-    bad = !f;
-    if (f) {
-        bad = fwrite(b, 1, len, f) != len;
-        if (fclose(f) != 0)
-            bad = 1;
-    }
-    if (bad) {
-        snprintf(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
-        remove(tmp);
-        free(b);
-        return -1;
-    }
+    rc = nm_out_write_file(path, b, len, err, errlen); /* never a half-written image (nm_output.h) */
     free(b);
-    if (rename(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: cannot rename from %s: %s", path, tmp, strerror(errno));
-        remove(tmp);
-        return -1;
-    }
-    return 0;
+    return rc;
 }

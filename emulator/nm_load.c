@@ -1,6 +1,7 @@
 /* nm_load.c - write an image into a chip through the firmware driver, and read host
  * spike programs (`tick,x,y,axon` lines). */
 #include "nm_load.h"
+#include "nm_output.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -186,11 +187,10 @@ fail:
 
 int nm_inputs_write_binary(const char *path, const nm_input *in, size_t n, char *err, size_t errlen)
 {
-    char tmp[4096];
     uint8_t h[16] = {0x4e, 0x4d, 0x53, 0x50, 1, 0, 0, 0}, r[8];
     uint32_t crc = (uint32_t)crc32(0L, Z_NULL, 0);
     size_t k;
-    FILE *f;
+    nm_out o;
     int bad;
     for (k = 0; k < n; k++) {
         put_le32(r, in[k].tick);
@@ -199,22 +199,20 @@ int nm_inputs_write_binary(const char *path, const nm_input *in, size_t n, char 
     }
     put_le32(h + 8, (uint32_t)n);
     put_le32(h + 12, crc);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    f = fopen(tmp, "wb");
-    bad = !f || fwrite(h, 1, 16, f) != 16;
+    if (nm_out_open(&o, path, err, errlen)) /* never a half-written file (nm_output.h) */
+        return -1;
+    bad = fwrite(h, 1, 16, o.f) != 16;
     for (k = 0; !bad && k < n; k++) {
         put_le32(r, in[k].tick);
         r[4] = (uint8_t)in[k].x; r[5] = (uint8_t)in[k].y; r[6] = (uint8_t)in[k].axon; r[7] = 0;
-        bad = fwrite(r, 1, 8, f) != 8;
+        bad = fwrite(r, 1, 8, o.f) != 8;
     }
-    if (f && fclose(f) != 0)
-        bad = 1;
-    if (bad || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        remove(tmp);
+    if (bad) {
+        nm_out_close(&o, 0, err, 0);
+        snprintf(err, errlen, "cannot write %s", path);
         return -1;
     }
-    return 0;
+    return nm_out_close(&o, 1, err, errlen);
 }
 
 int nm_inputs_read(const char *path, unsigned mesh_x, unsigned mesh_y, unsigned naxons, nm_input **out,

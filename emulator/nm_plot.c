@@ -9,53 +9,40 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "nm_opts.h"
+#include "nm_output.h"
+
 int nm_plot_run(const char *script, const char *png, char *err, size_t errlen)
 {
-    char tmp[4200];
+    nm_out o;
     FILE *g;
     int st;
-    snprintf(tmp, sizeof tmp, "%s.tmp", png);
+    if (nm_out_begin(&o, png, err, errlen)) /* gnuplot draws under a temporary name (nm_output.h) */
+        return -1;
     g = popen("gnuplot 2>&1", "w");
     if (!g) {
         snprintf(err, errlen, "cannot start gnuplot: %s", strerror(errno));
+        nm_out_close(&o, 0, err, 0);
         return -1;
     }
-    fprintf(g, "set terminal pngcairo size 1000,640 font 'sans,10'\nset output '%s'\n%s\nset output\n", tmp, script);
+    fprintf(g, "set terminal pngcairo size 1000,640 font 'sans,10'\nset output '%s'\n%s\nset output\n", nm_out_name(&o),
+            script);
     st = pclose(g);
     if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-        remove(tmp);
+        nm_out_close(&o, 0, err, 0);
         if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
             snprintf(err, errlen, "gnuplot is not installed (tools/install-deps gnuplot-nox)");
         else
             snprintf(err, errlen, "gnuplot failed drawing %s", png);
         return -1;
     }
-    if (rename(tmp, png)) {
-        snprintf(err, errlen, "%s: %s", png, strerror(errno));
-        remove(tmp);
-        return -1;
-    }
-    return 0;
+    return nm_out_close(&o, 1, err, errlen);
 }
 
-/* Write `text` to path atomically. */
+/* Write `text` to path, whole or not at all. */
 static int write_file(const char *path, const char *text, char *err, size_t errlen)
 {
-    char tmp[4200];
-    FILE *f;
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    f = fopen(tmp, "w");
-    if (!f || fputs(text, f) < 0 || fclose(f)) {
-        snprintf(err, errlen, "%s: cannot write", path);
-        remove(tmp);
-        return -1;
-    }
-    if (rename(tmp, path)) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        remove(tmp);
-        return -1;
-    }
-    return 0;
+    return nm_out_write_file(path, text, strlen(text), err, errlen);
 }
 
 /* A growing string. */
@@ -87,6 +74,24 @@ static void sb_printf(sbuf *b, const char *fmt, ...)
     }
 }
 
+static struct {
+    const char *dir, *spikes;
+    int have_dir;
+} PL;
+
+static const nm_opt plot_opts[] = {
+    {.name = "output", .letter = 'o', .kind = NM_OPT_STRING, .metavar = "DIR", .dest = &PL.dir, .seen = &PL.have_dir,
+     .required = 1, .help = "the directory for the figures (made if missing)"},
+    {.name = "spikes", .kind = NM_OPT_STRING, .metavar = "SPIKES.csv", .dest = &PL.spikes,
+     .help = "also draw the spike raster from this file (nmemu run --spikes)"},
+    {0},
+};
+
+const nm_cmd_spec nm_plot_spec = {"plot", "REPORT.json", 1, 1,
+                                  "Draw PNG figures of a run report (nmemu run --report): energy by class, energy\n"
+                                  "per core, and the spike raster (gnuplot).",
+                                  NULL, plot_opts};
+
 int nm_cmd_plot(int argc, char **argv)
 {
     const char *report = NULL, *spikes = NULL, *dir = NULL;
@@ -96,22 +101,27 @@ int nm_cmd_plot(int argc, char **argv)
     const char *key;
     sbuf data = {0}, gp = {0};
     size_t i;
-    int a, mx, my, rc = 1;
-    for (a = 0; a < argc; a++) {
-        if (!strcmp(argv[a], "-o") && a + 1 < argc)
-            dir = argv[++a];
-        else if (!strcmp(argv[a], "--spikes") && a + 1 < argc)
-            spikes = argv[++a];
-        else if (argv[a][0] != '-' && !report)
-            report = argv[a];
-        else {
-            fprintf(stderr, "usage: nmemu plot REPORT.json [--spikes SPIKES.csv] -o DIR\n");
-            return 2;
+    int mx, my, rc;
+    const char *args[1];
+    unsigned nargs;
+    rc = nm_opts_parse(&nm_plot_spec, argc, argv, args, &nargs);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    rc = 1;
+    report = args[0];
+    dir = PL.dir;
+    spikes = PL.spikes;
+    { /* the figures and their data files must not be the report or the spike file */
+        static const char *const names[] = {"energy-classes.dat", "energy-classes.png", "energy-cores.dat",
+                                            "energy-cores.png", "raster.png"};
+        char outs[5][4096];
+        nm_out_role files[7] = {{"the report", report, 0}, {"--spikes", spikes, 0}};
+        for (i = 0; i < 5; i++) {
+            snprintf(outs[i], sizeof outs[i], "%s/%s", dir, names[i]);
+            files[2 + i] = (nm_out_role){"the figure file", outs[i], 1};
         }
-    }
-    if (!report || !dir) {
-        fprintf(stderr, "usage: nmemu plot REPORT.json [--spikes SPIKES.csv] -o DIR\n");
-        return 2;
+        if (nm_out_check_distinct(files, 7, err, sizeof err))
+            return nm_usage_error(&nm_plot_spec, "%s", err);
     }
     r = json_load_file(report, 0, &je);
     if (!r) {

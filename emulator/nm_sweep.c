@@ -16,34 +16,80 @@
 #include "nm_image.h"
 #include "nm_load.h"
 #include "nm_plot.h"
+#include "nm_opts.h"
+#include "nm_output.h"
 #include "nm_ref_chip.h"
 
 #define MAXPTS 64
 
-static const char usage[] =
-    "usage: nmemu sweep IMAGE (--rates R1,R2,... | --voltages V1,V2,...) -o TABLE.csv\n"
-    "                   [--plot FIG.png] [--ticks N] [--input-cores all|X,Y] [--rate R]\n"
-    "                   [--energy P] [--voltage V] [--tick-rate HZ] [--threads N] [--seed N]\n";
+/* The options, as the table below fills them. */
+typedef struct point_list {
+    double v[MAXPTS];
+    unsigned n;
+} point_list;
 
-static int parse_list(const char *s, double *v, unsigned *n)
+static struct {
+    point_list rates, volts_list;
+    const char *out, *plot, *energy, *cores;
+    double volts, tick_hz, in_rate;
+    unsigned ticks, threads;
+    uint64_t seed;
+    int have_out;
+} S = {.energy = "truenorth-28nm", .cores = "0,0", .tick_hz = 1000, .ticks = 1000, .threads = 1, .seed = 1};
+
+static int parse_rates(const char *v, void *dest, char *err, unsigned long errlen)
 {
-    char *end;
-    *n = 0;
-    while (*s) {
-        if (*n == MAXPTS)
-            return -1;
-        v[*n] = strtod(s, &end);
-        if (end == s || !(v[*n] >= 0) || !isfinite(v[*n]))
-            return -1;
-        (*n)++;
-        if (*end == ',')
-            end++;
-        else if (*end)
-            return -1;
-        s = end;
-    }
-    return *n ? 0 : -1;
+    point_list *l = dest;
+    return nm_opts_parse_list(v, l->v, &l->n, MAXPTS, 0, NM_HZ_MAX, err, errlen);
 }
+
+static int parse_volts(const char *v, void *dest, char *err, unsigned long errlen)
+{
+    point_list *l = dest;
+    unsigned i;
+    if (nm_opts_parse_list(v, l->v, &l->n, MAXPTS, 0, NM_VOLTS_MAX, err, errlen))
+        return -1;
+    for (i = 0; i < l->n; i++)
+        if (l->v[i] == 0) {
+            snprintf(err, errlen, "up to %u voltages above 0 and at most %g, comma-separated", MAXPTS, NM_VOLTS_MAX);
+            return -1;
+        }
+    return 0;
+}
+
+static const nm_opt sweep_opts[] = {
+    {.name = "rates", .kind = NM_OPT_CUSTOM, .metavar = "R1,R2,..", .parse = parse_rates, .dest = &S.rates,
+     .help = "input rates per axon in Hz: one run at each (up to 64)"},
+    {.name = "voltages", .kind = NM_OPT_CUSTOM, .metavar = "V1,V2,..", .parse = parse_volts, .dest = &S.volts_list,
+     .help = "supply voltages: one run, priced at each (up to 64)"},
+    {.name = "output", .letter = 'o', .kind = NM_OPT_STRING, .metavar = "TABLE.csv", .dest = &S.out,
+     .seen = &S.have_out, .required = 1, .help = "the table to write, one row per point"},
+    {.name = "plot", .kind = NM_OPT_STRING, .metavar = "FIG.png", .dest = &S.plot,
+     .help = "also plot power and energy per synaptic event (gnuplot)"},
+    {.name = "ticks", .kind = NM_OPT_UINT, .metavar = "N", .min = 1, .max = NM_TICKS_MAX, .dest = &S.ticks,
+     .help = "ticks per run (default 1000)"},
+    {.name = "input-cores", .kind = NM_OPT_STRING, .metavar = "all|X,Y", .dest = &S.cores,
+     .help = "the cores whose axons get input (default 0,0)"},
+    {.name = "rate", .kind = NM_OPT_DOUBLE, .metavar = "R", .min = 0, .max = NM_HZ_MAX, .dest = &S.in_rate,
+     .help = "input rate of a --voltages sweep (default 0)"},
+    {.name = "energy", .kind = NM_OPT_STRING, .metavar = "P", .dest = &S.energy,
+     .help = "energy preset, a name or a file (default truenorth-28nm)"},
+    {.name = "voltage", .kind = NM_OPT_DOUBLE, .metavar = "V", .min = 0, .min_open = 1, .max = NM_VOLTS_MAX,
+     .dest = &S.volts, .help = "supply voltage of a --rates sweep (default: the preset's)"},
+    {.name = "tick-rate", .kind = NM_OPT_DOUBLE, .metavar = "HZ", .min = 0, .min_open = 1, .max = NM_HZ_MAX,
+     .dest = &S.tick_hz, .help = "ticks per second (default 1000)"},
+    {.name = "threads", .kind = NM_OPT_UINT, .metavar = "N", .min = 1, .max = NM_THREADS_MAX, .dest = &S.threads,
+     .help = "worker threads of the reference model (default 1)"},
+    {.name = "seed", .kind = NM_OPT_U64, .metavar = "N", .min = 0, .max = 18446744073709551615.0, .dest = &S.seed,
+     .help = "seed of the Bernoulli input (default 1)"},
+    {0},
+};
+
+const nm_cmd_spec nm_sweep_spec = {
+    "sweep", "IMAGE", 1, 1,
+    "Run one network at a list of input rates (--rates) or price one run at a list of\n"
+    "voltages (--voltages) on the reference model: a CSV table and a plot (docs/energy-model.md s7).",
+    NULL, sweep_opts};
 
 static uint64_t splitmix(uint64_t *s)
 {
@@ -108,89 +154,41 @@ static int run_once(const nm_image *im, double rate, double tick_hz, unsigned ti
 
 int nm_cmd_sweep(int argc, char **argv)
 {
-    const char *image = NULL, *out = NULL, *plot = NULL, *energy = "truenorth-28nm", *cores = "0,0";
-    double rates[MAXPTS], volts_list[MAXPTS], volts = 0, tick_hz = 1000, in_rate = 0;
-    unsigned nr = 0, nv = 0, ticks = 1000, threads = 1, ix = 0, iy = 0, i, ncores;
-    unsigned long long seed = 1;
-    int all = 0, a, rc = 0;
+    const char *image, *out, *plot, *energy, *cores, *args[1];
+    double *rates = S.rates.v, *volts_list = S.volts_list.v, volts, tick_hz, in_rate;
+    unsigned nr, nv, ticks, threads, ix = 0, iy = 0, i, ncores, nargs;
+    unsigned long long seed;
+    int all = 0, rc = nm_opts_parse(&nm_sweep_spec, argc, argv, args, &nargs);
     nm_energy_preset p;
     nm_image *im;
-    char err[1024], tmp[4200];
+    char err[4400], junk;
+    nm_out table;
     FILE *f;
 
-    for (a = 0; a < argc; a++) {
-        const char *v = a + 1 < argc ? argv[a + 1] : NULL;
-        char *end = NULL;
-        if (argv[a][0] != '-' && !image) {
-            image = argv[a];
-            continue;
-        }
-        if (!v) {
-            fprintf(stderr, "nmemu: unknown or incomplete option '%s'\n%s", argv[a], usage);
-            return 2;
-        }
-        a++;
-        if (!strcmp(argv[a - 1], "--rates")) {
-            if (parse_list(v, rates, &nr)) {
-                fprintf(stderr, "nmemu: --rates needs up to %d rates >= 0 in Hz, comma-separated, not '%s'\n", MAXPTS, v);
-                return 2;
-            }
-        } else if (!strcmp(argv[a - 1], "--voltages")) {
-            if (parse_list(v, volts_list, &nv)) {
-                fprintf(stderr, "nmemu: --voltages needs up to %d voltages, comma-separated, not '%s'\n", MAXPTS, v);
-                return 2;
-            }
-        } else if (!strcmp(argv[a - 1], "-o")) {
-            out = v;
-        } else if (!strcmp(argv[a - 1], "--plot")) {
-            plot = v;
-        } else if (!strcmp(argv[a - 1], "--energy")) {
-            energy = v;
-        } else if (!strcmp(argv[a - 1], "--input-cores")) {
-            cores = v;
-        } else if (!strcmp(argv[a - 1], "--ticks") || !strcmp(argv[a - 1], "--threads")) {
-            unsigned long n = strtoul(v, &end, 10);
-            if (*end || v[0] == '-' || n < 1 || n > (argv[a - 1][3] == 'i' ? 100000000ul : 64ul)) {
-                fprintf(stderr, "nmemu: %s needs a positive number, not '%s'\n", argv[a - 1], v);
-                return 2;
-            }
-            *(argv[a - 1][3] == 'i' ? &ticks : &threads) = (unsigned)n;
-        } else if (!strcmp(argv[a - 1], "--seed")) {
-            seed = strtoull(v, &end, 0);
-            if (*end) {
-                fprintf(stderr, "nmemu: --seed needs a number, not '%s'\n", v);
-                return 2;
-            }
-        } else if (!strcmp(argv[a - 1], "--voltage") || !strcmp(argv[a - 1], "--tick-rate") ||
-                   !strcmp(argv[a - 1], "--rate")) {
-            double x = strtod(v, &end);
-            if (*end || end == v || !(x >= 0) || x > 1e9 || (x == 0 && strcmp(argv[a - 1], "--rate"))) {
-                fprintf(stderr, "nmemu: %s needs a positive number, not '%s'\n", argv[a - 1], v);
-                return 2;
-            }
-            if (!strcmp(argv[a - 1], "--voltage")) volts = x;
-            else if (!strcmp(argv[a - 1], "--tick-rate")) tick_hz = x;
-            else in_rate = x;
-        } else {
-            fprintf(stderr, "nmemu: unknown option '%s'\n%s", argv[a - 1], usage);
-            return 2;
-        }
-    }
-    if (!image || !out || (nr == 0) == (nv == 0)) {
-        fprintf(stderr, "%s", usage);
-        return 2;
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    image = args[0];
+    out = S.out, plot = S.plot, energy = S.energy, cores = S.cores;
+    volts = S.volts, tick_hz = S.tick_hz, in_rate = S.in_rate;
+    nr = S.rates.n, nv = S.volts_list.n, ticks = S.ticks, threads = S.threads, seed = S.seed;
+    if ((nr == 0) == (nv == 0))
+        return nm_usage_error(&nm_sweep_spec, "sweep needs exactly one of --rates and --voltages");
+    {
+        const nm_out_role files[] = {{"the image", image, 0}, {"--energy", energy, 0}, {"-o", out, 1},
+                                     {"--plot", plot, 1}};
+        if (nm_out_check_distinct(files, sizeof files / sizeof files[0], err, sizeof err))
+            return nm_usage_error(&nm_sweep_spec, "%s", err);
     }
     if (!strcmp(cores, "all"))
         all = 1;
-    else if (sscanf(cores, "%u,%u", &ix, &iy) != 2) {
-        fprintf(stderr, "nmemu: --input-cores needs 'all' or X,Y, not '%s'\n", cores);
-        return 2;
+    else if (sscanf(cores, "%u,%u%c", &ix, &iy, &junk) != 2 || cores[0] < '0' || cores[0] > '9') {
+        return nm_usage_error(&nm_sweep_spec, "--input-cores needs 'all' or X,Y, not '%s'", cores);
     }
     for (i = 0; i < nr; i++)
         if (rates[i] > tick_hz) {
-            fprintf(stderr, "nmemu: rate %g Hz is above the tick rate %g: at most one spike per axon per tick\n",
-                    rates[i], tick_hz);
-            return 2;
+            return nm_usage_error(&nm_sweep_spec,
+                                  "rate %g Hz is above the tick rate %g: at most one spike per axon per tick",
+                                  rates[i], tick_hz);
         }
     if (nm_energy_load(energy, &p, err, sizeof err)) {
         fprintf(stderr, "nmemu: %s\n", err);
@@ -209,13 +207,12 @@ int nm_cmd_sweep(int argc, char **argv)
         return 2;
     }
     ncores = im->mesh_x * im->mesh_y;
-    snprintf(tmp, sizeof tmp, "%s.tmp", out);
-    f = fopen(tmp, "w");
-    if (!f) {
-        perror(tmp);
+    if (nm_out_open(&table, out, err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
         nm_image_free(im);
         return 1;
     }
+    f = table.f;
     fprintf(f, "input_rate_hz,voltage_v,ticks,spikes,synaptic_events,static_pj,dynamic_pj,total_pj,power_mw,"
                "pj_per_synaptic_event\n");
     {
@@ -237,11 +234,10 @@ int nm_cmd_sweep(int argc, char **argv)
                    r.pj_per_synaptic_event);
         }
     }
-    if (fclose(f) || rc || rename(tmp, out)) {
-        remove(tmp);
+    if (nm_out_close(&table, rc == 0, err, sizeof err) || rc) {
         nm_image_free(im);
         if (!rc)
-            fprintf(stderr, "nmemu: cannot write %s\n", out);
+            fprintf(stderr, "nmemu: %s\n", err);
         return rc ? rc : 1;
     }
     printf("table: %s\n", out);
