@@ -447,7 +447,7 @@ int nm_board_tick(nm_board *b, nm_board_comm *comm, nm_board_tick_out *out, char
     int rc = NM_OK, r;
     transit *grouped = NULL, *recv = NULL;
     size_t rlen = 0, n;
-    double t0;
+    double t0, tstart = nm_board_now();
     out->nspikes = out->noff = 0;
     out->cycles = 0;
     if (errlen)
@@ -498,8 +498,10 @@ int nm_board_tick(nm_board *b, nm_board_comm *comm, nm_board_tick_out *out, char
     }
     /* the one exchange of the tick: every rank gets the packets that enter its chips */
     t0 = nm_board_now();
+    comm->compute_s += t0 - tstart;
     rc = comm->alltoallv(comm->ctx, grouped, b->scount, (void **)&recv, &rlen);
-    comm->exchange_s += nm_board_now() - t0;
+    tstart = nm_board_now();
+    comm->exchange_s += tstart - t0;
     if (grouped != b->send)
         free(grouped);
     if (rc != NM_OK) {
@@ -543,6 +545,7 @@ int nm_board_tick(nm_board *b, nm_board_comm *comm, nm_board_tick_out *out, char
             snprintf(err, errlen, "tick %u: packets entering chip %u failed", b->tick, b->first + i);
     }
     free(recv);
+    comm->compute_s += nm_board_now() - tstart;
     b->tick++;
     return rc;
 }

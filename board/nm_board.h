@@ -49,8 +49,9 @@ typedef struct nm_board_comm {
     int (*bcast)(void *ctx, void *buf, size_t n);
     /* end the whole run now (after the caller printed why) */
     void (*abort)(void *ctx, int code);
-    /* seconds spent inside alltoallv (exchange time) */
-    double exchange_s;
+    /* seconds spent inside alltoallv (the exchange, with any wait for slower ranks),
+     * and in the rest of nm_board_tick (this rank's own work) */
+    double exchange_s, compute_s;
 } nm_board_comm;
 
 /* The communication of a run on one process. */

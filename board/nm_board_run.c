@@ -390,8 +390,10 @@ static int run_board(run *R, const run_opts *o)
                             (void **)&all_counts, &len) ||
             R->comm.gatherv(R->comm.ctx, &mem, sizeof mem, (void **)&mems, &len))
             return fail(R, EXIT_RUN, "cannot gather the counters");
+        uint64_t comp[2] = {(uint64_t)(R->comm.compute_s * 1e9), (uint64_t)(R->comm.compute_s * 1e9)};
         exch[0] = exch[1] = exch_ns;
         if (R->comm.sum_u64(R->comm.ctx, exch, 1) || R->comm.min_u64(R->comm.ctx, exch + 1, 1) ||
+            R->comm.sum_u64(R->comm.ctx, comp, 1) || R->comm.min_u64(R->comm.ctx, comp + 1, 1) ||
             R->comm.sum_u64(R->comm.ctx, &cpu_ms, 1))
             return fail(R, EXIT_RUN, "cannot sum the exchange time");
         if (rank0) {
@@ -524,10 +526,13 @@ static int run_board(run *R, const run_opts *o)
             printf("average power: %.4g mW\n", er.power_mw);
             if (!preset.has_link)
                 printf("note: the preset gives no link_packet energy: links priced at 0\n");
-            printf("wall: %.3f s, %.1f ticks/s; cpu (all ranks and threads): %.3f s, %.2f ms per tick; exchange: %.1f "
-                   "us per tick (mean over ranks); peak memory per rank:",
-                   wall, (double)o->ticks / wall, (double)cpu_ms * 1e-3, (double)cpu_ms / (double)o->ticks,
-                   (double)exch[0] / R->comm.size / (double)o->ticks * 1e-3);
+            printf("wall: %.3f s, %.1f ticks/s; cpu (all ranks and threads): %.3f s, %.2f ms per tick\n", wall,
+                   (double)o->ticks / wall, (double)cpu_ms * 1e-3, (double)cpu_ms / (double)o->ticks);
+            printf("per tick, mean over ranks: own work %.2f ms, exchange %.2f ms (Alltoallv, with the wait for the "
+                   "slowest rank; least: %.2f ms)\n",
+                   (double)comp[0] / R->comm.size / (double)o->ticks * 1e-6,
+                   (double)exch[0] / R->comm.size / (double)o->ticks * 1e-6, (double)exch[1] / (double)o->ticks * 1e-6);
+            printf("peak memory per rank:");
             for (i = 0; i < (unsigned)R->comm.size; i++)
                 printf(" %.0f MB", (double)mems[i] / 1024.0);
             printf("\n");
