@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,10 +37,12 @@ int nm_board_run_wanted(int argc, char **argv)
         return 1;
     for (a = 0; a < argc; a++) {
         unsigned char h[32];
+        struct stat st;
         FILE *f;
         if (!strcmp(argv[a], "--help-board"))
             return 1;
-        if (argv[a][0] == '-' || !(f = fopen(argv[a], "rb")))
+        /* only regular files: never open a FIFO or a device given as an output */
+        if (argv[a][0] == '-' || stat(argv[a], &st) != 0 || !S_ISREG(st.st_mode) || !(f = fopen(argv[a], "rb")))
             continue;
         if (fread(h, 1, sizeof h, f) == sizeof h && !memcmp(h, "NMI\x1a", 4) && (h[16] & NM_IMAGE_FLAG_BOARD)) {
             fclose(f);

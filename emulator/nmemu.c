@@ -168,7 +168,9 @@ static int cmd_pack_input(int argc, char **argv)
         fprintf(stderr, "nmemu: %s\n", err);
         return NM_EXIT_INPUT;
     }
-    if (nm_inputs_read(args[1], im->mesh_x, im->mesh_y, im->naxons, &in, &n, err, sizeof err)) {
+    /* on a board, host spikes are in board coordinates (docs/scale-out.md) */
+    if (nm_inputs_read(args[1], im->board_x * im->mesh_x, im->board_y * im->mesh_y, im->naxons, &in, &n, err,
+                       sizeof err)) {
         fprintf(stderr, "nmemu: %s\n", err);
         rc = NM_EXIT_INPUT;
     } else if (nm_inputs_write_binary(P.out, in, n, err, sizeof err)) {
