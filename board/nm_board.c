@@ -14,7 +14,7 @@
 enum { SIDE_E, SIDE_W, SIDE_N, SIDE_S };
 
 /* A packet on its way through a chip of another (or this) rank: it enters chip `chip`
- * at the edge port (side, pos) with the packet `pkt` (12 bytes, sent as bytes: the
+ * at the edge port (side, pos) with the packet `pkt` (10 bytes, sent as bytes: the
  * ranks of a run share one architecture). */
 typedef struct transit {
     uint16_t chip;
