@@ -76,8 +76,16 @@ help:
 	@echo "make bench-board  the NS16e-size board (4x4 chips of 64x64) on 1 and 2 ranks (about 3 GB, minutes)"
 	@echo "make nmemu-assert  nmemu with the RTL assertions compiled in"
 	@echo "make synth-default  Yosys synth of the 256x256 core (slow: 6 minutes, 1.7 GB here)"
-	@echo "make install    install build/nmemu and its man page under PREFIX (default /usr/local)"
+	@echo "make install    install build/nmemu, its man page, libnmemu.so and the Python package under PREFIX"
+	@echo "                (default /usr/local; docs/python.md)"
+	@echo "make libnmemu   the embedding library build/libnmemu.so (emulator/nm_api.h)"
+	@echo "make test-python  the Python binding's unittest suite (docs/python.md)"
+	@echo "make digits     the digits classifier end to end: train, NIR, chip, accuracy and energy (docs/digits.md)"
+	@echo "make run-digits  ten held-out digits classified on the RTL chip in check mode, with their spikes"
 	@echo "make fuzz       libFuzzer on the image reader, JSON compiler, spike reader (FUZZ_SECONDS=$(FUZZ_SECONDS) each)"
+	@echo "make test-outputs  outputs never destroy anything: devices, FIFOs, links, same-file refusals, signals"
+	@echo "make test-sanitize  unit, CLI, output and differential tests under ASan + UBSan (build/sanitize;"
+	@echo "                make SANITIZE=1 BUILD=DIR TARGET builds any target with the sanitizers)"
 	@echo "make clean      remove build/"
 
 deps:

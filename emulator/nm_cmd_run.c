@@ -237,6 +237,14 @@ static int run_read_inputs(run_state *s)
         fprintf(stderr, "nmemu: %s\n", err);
         return NM_EXIT_INPUT;
     }
+    if (s->nin && s->in[s->nin - 1].tick >= A.ticks) { /* sorted by tick: count from the end */
+        size_t late = 0;
+        while (late < s->nin && s->in[s->nin - 1 - late].tick >= A.ticks)
+            late++;
+        fprintf(stderr, "nmemu: warning: %s: %zu of its %zu spikes are for tick %u or later, beyond the %u ticks "
+                        "run (ticks 0..%u): they are not sent\n",
+                A.input, late, s->nin, A.ticks, A.ticks, A.ticks - 1);
+    }
     return 0;
 }
 
