@@ -6,10 +6,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "../emulator/nm_chipmap.h"
+#include "nm_chipmap.h"
 #include "../emulator/nm_energy.h"
 #include "../emulator/nm_ref_chip.h"
-#include "../emulator/nm_regmap.h"
+#include "nm_regmap.h"
 
 enum { SIDE_E, SIDE_W, SIDE_N, SIDE_S };
 

@@ -44,7 +44,9 @@ int nm_board_run_wanted(int argc, char **argv)
         /* only regular files: never open a FIFO or a device given as an output */
         if (argv[a][0] == '-' || stat(argv[a], &st) != 0 || !S_ISREG(st.st_mode) || !(f = fopen(argv[a], "rb")))
             continue;
-        if (fread(h, 1, sizeof h, f) == sizeof h && !memcmp(h, "NMI\x1a", 4) && (h[16] & NM_IMAGE_FLAG_BOARD)) {
+        if (fread(h, 1, sizeof h, f) == sizeof h && !memcmp(h, "NMI\x1a", 4) &&
+            (((uint32_t)h[16] | (uint32_t)h[17] << 8 | (uint32_t)h[18] << 16 | (uint32_t)h[19] << 24) &
+             NM_IMAGE_FLAG_BOARD)) {
             fclose(f);
             return 1;
         }

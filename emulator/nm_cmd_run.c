@@ -2,6 +2,9 @@
  * spikes, run ticks, write spikes, off-chip packets, a report and a waveform. */
 #include "nm_cmd_run.h"
 
+#include "loihi/nm_loihi_cli.h"
+#include "loihi/nm_loihi_image.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -498,7 +501,10 @@ static void run_free(run_state *s)
 int nm_cmd_run(int argc, char **argv)
 {
     run_state s;
-    int rc;
+    int rc, a;
+    for (a = 1; a < argc; a++) /* an image of Loihi-style cores (core type 1); argv[0] is "run" */
+        if (argv[a][0] != '-' && nm_loihi_image_sniff_file(argv[a]))
+            return nm_loihi_cli_run(argc - 1, argv + 1);
     memset(&s, 0, sizeof s);
     rc = run_parse(&s, argc, argv);
     if (rc)

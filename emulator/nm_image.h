@@ -12,10 +12,12 @@
 #include <stdint.h>
 
 #define NM_IMAGE_VERSION_MAJOR 1u
-#define NM_IMAGE_VERSION_MINOR 0u
+#define NM_IMAGE_VERSION_MINOR 0u     /* what the writer writes for TrueNorth-style cores */
+#define NM_IMAGE_VERSION_MINOR_MAX 1u /* the reader accepts 1.0 and 1.1 (core type 0) */
 #define NM_IMAGE_HEADER_BYTES 32u
-/* header flags bit 0: a board section (NM_IMAGE_BOARD_BYTES) follows the header */
-#define NM_IMAGE_FLAG_BOARD 1u
+/* header flags bit 8: a board section (NM_IMAGE_BOARD_BYTES) follows the header (bits 7:0
+ * are the core type of version 1.1, docs/image-format.md) */
+#define NM_IMAGE_FLAG_BOARD 0x100u
 #define NM_IMAGE_BOARD_BYTES 16u
 #define NM_IMAGE_MAX_BOARD 64u
 

@@ -474,7 +474,8 @@ START_TEST(test_board_image_round_trip_and_partial_read)
     ck_assert_ptr_nonnull(buf);
     /* header 32 + board section 16 + 6 chips x 2 cores x section */
     ck_assert_uint_eq(len, 32 + 16 + 12 * nm_image_section_bytes(64, 32));
-    ck_assert_uint_eq(buf[16], 1); /* flags: board */
+    ck_assert_uint_eq(buf[16], 0); /* flags: core type 0 (bits 7:0), board (bit 8) */
+    ck_assert_uint_eq(buf[17], 1);
     ck_assert_mem_eq(buf + 32, "BORD", 4);
     b = nm_image_parse(buf, len, err, sizeof err);
     ck_assert_msg(b != NULL, "%s", err);
@@ -519,6 +520,7 @@ START_TEST(test_plain_image_is_a_1x1_board_byte_for_byte)
     buf = nm_image_serialize(a, &len, err, sizeof err);
     ck_assert_uint_eq(len, 32 + 4 * nm_image_section_bytes(32, 4)); /* no board section */
     ck_assert_uint_eq(buf[16], 0);
+    ck_assert_uint_eq(buf[17], 0);
     b = nm_image_parse(buf, len, err, sizeof err);
     ck_assert_uint_eq(b->board_x, 1);
     ck_assert_uint_eq(b->board_y, 1);
