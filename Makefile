@@ -82,6 +82,8 @@ help:
 	@echo "make validate-energy  the TrueNorth preset against the published chip power (docs/energy-model.md)"
 	@echo "make coverage   Verilator line/branch/toggle coverage of the RTL runs (docs/verification.md)"
 	@echo "make nmemu-sc   the SystemC/TLM-2.0 example platform (docs/systemc.md)"
+	@echo "make test-board a board of chips across 1-4 MPI ranks, identical results (docs/scale-out.md)"
+	@echo "make bench-board  the NS16e-size board (4x4 chips of 64x64) on 1 and 2 ranks (about 3 GB, minutes)"
 	@echo "make test-import  NIR and RANC import: golden NIR files, bad files, cnn_sinabs chip vs numpy (docs/import.md)"
 	@echo "make test-import-loihi  NIR onto Loihi-mode cores: golden LIF traces, braille RNN (docs/import.md s9)"
 	@echo "make nmemu-assert  nmemu with the RTL assertions compiled in"

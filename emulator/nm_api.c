@@ -211,6 +211,12 @@ static int sim_build(nm_sim **out, nm_image *im, const char *what, const nm_sim_
     unsigned k, i;
     int rc;
     *out = NULL;
+    if (nm_image_is_board(im)) { /* one chip here; boards run with nmemu run (docs/scale-out.md) */
+        rc = fail(err, errlen, NM_API_ERR_INPUT, "%s: a board of %ux%u chips; this interface runs one chip", what,
+                  im->board_x, im->board_y);
+        nm_image_free(im);
+        return rc;
+    }
     if (!opts) {
         nm_sim_opts_init(&def);
         opts = &def;

@@ -81,6 +81,7 @@ typedef struct ctx {
     size_t errlen;
     json_t *params;
     unsigned mx, my, na, nn;
+    unsigned bx, by, nimg;   /* board (1 x 1 without a "board" key); chip images */
 } ctx;
 
 static int fail(ctx *c, const char *path, const char *fmt, ...)
@@ -329,8 +330,10 @@ static int compile_crossbar(ctx *c, json_t *xb, const char *path, nm_image_core 
 
 static int compile_core(ctx *c, json_t *o, const char *path, nm_image *im, unsigned char *seen)
 {
-    static const char *const keys[] = {"x", "y", "seed", "axon_types", "crossbar", "neurons", NULL};
-    long x, y, v;
+    static const char *const keys[] = {"x", "y", "chip", "seed", "axon_types", "crossbar", "neurons", NULL};
+    long x, y, v, cx = 0, cy = 0;
+    unsigned chip = 0;
+    json_t *ch;
     char p[256];
     size_t i;
     nm_image_core *core;
@@ -339,15 +342,31 @@ static int compile_core(ctx *c, json_t *o, const char *path, nm_image *im, unsig
         return fail(c, path, "must be an object");
     if (check_keys(c, o, path, keys, 0))
         return -1;
+    ch = json_object_get(o, "chip");
+    if (ch) {
+        snprintf(p, sizeof p, "%.200s.chip", path);
+        if (!json_is_array(ch) || json_array_size(ch) != 2)
+            return fail(c, p, "must be [chip_x, chip_y]");
+        if (c->nimg == 1 && (c->bx > 1 || c->by > 1))
+            return fail(c, p, "the board repeats one chip: give no \"chip\" (every core is chip (0, 0)'s)");
+        snprintf(p, sizeof p, "%.200s.chip[0]", path);
+        if (get_int(c, json_array_get(ch, 0), p, 0, (long)c->bx - 1, &cx))
+            return -1;
+        snprintf(p, sizeof p, "%.200s.chip[1]", path);
+        if (get_int(c, json_array_get(ch, 1), p, 0, (long)c->by - 1, &cy))
+            return -1;
+        chip = (unsigned)(cy * (long)c->bx + cx);
+    }
     snprintf(p, sizeof p, "%.200s.x", path);
     if (!json_object_get(o, "x") || get_int(c, json_object_get(o, "x"), p, 0, (long)c->mx - 1, &x))
         return json_object_get(o, "x") ? -1 : fail(c, p, "missing");
     snprintf(p, sizeof p, "%.200s.y", path);
     if (!json_object_get(o, "y") || get_int(c, json_object_get(o, "y"), p, 0, (long)c->my - 1, &y))
         return json_object_get(o, "y") ? -1 : fail(c, p, "missing");
-    if (seen[y * c->mx + x]++)
-        return fail(c, path, "core (%ld, %ld) is described twice", x, y);
-    core = &im->cores[y * c->mx + x];
+    if (seen[(size_t)chip * c->mx * c->my + (size_t)(y * c->mx + x)]++)
+        return ch ? fail(c, path, "core (%ld, %ld) of chip (%ld, %ld) is described twice", x, y, cx, cy)
+                  : fail(c, path, "core (%ld, %ld) is described twice", x, y);
+    core = &nm_image_chip(im, chip)[y * c->mx + x];
     if (json_object_get(o, "seed")) {
         snprintf(p, sizeof p, "%.200s.seed", path);
         if (get_int(c, json_object_get(o, "seed"), p, 0, 4294967295L, &v))
@@ -371,15 +390,16 @@ static int compile_core(ctx *c, json_t *o, const char *path, nm_image *im, unsig
         return -1;
     snprintf(p, sizeof p, "%.200s.neurons", path);
     if (json_object_get(o, "neurons") &&
-        compile_neurons(c, json_object_get(o, "neurons"), p, (unsigned)x, (unsigned)y, core))
+        compile_neurons(c, json_object_get(o, "neurons"), p, (unsigned)(cx * c->mx + x), (unsigned)(cy * c->my + y),
+                        core))
         return -1;
     return 0;
 }
 
 static nm_image *compile_root(ctx *c, json_t *root)
 {
-    static const char *const keys[] = {"mesh", "core", "params", "cores", "comment", NULL};
-    json_t *mesh, *geo, *cores;
+    static const char *const keys[] = {"mesh", "board", "core", "params", "cores", "comment", NULL};
+    json_t *mesh, *geo, *cores, *board;
     nm_image *im = NULL;
     unsigned char *seen = NULL;
     long v;
@@ -403,6 +423,33 @@ static nm_image *compile_root(ctx *c, json_t *root)
     if (get_int(c, json_array_get(mesh, 1), "mesh[1]", 1, 64, &v))
         return NULL;
     c->my = (unsigned)v;
+    c->bx = c->by = c->nimg = 1;
+    board = json_object_get(root, "board");
+    if (board) {
+        static const char *const bkeys[] = {"chips", "repeat", NULL};
+        json_t *chips = json_object_get(board, "chips"), *rep = json_object_get(board, "repeat");
+        if (!json_is_object(board)) {
+            fail(c, "board", "must be an object {\"chips\": [board_x, board_y], \"repeat\": false}");
+            return NULL;
+        }
+        if (check_keys(c, board, "board", bkeys, 0))
+            return NULL;
+        if (!json_is_array(chips) || json_array_size(chips) != 2) {
+            fail(c, "board.chips", "must be [board_x, board_y]");
+            return NULL;
+        }
+        if (get_int(c, json_array_get(chips, 0), "board.chips[0]", 1, NM_IMAGE_MAX_BOARD, &v))
+            return NULL;
+        c->bx = (unsigned)v;
+        if (get_int(c, json_array_get(chips, 1), "board.chips[1]", 1, NM_IMAGE_MAX_BOARD, &v))
+            return NULL;
+        c->by = (unsigned)v;
+        if (rep && !json_is_boolean(rep)) {
+            fail(c, "board.repeat", "must be true or false");
+            return NULL;
+        }
+        c->nimg = rep && json_is_true(rep) ? 1u : c->bx * c->by;
+    }
     c->na = c->nn = 256;
     geo = json_object_get(root, "core");
     if (geo) {
@@ -446,13 +493,13 @@ static nm_image *compile_root(ctx *c, json_t *root)
                 return NULL;
         }
     }
-    im = nm_image_new(c->mx, c->my, c->na, c->nn);
-    seen = calloc((size_t)c->mx * c->my, 1);
+    im = nm_image_new_board(c->mx, c->my, c->na, c->nn, c->bx, c->by, c->nimg == 1);
+    seen = calloc((size_t)c->nimg * c->mx * c->my, 1);
     if (!im || !seen) {
         fail(c, "(top)", "out of memory");
         goto bad;
     }
-    for (k = 0; k < c->mx * c->my; k++) {
+    for (k = 0; k < c->nimg * c->mx * c->my; k++) {
         nm_neuron_cfg d = disabled_neuron();
         im->cores[k].prng_seed = 1;
         for (j = 0; j < c->nn; j++)
@@ -522,12 +569,18 @@ char *nm_decompile(const nm_image *im)
     unsigned k, j, f, w, xw = im->naxons / 32;
     char *text;
     json_object_set_new(root, "mesh", json_pack("[ii]", (int)im->mesh_x, (int)im->mesh_y));
+    if (nm_image_is_board(im))
+        json_object_set_new(root, "board", json_pack("{s:[ii],s:b}", "chips", (int)im->board_x, (int)im->board_y,
+                                                     "repeat", im->chip_images == 1));
     json_object_set_new(root, "core", json_pack("{s:i,s:i}", "axons", (int)im->naxons, "neurons", (int)im->nneurons));
-    for (k = 0; k < im->mesh_x * im->mesh_y; k++) {
+    for (k = 0; k < im->chip_images * im->mesh_x * im->mesh_y; k++) {
         const nm_image_core *ic = &im->cores[k];
         json_t *co = json_object(), *types = json_array(), *rows = json_object(), *neurons = json_array();
-        json_object_set_new(co, "x", json_integer(k % im->mesh_x));
-        json_object_set_new(co, "y", json_integer(k / im->mesh_x));
+        unsigned chip = k / (im->mesh_x * im->mesh_y), kk = k % (im->mesh_x * im->mesh_y);
+        if (im->chip_images > 1)
+            json_object_set_new(co, "chip", json_pack("[ii]", (int)(chip % im->board_x), (int)(chip / im->board_x)));
+        json_object_set_new(co, "x", json_integer(kk % im->mesh_x));
+        json_object_set_new(co, "y", json_integer(kk / im->mesh_x));
         json_object_set_new(co, "seed", json_integer(ic->prng_seed));
         for (w = 0; w < im->naxons; w++)
             json_array_append_new(types, json_integer((ic->types[w / 16] >> (2 * (w % 16))) & 3u));

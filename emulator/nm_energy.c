@@ -103,7 +103,7 @@ static int known_keys(json_t *obj, const char *path, const char *const *keys, co
 int nm_energy_parse(const char *text, const char *what, nm_energy_preset *p, char *err, size_t errlen)
 {
     static const char *const top[] = {"name", "description", "reference_voltage_v", "voltage_scaling",
-                                      "static_mw_per_core", "events_pj", "note", NULL};
+                                      "static_mw_per_core", "events_pj", "board", "note", NULL};
     static const char *const scal[] = {"dynamic_exponent", "static_exponent", "source", NULL};
     json_error_t je;
     json_t *root = json_loads(text, 0, &je), *x, *sc, *ev;
@@ -170,6 +170,19 @@ int nm_energy_parse(const char *text, const char *what, nm_energy_preset *p, cha
     for (k = 0; k < NM_E_NCLASSES; k++)
         if (coef(ev, nm_energy_class_name[k], "events_pj", what, &p->pj[k], err, errlen))
             goto out;
+    /* boards of chips (docs/scale-out.md): optional, so single-chip presets stay valid */
+    x = json_object_get(root, "board");
+    if (x) {
+        static const char *const bkeys[] = {"link_packet", NULL};
+        if (!json_is_object(x) || known_keys(x, "board", bkeys, what, err, errlen)) {
+            if (!json_is_object(x))
+                snprintf(err, errlen, "%s: board: expected {\"link_packet\": {\"value\": pJ, \"source\": text}}", what);
+            goto out;
+        }
+        if (coef(x, "link_packet", "board", what, &p->link_pj, err, errlen))
+            goto out;
+        p->has_link = 1;
+    }
     rc = 0;
 out:
     json_decref(root);

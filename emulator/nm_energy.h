@@ -32,6 +32,10 @@ typedef struct nm_energy_preset {
     double dyn_exp, static_exp;  /* voltage scaling exponents */
     double pj[NM_E_NCLASSES];    /* energy per event at v_ref */
     double static_mw_per_core;   /* at v_ref */
+    /* boards (docs/scale-out.md): one packet over one chip-to-chip link, at v_ref,
+     * from the optional "board": {"link_packet": ...} (has_link 0: none given, 0 pJ) */
+    double link_pj;
+    int has_link;
 } nm_energy_preset;
 
 /* The highest supply voltage anywhere: a preset's reference_voltage_v and nmemu's

@@ -29,6 +29,15 @@ void nm_gen_merolla_defaults(nm_gen_merolla_opts *o)
     o->synapses = 128;
     o->seed = 1;
     o->stochastic = 0;
+    o->board_x = o->board_y = 1;
+}
+
+/* lo .. hi of the cores a neuron at board coordinate g can reach along one axis of
+ * `n` cores: dx is 9-bit signed, -256 .. 255 */
+static void reach(unsigned g, unsigned n, unsigned *lo, unsigned *hi)
+{
+    *lo = g >= 256 ? g - 256 : 0;
+    *hi = g + 255 < n - 1 ? g + 255 : n - 1;
 }
 
 /* The leak lambda (1..255) and threshold alpha (1..262143) with tick_hz * lambda / alpha
@@ -62,7 +71,7 @@ nm_image *nm_gen_merolla(const nm_gen_merolla_opts *o, nm_gen_merolla_info *info
     nm_gen_merolla_info inf;
     nm_image *im;
     uint64_t s = o->seed * 0x2545f4914f6cdd1dull + 1;
-    unsigned k, j, i, ncores;
+    unsigned g, j, i, ncores, nchips;
     uint8_t pool[2][128];
 
     if (o->mesh_x < 1 || o->mesh_x > 64 || o->mesh_y < 1 || o->mesh_y > 64) {
@@ -81,15 +90,25 @@ nm_image *nm_gen_merolla(const nm_gen_merolla_opts *o, nm_gen_merolla_info *info
         snprintf(err, errlen, "rate %g Hz: no leak and threshold in range give it", o->rate_hz);
         return NULL;
     }
-    im = nm_image_new(o->mesh_x, o->mesh_y, 256, 256);
+    if (o->board_x < 1 || o->board_x > NM_IMAGE_MAX_BOARD || o->board_y < 1 || o->board_y > NM_IMAGE_MAX_BOARD) {
+        snprintf(err, errlen, "board %ux%u: each side must be 1..%u", o->board_x, o->board_y, NM_IMAGE_MAX_BOARD);
+        return NULL;
+    }
+    im = nm_image_new_board(o->mesh_x, o->mesh_y, 256, 256, o->board_x, o->board_y, 0);
     if (!im) {
         snprintf(err, errlen, "out of memory for a %ux%u image", o->mesh_x, o->mesh_y);
         return NULL;
     }
     ncores = o->mesh_x * o->mesh_y;
-    for (k = 0; k < ncores; k++) {
-        nm_image_core *c = &im->cores[k];
-        unsigned x = k % o->mesh_x, y = k / o->mesh_x;
+    nchips = o->board_x * o->board_y;
+    for (g = 0; g < nchips * ncores; g++) {
+        const unsigned chip = g / ncores, k = g % ncores;
+        nm_image_core *c = &nm_image_chip(im, chip)[k];
+        /* chip by chip, cores in index order; x, y: board coordinates of the core */
+        unsigned x = chip % o->board_x * o->mesh_x + k % o->mesh_x, y = chip / o->board_x * o->mesh_y + k / o->mesh_x;
+        unsigned xlo, xhi, ylo, yhi;
+        reach(x, o->board_x * o->mesh_x, &xlo, &xhi);
+        reach(y, o->board_y * o->mesh_y, &ylo, &yhi);
         c->prng_seed = (uint32_t)next(&s) | 1u;
         /* even axons excite (type 0, +1), odd axons inhibit (type 1, -1) */
         for (i = 0; i < 256 / 16; i++)
@@ -123,8 +142,8 @@ nm_image *nm_gen_merolla(const nm_gen_merolla_opts *o, nm_gen_merolla_info *info
             n.kappa = 1;
             n.gamma = 1;             /* linear reset keeps the overshoot: rate = lambda/alpha */
             n.V = (int32_t)below(&s, inf.alpha);
-            tx = below(&s, o->mesh_x);
-            ty = below(&s, o->mesh_y);
+            tx = xlo + below(&s, xhi - xlo + 1);
+            ty = ylo + below(&s, yhi - ylo + 1);
             n.dx = (int16_t)((int)tx - (int)x);
             n.dy = (int16_t)((int)ty - (int)y);
             n.dest_axon = (uint8_t)below(&s, 256);

@@ -21,6 +21,9 @@ typedef struct nm_gen_merolla_opts {
     unsigned synapses;        /* active synapses per neuron, 0..256 */
     uint64_t seed;
     int      stochastic;      /* stochastic synapses (b0 = b1 = 1): every event draws */
+    unsigned board_x, board_y; /* a board of chips (1..64 each; 1 x 1: one chip): every
+                                * chip its own cores, each neuron sending to a uniformly
+                                * random core of the board within its 9-bit reach */
 } nm_gen_merolla_opts;
 
 /* What the generator chose: leak and threshold, and the rate they give. */
@@ -30,7 +33,7 @@ typedef struct nm_gen_merolla_info {
     double rate_hz;           /* tick_hz * lambda / alpha: the rate without input noise */
 } nm_gen_merolla_info;
 
-/* Defaults: 64 x 64, 20 Hz, 1 kHz ticks, 128 synapses, seed 1, deterministic. */
+/* Defaults: 64 x 64, 20 Hz, 1 kHz ticks, 128 synapses, seed 1, deterministic, one chip. */
 void nm_gen_merolla_defaults(nm_gen_merolla_opts *o);
 
 /* A new image, or NULL with a message in err (bad option or no memory). */

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #include <zlib.h>
 
@@ -13,6 +15,7 @@
 
 static const uint8_t header_magic[4] = {0x4e, 0x4d, 0x49, 0x1a};
 static const uint8_t core_magic[4] = {0x43, 0x4f, 0x52, 0x45};
+static const uint8_t board_magic[4] = {0x42, 0x4f, 0x52, 0x44};
 
 /* ------------------------------------------------------------------ little endian */
 
@@ -48,7 +51,7 @@ size_t nm_image_section_bytes(unsigned naxons, unsigned nneurons)
 void nm_image_release_cores(nm_image *im)
 {
     unsigned k;
-    for (k = 0; im->cores && k < im->mesh_x * im->mesh_y; k++) {
+    for (k = 0; im->cores && k < im->chip_images * im->mesh_x * im->mesh_y; k++) {
         free(im->cores[k].types);
         free(im->cores[k].xbar);
         free(im->cores[k].neurons);
@@ -65,11 +68,29 @@ void nm_image_free(nm_image *im)
     free(im);
 }
 
-nm_image *nm_image_new(unsigned mesh_x, unsigned mesh_y, unsigned naxons, unsigned nneurons)
+nm_image_core *nm_image_chip(const nm_image *im, unsigned chip)
+{
+    return im->cores + (size_t)(im->chip_images == 1 ? 0 : chip) * im->mesh_x * im->mesh_y;
+}
+
+int nm_image_is_board(const nm_image *im)
+{
+    return im->board_x * im->board_y > 1;
+}
+
+static int board_ok(unsigned bx, unsigned by)
+{
+    return bx >= 1 && bx <= NM_IMAGE_MAX_BOARD && by >= 1 && by <= NM_IMAGE_MAX_BOARD;
+}
+
+/* An image whose core words are allocated (and set to the disabled neuron) only for
+ * the chip images in [lo, hi); the others keep NULL words (nm_image_read_chips). */
+static nm_image *image_alloc(unsigned mesh_x, unsigned mesh_y, unsigned naxons, unsigned nneurons, unsigned bx,
+                             unsigned by, unsigned chip_images, unsigned lo, unsigned hi)
 {
     nm_image *im;
     unsigned k, j, n;
-    if (!geometry_ok(mesh_x, mesh_y, naxons, nneurons))
+    if (!geometry_ok(mesh_x, mesh_y, naxons, nneurons) || !board_ok(bx, by))
         return NULL;
     im = calloc(1, sizeof *im);
     if (!im)
@@ -78,13 +99,16 @@ nm_image *nm_image_new(unsigned mesh_x, unsigned mesh_y, unsigned naxons, unsign
     im->mesh_y = mesh_y;
     im->naxons = naxons;
     im->nneurons = nneurons;
+    im->board_x = bx;
+    im->board_y = by;
+    im->chip_images = chip_images;
     n = mesh_x * mesh_y;
-    im->cores = calloc(n, sizeof *im->cores);
+    im->cores = calloc((size_t)n * chip_images, sizeof *im->cores);
     if (!im->cores) {
         free(im);
         return NULL;
     }
-    for (k = 0; k < n; k++) {
+    for (k = lo * n; k < hi * n; k++) {
         nm_image_core *c = &im->cores[k];
         nm_neuron_cfg q;
         c->types = calloc(naxons / 16, 4);
@@ -102,6 +126,18 @@ nm_image *nm_image_new(unsigned mesh_x, unsigned mesh_y, unsigned naxons, unsign
     return im;
 }
 
+nm_image *nm_image_new_board(unsigned mesh_x, unsigned mesh_y, unsigned naxons, unsigned nneurons, unsigned bx,
+                             unsigned by, int repeat)
+{
+    unsigned n = repeat ? 1u : bx * by;
+    return image_alloc(mesh_x, mesh_y, naxons, nneurons, bx, by, n, 0, n);
+}
+
+nm_image *nm_image_new(unsigned mesh_x, unsigned mesh_y, unsigned naxons, unsigned nneurons)
+{
+    return nm_image_new_board(mesh_x, mesh_y, naxons, nneurons, 1, 1, 1);
+}
+
 /* ------------------------------------------------------------------ reading */
 
 #define FAIL(off, ...)                                                \
@@ -113,11 +149,13 @@ nm_image *nm_image_new(unsigned mesh_x, unsigned mesh_y, unsigned naxons, unsign
         return NULL;                                                  \
     } while (0)
 
-nm_image *nm_image_parse(const uint8_t *buf, size_t len, char *err, size_t errlen)
+/* Parse; the core words of chip images outside [want_lo, want_hi) are skipped (left
+ * NULL) after the header, board section and file size are checked. */
+static nm_image *parse(const uint8_t *buf, size_t len, unsigned want_lo, unsigned want_hi, char *err, size_t errlen)
 {
     nm_image *im = NULL;
-    unsigned mx, my, na, nn, k, j, w;
-    size_t sec, off;
+    unsigned mx, my, na, nn, k, j, w, bx = 1, by = 1, nimg = 1, ci, flags;
+    size_t sec, off, hdr = NM_IMAGE_HEADER_BYTES, total;
     static char dummy[1];
     if (!err || !errlen) {
         err = dummy;
@@ -149,72 +187,125 @@ nm_image *nm_image_parse(const uint8_t *buf, size_t len, char *err, size_t errle
         FAIL(12, "naxons %u is not 32, 64, 128 or 256", na);
     if (nn < 1 || nn > 256)
         FAIL(14, "nneurons %u is outside 1..256", nn);
-    if (get32(buf + 16))
-        FAIL(16, "flags 0x%08x: %s", get32(buf + 16),
-             get16(buf + 6) >= 1 ? "bits 7:0 are the core type (0 TrueNorth, 1 Loihi), the rest must be 0"
-                                 : "no flag is defined in version 1.0, must be 0");
+    flags = get32(buf + 16);
+    /* bits 7:0 the core type (1.1; 0 here: TrueNorth-style), bit 8 the board section */
+    if (flags & ~NM_IMAGE_FLAG_BOARD)
+        FAIL(16, "flags 0x%08x: %s", flags,
+             get16(buf + 6) >= 1 ? "bits 7:0 are the core type (0 TrueNorth, 1 Loihi), bit 8 the board section, "
+                                   "the rest must be 0"
+                                 : "only bit 8 (a board section follows) is defined in version 1.0");
     sec = nm_image_section_bytes(na, nn);
     if (get32(buf + 20) != sec)
         FAIL(20, "section_bytes %u, expected %zu for %u axons x %u neurons", get32(buf + 20), sec, na, nn);
     if (get32(buf + 24))
         FAIL(24, "reserved word is 0x%08x, must be 0", get32(buf + 24));
-    if (len != NM_IMAGE_HEADER_BYTES + (size_t)mx * my * sec)
-        FAIL(len < NM_IMAGE_HEADER_BYTES + (size_t)mx * my * sec ? len : NM_IMAGE_HEADER_BYTES + (size_t)mx * my * sec,
-             "file is %zu bytes, expected %zu for %u x %u cores", len, NM_IMAGE_HEADER_BYTES + (size_t)mx * my * sec,
-             mx, my);
-    im = nm_image_new(mx, my, na, nn);
+    if (flags & NM_IMAGE_FLAG_BOARD) {
+        const uint8_t *bs = buf + NM_IMAGE_HEADER_BYTES;
+        hdr += NM_IMAGE_BOARD_BYTES;
+        if (len < hdr)
+            FAIL(len, "file ends inside the %u-byte board section", NM_IMAGE_BOARD_BYTES);
+        if (memcmp(bs, board_magic, 4))
+            FAIL(32, "flags say a board section follows, but its magic is not \"BORD\"");
+        if (get32(bs + 12) != crc(bs, 12))
+            FAIL(44, "board section CRC 0x%08x, computed 0x%08x", get32(bs + 12), crc(bs, 12));
+        bx = get16(bs + 4);
+        by = get16(bs + 6);
+        nimg = get16(bs + 8);
+        if (bx < 1 || bx > NM_IMAGE_MAX_BOARD)
+            FAIL(36, "board_x %u is outside 1..%u", bx, NM_IMAGE_MAX_BOARD);
+        if (by < 1 || by > NM_IMAGE_MAX_BOARD)
+            FAIL(38, "board_y %u is outside 1..%u", by, NM_IMAGE_MAX_BOARD);
+        if (nimg != 1 && nimg != bx * by)
+            FAIL(40, "chip_images %u: must be 1 (one chip repeated) or %u (board_x x board_y)", nimg, bx * by);
+        if (get16(bs + 10))
+            FAIL(42, "board section reserved half-word must be 0");
+    }
+    total = hdr + (size_t)nimg * mx * my * sec;
+    if (len != total) {
+        char chips[48] = "";
+        if (flags & NM_IMAGE_FLAG_BOARD)
+            snprintf(chips, sizeof chips, "%u chip image%s of ", nimg, nimg == 1 ? "" : "s");
+        FAIL(len < total ? len : total, "file is %zu bytes, expected %zu for %s%u x %u cores", len, total, chips, mx,
+             my);
+    }
+    if (want_hi > nimg)
+        want_hi = nimg;
+    if (want_lo > want_hi)
+        want_lo = want_hi;
+    im = image_alloc(mx, my, na, nn, bx, by, nimg, want_lo, want_hi);
     if (!im)
         FAIL(0, "out of memory");
-    for (k = 0, off = NM_IMAGE_HEADER_BYTES; k < mx * my; k++, off += sec) {
-        const uint8_t *s = buf + off;
-        nm_image_core *c = &im->cores[k];
-        size_t p = 16;
-        if (memcmp(s, core_magic, 4))
-            FAIL(off, "core section %u: magic is not \"CORE\"", k);
-        if (get32(s + sec - 4) != crc(s, sec - 4))
-            FAIL(off + sec - 4, "core (%u, %u): section CRC 0x%08x, computed 0x%08x", k % mx, k / mx,
-                 get32(s + sec - 4), crc(s, sec - 4));
-        if (get16(s + 4) != k % mx || get16(s + 6) != k / mx)
-            FAIL(off + 4, "section %u says core (%u, %u), expected (%u, %u)", k, get16(s + 4), get16(s + 6), k % mx,
-                 k / mx);
-        if (get32(s + 12))
-            FAIL(off + 12, "core (%u, %u): reserved word must be 0", k % mx, k / mx);
-        c->prng_seed = get32(s + 8);
-        for (w = 0; w < na / 16; w++, p += 4)
-            c->types[w] = get32(s + p);
-        for (w = 0; w < nn * na / 32; w++, p += 4)
-            c->xbar[w] = get32(s + p);
-        for (j = 0; j < nn; j++) {
-            uint32_t *nw = &c->neurons[j * NM_NEURON_WORDS];
-            nm_neuron_cfg cfg;
-            char why[96];
-            for (w = 0; w < NM_NEURON_WORDS; w++, p += 4) {
-                nw[w] = get32(s + p);
-                if (nw[w] & ~nm_neuron_word_mask(w))
-                    FAIL(off + p, "core (%u, %u) neuron %u word %u: reserved bits 0x%08x set", k % mx, k / mx, j, w,
-                         nw[w] & ~nm_neuron_word_mask(w));
+    for (ci = want_lo; ci < want_hi; ci++)
+        for (k = 0, off = hdr + (size_t)ci * mx * my * sec; k < mx * my; k++, off += sec) {
+            const uint8_t *s = buf + off;
+            nm_image_core *c = &im->cores[(size_t)ci * mx * my + k];
+            size_t p = 16;
+            char chip[32] = "";
+            if (nimg > 1)
+                snprintf(chip, sizeof chip, "chip %u ", ci);
+            if (memcmp(s, core_magic, 4))
+                FAIL(off, "%score section %u: magic is not \"CORE\"", chip, k);
+            if (get32(s + sec - 4) != crc(s, sec - 4))
+                FAIL(off + sec - 4, "%score (%u, %u): section CRC 0x%08x, computed 0x%08x", chip, k % mx, k / mx,
+                     get32(s + sec - 4), crc(s, sec - 4));
+            if (get16(s + 4) != k % mx || get16(s + 6) != k / mx)
+                FAIL(off + 4, "%ssection %u says core (%u, %u), expected (%u, %u)", chip, k, get16(s + 4),
+                     get16(s + 6), k % mx, k / mx);
+            if (get32(s + 12))
+                FAIL(off + 12, "%score (%u, %u): reserved word must be 0", chip, k % mx, k / mx);
+            c->prng_seed = get32(s + 8);
+            for (w = 0; w < na / 16; w++, p += 4)
+                c->types[w] = get32(s + p);
+            for (w = 0; w < nn * na / 32; w++, p += 4)
+                c->xbar[w] = get32(s + p);
+            for (j = 0; j < nn; j++) {
+                uint32_t *nw = &c->neurons[j * NM_NEURON_WORDS];
+                nm_neuron_cfg cfg;
+                char why[96];
+                for (w = 0; w < NM_NEURON_WORDS; w++, p += 4) {
+                    nw[w] = get32(s + p);
+                    if (nw[w] & ~nm_neuron_word_mask(w))
+                        FAIL(off + p, "%score (%u, %u) neuron %u word %u: reserved bits 0x%08x set", chip, k % mx,
+                             k / mx, j, w, nw[w] & ~nm_neuron_word_mask(w));
+                }
+                nm_neuron_unpack(nw, &cfg);
+                if (nm_neuron_check(&cfg, why, sizeof why) != 0)
+                    FAIL(off + p - 4 * NM_NEURON_WORDS, "%score (%u, %u) neuron %u: %s", chip, k % mx, k / mx, j,
+                         why);
             }
-            nm_neuron_unpack(nw, &cfg);
-            if (nm_neuron_check(&cfg, why, sizeof why) != 0)
-                FAIL(off + p - 4 * NM_NEURON_WORDS, "core (%u, %u) neuron %u: %s", k % mx, k / mx, j, why);
         }
-    }
     return im;
 }
 
-nm_image *nm_image_read(const char *path, char *err, size_t errlen)
+nm_image *nm_image_parse(const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+    return parse(buf, len, 0, ~0u, err, errlen);
+}
+
+/* The file's bytes: mapped when it is a regular file, else read whole. */
+static uint8_t *file_bytes(const char *path, size_t *len, int *mapped, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     uint8_t *buf = NULL;
-    size_t len = 0, cap = 0, n;
-    nm_image *im;
-    char why[256];
+    size_t cap = 0, n;
+    struct stat st;
+    *len = 0;
+    *mapped = 0;
     if (!f) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return NULL;
     }
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fileno(f), 0);
+        if (m != MAP_FAILED) {
+            fclose(f);
+            *len = (size_t)st.st_size;
+            *mapped = 1;
+            return m;
+        }
+    }
     do {
-        if (len == cap) {
+        if (*len == cap) {
             uint8_t *nb;
             cap = cap ? cap * 2 : 65536;
             if (cap > ((size_t)1 << 34) || !(nb = realloc(buf, cap))) {
@@ -225,8 +316,8 @@ nm_image *nm_image_read(const char *path, char *err, size_t errlen)
             }
             buf = nb;
         }
-        n = fread(buf + len, 1, cap - len, f);
-        len += n;
+        n = fread(buf + *len, 1, cap - *len, f);
+        *len += n;
     } while (n > 0);
     if (ferror(f)) {
         snprintf(err, errlen, "%s: read error", path);
@@ -235,25 +326,57 @@ nm_image *nm_image_read(const char *path, char *err, size_t errlen)
         return NULL;
     }
     fclose(f);
-    im = nm_image_parse(buf, len, why, sizeof why);
+    if (!buf && !(buf = malloc(1))) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    return buf;
+}
+
+nm_image *nm_image_read_chips(const char *path, unsigned first, unsigned count, char *err, size_t errlen)
+{
+    size_t len;
+    int mapped;
+    uint8_t *buf = file_bytes(path, &len, &mapped, err, errlen);
+    nm_image *im;
+    char why[256];
+    if (!buf)
+        return NULL;
+    im = parse(buf, len, first, first + count < first ? ~0u : first + count, why, sizeof why);
     if (!im)
         snprintf(err, errlen, "%s: %s", path, why);
-    free(buf);
+    if (mapped)
+        munmap(buf, len);
+    else
+        free(buf);
     return im;
+}
+
+nm_image *nm_image_read(const char *path, char *err, size_t errlen)
+{
+    return nm_image_read_chips(path, 0, ~0u, err, errlen);
 }
 
 /* ------------------------------------------------------------------ writing */
 
 uint8_t *nm_image_serialize(const nm_image *im, size_t *len, char *err, size_t errlen)
 {
-    size_t sec = nm_image_section_bytes(im->naxons, im->nneurons), total, off;
-    unsigned k, w, ncores = im->mesh_x * im->mesh_y;
+    size_t sec = nm_image_section_bytes(im->naxons, im->nneurons), total, off, hdr = NM_IMAGE_HEADER_BYTES;
+    unsigned k, w, ncores = im->mesh_x * im->mesh_y, board = nm_image_is_board(im);
     uint8_t *b, *s;
-    if (!geometry_ok(im->mesh_x, im->mesh_y, im->naxons, im->nneurons)) {
+    if (!geometry_ok(im->mesh_x, im->mesh_y, im->naxons, im->nneurons) || !board_ok(im->board_x, im->board_y) ||
+        (im->chip_images != 1 && im->chip_images != im->board_x * im->board_y)) {
         snprintf(err, errlen, "invalid geometry");
         return NULL;
     }
-    total = NM_IMAGE_HEADER_BYTES + ncores * sec;
+    if (board)
+        hdr += NM_IMAGE_BOARD_BYTES;
+    else if (im->chip_images != 1) {
+        snprintf(err, errlen, "invalid geometry");
+        return NULL;
+    }
+    ncores *= im->chip_images;
+    total = hdr + ncores * sec;
     b = calloc(1, total);
     if (!b) {
         snprintf(err, errlen, "out of memory");
@@ -266,15 +389,29 @@ uint8_t *nm_image_serialize(const nm_image *im, size_t *len, char *err, size_t e
     put16(b + 10, im->mesh_y);
     put16(b + 12, im->naxons);
     put16(b + 14, im->nneurons);
+    put32(b + 16, board ? NM_IMAGE_FLAG_BOARD : 0);
     put32(b + 20, (uint32_t)sec);
     put32(b + 28, crc(b, 28));
-    for (k = 0, off = NM_IMAGE_HEADER_BYTES; k < ncores; k++, off += sec) {
+    if (board) {
+        s = b + NM_IMAGE_HEADER_BYTES;
+        memcpy(s, board_magic, 4);
+        put16(s + 4, im->board_x);
+        put16(s + 6, im->board_y);
+        put16(s + 8, im->chip_images);
+        put32(s + 12, crc(s, 12));
+    }
+    for (k = 0, off = hdr; k < ncores; k++, off += sec) {
         const nm_image_core *c = &im->cores[k];
         size_t p = 16;
         s = b + off;
         memcpy(s, core_magic, 4);
-        put16(s + 4, k % im->mesh_x);
-        put16(s + 6, k / im->mesh_x);
+        if (!c->types) {
+            snprintf(err, errlen, "image holds only part of its chips");
+            free(b);
+            return NULL;
+        }
+        put16(s + 4, k % (im->mesh_x * im->mesh_y) % im->mesh_x);
+        put16(s + 6, k % (im->mesh_x * im->mesh_y) / im->mesh_x);
         put32(s + 8, c->prng_seed);
         for (w = 0; w < im->naxons / 16; w++, p += 4)
             put32(s + p, c->types[w]);

@@ -15,6 +15,11 @@
 #define NM_IMAGE_VERSION_MINOR 0u     /* what the writer writes for TrueNorth-style cores */
 #define NM_IMAGE_VERSION_MINOR_MAX 1u /* the reader accepts 1.0 and 1.1 (core type 0) */
 #define NM_IMAGE_HEADER_BYTES 32u
+/* header flags bit 8: a board section (NM_IMAGE_BOARD_BYTES) follows the header (bits 7:0
+ * are the core type of version 1.1, docs/image-format.md) */
+#define NM_IMAGE_FLAG_BOARD 0x100u
+#define NM_IMAGE_BOARD_BYTES 16u
+#define NM_IMAGE_MAX_BOARD 64u
 
 typedef struct nm_image_core {
     uint32_t prng_seed;
@@ -23,14 +28,26 @@ typedef struct nm_image_core {
     uint32_t *neurons;  /* nneurons * 7 NEURON words */
 } nm_image_core;
 
+/* A board of board_x x board_y chips, each a mesh_x x mesh_y mesh (docs/image-format.md
+ * s"Boards"). A plain chip image is a 1 x 1 board. The cores of chip c (index
+ * cy * board_x + cx) are nm_image_chip(im, c): either every chip has its own cores
+ * (chip_images = board_x * board_y) or one chip is repeated (chip_images = 1). */
 typedef struct nm_image {
     unsigned mesh_x, mesh_y, naxons, nneurons;
-    nm_image_core *cores; /* mesh_x * mesh_y, index y * mesh_x + x */
+    nm_image_core *cores; /* chip_images * mesh_x * mesh_y; chip after chip, index y * mesh_x + x */
+    unsigned board_x, board_y, chip_images;
 } nm_image;
 
 /* An empty (all-zero words, every delay 1) image; NULL on bad geometry or no memory. */
 nm_image *nm_image_new(unsigned mesh_x, unsigned mesh_y, unsigned naxons, unsigned nneurons);
 void nm_image_free(nm_image *im);
+/* An empty board image: bx x by chips (1..64 each), repeat != 0 for one chip repeated. */
+nm_image *nm_image_new_board(unsigned mesh_x, unsigned mesh_y, unsigned naxons, unsigned nneurons, unsigned bx,
+                             unsigned by, int repeat);
+/* The cores of chip `chip` (cy * board_x + cx), mesh_x * mesh_y of them. */
+nm_image_core *nm_image_chip(const nm_image *im, unsigned chip);
+/* 1 when the image describes more than one chip. */
+int nm_image_is_board(const nm_image *im);
 /* Free the per-core words and keep the geometry (once the image is loaded into a chip). */
 void nm_image_release_cores(nm_image *im);
 
@@ -41,6 +58,11 @@ size_t nm_image_section_bytes(unsigned naxons, unsigned nneurons);
 nm_image *nm_image_parse(const uint8_t *buf, size_t len, char *err, size_t errlen);
 /* Read a file: errors are prefixed with the path. */
 nm_image *nm_image_read(const char *path, char *err, size_t errlen);
+
+/* As nm_image_read, but only the core words of chip images first .. first + count - 1
+ * are read and checked (the others keep NULL words; header, board section and file
+ * size are always checked): for a process that runs some of a board's chips. */
+nm_image *nm_image_read_chips(const char *path, unsigned first, unsigned count, char *err, size_t errlen);
 
 /* Serialize into a new buffer (caller frees); NULL on no memory or an invalid image. */
 uint8_t *nm_image_serialize(const nm_image *im, size_t *len, char *err, size_t errlen);

@@ -45,8 +45,14 @@ nm_pkt nm_input_packet(const nm_input *in)
 
 int nm_image_load(const nm_image *im, const nm_chip_backend *b, char *err, size_t errlen)
 {
+    return nm_image_load_chip(im, 0, b, err, errlen);
+}
+
+int nm_image_load_chip(const nm_image *im, unsigned chip, const nm_chip_backend *b, char *err, size_t errlen)
+{
     nm_fw_bus bus = nm_chip_fw_bus(b);
     unsigned k, j, xw = im->naxons / 32;
+    const nm_image_core *cores = nm_image_chip(im, chip);
     if (im->mesh_x != b->mesh_x || im->mesh_y != b->mesh_y || im->naxons != b->naxons ||
         im->nneurons != b->nneurons) {
         snprintf(err, errlen,
@@ -56,8 +62,13 @@ int nm_image_load(const nm_image *im, const nm_chip_backend *b, char *err, size_
         return -1;
     }
     for (k = 0; k < im->mesh_x * im->mesh_y; k++) {
-        const nm_image_core *c = &im->cores[k];
-        int rc = nm_fw_write_axon_types(&bus, k, c->types, im->naxons / 16) || nm_fw_seed_prng(&bus, k, c->prng_seed);
+        const nm_image_core *c = &cores[k];
+        int rc;
+        if (!c->types) {
+            snprintf(err, errlen, "chip %u of the image was not read", chip);
+            return -1;
+        }
+        rc = nm_fw_write_axon_types(&bus, k, c->types, im->naxons / 16) || nm_fw_seed_prng(&bus, k, c->prng_seed);
         for (j = 0; !rc && j < im->nneurons; j++)
             rc = nm_fw_write_xbar_row(&bus, k, j, &c->xbar[j * xw], xw) ||
                  nm_fw_write_neuron(&bus, k, j, &c->neurons[j * 7]);

@@ -15,6 +15,8 @@ nm_fw_bus nm_chip_fw_bus(const nm_chip_backend *b);
 /* Program every core of the chip with the image, through the firmware driver.
  * The geometries must match. 0, or -1 with a message. */
 int nm_image_load(const nm_image *im, const nm_chip_backend *b, char *err, size_t errlen);
+/* The same for chip `chip` (cy * board_x + cx) of a board image (nm_image_chip). */
+int nm_image_load_chip(const nm_image *im, unsigned chip, const nm_chip_backend *b, char *err, size_t errlen);
 
 /* One host input spike: axon `axon` of core (x, y) is active in tick `tick`. */
 typedef struct nm_input {

@@ -61,33 +61,36 @@ struct nm_ref_chip {
     nm_ref_core_hook hook;         /* nm_ref_chip_set_core_hook: cores run elsewhere too */
     void *hook_ctx;
     uint8_t *hooked;               /* hooked[core] */
+    int32_t *ediff[NDIRS];         /* difference arrays of nm_ref_chip_edge_inject_many */
+    struct dvec edel;              /* and its deliveries */
 };
 
-/* Route a host packet that enters router (x, y) hop by hop, counting every hop like
- * the RTL routers; deliver it or leave the mesh. */
-static int route(nm_ref_chip *c, unsigned x, unsigned y, nm_pkt p, nm_chip_tick_out *off)
+/* Route a packet that enters router (x, y) hop by hop, counting every hop like the RTL
+ * routers; deliver it (*left = 0) or let it leave the mesh (*left = 1, *o filled). */
+static int route_hops(nm_ref_chip *c, unsigned x, unsigned y, nm_pkt p, nm_offchip *o, int *left)
 {
+    *left = 0;
     for (;;) {
         unsigned core = y * c->mesh_x + x, port;
         int leave = 0;
-        nm_offchip o;
         if (p.dx > 0) {
-            port = PORT_E; p.dx--; leave = (x + 1 == c->mesh_x); o.side = SIDE_E; o.pos = (uint8_t)y;
+            port = PORT_E; p.dx--; leave = (x + 1 == c->mesh_x); o->side = SIDE_E; o->pos = (uint8_t)y;
         } else if (p.dx < 0) {
-            port = PORT_W; p.dx++; leave = (x == 0); o.side = SIDE_W; o.pos = (uint8_t)y;
+            port = PORT_W; p.dx++; leave = (x == 0); o->side = SIDE_W; o->pos = (uint8_t)y;
         } else if (p.dy > 0) {
-            port = PORT_N; p.dy--; leave = (y + 1 == c->mesh_y); o.side = SIDE_N; o.pos = (uint8_t)x;
+            port = PORT_N; p.dy--; leave = (y + 1 == c->mesh_y); o->side = SIDE_N; o->pos = (uint8_t)x;
         } else if (p.dy < 0) {
-            port = PORT_S; p.dy++; leave = (y == 0); o.side = SIDE_S; o.pos = (uint8_t)x;
+            port = PORT_S; p.dy++; leave = (y == 0); o->side = SIDE_S; o->pos = (uint8_t)x;
         } else {
             c->rcnt[core][PORT_L]++;
             return nm_ref_core_inject(c->cores[core], p.axon, p.delay);
         }
         c->rcnt[core][port]++;
         if (leave) {
-            o.tick = c->tick_count;
-            o.pkt = p;
-            return nm_chip_tick_out_add_off(off, &o);
+            o->tick = c->tick_count;
+            o->pkt = p;
+            *left = 1;
+            return NM_OK;
         }
         if (port == PORT_E) x++;
         else if (port == PORT_W) x--;
@@ -96,10 +99,133 @@ static int route(nm_ref_chip *c, unsigned x, unsigned y, nm_pkt p, nm_chip_tick_
     }
 }
 
+/* A host packet: delivered, or queued off chip. */
+static int route(nm_ref_chip *c, unsigned x, unsigned y, nm_pkt p, nm_chip_tick_out *off)
+{
+    nm_offchip o;
+    int left, rc = route_hops(c, x, y, p, &o, &left);
+    return rc != NM_OK || !left ? rc : nm_chip_tick_out_add_off(off, &o);
+}
+
 int nm_ref_chip_host_send(nm_ref_chip *c, uint32_t flit)
 {
     /* enters the west input of core (0, 0) */
     return route(c, 0, 0, nm_flit_unpack(flit), &c->q);
+}
+
+static void span(int32_t *line, int lo, int hi);
+static int dvec_push(dvec *d, uint16_t core, uint8_t axon, uint8_t delay);
+
+int nm_ref_chip_edge_inject_many(nm_ref_chip *c, const nm_ref_edge_pkt *v, size_t n, size_t *nleft)
+{
+    const int mx = (int)c->mesh_x, my = (int)c->mesh_y;
+    size_t i, left = 0;
+    unsigned d, x, y;
+    int rc = NM_OK;
+    for (d = 0; d < NDIRS; d++)
+        if (!c->ediff[d] && !(c->ediff[d] = calloc((size_t)(mx + 1) * (my + 1), sizeof(int32_t))))
+            return NM_ERR_NOMEM;
+    c->edel.n = 0;
+    for (i = 0; i < n; i++)
+        if (v[i].side > SIDE_S || v[i].pos >= (v[i].side <= SIDE_W ? c->mesh_y : c->mesh_x))
+            return NM_ERR_ARG;
+    /* as route_hops, in closed form: X along the entry row, then Y along the column */
+    for (i = 0; i < n; i++) {
+        nm_pkt p = v[i].pkt;
+        int px = v[i].side == SIDE_E ? mx - 1 : v[i].side == SIDE_W ? 0 : v[i].pos;
+        int py = v[i].side == SIDE_N ? my - 1 : v[i].side == SIDE_S ? 0 : v[i].pos;
+        if (p.dx > 0) {
+            int end = px + p.dx;
+            int32_t *line = c->ediff[DIR_E] + (size_t)py * (c->mesh_x + 1);
+            if (end > mx - 1) {
+                span(line, px, mx - 1);
+                left++;
+                continue;
+            }
+            span(line, px, end - 1);
+            px = end;
+        } else if (p.dx < 0) {
+            int end = px + p.dx;
+            int32_t *line = c->ediff[DIR_W] + (size_t)py * (c->mesh_x + 1);
+            if (end < 0) {
+                span(line, 0, px);
+                left++;
+                continue;
+            }
+            span(line, end + 1, px);
+            px = end;
+        }
+        if (p.dy > 0) {
+            int end = py + p.dy;
+            int32_t *line = c->ediff[DIR_N] + (size_t)px * (c->mesh_y + 1);
+            if (end > my - 1) {
+                span(line, py, my - 1);
+                left++;
+                continue;
+            }
+            span(line, py, end - 1);
+            py = end;
+        } else if (p.dy < 0) {
+            int end = py + p.dy;
+            int32_t *line = c->ediff[DIR_S] + (size_t)px * (c->mesh_y + 1);
+            if (end < 0) {
+                span(line, 0, py);
+                left++;
+                continue;
+            }
+            span(line, end + 1, py);
+            py = end;
+        }
+        {
+            unsigned core = (unsigned)py * c->mesh_x + (unsigned)px;
+            c->rcnt[core][PORT_L]++;
+            if (rc == NM_OK && p.delay <= 15)
+                rc = dvec_push(&c->edel, (uint16_t)core, p.axon, p.delay);
+        }
+    }
+    /* the deliveries, with the next ones' rows prefetched (as the chip's own) */
+    if (rc == NM_OK)
+        nm_ref_core_deliver(c->cores, c->edel.v, c->edel.n);
+    /* the summed spans into the routers' counters; the arrays end cleared */
+    for (y = 0; y < c->mesh_y; y++) {
+        int32_t run_e = 0, run_w = 0;
+        for (x = 0; x <= c->mesh_x; x++) {
+            size_t at = (size_t)y * (c->mesh_x + 1) + x;
+            run_e += c->ediff[DIR_E][at];
+            run_w += c->ediff[DIR_W][at];
+            c->ediff[DIR_E][at] = c->ediff[DIR_W][at] = 0;
+            if (x < c->mesh_x) {
+                c->rcnt[y * c->mesh_x + x][PORT_E] += (uint32_t)run_e;
+                c->rcnt[y * c->mesh_x + x][PORT_W] += (uint32_t)run_w;
+            }
+        }
+    }
+    for (x = 0; x < c->mesh_x; x++) {
+        int32_t run_n = 0, run_s = 0;
+        for (y = 0; y <= c->mesh_y; y++) {
+            size_t at = (size_t)x * (c->mesh_y + 1) + y;
+            run_n += c->ediff[DIR_N][at];
+            run_s += c->ediff[DIR_S][at];
+            c->ediff[DIR_N][at] = c->ediff[DIR_S][at] = 0;
+            if (y < c->mesh_y) {
+                c->rcnt[y * c->mesh_x + x][PORT_N] += (uint32_t)run_n;
+                c->rcnt[y * c->mesh_x + x][PORT_S] += (uint32_t)run_s;
+            }
+        }
+    }
+    if (nleft)
+        *nleft = left;
+    return rc;
+}
+
+int nm_ref_chip_edge_inject(nm_ref_chip *c, unsigned side, unsigned pos, nm_pkt p, nm_offchip *left, int *has_left)
+{
+    unsigned x, y;
+    if (side > SIDE_S || pos >= (side <= SIDE_W ? c->mesh_y : c->mesh_x))
+        return NM_ERR_ARG;
+    x = side == SIDE_E ? c->mesh_x - 1 : side == SIDE_W ? 0 : pos;
+    y = side == SIDE_N ? c->mesh_y - 1 : side == SIDE_S ? 0 : pos;
+    return route_hops(c, x, y, p, left, has_left);
 }
 
 static int dvec_push(dvec *d, uint16_t core, uint8_t axon, uint8_t delay)
@@ -406,10 +532,29 @@ int nm_ref_chip_set_threads(nm_ref_chip *c, unsigned n)
     return NM_OK;
 }
 
+/* Append n off-chip packets at once (the array grows as nm_chip_tick_out_add_off's). */
+static int off_append(nm_chip_tick_out *o, const nm_offchip *v, uint32_t n)
+{
+    if (o->noff + n > o->off_cap) {
+        uint32_t cap = o->off_cap ? o->off_cap : 64;
+        nm_offchip *m;
+        while (cap < o->noff + n)
+            cap *= 2;
+        m = realloc(o->off, (size_t)cap * sizeof *m);
+        if (!m)
+            return NM_ERR_NOMEM;
+        o->off = m;
+        o->off_cap = cap;
+    }
+    memcpy(o->off + o->noff, v, (size_t)n * sizeof *v);
+    o->noff += n;
+    return NM_OK;
+}
+
 static int run_tick(nm_ref_chip *c, nm_chip_tick_out *out, nm_chip_tick_out *off)
 {
     uint32_t maxcyc = 0;
-    unsigned k, t;
+    unsigned t;
     int rc = NM_OK;
     if (!c->workers && (rc = make_workers(c, c->nthreads)) != NM_OK) {
         free_workers(c);
@@ -434,8 +579,8 @@ static int run_tick(nm_ref_chip *c, nm_chip_tick_out *out, nm_chip_tick_out *off
             maxcyc = w->maxcyc;
         if (w->max_hops > c->max_hops)
             c->max_hops = w->max_hops;
-        for (k = 0; k < w->off.noff && rc == NM_OK; k++)
-            rc = nm_chip_tick_out_add_off(off, &w->off.off[k]);
+        if (rc == NM_OK)
+            rc = off_append(off, w->off.off, w->off.noff);
     }
     for (t = 0; out && t < c->nworkers; t++) {
         const worker *w = &c->workers[t];
@@ -452,7 +597,7 @@ static int run_tick(nm_ref_chip *c, nm_chip_tick_out *out, nm_chip_tick_out *off
     return rc;
 }
 
-int nm_ref_chip_tick(nm_ref_chip *c, nm_chip_tick_out *out)
+static int tick_out(nm_ref_chip *c, nm_chip_tick_out *out, int sort)
 {
     unsigned k;
     int rc;
@@ -463,8 +608,19 @@ int nm_ref_chip_tick(nm_ref_chip *c, nm_chip_tick_out *out)
     c->q.noff = c->qhead = 0;
     rc = run_tick(c, out, out);
     out->cycles = c->last_cycles;
-    nm_chip_tick_out_sort(out);
+    if (sort)
+        nm_chip_tick_out_sort(out);
     return rc;
+}
+
+int nm_ref_chip_tick(nm_ref_chip *c, nm_chip_tick_out *out)
+{
+    return tick_out(c, out, 1);
+}
+
+int nm_ref_chip_tick_unsorted(nm_ref_chip *c, nm_chip_tick_out *out)
+{
+    return tick_out(c, out, 0);
 }
 
 /* ------------------------------------------------------------------ APB */
@@ -658,6 +814,9 @@ void nm_ref_chip_free(nm_ref_chip *c)
     free(c->cores);
     free(c->rcnt);
     free(c->hooked);
+    for (k = 0; k < NDIRS; k++)
+        free(c->ediff[k]);
+    free(c->edel.v);
     nm_chip_tick_out_free(&c->q);
     free(c);
 }

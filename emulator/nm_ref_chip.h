@@ -6,6 +6,8 @@
 #ifndef NM_REF_CHIP_H
 #define NM_REF_CHIP_H
 
+#include <stddef.h>
+
 #include "nm_chip_if.h"
 #include "nm_ref_core.h"
 
@@ -21,6 +23,29 @@ int  nm_ref_chip_apb_write(nm_ref_chip *c, uint32_t paddr, uint32_t data);
 int  nm_ref_chip_apb_read(nm_ref_chip *c, uint32_t paddr, uint32_t *data);
 int  nm_ref_chip_host_send(nm_ref_chip *c, uint32_t flit);
 int  nm_ref_chip_tick(nm_ref_chip *c, nm_chip_tick_out *out);
+/* The same tick without the canonical sort of the off-chip packets (spikes are in core
+ * order all the same): for the board, which sorts only what leaves the board. */
+int  nm_ref_chip_tick_unsorted(nm_ref_chip *c, nm_chip_tick_out *out);
+/* The board's hook (board/nm_board.c): a packet that arrives between ticks from outside
+ * at the edge port of side `side` (0 east, 1 west, 2 north, 3 south) and position `pos`
+ * (y for east/west, x for north/south), i.e. into router (mesh_x - 1, pos), (0, pos),
+ * (pos, mesh_y - 1) or (pos, 0), with its remaining offsets. It is routed hop by hop
+ * like a host packet (every router it passes counts the flit) and either lands in its
+ * core's scheduler row (current tick + delay, as a host packet: so a packet fired in
+ * tick t and injected after it lands in row t + d) with *has_left = 0, or leaves the
+ * mesh again: *has_left = 1 and *left holds the side, position and remaining packet
+ * (its tick is the chip's tick count). NM_ERR_ARG on a bad side or position. */
+int  nm_ref_chip_edge_inject(nm_ref_chip *c, unsigned side, unsigned pos, nm_pkt p, nm_offchip *left, int *has_left);
+/* The same for many packets at once, in closed form (each route's hops added to
+ * difference arrays, summed into the router counters once): the same counters and
+ * scheduler rows as nm_ref_chip_edge_inject on each in turn. *nleft: how many left the
+ * mesh again (where they go is the caller's business). NM_ERR_ARG on a bad side or
+ * position (nothing injected), NM_ERR_NOMEM. */
+typedef struct nm_ref_edge_pkt {
+    uint8_t side, pos;
+    nm_pkt pkt;
+} nm_ref_edge_pkt;
+int  nm_ref_chip_edge_inject_many(nm_ref_chip *c, const nm_ref_edge_pkt *v, size_t n, size_t *nleft);
 void nm_ref_chip_backend(nm_chip_backend *b, nm_ref_chip *c);
 
 /* A core hook (nm_mixed_chip.c, --rtl-cores): for every core with cores[k] != 0, after

@@ -201,6 +201,12 @@ int nm_cmd_sweep(int argc, char **argv)
         fprintf(stderr, "nmemu: %s\n", err);
         return 3;
     }
+    if (nm_image_is_board(im)) { /* sweep runs one chip */
+        fprintf(stderr, "nmemu: %s is a board of %ux%u chips; sweep runs one chip (run a board with nmemu run, "
+                        "docs/scale-out.md)\n", image, im->board_x, im->board_y);
+        nm_image_free(im);
+        return 3;
+    }
     if (!all && (ix >= im->mesh_x || iy >= im->mesh_y)) {
         fprintf(stderr, "nmemu: --input-cores %u,%u is outside the %ux%u mesh\n", ix, iy, im->mesh_x, im->mesh_y);
         nm_image_free(im);

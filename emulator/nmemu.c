@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../board/nm_board_run.h"
 #include "nm_cmd_run.h"
 #include "nm_compile.h"
 #include "nm_gen.h"
@@ -174,7 +175,9 @@ static int cmd_pack_input(int argc, char **argv)
         fprintf(stderr, "nmemu: %s\n", err);
         return NM_EXIT_INPUT;
     }
-    if (nm_inputs_read(args[1], im->mesh_x, im->mesh_y, im->naxons, &in, &n, err, sizeof err)) {
+    /* on a board, host spikes are in board coordinates (docs/scale-out.md) */
+    if (nm_inputs_read(args[1], im->board_x * im->mesh_x, im->board_y * im->mesh_y, im->naxons, &in, &n, err,
+                       sizeof err)) {
         fprintf(stderr, "nmemu: %s\n", err);
         rc = NM_EXIT_INPUT;
     } else if (nm_inputs_write_binary(P.out, in, n, err, sizeof err)) {
@@ -207,14 +210,19 @@ static int cmd_info(int argc, char **argv)
         fprintf(stderr, "nmemu: %s\n", err);
         return NM_EXIT_INPUT;
     }
-    for (k = 0; k < im->mesh_x * im->mesh_y; k++)
+    for (k = 0; k < im->chip_images * im->mesh_x * im->mesh_y; k++)
         for (j = 0; j < im->nneurons * im->naxons / 32; j++)
             syn += (unsigned)__builtin_popcount(im->cores[k].xbar[j]);
     printf("image %s: version %u.%u\n", args[0], NM_IMAGE_VERSION_MAJOR, NM_IMAGE_VERSION_MINOR);
+    if (nm_image_is_board(im)) /* the mesh line is per chip; synapses count every chip image */
+        printf("board %u x %u chips (%s), %u cores, %u neurons in all\n", im->board_x, im->board_y,
+               im->chip_images == 1 ? "one chip repeated" : "each chip its own cores",
+               im->board_x * im->board_y * im->mesh_x * im->mesh_y,
+               im->board_x * im->board_y * im->mesh_x * im->mesh_y * im->nneurons);
     printf("mesh %u x %u cores, each %u axons x %u neurons (%u neurons in all)\n", im->mesh_x, im->mesh_y,
            im->naxons, im->nneurons, im->mesh_x * im->mesh_y * im->nneurons);
     printf("synapses (crossbar bits set): %" PRIu64 " (%.1f%% of the crossbars)\n", syn,
-           100.0 * (double)syn / ((double)im->mesh_x * im->mesh_y * im->nneurons * im->naxons));
+           100.0 * (double)syn / ((double)im->chip_images * im->mesh_x * im->mesh_y * im->nneurons * im->naxons));
     {
         /* the RTL backend's builds of the chip (docs/chip.md section 8) */
         char shapes[4096], why[512];
@@ -251,11 +259,25 @@ static int parse_mesh(const char *v, void *dest, char *err, unsigned long errlen
     return 0;
 }
 
+/* --board BXxBY: each side 1..64 is checked by the generator. */
+static int parse_board(const char *v, void *dest, char *err, unsigned long errlen)
+{
+    nm_gen_merolla_opts *g = dest;
+    char tail;
+    if (sscanf(v, "%ux%u%c", &g->board_x, &g->board_y, &tail) != 2 || v[0] < '0' || v[0] > '9') {
+        snprintf(err, errlen, "BXxBY (e.g. 4x4)");
+        return -1;
+    }
+    return 0;
+}
+
 static const nm_opt gen_opts[] = {
     {.name = "output", .letter = 'o', .kind = NM_OPT_STRING, .metavar = "NET.nmi", .dest = &GO.out,
      .seen = &GO.have_out, .required = 1, .help = "the network image to write"},
     {.name = "mesh", .kind = NM_OPT_CUSTOM, .metavar = "XxY", .parse = parse_mesh, .dest = &G,
      .help = "cores in x and y, each 1..64 (default 64x64)"},
+    {.name = "board", .kind = NM_OPT_CUSTOM, .metavar = "BXxBY", .parse = parse_board, .dest = &G,
+     .help = "a board of chips, each side 1..64 (default 1x1; docs/scale-out.md)"},
     {.name = "rate", .kind = NM_OPT_DOUBLE, .metavar = "HZ", .min = 0, .min_open = 1, .max = NM_HZ_MAX,
      .dest = &G.rate_hz, .help = "mean firing rate the network is tuned for (default 20)"},
     {.name = "synapses", .kind = NM_OPT_UINT, .metavar = "N", .min = 0, .max = 256, .dest = &G.synapses,
@@ -296,6 +318,8 @@ static int cmd_gen(int argc, char **argv)
         nm_image_free(im);
         return NM_EXIT_RUN;
     }
+    if (G.board_x * G.board_y > 1)
+        printf("%s: a board of %ux%u chips\n", GO.out, G.board_x, G.board_y);
     printf("%s: Merolla benchmark, %ux%u cores, %u synapses per neuron, leak %d, threshold %u: "
            "%.3f Hz at %g ticks/s without input noise\n",
            GO.out, G.mesh_x, G.mesh_y, G.synapses, info.lambda, info.alpha, info.rate_hz, G.tick_hz);
@@ -345,6 +369,9 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    /* a board image, or a run under mpirun: the board run (docs/scale-out.md) */
+    if (!strcmp(argv[1], "run") && nm_board_run_wanted(argc - 2, argv + 2))
+        return nm_board_cmd_run(argc - 1, argv + 1);
     for (i = 0; i < NCOMMANDS; i++)
         if (!strcmp(argv[1], commands[i].spec->name))
             return commands[i].run(argc - 1, argv + 1);

@@ -133,6 +133,10 @@ START_TEST(test_bad_images_are_refused_with_offset_and_reason)
     expect_error(c, LEN, "byte 12: naxons 33");
     memcpy(c, b, LEN); c[16] = 1; fix_header_crc(c);
     expect_error(c, LEN, "byte 16: flags");
+    memcpy(c, b, LEN); c[16] = 2; fix_header_crc(c); /* in 1.0 only bit 8 (board) is defined */
+    expect_error(c, LEN, "byte 16: flags 0x00000002: only bit 8");
+    memcpy(c, b, LEN); c[17] = 1; fix_header_crc(c); /* the board flag with no board section after it */
+    expect_error(c, LEN, "byte 32: flags say a board section follows");
     memcpy(c, b, LEN); c[8] = 64; c[10] = 64; fix_header_crc(c);   /* huge declared size: 32 + 4096 * 156 */
     expect_error(c, LEN, "expected 639008 for 64 x 64 cores");
     expect_error(b, LEN - 1, "file is 343 bytes, expected 344");

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <zlib.h>
 
@@ -187,9 +188,11 @@ int nm_loihi_image_sniff(const uint8_t *buf, size_t len)
 int nm_loihi_image_sniff_file(const char *path)
 {
     uint8_t b[32];
-    FILE *f = fopen(path, "rb");
+    struct stat st;
+    FILE *f;
     size_t n;
-    if (!f)
+    /* only a regular file: opening a FIFO given as an output would block */
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || !(f = fopen(path, "rb")))
         return 0;
     n = fread(b, 1, sizeof b, f);
     fclose(f);
