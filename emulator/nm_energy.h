@@ -45,6 +45,7 @@ typedef struct nm_energy_result {
     double seconds;              /* ticks / tick rate */
     double power_mw;             /* total_pj / seconds */
     double pj_per_synaptic_event; /* total_pj / synaptic events (0 when there were none) */
+    double dynamic_pj_per_synaptic_event; /* dynamic_pj / synaptic events: what activity costs */
 } nm_energy_result;
 
 /* Load a preset: a name (looked up as NAME.json in the data directories, see

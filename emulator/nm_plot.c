@@ -149,28 +149,38 @@ int nm_cmd_plot(int argc, char **argv)
     if (nm_plot_run(gp.s, png, err, sizeof err))
         goto fail;
     printf("%s\n", png);
-    /* 2. energy per core, a heat map over the mesh */
+    /* 2. energy per core, a heat map over the mesh: the energy that follows activity
+     * (dynamic less the per-tick neuron updates), which static and neuron updates,
+     * nearly the same on every core, would otherwise drown */
     data.n = gp.n = 0;
     data.s[0] = 0;
-    json_array_foreach(cores, i, x) {
-        sb_printf(&data, "%d %d %.9g\n", (int)json_integer_value(json_object_get(x, "x")),
-                  (int)json_integer_value(json_object_get(x, "y")),
-                  json_real_value(json_object_get(x, "total_pj")) * 1e-6);
-        if ((int)json_integer_value(json_object_get(x, "x")) == mx - 1)
-            sb_printf(&data, "\n");
+    {
+        double upd = 0, n = 0;
+        json_array_foreach(cores, i, x) {
+            double dyn = json_real_value(json_object_get(x, "dynamic_pj")),
+                   act = json_object_get(x, "activity_pj") ? json_real_value(json_object_get(x, "activity_pj")) : dyn;
+            upd += dyn - act;
+            n++;
+            sb_printf(&data, "%d %d %.9g\n", (int)json_integer_value(json_object_get(x, "x")),
+                      (int)json_integer_value(json_object_get(x, "y")), act * 1e-6);
+            if ((int)json_integer_value(json_object_get(x, "x")) == mx - 1)
+                sb_printf(&data, "\n");
+        }
+        snprintf(path, sizeof path, "%s/energy-cores.dat", dir);
+        if (write_file(path, data.s, err, sizeof err))
+            goto fail;
+        snprintf(png, sizeof png, "%s/energy-cores.png", dir);
+        sb_printf(&gp,
+                  "set title \"Activity energy per core (uJ): synaptic events, spikes, scheduler writes, hops\\n"
+                  "every core adds %.4g uJ static and %.4g uJ of neuron updates (mean)\"\nset xlabel 'x'\n"
+                  "set ylabel 'y'\nset xrange [-0.5:%d.5]\nset yrange [-0.5:%d.5]\nset size ratio -1\n"
+                  "set palette rgbformulae 21,22,23\nplot '%s' using 1:2:3 with image notitle\n",
+                  json_real_value(json_object_get(e, "static_pj_per_core")) * 1e-6, n > 0 ? upd / n * 1e-6 : 0.0,
+                  mx - 1, my - 1, path);
+        if (nm_plot_run(gp.s, png, err, sizeof err))
+            goto fail;
+        printf("%s\n", png);
     }
-    snprintf(path, sizeof path, "%s/energy-cores.dat", dir);
-    if (write_file(path, data.s, err, sizeof err))
-        goto fail;
-    snprintf(png, sizeof png, "%s/energy-cores.png", dir);
-    sb_printf(&gp,
-              "set title 'Energy per core (uJ), static share included'\nset xlabel 'x'\nset ylabel 'y'\n"
-              "set xrange [-0.5:%d.5]\nset yrange [-0.5:%d.5]\nset size ratio -1\nset palette rgbformulae 21,22,23\n"
-              "plot '%s' using 1:2:3 with image notitle\n",
-              mx - 1, my - 1, path);
-    if (nm_plot_run(gp.s, png, err, sizeof err))
-        goto fail;
-    printf("%s\n", png);
     /* 3. the spike raster */
     if (spikes) {
         gp.n = 0;

@@ -217,7 +217,7 @@ int nm_cmd_sweep(int argc, char **argv)
         return 1;
     }
     fprintf(f, "input_rate_hz,voltage_v,ticks,spikes,synaptic_events,static_pj,dynamic_pj,total_pj,power_mw,"
-               "pj_per_synaptic_event\n");
+               "pj_per_synaptic_event,dynamic_pj_per_synaptic_event\n");
     {
         nm_energy_counts c;
         unsigned npts = nr ? nr : nv;
@@ -229,12 +229,12 @@ int nm_cmd_sweep(int argc, char **argv)
             if (rc)
                 break;
             nm_energy_compute(&p, v, tick_hz, ticks, ncores, &c, &r);
-            fprintf(f, "%g,%g,%u,%llu,%llu,%.6g,%.6g,%.6g,%.6g,%.6g\n", rate, v, ticks,
+            fprintf(f, "%g,%g,%u,%llu,%llu,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", rate, v, ticks,
                     (unsigned long long)c.n[NM_E_SPIKE], (unsigned long long)c.n[NM_E_SYNAPTIC_EVENT], r.static_pj,
-                    r.dynamic_pj, r.total_pj, r.power_mw, r.pj_per_synaptic_event);
-            printf("%s %g %s: %llu spikes, %.4g mW, %.4g pJ per synaptic event\n", nr ? "input rate" : "voltage",
-                   nr ? rate : v, nr ? "Hz" : "V", (unsigned long long)c.n[NM_E_SPIKE], r.power_mw,
-                   r.pj_per_synaptic_event);
+                    r.dynamic_pj, r.total_pj, r.power_mw, r.pj_per_synaptic_event, r.dynamic_pj_per_synaptic_event);
+            printf("%s %g %s: %llu spikes, %.4g mW, per synaptic event %.4g pJ dynamic only, %.4g pJ with static\n",
+                   nr ? "input rate" : "voltage", nr ? rate : v, nr ? "Hz" : "V", (unsigned long long)c.n[NM_E_SPIKE],
+                   r.power_mw, r.dynamic_pj_per_synaptic_event, r.pj_per_synaptic_event);
         }
     }
     if (fclose(f) || rc || rename(tmp, out)) {
@@ -253,9 +253,10 @@ int nm_cmd_sweep(int argc, char **argv)
                  "title '%s, %s at %g ticks/s' noenhanced\nset xlabel '%s'\nset ylabel 'power (mW)'\n"
                  "plot '%s' using %s:9 with linespoints pt 7 title 'average power'\n"
                  "set ylabel 'energy per synaptic event (pJ)'\n"
-                 "plot '%s' using %s:10 with linespoints pt 7 lc rgb '#c03030' title 'pJ per synaptic event'\n"
+                 "plot '%s' using %s:10 with linespoints pt 7 lc rgb '#c03030' title 'with static', "
+                 "'' using %s:11 with linespoints pt 5 lc rgb '#3b6ea5' title 'dynamic only'\n"
                  "unset multiplot\n",
-                 image, p.name, tick_hz, xl, out, col, out, col);
+                 image, p.name, tick_hz, xl, out, col, out, col, col);
         if (nm_plot_run(script, plot, err, sizeof err)) {
             fprintf(stderr, "nmemu: %s\n", err);
             nm_image_free(im);
