@@ -24,6 +24,7 @@
 #include "nm_core_prog.h"
 #include "nm_energy.h"
 #include "nm_energy_report.h"
+#include "nm_power_trace.h"
 #include "nm_gen.h"
 #include "nm_plot.h"
 #include "nm_sweep.h"
@@ -44,7 +45,7 @@ static const char usage_text[] =
     "       nmemu decompile NET.nmi [-o NET.json]\n"
     "       nmemu info IMAGE\n"
     "       nmemu pack-input IMAGE SPIKES.csv -o SPIKES.nsp   (the binary spike form)\n"
-    "       nmemu gen merolla -o NET.nmi [--mesh XxY] [--rate HZ] [--synapses N]\n"
+    "       nmemu gen merolla -o NET.nmi [--mesh XxY] [--rate HZ|0] [--synapses N]\n"
     "                         [--tick-rate HZ] [--seed N] [--stochastic 0|1]\n"
     "                         (the TrueNorth benchmark network; docs/energy-model.md s5)\n"
     "       nmemu run IMAGE [--ticks N] [--backend rtl|ref|check] [--input SPIKES]\n"
@@ -52,7 +53,9 @@ static const char usage_text[] =
     "                       [--trace F.fst|F.vcd [--trace-from T] [--trace-to T]]\n"
     "                       [--seed N] [--threads N]\n"
     "                       [--energy PRESET|FILE] [--voltage V] [--tick-rate HZ]\n"
-    "       nmemu plot REPORT.json [--spikes SPIKES.csv] -o DIR   (PNG figures, gnuplot)\n"
+    "                       [--power-trace F.csv [--power-window N]]\n"
+    "       nmemu plot REPORT.json [--spikes SPIKES.csv] [--power-trace F.csv] -o DIR\n"
+    "                       (PNG figures, gnuplot)\n"
     "       nmemu sweep IMAGE (--rates R1,R2,.. | --voltages V1,V2,..) -o TABLE.csv\n"
     "                   [--plot FIG.png] [--ticks N] [--input-cores all|X,Y] ... (nmemu sweep --help)\n"
     "       nmemu --version | --help\n"
@@ -76,6 +79,9 @@ static const char usage_text[] =
     "                   default, or loihi-14nm) or a preset file (docs/energy-model.md)\n"
     "  --voltage V      supply voltage (default: the preset's, 0.775 V for TrueNorth)\n"
     "  --tick-rate HZ   ticks per second for power and static energy (default 1000)\n"
+    "  --power-trace F  write energy per event class per window of ticks to F (CSV), and\n"
+    "                   every core's per window to F less .csv plus .cores.csv\n"
+    "  --power-window N the window of --power-trace, in ticks (default 10)\n"
     "  --threads N      worker threads of the ref backend (default: the CPUs online);\n"
     "                   results are identical whatever N\n"
     "on a terminal, a progress line (ticks, ticks/s, time left) is drawn on stderr\n"
@@ -276,8 +282,10 @@ static int cmd_gen(int argc, char **argv)
                 return EXIT_USAGE;
             }
         } else if (!strcmp(argv[a], "--rate")) {
-            if (parse_double("--rate", v, &g.rate_hz))
+            if (strcmp(v, "0") && parse_double("--rate", v, &g.rate_hz)) /* 0: the idle chip */
                 return EXIT_USAGE;
+            if (!strcmp(v, "0"))
+                g.rate_hz = 0;
         } else if (!strcmp(argv[a], "--tick-rate")) {
             if (parse_double("--tick-rate", v, &g.tick_hz))
                 return EXIT_USAGE;
@@ -448,6 +456,9 @@ static int cmd_run(int argc, char **argv)
     double volts = 0, tick_hz = 1000;
     nm_energy_preset preset;
     nm_energy_meter meter = {0};
+    const char *power_trace = NULL;
+    unsigned long power_window = 10;
+    nm_power_trace ptrace = {0};
 
     for (a = 0; a < argc; a++) {
         const char *v = a + 1 < argc ? argv[a + 1] : NULL;
@@ -498,6 +509,17 @@ static int cmd_run(int argc, char **argv)
             a++;
         } else if (!strcmp(argv[a], "--energy") && v) {
             energy = v;
+            a++;
+        } else if (!strcmp(argv[a], "--power-trace") && v) {
+            power_trace = v;
+            a++;
+        } else if (!strcmp(argv[a], "--power-window") && v) {
+            char *end;
+            power_window = strtoul(v, &end, 10);
+            if (*end || v[0] == '-' || power_window == 0 || power_window > 0xffffffffUL) {
+                fprintf(stderr, "nmemu: --power-window needs a positive number of ticks, not '%s'\n", v);
+                return EXIT_USAGE;
+            }
             a++;
         } else if ((!strcmp(argv[a], "--voltage") || !strcmp(argv[a], "--tick-rate")) && v) {
             char *end;
@@ -599,6 +621,11 @@ static int cmd_run(int argc, char **argv)
                 return EXIT_RUN;
     }
     nm_image_release_cores(im); /* loaded: only the geometry is needed from here on */
+    if (power_trace && nm_power_trace_open(&ptrace, power_trace, (unsigned)power_window, &preset, volts, tick_hz,
+                                           im->mesh_x, im->mesh_y, &b[nb - 1], err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        return EXIT_RUN;
+    }
     row = calloc(im->mesh_x * im->mesh_y + 1, 1);
     if (!row)
         return EXIT_RUN;
@@ -638,6 +665,10 @@ static int cmd_run(int argc, char **argv)
         meter.offchip += o[k].noff;
         if (t % 32768 == 32767 && nm_energy_meter_sample(&meter, &b[k])) /* before 32-bit counters wrap */
             rc = EXIT_RUN;
+        if (power_trace && nm_power_trace_tick(&ptrace, &b[k], o[k].noff, err, sizeof err)) {
+            fprintf(stderr, "nmemu: %s\n", err);
+            rc = EXIT_RUN;
+        }
         nspikes += o[k].nspikes;
         noff += o[k].noff;
         cyc += o[k].cycles;
@@ -669,6 +700,10 @@ static int cmd_run(int argc, char **argv)
         }
     if (out_close(&fs, rc == 0) || out_close(&fo, rc == 0))
         rc = EXIT_RUN;
+    if (power_trace && nm_power_trace_close(&ptrace, &b[nb - 1], rc == 0, err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        rc = EXIT_RUN;
+    }
     if (rc == 0 && nm_energy_meter_sample(&meter, &b[nb - 1]))
         rc = EXIT_RUN;
     if (rc == 0 && report) {
@@ -680,6 +715,13 @@ static int cmd_run(int argc, char **argv)
         nm_energy_run er = {&preset, volts, tick_hz, t, im->mesh_x, im->mesh_y, &meter};
         if (r)
             json_object_set_new(r, "energy", nm_energy_report_json(&er));
+        if (r && power_trace) {
+            char cp[4200];
+            nm_power_trace_cores_path(power_trace, cp, sizeof cp);
+            json_object_set_new(json_object_get(r, "energy"), "power_trace",
+                                json_pack("{s:s,s:s,s:I}", "file", power_trace, "cores_file", cp, "window_ticks",
+                                          (json_int_t)power_window));
+        }
         if (!r || out_open(&fr, report, "") || json_dumpf(r, fr.f, JSON_INDENT(1) | JSON_PRESERVE_ORDER) ||
             out_close(&fr, 1))
             rc = EXIT_RUN;
@@ -702,6 +744,12 @@ static int cmd_run(int argc, char **argv)
             printf("outputs: %s\n", outputs);
         if (report)
             printf("report: %s\n", report);
+        if (power_trace) {
+            char cp[4200];
+            nm_power_trace_cores_path(power_trace, cp, sizeof cp);
+            printf("power trace: %s (%llu windows of %lu ticks), per core: %s\n", power_trace,
+                   (unsigned long long)ptrace.nwindows, power_window, cp);
+        }
         if (trace)
             printf("waveform: %s%s\n", trace, trace_window ? " (the window of ticks asked for)" : "");
     }
