@@ -363,7 +363,38 @@ int nm_cmd_plot(int argc, char **argv)
             goto fail;
         printf("%s\n", png);
     }
-    /* 4. the power trace, and the per-core heat map per window */
+    /* 4. energy per neuron group (nmemu run --groups): dynamic and static, stacked */
+    if (json_array_size(json_object_get(e, "groups")) > 0) {
+        json_t *groups = json_object_get(e, "groups");
+        data.n = gp.n = 0;
+        data.s[0] = 0;
+        sb_printf(&data, "# group dynamic_uJ static_uJ\n");
+        json_array_foreach(groups, i, x) {
+            char name[96], *c;
+            snprintf(name, sizeof name, "%s", json_string_value(json_object_get(x, "name")) ?
+                                                  json_string_value(json_object_get(x, "name")) : "?");
+            for (c = name; *c; c++)
+                if (*c == '"' || *c == '\\')
+                    *c = '_';
+            sb_printf(&data, "\"%s\" %.9g %.9g\n", name, json_real_value(json_object_get(x, "dynamic_pj")) * 1e-6,
+                      json_real_value(json_object_get(x, "static_pj")) * 1e-6);
+        }
+        snprintf(path, sizeof path, "%s/energy-groups.dat", dir);
+        if (write_file(path, data.s, err, sizeof err))
+            goto fail;
+        snprintf(png, sizeof png, "%s/energy-groups.png", dir);
+        sb_printf(&gp,
+                  "set title 'Energy per neuron group (uJ)' noenhanced\nset style data histograms\n"
+                  "set style histogram rowstacked\nset style fill solid 0.8\nset boxwidth 0.7\n"
+                  "set ylabel 'energy (uJ)'\nset xtics rotate by -30 noenhanced\nset grid ytics\nset key top right\n"
+                  "plot '%s' using 2:xtic(1) title 'dynamic' lc rgb '#c03030', '' using 3 title 'static' "
+                  "lc rgb '#3b6ea5'\n",
+                  path);
+        if (nm_plot_run(gp.s, png, err, sizeof err))
+            goto fail;
+        printf("%s\n", png);
+    }
+    /* 5. the power trace, and the per-core heat map per window */
     if (!trace && json_is_string(json_object_get(json_object_get(e, "power_trace"), "file")))
         trace = json_string_value(json_object_get(json_object_get(e, "power_trace"), "file"));
     if (trace && plot_trace(trace, dir, mx, my, err, sizeof err))

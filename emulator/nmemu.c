@@ -25,6 +25,7 @@
 #include "nm_energy.h"
 #include "nm_energy_report.h"
 #include "nm_power_trace.h"
+#include "nm_groups.h"
 #include "nm_gen.h"
 #include "nm_plot.h"
 #include "nm_sweep.h"
@@ -53,7 +54,7 @@ static const char usage_text[] =
     "                       [--trace F.fst|F.vcd [--trace-from T] [--trace-to T]]\n"
     "                       [--seed N] [--threads N]\n"
     "                       [--energy PRESET|FILE] [--voltage V] [--tick-rate HZ]\n"
-    "                       [--power-trace F.csv [--power-window N]]\n"
+    "                       [--power-trace F.csv [--power-window N]] [--groups FILE]\n"
     "       nmemu plot REPORT.json [--spikes SPIKES.csv] [--power-trace F.csv] -o DIR\n"
     "                       (PNG figures, gnuplot)\n"
     "       nmemu sweep IMAGE (--rates R1,R2,.. | --voltages V1,V2,..) -o TABLE.csv\n"
@@ -82,6 +83,8 @@ static const char usage_text[] =
     "  --power-trace F  write energy per event class per window of ticks to F (CSV), and\n"
     "                   every core's per window to F less .csv plus .cores.csv\n"
     "  --power-window N the window of --power-trace, in ticks (default 10)\n"
+    "  --groups FILE    energy per neuron group: the network JSON the image came from\n"
+    "                   (its parameter sets and id ranges) or a groups file\n"
     "  --threads N      worker threads of the ref backend (default: the CPUs online);\n"
     "                   results are identical whatever N\n"
     "on a terminal, a progress line (ticks, ticks/s, time left) is drawn on stderr\n"
@@ -459,6 +462,8 @@ static int cmd_run(int argc, char **argv)
     const char *power_trace = NULL;
     unsigned long power_window = 10;
     nm_power_trace ptrace = {0};
+    const char *groups = NULL;
+    nm_groups grp = {0};
 
     for (a = 0; a < argc; a++) {
         const char *v = a + 1 < argc ? argv[a + 1] : NULL;
@@ -509,6 +514,9 @@ static int cmd_run(int argc, char **argv)
             a++;
         } else if (!strcmp(argv[a], "--energy") && v) {
             energy = v;
+            a++;
+        } else if (!strcmp(argv[a], "--groups") && v) {
+            groups = v;
             a++;
         } else if (!strcmp(argv[a], "--power-trace") && v) {
             power_trace = v;
@@ -620,6 +628,10 @@ static int cmd_run(int argc, char **argv)
                                (uint32_t)(seed + i)) != NM_OK)
                 return EXIT_RUN;
     }
+    if (groups && nm_groups_load(&grp, groups, im, err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        return EXIT_INPUT;
+    }
     nm_image_release_cores(im); /* loaded: only the geometry is needed from here on */
     if (power_trace && nm_power_trace_open(&ptrace, power_trace, (unsigned)power_window, &preset, volts, tick_hz,
                                            im->mesh_x, im->mesh_y, &b[nb - 1], err, sizeof err)) {
@@ -643,6 +655,8 @@ static int cmd_run(int argc, char **argv)
         /* host spikes for tick t enter now, with delay 1 (docs/chip.md section 2) */
         for (; next < nin && in[next].tick == t; next++) {
             nm_pkt p = nm_input_packet(&in[next]);
+            if (groups)
+                nm_groups_host(&grp, &p);
             for (k = 0; k < nb && rc == 0; k++)
                 if (b[k].host_send(b[k].impl, nm_flit_pack(&p)) != NM_OK) {
                     fprintf(stderr, "nmemu: host input for tick %" PRIu32 " failed on the %s backend%s\n", t, b[k].name,
@@ -665,6 +679,8 @@ static int cmd_run(int argc, char **argv)
         meter.offchip += o[k].noff;
         if (t % 32768 == 32767 && nm_energy_meter_sample(&meter, &b[k])) /* before 32-bit counters wrap */
             rc = EXIT_RUN;
+        if (groups)
+            nm_groups_tick(&grp, &o[k]);
         if (power_trace && nm_power_trace_tick(&ptrace, &b[k], o[k].noff, err, sizeof err)) {
             fprintf(stderr, "nmemu: %s\n", err);
             rc = EXIT_RUN;
@@ -715,6 +731,8 @@ static int cmd_run(int argc, char **argv)
         nm_energy_run er = {&preset, volts, tick_hz, t, im->mesh_x, im->mesh_y, &meter};
         if (r)
             json_object_set_new(r, "energy", nm_energy_report_json(&er));
+        if (r && groups)
+            json_object_set_new(json_object_get(r, "energy"), "groups", nm_groups_report_json(&grp, &er));
         if (r && power_trace) {
             char cp[4200];
             nm_power_trace_cores_path(power_trace, cp, sizeof cp);
@@ -735,6 +753,8 @@ static int cmd_run(int argc, char **argv)
         {
             nm_energy_run er = {&preset, volts, tick_hz, t, im->mesh_x, im->mesh_y, &meter};
             nm_energy_print_summary(stdout, &er);
+            if (groups)
+                nm_groups_print(stdout, &grp, &er);
         }
         if (nb == 2)
             printf("check: ref and rtl agree on every spike, off-chip packet and V at every tick\n");
@@ -760,6 +780,8 @@ static int cmd_run(int argc, char **argv)
     free(in);
     free(row);
     nm_energy_meter_free(&meter);
+    if (groups)
+        nm_groups_free(&grp);
     nm_image_free(im);
     return rc;
 }
