@@ -164,7 +164,7 @@ $(BUILD)/obj/nm_fw.o: firmware/nm_fw.c firmware/nm_fw.h emulator/nm_chipmap.h em
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) $(OPT) -ffreestanding -fno-builtin -c -o $@ $<
 
-NMEMU_OBJS := $(BUILD)/obj/nmemu.o $(BUILD)/obj/nm_gen.o $(BUILD)/obj/nm_energy.o $(BUILD)/obj/nm_energy_report.o $(BUILD)/obj/nm_report.o $(BUILD)/obj/nm_plot.o $(BUILD)/obj/nm_sweep.o $(BUILD)/obj/nm_power_trace.o $(BUILD)/obj/nm_groups.o $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o \
+NMEMU_OBJS := $(BUILD)/obj/nmemu.o $(BUILD)/obj/nm_cmd_run.o $(BUILD)/obj/nm_opts.o $(BUILD)/obj/nm_output.o $(BUILD)/obj/nm_gen.o $(BUILD)/obj/nm_energy.o $(BUILD)/obj/nm_energy_report.o $(BUILD)/obj/nm_report.o $(BUILD)/obj/nm_plot.o $(BUILD)/obj/nm_sweep.o $(BUILD)/obj/nm_power_trace.o $(BUILD)/obj/nm_groups.o $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o \
               $(BUILD)/obj/nm_compile.o \
               $(CHIP_OBJS) $(REF_OBJS) $(RTL_CHIP_OBJS)
 $(BUILD)/nmemu: $(NMEMU_OBJS)

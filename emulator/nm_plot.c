@@ -2,6 +2,8 @@
 #include "nm_plot.h"
 #include "nm_power_trace.h"
 
+#include "nm_opts.h"
+
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -254,6 +256,26 @@ out:
     return rc;
 }
 
+static struct {
+    const char *dir, *spikes, *trace;
+    int have_dir;
+} PL;
+
+static const nm_opt plot_opts[] = {
+    {.name = "output", .letter = 'o', .kind = NM_OPT_STRING, .metavar = "DIR", .dest = &PL.dir, .seen = &PL.have_dir,
+     .required = 1, .help = "the directory for the figures (made if missing)"},
+    {.name = "spikes", .kind = NM_OPT_STRING, .metavar = "SPIKES.csv", .dest = &PL.spikes,
+     .help = "also draw the spike raster from this file (nmemu run --spikes)"},
+    {.name = "power-trace", .kind = NM_OPT_STRING, .metavar = "F.csv", .dest = &PL.trace,
+     .help = "also draw this power trace (nmemu run --power-trace; default: the one the\nreport names)"},
+    {0},
+};
+
+const nm_cmd_spec nm_plot_spec = {"plot", "REPORT.json", 1, 1,
+                                  "Draw PNG figures of a run report (nmemu run --report): energy by class, energy\n"
+                                  "per core and per neuron group, the power trace and the spike raster (gnuplot).",
+                                  NULL, plot_opts};
+
 int nm_cmd_plot(int argc, char **argv)
 {
     const char *report = NULL, *spikes = NULL, *dir = NULL, *trace = NULL;
@@ -263,25 +285,17 @@ int nm_cmd_plot(int argc, char **argv)
     const char *key;
     sbuf data = {0}, gp = {0};
     size_t i;
-    int a, mx, my, rc = 1;
-    for (a = 0; a < argc; a++) {
-        if (!strcmp(argv[a], "-o") && a + 1 < argc)
-            dir = argv[++a];
-        else if (!strcmp(argv[a], "--spikes") && a + 1 < argc)
-            spikes = argv[++a];
-        else if (!strcmp(argv[a], "--power-trace") && a + 1 < argc)
-            trace = argv[++a];
-        else if (argv[a][0] != '-' && !report)
-            report = argv[a];
-        else {
-            fprintf(stderr, "usage: nmemu plot REPORT.json [--spikes SPIKES.csv] [--power-trace F.csv] -o DIR\n");
-            return 2;
-        }
-    }
-    if (!report || !dir) {
-        fprintf(stderr, "usage: nmemu plot REPORT.json [--spikes SPIKES.csv] [--power-trace F.csv] -o DIR\n");
-        return 2;
-    }
+    int mx, my, rc;
+    const char *args[1];
+    unsigned nargs;
+    rc = nm_opts_parse(&nm_plot_spec, argc, argv, args, &nargs);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    rc = 1;
+    report = args[0];
+    dir = PL.dir;
+    spikes = PL.spikes;
+    trace = PL.trace;
     r = json_load_file(report, 0, &je);
     if (!r) {
         fprintf(stderr, "nmemu: %s: line %d: %s\n", report, je.line, je.text);

@@ -25,41 +25,11 @@
 #include "nm_gen.h"
 #include "nm_image.h"
 #include "nm_load.h"
+#include "nm_opts.h"
 #include "nm_plot.h"
 #include "nm_ref_chip.h"
 
 #define MAXPTS 64
-
-static const char usage[] =
-    "usage: nmemu sweep IMAGE (--rates R1,.. | --voltages V1,.. | --tick-rates F1,..) -o TABLE.csv\n"
-    "                   [--plot FIG.png] [--ticks N] [--input-cores all|X,Y] [--rate R]\n"
-    "                   [--energy P] [--voltage V] [--tick-rate HZ] [--threads N] [--seed N]\n"
-    "       nmemu sweep merolla (--rates R1,.. | --synapse-counts S1,.. | --voltages V1,..\n"
-    "                   | --tick-rates F1,..) -o TABLE.csv [--plot FIG.png] [--mesh XxY]\n"
-    "                   [--rate HZ] [--synapses N] [--warmup N] [--published FILE|none] ...\n"
-    "  merolla: the benchmark network generated for each point (64x64 cores by default,\n"
-    "  --rate its firing rate, default 20 Hz, --synapses its synapses, default 128); the\n"
-    "  published points that match (data/energy/truenorth-validation.json) are drawn\n";
-
-static int parse_list(const char *s, double *v, unsigned *n)
-{
-    char *end;
-    *n = 0;
-    while (*s) {
-        if (*n == MAXPTS)
-            return -1;
-        v[*n] = strtod(s, &end);
-        if (end == s || !(v[*n] >= 0) || !isfinite(v[*n]))
-            return -1;
-        (*n)++;
-        if (*end == ',')
-            end++;
-        else if (*end)
-            return -1;
-        s = end;
-    }
-    return *n ? 0 : -1;
-}
 
 static uint64_t splitmix(uint64_t *s)
 {
@@ -177,127 +147,170 @@ static int near(double a, double b)
     return fabs(a - b) <= 0.02 * fabs(b) + 1e-9;
 }
 
+/* The options, as the table below fills them. */
+typedef struct point_list {
+    double v[MAXPTS];
+    unsigned n;
+} point_list;
+
+static struct {
+    point_list rates, volts_list, syn_list, tick_list;
+    const char *out, *plot, *energy, *cores, *published, *mesh;
+    double volts, tick_hz, rate;
+    unsigned ticks, threads, synapses, warmup;
+    uint64_t seed;
+    int have_out, have_warmup;
+} S = {.energy = "truenorth-28nm", .cores = "0,0", .tick_hz = 1000, .rate = -1, .ticks = 1000, .threads = 1,
+       .synapses = 128, .warmup = 50, .seed = 1};
+
+static int parse_rates(const char *v, void *dest, char *err, unsigned long errlen)
+{
+    point_list *l = dest;
+    return nm_opts_parse_list(v, l->v, &l->n, MAXPTS, 0, NM_HZ_MAX, err, errlen);
+}
+
+/* voltages and tick rates: above 0 */
+static int parse_positive(const char *v, void *dest, char *err, unsigned long errlen, double max)
+{
+    point_list *l = dest;
+    unsigned i;
+    if (nm_opts_parse_list(v, l->v, &l->n, MAXPTS, 0, max, err, errlen))
+        return -1;
+    for (i = 0; i < l->n; i++)
+        if (l->v[i] == 0) {
+            snprintf(err, errlen, "up to %u numbers above 0 and at most %g, comma-separated", MAXPTS, max);
+            return -1;
+        }
+    return 0;
+}
+
+static int parse_volts(const char *v, void *dest, char *err, unsigned long errlen)
+{
+    return parse_positive(v, dest, err, errlen, NM_VOLTS_MAX);
+}
+
+static int parse_ticks_list(const char *v, void *dest, char *err, unsigned long errlen)
+{
+    return parse_positive(v, dest, err, errlen, NM_HZ_MAX);
+}
+
+static int parse_syn(const char *v, void *dest, char *err, unsigned long errlen)
+{
+    point_list *l = dest;
+    unsigned i;
+    if (nm_opts_parse_list(v, l->v, &l->n, MAXPTS, 0, 256, err, errlen))
+        return -1;
+    for (i = 0; i < l->n; i++)
+        if (l->v[i] != floor(l->v[i])) {
+            snprintf(err, errlen, "up to %u whole numbers of synapses 0..256, comma-separated", MAXPTS);
+            return -1;
+        }
+    return 0;
+}
+
+static const nm_opt sweep_opts[] = {
+    {.name = "rates", .kind = NM_OPT_CUSTOM, .metavar = "R1,R2,..", .parse = parse_rates, .dest = &S.rates,
+     .help = "IMAGE: input rates per axon in Hz, one run at each; merolla: the network's\nfiring rate, generated "
+             "for each (up to 64)"},
+    {.name = "voltages", .kind = NM_OPT_CUSTOM, .metavar = "V1,V2,..", .parse = parse_volts, .dest = &S.volts_list,
+     .help = "supply voltages: one run, priced at each (up to 64)"},
+    {.name = "tick-rates", .kind = NM_OPT_CUSTOM, .metavar = "F1,F2,..", .parse = parse_ticks_list,
+     .dest = &S.tick_list, .help = "ticks per second: one run, priced at each (up to 64)"},
+    {.name = "synapse-counts", .kind = NM_OPT_CUSTOM, .metavar = "S1,S2,..", .parse = parse_syn, .dest = &S.syn_list,
+     .help = "merolla only: active synapses per neuron, 0..256, generated for each"},
+    {.name = "output", .letter = 'o', .kind = NM_OPT_STRING, .metavar = "TABLE.csv", .dest = &S.out,
+     .seen = &S.have_out, .required = 1, .help = "the table to write, one row per point"},
+    {.name = "plot", .kind = NM_OPT_STRING, .metavar = "FIG.png", .dest = &S.plot,
+     .help = "also plot power and energy per synaptic event (gnuplot)"},
+    {.name = "ticks", .kind = NM_OPT_UINT, .metavar = "N", .min = 1, .max = NM_TICKS_MAX, .dest = &S.ticks,
+     .help = "ticks per run (default 1000)"},
+    {.name = "input-cores", .kind = NM_OPT_STRING, .metavar = "all|X,Y", .dest = &S.cores,
+     .help = "the cores whose axons get input (default 0,0)"},
+    {.name = "rate", .kind = NM_OPT_DOUBLE, .metavar = "R", .min = 0, .max = NM_HZ_MAX, .dest = &S.rate,
+     .help = "IMAGE: input rate when --rates is not swept (default 0); merolla: the\nnetwork's firing rate "
+             "(default 20)"},
+    {.name = "synapses", .kind = NM_OPT_UINT, .metavar = "N", .min = 0, .max = 256, .dest = &S.synapses,
+     .help = "merolla: active synapses per neuron when not swept (default 128)"},
+    {.name = "mesh", .kind = NM_OPT_STRING, .metavar = "XxY", .dest = &S.mesh,
+     .help = "merolla: the mesh, each side 1..64 (default 64x64)"},
+    {.name = "warmup", .kind = NM_OPT_UINT, .metavar = "N", .min = 0, .max = 1000000, .dest = &S.warmup,
+     .seen = &S.have_warmup, .help = "ticks run before the metered ones (default 50 for merolla, 0 for an IMAGE)"},
+    {.name = "published", .kind = NM_OPT_STRING, .metavar = "FILE|none", .dest = &S.published,
+     .help = "merolla: the published points to draw (default\ndata/energy/truenorth-validation.json on 64x64 "
+             "with a TrueNorth preset)"},
+    {.name = "energy", .kind = NM_OPT_STRING, .metavar = "P", .dest = &S.energy,
+     .help = "energy preset, a name or a file (default truenorth-28nm)"},
+    {.name = "voltage", .kind = NM_OPT_DOUBLE, .metavar = "V", .min = 0, .min_open = 1, .max = NM_VOLTS_MAX,
+     .dest = &S.volts, .help = "supply voltage when not swept (default: the preset's)"},
+    {.name = "tick-rate", .kind = NM_OPT_DOUBLE, .metavar = "HZ", .min = 0, .min_open = 1, .max = NM_HZ_MAX,
+     .dest = &S.tick_hz, .help = "ticks per second when not swept (default 1000)"},
+    {.name = "threads", .kind = NM_OPT_UINT, .metavar = "N", .min = 1, .max = NM_THREADS_MAX, .dest = &S.threads,
+     .help = "worker threads of the reference model (default 1)"},
+    {.name = "seed", .kind = NM_OPT_U64, .metavar = "N", .min = 0, .max = 18446744073709551615.0, .dest = &S.seed,
+     .help = "seed of the Bernoulli input (default 1)"},
+    {0},
+};
+
+const nm_cmd_spec nm_sweep_spec = {
+    "sweep", "IMAGE|merolla", 1, 1,
+    "Run one network at a list of input rates (--rates) or price one run at a list of\n"
+    "voltages (--voltages) or tick rates (--tick-rates) on the reference model; on `merolla`,\n"
+    "the benchmark network generated for each firing rate (--rates) or synapse count\n"
+    "(--synapse-counts), with the published TrueNorth points drawn: a CSV table and a plot\n"
+    "(docs/energy-model.md s7).",
+    NULL, sweep_opts};
+
 int nm_cmd_sweep(int argc, char **argv)
 {
-    const char *image = NULL, *out = NULL, *plot = NULL, *energy = "truenorth-28nm", *cores = "0,0";
-    const char *published = NULL;
-    double list[MAXPTS], volts = 0, tick_hz = 1000, in_rate = 0, gen_rate = 20;
-    unsigned n = 0, ticks = 1000, threads = 1, ix = 0, iy = 0, i, ncores, synapses = 128, mesh_x = 64,
-             mesh_y = 64, warmup = 50, npub = 0, nshown = 0;
-    unsigned long long seed = 1;
-    int all = 0, a, rc = 0, merolla, rate_given = 0, warmup_given = 0, any_syn = 0;
+    const char *image, *out, *plot, *energy, *cores, *published, *args[1];
+    double list[MAXPTS], volts, tick_hz, in_rate, gen_rate;
+    unsigned n = 0, ticks, threads, ix = 0, iy = 0, i, ncores, synapses, mesh_x = 64, mesh_y = 64, warmup, npub = 0,
+             nshown = 0, nargs, nlists;
+    unsigned long long seed;
+    int all = 0, rc = nm_opts_parse(&nm_sweep_spec, argc, argv, args, &nargs), merolla, any_syn = 0;
     char axis = 0; /* r rates, v voltages, s synapse counts, t tick rates */
     nm_energy_preset p;
     nm_image *im = NULL;
     nm_energy_counts c;
     pub_point pub[MAXPTS];
-    char err[8192], tmp[4200], pubpath[4200];
+    char err[8192], tmp[4200], pubpath[4200], junk;
     FILE *f;
 
-    for (a = 0; a < argc; a++) {
-        const char *v = a + 1 < argc ? argv[a + 1] : NULL, *o = argv[a];
-        char *end = NULL;
-        if (o[0] != '-' && !image) {
-            image = o;
-            continue;
-        }
-        if (!v) {
-            fprintf(stderr, "nmemu: unknown or incomplete option '%s'\n%s", o, usage);
-            return 2;
-        }
-        a++;
-        if (!strcmp(o, "--rates") || !strcmp(o, "--voltages") || !strcmp(o, "--synapse-counts") ||
-            !strcmp(o, "--tick-rates")) {
-            if (axis) {
-                fprintf(stderr, "nmemu: sweep one quantity at a time (--rates, --voltages, --synapse-counts or "
-                                "--tick-rates)\n%s", usage);
-                return 2;
-            }
-            axis = o[2] == 'r' ? 'r' : o[2] == 'v' ? 'v' : o[2] == 's' ? 's' : 't';
-            if (parse_list(v, list, &n) || (axis == 't' && list[0] == 0)) {
-                fprintf(stderr, "nmemu: %s needs up to %d numbers >= 0, comma-separated, not '%s'\n", o, MAXPTS, v);
-                return 2;
-            }
-            for (i = 0; i < n; i++)
-                if ((axis == 's' && (list[i] > 256 || list[i] != floor(list[i]))) || ((axis == 't' || axis == 'v') &&
-                                                                                       !(list[i] > 0))) {
-                    fprintf(stderr, "nmemu: %s: %g is not %s\n", o, list[i],
-                            axis == 's' ? "a whole number of synapses 0..256" : "above 0");
-                    return 2;
-                }
-        } else if (!strcmp(o, "-o")) {
-            out = v;
-        } else if (!strcmp(o, "--plot")) {
-            plot = v;
-        } else if (!strcmp(o, "--energy")) {
-            energy = v;
-        } else if (!strcmp(o, "--published")) {
-            published = v;
-        } else if (!strcmp(o, "--input-cores")) {
-            cores = v;
-        } else if (!strcmp(o, "--mesh")) {
-            if (sscanf(v, "%ux%u", &mesh_x, &mesh_y) != 2 || mesh_x < 1 || mesh_x > 64 || mesh_y < 1 || mesh_y > 64) {
-                fprintf(stderr, "nmemu: --mesh needs XxY, each 1..64, not '%s'\n", v);
-                return 2;
-            }
-        } else if (!strcmp(o, "--ticks") || !strcmp(o, "--threads") || !strcmp(o, "--synapses") ||
-                   !strcmp(o, "--warmup")) {
-            unsigned long x = strtoul(v, &end, 10);
-            unsigned long lo = o[2] == 't' ? 1 : 0,
-                          hi = !strcmp(o, "--ticks") ? 100000000ul : !strcmp(o, "--threads") ? 64ul
-                             : o[2] == 's' ? 256ul : 1000000ul;
-            if (*end || v[0] == '-' || !*v || x < lo || x > hi) {
-                fprintf(stderr, "nmemu: %s needs a number %lu..%lu, not '%s'\n", o, lo, hi, v);
-                return 2;
-            }
-            if (!strcmp(o, "--ticks")) ticks = (unsigned)x;
-            else if (!strcmp(o, "--threads")) threads = (unsigned)x;
-            else if (o[2] == 's') synapses = (unsigned)x;
-            else warmup = (unsigned)x, warmup_given = 1;
-        } else if (!strcmp(o, "--seed")) {
-            seed = strtoull(v, &end, 0);
-            if (*end) {
-                fprintf(stderr, "nmemu: --seed needs a number, not '%s'\n", v);
-                return 2;
-            }
-        } else if (!strcmp(o, "--voltage") || !strcmp(o, "--tick-rate") || !strcmp(o, "--rate")) {
-            double x = strtod(v, &end);
-            if (*end || end == v || !(x >= 0) || x > 1e9 || (x == 0 && strcmp(o, "--rate"))) {
-                fprintf(stderr, "nmemu: %s needs a positive number, not '%s'\n", o, v);
-                return 2;
-            }
-            if (!strcmp(o, "--voltage")) volts = x;
-            else if (!strcmp(o, "--tick-rate")) tick_hz = x;
-            else in_rate = gen_rate = x, rate_given = 1;
-        } else {
-            fprintf(stderr, "nmemu: unknown option '%s'\n%s", o, usage);
-            return 2;
-        }
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    image = args[0];
+    out = S.out, plot = S.plot, energy = S.energy, cores = S.cores, published = S.published;
+    volts = S.volts, tick_hz = S.tick_hz, ticks = S.ticks, threads = S.threads, seed = S.seed;
+    synapses = S.synapses, warmup = S.warmup;
+    in_rate = S.rate >= 0 ? S.rate : 0;
+    gen_rate = S.rate >= 0 ? S.rate : 20;
+    nlists = (S.rates.n > 0) + (S.volts_list.n > 0) + (S.syn_list.n > 0) + (S.tick_list.n > 0);
+    if (nlists != 1)
+        return nm_usage_error(&nm_sweep_spec, "sweep needs exactly one of --rates, --voltages, --tick-rates and "
+                                              "--synapse-counts");
+    {
+        const point_list *l = S.rates.n ? &S.rates : S.volts_list.n ? &S.volts_list : S.syn_list.n ? &S.syn_list
+                                                                                               : &S.tick_list;
+        axis = S.rates.n ? 'r' : S.volts_list.n ? 'v' : S.syn_list.n ? 's' : 't';
+        n = l->n;
+        memcpy(list, l->v, n * sizeof list[0]);
     }
-    if (!image || !out || !axis) {
-        fprintf(stderr, "%s", usage);
-        return 2;
-    }
+    if (S.mesh && (sscanf(S.mesh, "%ux%u%c", &mesh_x, &mesh_y, &junk) != 2 || mesh_x < 1 || mesh_x > 64 ||
+                   mesh_y < 1 || mesh_y > 64))
+        return nm_usage_error(&nm_sweep_spec, "--mesh needs XxY, each side 1..64, not '%s'", S.mesh);
     merolla = !strcmp(image, "merolla");
-    if (axis == 's' && !merolla) {
-        fprintf(stderr, "nmemu: --synapse-counts sweeps the generated benchmark: nmemu sweep merolla ...\n");
-        return 2;
-    }
-    if (!merolla)
-        warmup = warmup_given ? warmup : 0;
-    (void)rate_given;
+    if (axis == 's' && !merolla)
+        return nm_usage_error(&nm_sweep_spec, "--synapse-counts sweeps the generated benchmark: nmemu sweep merolla");
+    if (!merolla && !S.have_warmup)
+        warmup = 0;
     if (!strcmp(cores, "all"))
         all = 1;
-    else if (sscanf(cores, "%u,%u", &ix, &iy) != 2) {
-        fprintf(stderr, "nmemu: --input-cores needs 'all' or X,Y, not '%s'\n", cores);
-        return 2;
-    }
+    else if (sscanf(cores, "%u,%u%c", &ix, &iy, &junk) != 2 || cores[0] < '0' || cores[0] > '9')
+        return nm_usage_error(&nm_sweep_spec, "--input-cores needs 'all' or X,Y, not '%s'", cores);
     for (i = 0; axis == 'r' && i < n; i++)
-        if (list[i] > tick_hz) {
-            fprintf(stderr, "nmemu: rate %g Hz is above the tick rate %g: at most one spike per %s per tick\n",
-                    list[i], tick_hz, merolla ? "neuron" : "axon");
-            return 2;
-        }
+        if (list[i] > tick_hz)
+            return nm_usage_error(&nm_sweep_spec, "rate %g Hz is above the tick rate %g: at most one spike per %s "
+                                                  "per tick", list[i], tick_hz, merolla ? "neuron" : "axon");
     if (nm_energy_load(energy, &p, err, sizeof err)) {
         fprintf(stderr, "nmemu: %s\n", err);
         return 3;

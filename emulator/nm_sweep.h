@@ -3,7 +3,10 @@
 #ifndef NM_SWEEP_H
 #define NM_SWEEP_H
 
-/* Returns an exit status (0, 1 run failed, 2 usage, 3 bad input file). */
+#include "nm_opts.h"
+
+/* argv[0] is "sweep". Returns an exit status (0, 1 run failed, 2 usage, 3 bad input file). */
+extern const nm_cmd_spec nm_sweep_spec;
 int nm_cmd_sweep(int argc, char **argv);
 
 #endif
