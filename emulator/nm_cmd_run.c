@@ -2,6 +2,9 @@
  * spikes, run ticks, write spikes, off-chip packets, a report and a waveform. */
 #include "nm_cmd_run.h"
 
+#include "loihi/nm_loihi_cli.h"
+#include "loihi/nm_loihi_image.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,7 +102,7 @@ typedef struct run_state {
     nm_power_trace ptrace;
     nm_groups grp;
     int have_grp;
-    nm_out fs, fo;
+    nm_out fs, fo, ftrace; /* spikes, off-chip packets, the waveform */
     char *row;
     uint32_t t;
     uint64_t nspikes, noff, cyc, cmin, cmax;
@@ -127,7 +130,7 @@ static void progress(uint32_t done, unsigned long total, double t0, double *last
 }
 
 /* The backend `name`, built for the image's geometry. */
-static int make_backend(const char *name, const nm_image *im, nm_chip_backend *b)
+static int make_backend(const char *name, const nm_image *im, nm_chip_backend *b, const char *trace_name)
 {
     if (!strcmp(name, "ref")) {
         nm_ref_chip *c = nm_ref_chip_new(im->mesh_x, im->mesh_y, im->naxons, im->nneurons);
@@ -141,7 +144,7 @@ static int make_backend(const char *name, const nm_image *im, nm_chip_backend *b
         return 0;
     }
     {
-        nm_rtl_chip_opts ro = {A.trace, A.have_from || A.have_to, A.trace_from, A.trace_to};
+        nm_rtl_chip_opts ro = {trace_name, A.have_from || A.have_to, A.trace_from, A.trace_to};
         nm_rtl_chip *c = nm_rtl_chip_new_opts(&ro);
         if (!c)
             return -1;
@@ -219,6 +222,26 @@ static int run_parse(run_state *s, int argc, char **argv)
                                   A.trace_from, A.trace_to, A.ticks);
     }
     s->nb = strcmp(A.backend, "check") ? 1 : 2;
+    if (A.power_trace && !strcmp(A.power_trace, "-"))
+        return nm_usage_error(&nm_run_spec, "--power-trace -: the trace is two files, F and F.cores.csv "
+                                            "(F less .csv): give a file name");
+    {
+        char err[8400], cores[4200];
+        if (A.power_trace)
+            nm_power_trace_cores_path(A.power_trace, cores, sizeof cores);
+        const nm_out_role files[] = {{"the image", s->image, 0},
+                                     {"--input", A.input, 0},
+                                     {"--energy", A.energy, 0},
+                                     {"--groups", A.groups, 0},
+                                     {"--spikes", A.spikes, 1},
+                                     {"--outputs", A.outputs, 1},
+                                     {"--report", A.report, 1},
+                                     {"--trace", A.trace, 1},
+                                     {"--power-trace", A.power_trace, 1},
+                                     {"--power-trace's per-core file", A.power_trace ? cores : NULL, 1}};
+        if (nm_out_check_distinct(files, sizeof files / sizeof files[0], err, sizeof err))
+            return nm_usage_error(&nm_run_spec, "%s", err);
+    }
     return 0;
 }
 
@@ -242,6 +265,14 @@ static int run_read_inputs(run_state *s)
         fprintf(stderr, "nmemu: %s\n", err);
         return NM_EXIT_INPUT;
     }
+    if (s->nin && s->in[s->nin - 1].tick >= A.ticks) { /* sorted by tick: count from the end */
+        size_t late = 0;
+        while (late < s->nin && s->in[s->nin - 1 - late].tick >= A.ticks)
+            late++;
+        fprintf(stderr, "nmemu: warning: %s: %zu of its %zu spikes are for tick %u or later, beyond the %u ticks "
+                        "run (ticks 0..%u): they are not sent\n",
+                A.input, late, s->nin, A.ticks, A.ticks, A.ticks - 1);
+    }
     return 0;
 }
 
@@ -250,7 +281,18 @@ static int run_build_chip(run_state *s)
 {
     nm_image *im = s->im;
     unsigned k, i, ncores = im->mesh_x * im->mesh_y;
-    char err[512];
+    char err[4400];
+    /* the waveform, under a temporary name; fstapi writes NAME.hier beside an FST, and a
+     * VCD is written as NAME.fst.tmp first (nm_vmodel.hpp): a signal removes those too */
+    if (nm_out_begin(&s->ftrace, A.trace, err, sizeof err)) {
+        fprintf(stderr, "nmemu: cannot write %s\n", err);
+        return NM_EXIT_RUN;
+    }
+    if (nm_out_add_companion(&s->ftrace, ".hier") || nm_out_add_companion(&s->ftrace, ".fst.tmp") ||
+        nm_out_add_companion(&s->ftrace, ".fst.tmp.hier")) {
+        fprintf(stderr, "nmemu: too many temporary files open\n");
+        return NM_EXIT_RUN;
+    }
     if (nm_energy_meter_init(&s->meter, ncores)) {
         fprintf(stderr, "nmemu: out of memory\n");
         return NM_EXIT_RUN;
@@ -258,7 +300,7 @@ static int run_build_chip(run_state *s)
     for (k = 0; k < s->nb; k++) {
         const char *name = s->nb == 2 ? (k ? "rtl" : "ref") : A.backend;
         int rtl = !strcmp(name, "rtl");
-        if (make_backend(name, im, &s->b[k])) {
+        if (make_backend(name, im, &s->b[k], A.trace ? nm_out_name(&s->ftrace) : NULL)) {
             fprintf(stderr, "nmemu: cannot build the %s backend%s%s\n", name, A.trace && rtl ? ": cannot write " : "",
                     A.trace && rtl ? A.trace : "");
             return NM_EXIT_RUN;
@@ -420,6 +462,10 @@ static int run_close_outputs(run_state *s, int rc)
             fprintf(stderr, "nmemu: cannot write the waveform %s\n", A.trace);
             rc = rc ? rc : NM_EXIT_RUN;
         }
+    if (nm_out_close(&s->ftrace, rc == 0, err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        rc = rc ? rc : NM_EXIT_RUN;
+    }
     if (nm_out_close(&s->fs, rc == 0, err, sizeof err)) {
         fprintf(stderr, "nmemu: %s\n", err);
         rc = rc ? rc : NM_EXIT_RUN;
@@ -531,7 +577,10 @@ static void run_free(run_state *s)
 int nm_cmd_run(int argc, char **argv)
 {
     run_state s;
-    int rc;
+    int rc, a;
+    for (a = 1; a < argc; a++) /* an image of Loihi-style cores (core type 1); argv[0] is "run" */
+        if (argv[a][0] != '-' && nm_loihi_image_sniff_file(argv[a]))
+            return nm_loihi_cli_run(argc - 1, argv + 1);
     memset(&s, 0, sizeof s);
     rc = run_parse(&s, argc, argv);
     if (rc)

@@ -1,5 +1,6 @@
 /* nm_image.c - reader and writer of .nmi images (docs/image-format.md). */
 #include "nm_image.h"
+#include "nm_output.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -127,11 +128,15 @@ nm_image *nm_image_parse(const uint8_t *buf, size_t len, char *err, size_t errle
     if (memcmp(buf, header_magic, 4))
         FAIL(0, "not an nmemu image: magic is %02x %02x %02x %02x, expected 4e 4d 49 1a", buf[0], buf[1], buf[2],
              buf[3]);
-    if (get16(buf + 4) != NM_IMAGE_VERSION_MAJOR || get16(buf + 6) != NM_IMAGE_VERSION_MINOR)
-        FAIL(4, "version %u.%u, this reader knows %u.%u", get16(buf + 4), get16(buf + 6), NM_IMAGE_VERSION_MAJOR,
-             NM_IMAGE_VERSION_MINOR);
+    /* 1.0, and 1.1 (which adds the core type in the flags) */
+    if (get16(buf + 4) != NM_IMAGE_VERSION_MAJOR || get16(buf + 6) > NM_IMAGE_VERSION_MINOR_MAX)
+        FAIL(4, "version %u.%u, this reader knows %u.0 .. %u.%u", get16(buf + 4), get16(buf + 6),
+             NM_IMAGE_VERSION_MAJOR, NM_IMAGE_VERSION_MAJOR, NM_IMAGE_VERSION_MINOR_MAX);
     if (get32(buf + 28) != crc(buf, 28))
         FAIL(28, "header CRC 0x%08x, computed 0x%08x", get32(buf + 28), crc(buf, 28));
+    if (get16(buf + 6) >= 1 && (get32(buf + 16) & 0xffu) == 1u && !(get32(buf + 16) >> 8))
+        FAIL(16, "core type 1: an image of Loihi-style cores (docs/image-format.md, \"Loihi images\"), "
+                 "not of TrueNorth-style cores; nmemu reads it with nm_loihi_image_read");
     mx = get16(buf + 8);
     my = get16(buf + 10);
     na = get16(buf + 12);
@@ -145,7 +150,9 @@ nm_image *nm_image_parse(const uint8_t *buf, size_t len, char *err, size_t errle
     if (nn < 1 || nn > 256)
         FAIL(14, "nneurons %u is outside 1..256", nn);
     if (get32(buf + 16))
-        FAIL(16, "flags 0x%08x: no flag is defined, must be 0", get32(buf + 16));
+        FAIL(16, "flags 0x%08x: %s", get32(buf + 16),
+             get16(buf + 6) >= 1 ? "bits 7:0 are the core type (0 TrueNorth, 1 Loihi), the rest must be 0"
+                                 : "no flag is defined in version 1.0, must be 0");
     sec = nm_image_section_bytes(na, nn);
     if (get32(buf + 20) != sec)
         FAIL(20, "section_bytes %u, expected %zu for %u axons x %u neurons", get32(buf + 20), sec, na, nn);
@@ -285,34 +292,10 @@ int nm_image_write(const nm_image *im, const char *path, char *err, size_t errle
 {
     size_t len = 0;
     uint8_t *b = nm_image_serialize(im, &len, err, errlen);
-    char tmp[4096];
-    FILE *f;
-    int bad;
+    int rc;
     if (!b)
         return -1;
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
-        snprintf(err, errlen, "%s: path too long", path);
-        free(b);
-        return -1;
-    }
-    f = fopen(tmp, "wb");
-    bad = !f;
-    if (f) {
-        bad = fwrite(b, 1, len, f) != len;
-        if (fclose(f) != 0)
-            bad = 1;
-    }
-    if (bad) {
-        snprintf(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
-        remove(tmp);
-        free(b);
-        return -1;
-    }
+    rc = nm_out_write_file(path, b, len, err, errlen); /* never a half-written image (nm_output.h) */
     free(b);
-    if (rename(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: cannot rename from %s: %s", path, tmp, strerror(errno));
-        remove(tmp);
-        return -1;
-    }
-    return 0;
+    return rc;
 }

@@ -1,6 +1,7 @@
 /* nm_load.c - write an image into a chip through the firmware driver, and read host
  * spike programs (`tick,x,y,axon` lines). */
 #include "nm_load.h"
+#include "nm_output.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -175,11 +176,10 @@ fail:
 
 int nm_inputs_write_binary(const char *path, const nm_input *in, size_t n, char *err, size_t errlen)
 {
-    char tmp[4096];
     uint8_t h[16] = {0x4e, 0x4d, 0x53, 0x50, 1, 0, 0, 0}, r[8];
     uint32_t crc = (uint32_t)crc32(0L, Z_NULL, 0);
     size_t k;
-    FILE *f;
+    nm_out o;
     int bad;
     for (k = 0; k < n; k++) {
         put_le32(r, in[k].tick);
@@ -188,22 +188,20 @@ int nm_inputs_write_binary(const char *path, const nm_input *in, size_t n, char 
     }
     put_le32(h + 8, (uint32_t)n);
     put_le32(h + 12, crc);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    f = fopen(tmp, "wb");
-    bad = !f || fwrite(h, 1, 16, f) != 16;
+    if (nm_out_open(&o, path, err, errlen)) /* never a half-written file (nm_output.h) */
+        return -1;
+    bad = fwrite(h, 1, 16, o.f) != 16;
     for (k = 0; !bad && k < n; k++) {
         put_le32(r, in[k].tick);
         r[4] = (uint8_t)in[k].x; r[5] = (uint8_t)in[k].y; r[6] = (uint8_t)in[k].axon; r[7] = 0;
-        bad = fwrite(r, 1, 8, f) != 8;
+        bad = fwrite(r, 1, 8, o.f) != 8;
     }
-    if (f && fclose(f) != 0)
-        bad = 1;
-    if (bad || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        remove(tmp);
+    if (bad) {
+        nm_out_close(&o, 0, err, 0);
+        snprintf(err, errlen, "cannot write %s", path);
         return -1;
     }
-    return 0;
+    return nm_out_close(&o, 1, err, errlen);
 }
 
 int nm_inputs_read(const char *path, unsigned mesh_x, unsigned mesh_y, unsigned naxons, nm_input **out,
@@ -212,8 +210,9 @@ int nm_inputs_read(const char *path, unsigned mesh_x, unsigned mesh_y, unsigned 
     static const char *const names[4] = {"tick", "x", "y", "axon"};
     const long max[4] = {2147483647L, (long)mesh_x - 1, (long)mesh_y - 1, (long)naxons - 1};
     FILE *f = fopen(path, "r");
-    char line[512];
-    size_t cap = 0, lineno = 0;
+    char *line = NULL;
+    size_t cap = 0, lineno = 0, linecap = 0;
+    int data_seen = 0;
     nm_input *v = NULL;
     uint8_t m[4];
     *out = NULL;
@@ -230,19 +229,24 @@ int nm_inputs_read(const char *path, unsigned mesh_x, unsigned mesh_y, unsigned 
         return rc;
     }
     rewind(f);
-    while (fgets(line, sizeof line, f)) {
+    while (getline(&line, &linecap, f) != -1) { /* lines of any length */
         const char *p = line;
         long val[4];
         int k, rc;
         lineno++;
-        if (!strchr(line, '\n') && !feof(f)) {
-            snprintf(err, errlen, "%s:%zu: line longer than %zu characters", path, lineno, sizeof line - 2);
-            goto fail;
-        }
         while (*p == ' ' || *p == '\t')
             p++;
         if (*p == '#' || *p == '\n' || *p == '\r' || *p == 0)
             continue;
+        /* a header line before the first spike: the one `nmemu run --spikes` writes
+         * (tick,x,y,neuron) or its input twin (tick,x,y,axon) */
+        if (!data_seen++ && (!strncmp(p, "tick,x,y,neuron", 15) || !strncmp(p, "tick,x,y,axon", 13))) {
+            const char *e = p + (p[9] == 'n' ? 15 : 13);
+            while (*e == ' ' || *e == '\t' || *e == '\r')
+                e++;
+            if (*e == '\n' || *e == 0)
+                continue;
+        }
         for (k = 0; k < 4; k++) {
             if ((rc = field(&p, max[k], &val[k])) != 0) {
                 if (rc == -2)
@@ -275,13 +279,19 @@ int nm_inputs_read(const char *path, unsigned mesh_x, unsigned mesh_y, unsigned 
         v[*n].axon = (uint16_t)val[3];
         (*n)++;
     }
+    if (ferror(f)) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        goto fail;
+    }
     fclose(f);
+    free(line);
     if (*n > 1)
         qsort(v, *n, sizeof *v, cmp_input);
     *out = v;
     return 0;
 fail:
     fclose(f);
+    free(line);
     free(v);
     *n = 0;
     return -1;

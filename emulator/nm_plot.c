@@ -3,6 +3,7 @@
 #include "nm_power_trace.h"
 
 #include "nm_opts.h"
+#include "nm_output.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -14,51 +15,35 @@
 
 int nm_plot_run(const char *script, const char *png, char *err, size_t errlen)
 {
-    char tmp[4200];
+    nm_out o;
     FILE *g;
     int st;
-    snprintf(tmp, sizeof tmp, "%s.tmp", png);
+    if (nm_out_begin(&o, png, err, errlen)) /* gnuplot draws under a temporary name (nm_output.h) */
+        return -1;
     g = popen("gnuplot 2>&1", "w");
     if (!g) {
         snprintf(err, errlen, "cannot start gnuplot: %s", strerror(errno));
+        nm_out_close(&o, 0, err, 0);
         return -1;
     }
-    fprintf(g, "set terminal pngcairo size 1000,640 font 'sans,10'\nset output '%s'\n%s\nset output\n", tmp, script);
+    fprintf(g, "set terminal pngcairo size 1000,640 font 'sans,10'\nset output '%s'\n%s\nset output\n", nm_out_name(&o),
+            script);
     st = pclose(g);
     if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-        remove(tmp);
+        nm_out_close(&o, 0, err, 0);
         if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
             snprintf(err, errlen, "gnuplot is not installed (tools/install-deps gnuplot-nox)");
         else
             snprintf(err, errlen, "gnuplot failed drawing %s", png);
         return -1;
     }
-    if (rename(tmp, png)) {
-        snprintf(err, errlen, "%s: %s", png, strerror(errno));
-        remove(tmp);
-        return -1;
-    }
-    return 0;
+    return nm_out_close(&o, 1, err, errlen);
 }
 
-/* Write `text` to path atomically. */
+/* Write `text` to path, whole or not at all. */
 static int write_file(const char *path, const char *text, char *err, size_t errlen)
 {
-    char tmp[4200];
-    FILE *f;
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    f = fopen(tmp, "w");
-    if (!f || fputs(text, f) < 0 || fclose(f)) {
-        snprintf(err, errlen, "%s: cannot write", path);
-        remove(tmp);
-        return -1;
-    }
-    if (rename(tmp, path)) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        remove(tmp);
-        return -1;
-    }
-    return 0;
+    return nm_out_write_file(path, text, strlen(text), err, errlen);
 }
 
 /* A growing string. */
@@ -276,6 +261,34 @@ const nm_cmd_spec nm_plot_spec = {"plot", "REPORT.json", 1, 1,
                                   "per core and per neuron group, the power trace and the spike raster (gnuplot).",
                                   NULL, plot_opts};
 
+/* The figures and their data files must not be the report, the spike file or the power
+ * trace and its per-core file (trace NULL: none). 0, or -1 with a message. */
+static int plot_check_files(const char *report, const char *spikes, const char *trace, const char *dir, char *err,
+                            size_t errlen)
+{
+    static const char *const names[] = {"energy-classes.dat", "energy-classes.png", "energy-cores.dat",
+                                        "energy-cores.png",   "raster.png",         "energy-groups.dat",
+                                        "energy-groups.png",  "power-trace.dat",    "power-trace.png",
+                                        "energy-cores-windows.dat", "energy-cores-windows.png"};
+    enum { NNAMES = sizeof names / sizeof names[0] };
+    char outs[NNAMES][4096];
+    char cores[4200];
+    nm_out_role files[4 + NNAMES] = {{"the report", report, 0},
+                                     {"--spikes", spikes, 0},
+                                     {"the power trace", trace, 0},
+                                     {"the power trace's per-core file", NULL, 0}};
+    size_t i;
+    if (trace) {
+        nm_power_trace_cores_path(trace, cores, sizeof cores);
+        files[3].path = cores;
+    }
+    for (i = 0; i < NNAMES; i++) {
+        snprintf(outs[i], sizeof outs[i], "%s/%s", dir, names[i]);
+        files[4 + i] = (nm_out_role){"the figure file", outs[i], 1};
+    }
+    return nm_out_check_distinct(files, 4 + NNAMES, err, errlen);
+}
+
 int nm_cmd_plot(int argc, char **argv)
 {
     const char *report = NULL, *spikes = NULL, *dir = NULL, *trace = NULL;
@@ -296,6 +309,8 @@ int nm_cmd_plot(int argc, char **argv)
     dir = PL.dir;
     spikes = PL.spikes;
     trace = PL.trace;
+    if (plot_check_files(report, spikes, trace, dir, err, sizeof err))
+        return nm_usage_error(&nm_plot_spec, "%s", err);
     r = json_load_file(report, 0, &je);
     if (!r) {
         fprintf(stderr, "nmemu: %s: line %d: %s\n", report, je.line, je.text);
@@ -309,6 +324,15 @@ int nm_cmd_plot(int argc, char **argv)
         fprintf(stderr, "nmemu: %s: not an nmemu run report with an energy section (nmemu run --report)\n", report);
         json_decref(r);
         return 3;
+    }
+    /* the power trace the report names, unless --power-trace gave one */
+    if (!trace && json_is_string(json_object_get(json_object_get(e, "power_trace"), "file"))) {
+        trace = json_string_value(json_object_get(json_object_get(e, "power_trace"), "file"));
+        if (plot_check_files(report, spikes, trace, dir, err, sizeof err)) {
+            fprintf(stderr, "nmemu: %s (the power trace named in %s)\n", err, report);
+            json_decref(r);
+            return NM_EXIT_USAGE;
+        }
     }
     if (mkdir(dir, 0777) && errno != EEXIST) {
         fprintf(stderr, "nmemu: %s: %s\n", dir, strerror(errno));
@@ -409,8 +433,6 @@ int nm_cmd_plot(int argc, char **argv)
         printf("%s\n", png);
     }
     /* 5. the power trace, and the per-core heat map per window */
-    if (!trace && json_is_string(json_object_get(json_object_get(e, "power_trace"), "file")))
-        trace = json_string_value(json_object_get(json_object_get(e, "power_trace"), "file"));
     if (trace && plot_trace(trace, dir, mx, my, err, sizeof err))
         goto fail;
     rc = 0;

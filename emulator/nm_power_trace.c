@@ -1,7 +1,6 @@
 /* nm_power_trace.c - energy per window of ticks (nm_power_trace.h). */
 #include "nm_power_trace.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include "nm_chip_if.h"
@@ -25,9 +24,7 @@ int nm_power_trace_open(nm_power_trace *pt, const char *path, unsigned window, c
         return -1;
     }
     snprintf(pt->path, sizeof pt->path, "%s", path);
-    snprintf(pt->tmp, sizeof pt->tmp, "%s.tmp", path);
     nm_power_trace_cores_path(path, pt->cpath, sizeof pt->cpath);
-    snprintf(pt->ctmp, sizeof pt->ctmp, "%s.tmp", pt->cpath);
     pt->preset = preset;
     pt->volts = volts;
     pt->tick_hz = tick_hz;
@@ -44,18 +41,17 @@ int nm_power_trace_open(nm_power_trace *pt, const char *path, unsigned window, c
         return -1;
     }
     nm_energy_meter_clear(&pt->meter);
-    pt->f = fopen(pt->tmp, "w");
-    pt->fc = pt->f ? fopen(pt->ctmp, "w") : NULL;
-    if (!pt->f || !pt->fc) {
-        snprintf(err, errlen, "%s: %s", pt->f ? pt->ctmp : pt->tmp, strerror(errno));
-        if (pt->f) {
-            fclose(pt->f);
-            remove(pt->tmp);
-        }
+    if (nm_out_open(&pt->out, pt->path, err, errlen)) {
         nm_energy_meter_free(&pt->meter);
-        pt->f = NULL;
         return -1;
     }
+    if (nm_out_open(&pt->cout, pt->cpath, err, errlen)) {
+        nm_out_close(&pt->out, 0, err, 0);
+        nm_energy_meter_free(&pt->meter);
+        return -1;
+    }
+    pt->f = pt->out.f;
+    pt->fc = pt->cout.f;
     fprintf(pt->f, "# nmemu power trace: %s at %.3f V, %g ticks/s, %ux%u cores, windows of %u ticks "
                    "(docs/energy-model.md s6)\n",
             preset->name, volts, tick_hz, mesh_x, mesh_y, window);
@@ -128,23 +124,12 @@ int nm_power_trace_close(nm_power_trace *pt, const struct nm_chip_backend *b, in
         return 0;
     if (ok && pt->in_window > 0 && write_window(pt, b, err, errlen))
         rc = -1;
-    if (fclose(pt->f) && rc == 0) {
-        snprintf(err, errlen, "%s: cannot write", pt->path);
-        rc = -1;
-    }
-    if (fclose(pt->fc) && rc == 0) {
-        snprintf(err, errlen, "%s: cannot write", pt->cpath);
-        rc = -1;
-    }
     pt->f = pt->fc = NULL;
-    if (ok && rc == 0 && (rename(pt->tmp, pt->path) || rename(pt->ctmp, pt->cpath))) {
-        snprintf(err, errlen, "%s: %s", pt->path, strerror(errno));
+    /* a failure on the first file throws the second away */
+    if (nm_out_close(&pt->out, ok && rc == 0, err, rc ? 0 : errlen))
         rc = -1;
-    }
-    if (!ok || rc) {
-        remove(pt->tmp);
-        remove(pt->ctmp);
-    }
+    if (nm_out_close(&pt->cout, ok && rc == 0, err, rc ? 0 : errlen))
+        rc = -1;
     nm_energy_meter_free(&pt->meter);
     return ok ? rc : 0;
 }

@@ -3,7 +3,8 @@
  *
  * F.csv has one row per window (the last one may be shorter); F.cores.csv has, per
  * window, every core's dynamic and activity energy, for the per-window heat maps of
- * `nmemu plot`. Both are written under temporary names and renamed when complete. */
+ * `nmemu plot`. Both are written through nm_output (temporary names renamed when
+ * complete, devices written directly, nothing left behind on an error or a signal). */
 #ifndef NM_POWER_TRACE_H
 #define NM_POWER_TRACE_H
 
@@ -11,12 +12,14 @@
 #include <stdio.h>
 
 #include "nm_energy.h"
+#include "nm_output.h"
 
 struct nm_chip_backend;
 
 typedef struct nm_power_trace {
-    FILE *f, *fc;
-    char path[4096], tmp[4200], cpath[4200], ctmp[4300];
+    FILE *f, *fc;                /* the streams of out and cout; NULL when closed */
+    nm_out out, cout;            /* F.csv and F.cores.csv */
+    char path[4096], cpath[4200];
     const nm_energy_preset *preset;
     double volts, tick_hz;
     unsigned mesh_x, mesh_y, window;
@@ -36,8 +39,8 @@ int nm_power_trace_open(nm_power_trace *pt, const char *path, unsigned window, c
 int nm_power_trace_tick(nm_power_trace *pt, const struct nm_chip_backend *b, uint32_t noff, char *err,
                         size_t errlen);
 
-/* Write the last, partial window (if any ticks ran in it), close and rename both files
- * when ok, or remove them. 0, or -1 with a message. */
+/* Write the last, partial window (if any ticks ran in it) and put both files in place
+ * when ok, or throw them away. 0, or -1 with a message. */
 int nm_power_trace_close(nm_power_trace *pt, const struct nm_chip_backend *b, int ok, char *err, size_t errlen);
 
 /* The path of the per-core file for trace path `path`. */

@@ -26,6 +26,7 @@
 #include "nm_image.h"
 #include "nm_load.h"
 #include "nm_opts.h"
+#include "nm_output.h"
 #include "nm_plot.h"
 #include "nm_ref_chip.h"
 
@@ -273,7 +274,8 @@ int nm_cmd_sweep(int argc, char **argv)
     nm_image *im = NULL;
     nm_energy_counts c;
     pub_point pub[MAXPTS];
-    char err[8192], tmp[4200], pubpath[4200], junk;
+    char err[8192], pubpath[4200], junk;
+    nm_out table;
     FILE *f;
 
     if (rc)
@@ -303,6 +305,15 @@ int nm_cmd_sweep(int argc, char **argv)
         return nm_usage_error(&nm_sweep_spec, "--synapse-counts sweeps the generated benchmark: nmemu sweep merolla");
     if (!merolla && !S.have_warmup)
         warmup = 0;
+    {
+        const nm_out_role files[] = {{"the image", merolla ? NULL : image, 0},
+                                     {"--energy", energy, 0},
+                                     {"--published", published && strcmp(published, "none") ? published : NULL, 0},
+                                     {"-o", out, 1},
+                                     {"--plot", plot, 1}};
+        if (nm_out_check_distinct(files, sizeof files / sizeof files[0], err, sizeof err))
+            return nm_usage_error(&nm_sweep_spec, "%s", err);
+    }
     if (!strcmp(cores, "all"))
         all = 1;
     else if (sscanf(cores, "%u,%u%c", &ix, &iy, &junk) != 2 || cores[0] < '0' || cores[0] > '9')
@@ -355,6 +366,13 @@ int nm_cmd_sweep(int argc, char **argv)
                 break;
             }
         }
+        if (published) { /* the default file is an input too */
+            const nm_out_role files[] = {{"the published points", published, 0}, {"-o", out, 1}, {"--plot", plot, 1}};
+            if (nm_out_check_distinct(files, sizeof files / sizeof files[0], err, sizeof err)) {
+                nm_image_free(im);
+                return nm_usage_error(&nm_sweep_spec, "%s", err);
+            }
+        }
     }
     if (published && strcmp(published, "none") && read_published(published, pub, &npub, err, sizeof err)) {
         fprintf(stderr, "nmemu: %s\n", err);
@@ -362,13 +380,12 @@ int nm_cmd_sweep(int argc, char **argv)
         return 3;
     }
     ncores = im->mesh_x * im->mesh_y;
-    snprintf(tmp, sizeof tmp, "%s.tmp", out);
-    f = fopen(tmp, "w");
-    if (!f) {
-        perror(tmp);
+    if (nm_out_open(&table, out, err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
         nm_image_free(im);
         return 1;
     }
+    f = table.f;
     fprintf(f, "input_rate_hz,voltage_v,ticks,spikes,synaptic_events,static_pj,dynamic_pj,total_pj,power_mw,"
                "pj_per_synaptic_event,dynamic_pj_per_synaptic_event,synapses,tick_rate_hz,firing_rate_hz\n");
     for (i = 0; i < n && !rc; i++) {
@@ -404,18 +421,18 @@ int nm_cmd_sweep(int argc, char **argv)
                 (unsigned long long)c.n[NM_E_SPIKE], (unsigned long long)c.n[NM_E_SYNAPTIC_EVENT], r.static_pj,
                 r.dynamic_pj, r.total_pj, r.power_mw, r.pj_per_synaptic_event, r.dynamic_pj_per_synaptic_event,
                 merolla ? syn : 0u, th, fr);
-        printf("%s %g%s: %llu spikes, %.4g mW, per synaptic event %.4g pJ dynamic only, %.4g pJ with static\n",
+        printf("%s %g%s: %llu spikes, %.4g mW, per synaptic event %.4g pJ with static energy, %.4g pJ dynamic "
+               "only\n",
                axis == 'r' ? (merolla ? "firing rate" : "input rate") : axis == 'v' ? "voltage"
                : axis == 's' ? "synapses" : "tick rate",
                x, axis == 'r' ? " Hz" : axis == 'v' ? " V" : axis == 's' ? "" : " ticks/s",
-               (unsigned long long)c.n[NM_E_SPIKE], r.power_mw, r.dynamic_pj_per_synaptic_event,
-               r.pj_per_synaptic_event);
+               (unsigned long long)c.n[NM_E_SPIKE], r.power_mw, r.pj_per_synaptic_event,
+               r.dynamic_pj_per_synaptic_event);
     }
-    if (fclose(f) || rc || rename(tmp, out)) {
-        remove(tmp);
+    if (nm_out_close(&table, rc == 0, err, sizeof err) || rc) {
         nm_image_free(im);
         if (!rc)
-            fprintf(stderr, "nmemu: cannot write %s\n", out);
+            fprintf(stderr, "nmemu: %s\n", err);
         return rc ? rc : 1;
     }
     printf("table: %s\n", out);

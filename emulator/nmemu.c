@@ -14,7 +14,11 @@
 #include "nm_compile.h"
 #include "nm_gen.h"
 #include "nm_image.h"
+#include "nm_import.h"
 #include "nm_load.h"
+#include "loihi/nm_loihi_cli.h"
+#include "loihi/nm_loihi_compile.h"
+#include "loihi/nm_loihi_image.h"
 #include "nm_opts.h"
 #include "nm_output.h"
 #include "nm_plot.h"
@@ -48,6 +52,14 @@ static int cmd_compile(int argc, char **argv)
     int rc = nm_opts_parse(&compile_spec, argc, argv, args, &nargs);
     if (rc)
         return rc == 1 ? 0 : rc;
+    {
+        char cerr[8400];
+        const nm_out_role files[] = {{"the network", args[0], 0}, {"-o", C.out, 1}};
+        if (nm_out_check_distinct(files, sizeof files / sizeof files[0], cerr, sizeof cerr))
+            return nm_usage_error(&compile_spec, "%s", cerr);
+    }
+    if (nm_loihi_json_file_is_loihi(args[0])) /* "core_type": "loihi" */
+        return nm_loihi_cli_compile(args[0], C.out);
     im = nm_compile_file(args[0], err, sizeof err);
     if (!im) {
         fprintf(stderr, "nmemu: %s\n", err);
@@ -86,6 +98,12 @@ static int cmd_decompile(int argc, char **argv)
     int rc = nm_opts_parse(&decompile_spec, argc, argv, args, &nargs);
     if (rc)
         return rc == 1 ? 0 : rc;
+    {
+        char cerr[8400];
+        const nm_out_role files[] = {{"the image", args[0], 0}, {"-o", D.out, 1}};
+        if (nm_out_check_distinct(files, sizeof files / sizeof files[0], cerr, sizeof cerr))
+            return nm_usage_error(&decompile_spec, "%s", cerr);
+    }
     im = nm_image_read(args[0], err, sizeof err);
     if (!im) {
         fprintf(stderr, "nmemu: %s\n", err);
@@ -144,6 +162,12 @@ static int cmd_pack_input(int argc, char **argv)
     int rc = nm_opts_parse(&pack_spec, argc, argv, args, &nargs);
     if (rc)
         return rc == 1 ? 0 : rc;
+    {
+        char cerr[8400];
+        const nm_out_role files[] = {{"the image", args[0], 0}, {"the spike program", args[1], 0}, {"-o", P.out, 1}};
+        if (nm_out_check_distinct(files, sizeof files / sizeof files[0], cerr, sizeof cerr))
+            return nm_usage_error(&pack_spec, "%s", cerr);
+    }
     im = nm_image_read(args[0], err, sizeof err);
     if (!im) {
         fprintf(stderr, "nmemu: %s\n", err);
@@ -175,6 +199,8 @@ static int cmd_info(int argc, char **argv)
     int rc = nm_opts_parse(&info_spec, argc, argv, args, &nargs);
     if (rc)
         return rc == 1 ? 0 : rc;
+    if (nm_loihi_image_sniff_file(args[0])) /* core type 1 */
+        return nm_loihi_cli_info(args[0]);
     im = nm_image_read(args[0], err, sizeof err);
     if (!im) {
         fprintf(stderr, "nmemu: %s\n", err);
@@ -270,7 +296,7 @@ static const struct command {
 } commands[] = {
     {&compile_spec, cmd_compile}, {&decompile_spec, cmd_decompile}, {&info_spec, cmd_info},
     {&pack_spec, cmd_pack_input}, {&gen_spec, cmd_gen},             {&nm_run_spec, nm_cmd_run},
-    {&nm_plot_spec, nm_cmd_plot}, {&nm_sweep_spec, nm_cmd_sweep},
+    {&nm_plot_spec, nm_cmd_plot}, {&nm_sweep_spec, nm_cmd_sweep}, {&nm_import_spec, nm_cmd_import},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -291,6 +317,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     unsigned i;
+    nm_out_catch_signals(); /* a Ctrl-C leaves no temporary file behind */
     if (argc < 2) {
         fputs("nmemu: no command given\n", stderr);
         usage(stderr);

@@ -36,6 +36,7 @@ extern "C" {
 #include "nm_chipmap.h"
 #include "nm_image.h"
 #include "nm_load.h"
+#include "nm_output.h"
 #include "nm_regmap.h"
 #include "nm_report.h"
 }
@@ -106,40 +107,32 @@ class nm_sc_host : public sc_module {
                    uint64_t cmax, uint64_t ctot);
 };
 
-// Output file under a temporary name, renamed when complete (as nmemu does).
+// Output file written the way nmemu writes its own (emulator/nm_output.h): a regular
+// file under a temporary name, renamed when complete; devices, FIFOs and "-" directly.
 struct outfile {
+    nm_out o{};
     FILE *f = nullptr;
-    std::string path, tmp;
     bool open(const char *p, const char *header)
     {
+        char err[8400];
         if (!p)
             return true;
-        path = p;
-        tmp = path + ".tmp";
-        f = std::fopen(tmp.c_str(), "w");
-        if (!f) {
-            std::perror(tmp.c_str());
+        if (nm_out_open(&o, p, err, sizeof err)) {
+            std::fprintf(stderr, "nmemu-sc: %s\n", err);
             return false;
         }
+        f = o.f;
         std::fputs(header, f);
         return true;
     }
     bool close(bool keep)
     {
+        char err[8400];
         if (!f)
             return true;
-        bool bad = std::ferror(f) != 0;
-        bad |= std::fclose(f) != 0;
         f = nullptr;
-        if (bad || !keep) {
-            std::remove(tmp.c_str());
-            if (bad)
-                std::fprintf(stderr, "nmemu-sc: cannot write %s\n", path.c_str());
-            return !bad;
-        }
-        if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-            std::perror(path.c_str());
-            std::remove(tmp.c_str());
+        if (nm_out_close(&o, keep, err, sizeof err)) {
+            std::fprintf(stderr, "nmemu-sc: %s\n", err);
             return false;
         }
         return true;
@@ -316,6 +309,7 @@ int sc_main(int argc, char **argv)
 {
     options o;
     (void)quiet_banner;
+    nm_out_catch_signals(); // a Ctrl-C leaves no temporary file behind
     sc_report_handler::set_actions(SC_INFO, SC_DO_NOTHING); // "simulation stopped by user"
     for (int a = 1; a < argc; a++) {
         const char *v = a + 1 < argc ? argv[a + 1] : nullptr;
