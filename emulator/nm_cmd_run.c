@@ -17,10 +17,12 @@
 #include "nm_core_prog.h"
 #include "nm_energy.h"
 #include "nm_energy_report.h"
+#include "nm_groups.h"
 #include "nm_image.h"
 #include "nm_load.h"
 #include "nm_mixed_chip.h"
 #include "nm_output.h"
+#include "nm_power_trace.h"
 #include "nm_ref_chip.h"
 #include "nm_regmap.h"
 #include "nm_report.h"
@@ -29,12 +31,12 @@
 
 /* The options, as the table below fills them. */
 static struct run_args {
-    const char *backend, *input, *spikes, *outputs, *report, *trace, *energy, *rtl_cores;
-    unsigned ticks, threads, trace_from, trace_to;
+    const char *backend, *input, *spikes, *outputs, *report, *trace, *energy, *rtl_cores, *power_trace, *groups;
+    unsigned ticks, threads, trace_from, trace_to, power_window;
     uint64_t seed;
     double volts, tick_hz;
     int raster, have_seed, have_threads, have_from, have_to, check;
-} A = {.backend = "ref", .energy = "truenorth-28nm", .ticks = 100, .tick_hz = 1000};
+} A = {.backend = "ref", .energy = "truenorth-28nm", .ticks = 100, .tick_hz = 1000, .power_window = 10};
 
 static const nm_opt run_opts[] = {
     {.name = "ticks", .kind = NM_OPT_UINT, .metavar = "N", .min = 1, .max = NM_TICKS_MAX, .dest = &A.ticks,
@@ -77,6 +79,14 @@ static const nm_opt run_opts[] = {
      .dest = &A.volts, .help = "supply voltage (default: the preset's, 0.775 V for TrueNorth)"},
     {.name = "tick-rate", .kind = NM_OPT_DOUBLE, .metavar = "HZ", .min = 0, .min_open = 1, .max = NM_HZ_MAX,
      .dest = &A.tick_hz, .help = "ticks per second for power and static energy (default 1000)"},
+    {.name = "power-trace", .kind = NM_OPT_STRING, .metavar = "F.csv", .dest = &A.power_trace,
+     .help = "write the energy per event class of every window of ticks to F, and\n"
+             "every core's to F less .csv plus .cores.csv (docs/energy-model.md s6)"},
+    {.name = "power-window", .kind = NM_OPT_UINT, .metavar = "N", .min = 1, .max = NM_TICKS_MAX,
+     .dest = &A.power_window, .help = "the window of --power-trace, in ticks (default 10)"},
+    {.name = "groups", .kind = NM_OPT_STRING, .metavar = "FILE", .dest = &A.groups,
+     .help = "energy per neuron group: the network JSON the image was compiled from\n"
+             "(its parameter sets and id ranges) or a groups file (docs/energy-model.md s6)"},
     {0},
 };
 
@@ -97,6 +107,9 @@ typedef struct run_state {
     nm_chip_tick_out o[2];
     unsigned nb, nbuilt, nout; /* backends wanted, built, tick buffers made */
     nm_energy_meter meter;
+    nm_power_trace ptrace;
+    nm_groups grp;
+    int have_grp;
     nm_out fs, fo, ftrace; /* spikes, off-chip packets, the waveform */
     char *row;
     uint32_t t;
@@ -247,11 +260,23 @@ static int run_parse(run_state *s, int argc, char **argv)
         return nm_usage_error(&nm_run_spec, "--check compares the --rtl-cores with the model; for the whole chip use "
                                             "--backend check");
     s->nb = strcmp(A.backend, "check") ? 1 : 2;
+    if (A.power_trace && !strcmp(A.power_trace, "-"))
+        return nm_usage_error(&nm_run_spec, "--power-trace -: the trace is two files, F and F.cores.csv "
+                                            "(F less .csv): give a file name");
     {
-        char err[8400];
-        const nm_out_role files[] = {{"the image", s->image, 0}, {"--input", A.input, 0}, {"--energy", A.energy, 0},
-                                     {"--spikes", A.spikes, 1},  {"--outputs", A.outputs, 1}, {"--report", A.report, 1},
-                                     {"--trace", A.trace, 1}};
+        char err[8400], cores[4200];
+        if (A.power_trace)
+            nm_power_trace_cores_path(A.power_trace, cores, sizeof cores);
+        const nm_out_role files[] = {{"the image", s->image, 0},
+                                     {"--input", A.input, 0},
+                                     {"--energy", A.energy, 0},
+                                     {"--groups", A.groups, 0},
+                                     {"--spikes", A.spikes, 1},
+                                     {"--outputs", A.outputs, 1},
+                                     {"--report", A.report, 1},
+                                     {"--trace", A.trace, 1},
+                                     {"--power-trace", A.power_trace, 1},
+                                     {"--power-trace's per-core file", A.power_trace ? cores : NULL, 1}};
         if (nm_out_check_distinct(files, sizeof files / sizeof files[0], err, sizeof err))
             return nm_usage_error(&nm_run_spec, "%s", err);
     }
@@ -345,6 +370,13 @@ static int run_build_chip(run_state *s)
                 return NM_EXIT_RUN;
             }
     }
+    if (A.groups) {
+        if (nm_groups_load(&s->grp, A.groups, im, err, sizeof err)) {
+            fprintf(stderr, "nmemu: %s\n", err);
+            return NM_EXIT_INPUT;
+        }
+        s->have_grp = 1;
+    }
     nm_image_release_cores(im); /* loaded: only the geometry is needed from here on */
     s->row = calloc(ncores + 1, 1);
     if (!s->row) {
@@ -366,6 +398,12 @@ static int run_open_outputs(run_state *s)
         fputs("tick,x,y,neuron\n", s->fs.f);
     if (s->fo.f)
         fputs("tick,side,pos,dx,dy,axon,delay\n", s->fo.f);
+    if (A.power_trace && nm_power_trace_open(&s->ptrace, A.power_trace, A.power_window, &s->preset, A.volts,
+                                             A.tick_hz, s->im->mesh_x, s->im->mesh_y, &s->b[s->nb - 1], err,
+                                             sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        return NM_EXIT_RUN;
+    }
     return 0;
 }
 
@@ -379,6 +417,8 @@ static int run_tick(run_state *s, uint32_t t)
     /* host spikes for tick t enter now, with delay 1 (docs/chip.md section 2) */
     for (; s->next < s->nin && s->in[s->next].tick == t; s->next++) {
         nm_pkt p = nm_input_packet(&s->in[s->next]);
+        if (s->have_grp)
+            nm_groups_host(&s->grp, &p);
         for (k = 0; k < s->nb; k++)
             if (s->b[k].host_send(s->b[k].impl, nm_flit_pack(&p)) != NM_OK) {
                 fprintf(stderr, "nmemu: host input for tick %" PRIu32 " failed on the %s backend%s\n", t,
@@ -399,6 +439,15 @@ static int run_tick(run_state *s, uint32_t t)
     s->meter.offchip += o->noff;
     if (t % 32768 == 32767 && nm_energy_meter_sample(&s->meter, &s->b[k])) /* before 32-bit counters wrap */
         return NM_EXIT_RUN;
+    if (s->have_grp)
+        nm_groups_tick(&s->grp, o);
+    if (s->ptrace.f) {
+        char err[512];
+        if (nm_power_trace_tick(&s->ptrace, &s->b[k], o->noff, err, sizeof err)) {
+            fprintf(stderr, "nmemu: %s\n", err);
+            return NM_EXIT_RUN;
+        }
+    }
     s->nspikes += o->nspikes;
     s->noff += o->noff;
     s->cyc += o->cycles;
@@ -472,6 +521,10 @@ static int run_close_outputs(run_state *s, int rc)
         fprintf(stderr, "nmemu: %s\n", err);
         rc = rc ? rc : NM_EXIT_RUN;
     }
+    if (s->ptrace.f && nm_power_trace_close(&s->ptrace, &s->b[s->nb - 1], rc == 0, err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        rc = rc ? rc : NM_EXIT_RUN;
+    }
     return rc;
 }
 
@@ -492,6 +545,15 @@ static int run_write_report(run_state *s)
     r = nm_report_json(&rr, &bus);
     if (r)
         json_object_set_new(r, "energy", nm_energy_report_json(&er));
+    if (r && s->have_grp)
+        json_object_set_new(json_object_get(r, "energy"), "groups", nm_groups_report_json(&s->grp, &er));
+    if (r && A.power_trace) {
+        char cp[4200];
+        nm_power_trace_cores_path(A.power_trace, cp, sizeof cp);
+        json_object_set_new(json_object_get(r, "energy"), "power_trace",
+                            json_pack("{s:s,s:s,s:I}", "file", A.power_trace, "cores_file", cp, "window_ticks",
+                                      (json_int_t)A.power_window));
+    }
     if (!r) {
         fprintf(stderr, "nmemu: cannot build the run report\n");
         return NM_EXIT_RUN;
@@ -520,6 +582,8 @@ static void run_print_summary(const run_state *s)
     printf("cycles per tick: min %" PRIu64 ", mean %.1f, max %" PRIu64 ", total %" PRIu64 "%s\n", s->cmin,
            (double)s->cyc / s->t, s->cmax, s->cyc, strcmp(A.backend, "ref") ? "" : " (reference-model estimate)");
     nm_energy_print_summary(stdout, &er);
+    if (s->have_grp)
+        nm_groups_print(stdout, &s->grp, &er);
     if (s->nb == 2)
         printf("check: ref and rtl agree on every spike, off-chip packet and V at every tick\n");
     if (M)
@@ -534,6 +598,12 @@ static void run_print_summary(const run_state *s)
         printf("outputs: %s\n", A.outputs);
     if (A.report)
         printf("report: %s\n", A.report);
+    if (A.power_trace) {
+        char cp[4200];
+        nm_power_trace_cores_path(A.power_trace, cp, sizeof cp);
+        printf("power trace: %s (%llu windows of %u ticks), per core: %s\n", A.power_trace,
+               (unsigned long long)s->ptrace.nwindows, A.power_window, cp);
+    }
     if (A.trace)
         printf("waveform: %s%s\n", A.trace, A.have_from || A.have_to ? " (the window of ticks asked for)" : "");
 }
@@ -548,6 +618,12 @@ static void run_free(run_state *s)
     free(s->in);
     free(s->row);
     nm_energy_meter_free(&s->meter);
+    if (s->ptrace.f) {
+        char err[64];
+        nm_power_trace_close(&s->ptrace, &s->b[0], 0, err, sizeof err);
+    }
+    if (s->have_grp)
+        nm_groups_free(&s->grp);
     nm_image_free(s->im);
     free(rtl_mask);
     rtl_mask = NULL;

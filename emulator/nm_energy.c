@@ -153,8 +153,8 @@ int nm_energy_parse(const char *text, const char *what, nm_energy_preset *p, cha
     }
     p->dyn_exp = json_number_value(x);
     x = json_object_get(sc, "static_exponent");
-    if (!json_is_number(x) || json_number_value(x) < 0 || json_number_value(x) > 4) {
-        snprintf(err, errlen, "%s: voltage_scaling.static_exponent: expected a number 0..4", what);
+    if (!json_is_number(x) || json_number_value(x) < 0 || json_number_value(x) > 8) {
+        snprintf(err, errlen, "%s: voltage_scaling.static_exponent: expected a number 0..8", what);
         goto out;
     }
     p->static_exp = json_number_value(x);

@@ -21,6 +21,7 @@ json_t *nm_energy_report_json(const nm_energy_run *run)
     json_object_set_new(e, "power_mw", json_real(r.power_mw));
     json_object_set_new(e, "pj_per_synaptic_event", json_real(r.pj_per_synaptic_event));
     json_object_set_new(e, "dynamic_pj_per_synaptic_event", json_real(r.dynamic_pj_per_synaptic_event));
+    json_object_set_new(e, "static_pj_per_core", json_real(ncores ? r.static_pj / ncores : 0.0));
     for (i = 0; i < NM_E_NCLASSES; i++)
         json_object_set_new(classes, nm_energy_class_name[i],
                             json_pack("{s:I,s:f,s:f}", "count", (json_int_t)tot.n[i], "pj_per_event",
@@ -33,9 +34,12 @@ json_t *nm_energy_report_json(const nm_energy_run *run)
         nm_energy_result rc;
         c.n[NM_E_OFFCHIP_PACKET] = 0;
         nm_energy_compute(run->preset, run->volts, run->tick_hz, run->ticks, 1, &c, &rc);
-        json_array_append_new(cores, json_pack("{s:i,s:i,s:f,s:f,s:f}", "x", (int)(k % run->mesh_x), "y",
-                                               (int)(k / run->mesh_x), "total_pj", rc.total_pj, "dynamic_pj",
-                                               rc.dynamic_pj, "static_pj", rc.static_pj));
+        json_array_append_new(cores, json_pack("{s:i,s:i,s:f,s:f,s:f,s:f,s:I,s:f}", "x", (int)(k % run->mesh_x),
+                                               "y", (int)(k / run->mesh_x), "total_pj", rc.total_pj, "dynamic_pj",
+                                               rc.dynamic_pj, "static_pj", rc.static_pj, "activity_pj",
+                                               rc.dynamic_pj - rc.class_pj[NM_E_NEURON_UPDATE], "synaptic_events",
+                                               (json_int_t)c.n[NM_E_SYNAPTIC_EVENT], "dynamic_pj_per_synaptic_event",
+                                               rc.dynamic_pj_per_synaptic_event));
     }
     json_object_set_new(e, "cores", cores);
     return e;

@@ -82,11 +82,16 @@ nm_image *nm_gen_merolla(const nm_gen_merolla_opts *o, nm_gen_merolla_info *info
         snprintf(err, errlen, "synapses %u: must be 0..256", o->synapses);
         return NULL;
     }
-    if (!(o->tick_hz > 0) || !(o->rate_hz > 0) || o->rate_hz > o->tick_hz) {
-        snprintf(err, errlen, "rate %g Hz at %g ticks/s: need 0 < rate <= tick rate", o->rate_hz, o->tick_hz);
+    if (!(o->tick_hz > 0) || !(o->rate_hz >= 0) || o->rate_hz > o->tick_hz) {
+        snprintf(err, errlen, "rate %g Hz at %g ticks/s: need 0 <= rate <= tick rate", o->rate_hz, o->tick_hz);
         return NULL;
     }
-    if (pick_leak(o->rate_hz, o->tick_hz, &inf)) {
+    if (o->rate_hz == 0) {
+        /* an idle chip: no leak, V below threshold, and (with no input) never a spike */
+        inf.lambda = 0;
+        inf.alpha = 100;
+        inf.rate_hz = 0;
+    } else if (pick_leak(o->rate_hz, o->tick_hz, &inf)) {
         snprintf(err, errlen, "rate %g Hz: no leak and threshold in range give it", o->rate_hz);
         return NULL;
     }

@@ -16,7 +16,7 @@
 
 typedef struct nm_gen_merolla_opts {
     unsigned mesh_x, mesh_y;  /* 1..64 */
-    double   rate_hz;         /* mean firing rate per neuron, > 0 */
+    double   rate_hz;         /* mean firing rate per neuron, >= 0 (0: an idle chip) */
     double   tick_hz;         /* ticks per second (TrueNorth: 1000) */
     unsigned synapses;        /* active synapses per neuron, 0..256 */
     uint64_t seed;

@@ -27,7 +27,12 @@ libnmemu: $(LIBNMEMU)
 
 $(PIC_DIR)/nm_ref_core.o $(PIC_DIR)/nm_ref_chip.o: CFLAGS_ALL += -O3
 $(PIC_DIR)/nm_energy.o: CFLAGS_ALL += -DNM_DATADIR='"$(PREFIX)/share/nmemu"'
-$(PIC_DIR)/%.o: emulator/%.c $(wildcard emulator/*.h) | deps
+$(PIC_DIR)/%.o: emulator/%.c $(wildcard emulator/*.h regmap/*.h) | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -fPIC -c -o $@ $<
+
+# the generated register-map tables (regmap/, make regmap)
+$(PIC_DIR)/%.o: regmap/%.c $(wildcard regmap/*.h) | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -fPIC -c -o $@ $<
 

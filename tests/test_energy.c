@@ -7,6 +7,8 @@
 
 #include "nm_chipmap.h"
 #include "nm_energy.h"
+#include "nm_gen.h"
+#include "nm_load.h"
 #include "nm_ref_chip.h"
 #include "nm_regmap.h"
 
@@ -63,7 +65,7 @@ static const struct {
     {"{\"value\": 3, \"source\": \"s\"}", "{\"value\": 3}", "events_pj.neuron_update.source: expected"},
     {"\"spike\":", "\"spikes\":", "bad: events_pj.spikes: unknown key"},
     {"\"reference_voltage_v\": 1.0", "\"reference_voltage_v\": 0", "reference_voltage_v: expected volts"},
-    {"\"static_exponent\": 1", "\"static_exponent\": 9", "voltage_scaling.static_exponent: expected a number 0..4"},
+    {"\"static_exponent\": 1", "\"static_exponent\": 9", "voltage_scaling.static_exponent: expected a number 0..8"},
     {"{\"value\": 0.5, \"source\": \"s\"}", "\"0.5\"", "static_mw_per_core: missing, expected"},
     {"\"name\": \"hand\",", "\"name\": \"hand\", \"colour\": 1,", "bad: colour: unknown key"},
     {"\"name\": \"hand\",", "\"name\": \"hand\"", "bad: line 1, column"},
@@ -135,6 +137,85 @@ START_TEST(test_meter_counts_across_counter_wrap)
 }
 END_TEST
 
+/* The envelope model: static power as a power law in V with a steep exponent, and the
+ * tick rate: static energy per tick is the static power times the tick period. */
+START_TEST(test_static_power_law_and_tick_rate_match_hand_computation)
+{
+    nm_energy_preset p;
+    nm_energy_counts c = {{10, 100, 1, 2, 3, 4, 5}};
+    nm_energy_result r;
+    char err[512], text[4096];
+    const char *at = strstr(good, "\"static_exponent\": 1");
+    ck_assert_ptr_nonnull(at);
+    snprintf(text, sizeof text, "%.*s\"static_exponent\": 4%s", (int)(at - good), good,
+             at + strlen("\"static_exponent\": 1"));
+    ck_assert_msg(nm_energy_parse(text, "hand4", &p, err, sizeof err) == 0, "%s", err);
+    ck_assert_double_eq(p.static_exp, 4.0);
+    /* 2 cores, 2,000 ticks at 4,000 ticks/s = 0.5 s, at 0.5 V:
+     * static  = 0.5 mW x 0.5^4 x 2 cores x 0.5 s = 0.03125 mJ = 3.125e7 pJ
+     * dynamic = 0.25 x 509 = 127.25 pJ (as in the first test: the tick rate does not change it)
+     * power   = (3.125e7 + 127.25) pJ / 0.5 s = 0.0625002545 mW */
+    nm_energy_compute(&p, 0.5, 4000.0, 2000, 2, &c, &r);
+    ck_assert_double_eq_tol(r.seconds, 0.5, 1e-12);
+    ck_assert_double_eq_tol(r.static_pj, 3.125e7, 1e-3);
+    ck_assert_double_eq_tol(r.dynamic_pj, 127.25, 1e-9);
+    ck_assert_double_eq_tol(r.power_mw, 0.0625002545, 1e-12);
+    /* at 1.2 V: static x 1.2^4 = 2.0736, dynamic x 1.44; at 1,000 ticks/s the 2,000 ticks take 2 s
+     * static  = 0.5 x 2.0736 x 2 x 2 s = 4.1472 mJ = 4.1472e9 pJ; dynamic = 1.44 x 509 = 732.96 pJ */
+    nm_energy_compute(&p, 1.2, 1000.0, 2000, 2, &c, &r);
+    ck_assert_double_eq_tol(r.static_pj, 4.1472e9, 1e-2);
+    ck_assert_double_eq_tol(r.dynamic_pj, 732.96, 1e-9);
+    /* four times faster: a quarter of the static energy, the same dynamic energy */
+    nm_energy_compute(&p, 1.2, 4000.0, 2000, 2, &c, &r);
+    ck_assert_double_eq_tol(r.static_pj, 1.0368e9, 1e-2);
+    ck_assert_double_eq_tol(r.dynamic_pj, 732.96, 1e-9);
+}
+END_TEST
+
+/* The idle benchmark (the 0.70 V envelope point): no leak, no synapses, no spikes; only
+ * the per-tick neuron updates count. 2 x 2 cores x 256 neurons x 10 ticks = 10,240. */
+START_TEST(test_idle_benchmark_counts_only_neuron_updates)
+{
+    nm_gen_merolla_opts g;
+    nm_gen_merolla_info info;
+    nm_image *im;
+    nm_ref_chip *c;
+    nm_chip_backend b;
+    nm_chip_tick_out o;
+    nm_energy_meter m;
+    nm_energy_counts t;
+    char err[512];
+    unsigned k;
+    nm_gen_merolla_defaults(&g);
+    g.mesh_x = g.mesh_y = 2;
+    g.rate_hz = 0;
+    g.synapses = 0;
+    im = nm_gen_merolla(&g, &info, err, sizeof err);
+    ck_assert_msg(im != NULL, "%s", err);
+    ck_assert_int_eq(info.lambda, 0);
+    c = nm_ref_chip_new(2, 2, im->naxons, im->nneurons);
+    ck_assert_ptr_nonnull(c);
+    nm_ref_chip_backend(&b, c);
+    ck_assert_int_eq(nm_image_load(im, &b, err, sizeof err), 0);
+    nm_image_free(im);
+    ck_assert_int_eq(nm_chip_tick_out_init(&o, 4, 256, 16), NM_OK);
+    ck_assert_int_eq(nm_energy_meter_init(&m, 4), 0);
+    ck_assert_int_eq(nm_energy_meter_sample(&m, &b), 0);
+    nm_energy_meter_clear(&m);
+    for (k = 0; k < 10; k++)
+        ck_assert_int_eq(b.tick(b.impl, &o), NM_OK);
+    ck_assert_int_eq(nm_energy_meter_sample(&m, &b), 0);
+    nm_energy_meter_total(&m, &t);
+    ck_assert_uint_eq(t.n[NM_E_NEURON_UPDATE], 10240);
+    ck_assert_uint_eq(t.n[NM_E_SPIKE], 0);
+    ck_assert_uint_eq(t.n[NM_E_SYNAPTIC_EVENT], 0);
+    ck_assert_uint_eq(t.n[NM_E_HOP_EW] + t.n[NM_E_HOP_NS], 0);
+    nm_energy_meter_free(&m);
+    nm_chip_tick_out_free(&o);
+    b.free(b.impl);
+}
+END_TEST
+
 Suite *energy_suite(void)
 {
     Suite *s = suite_create("energy");
@@ -143,6 +224,8 @@ Suite *energy_suite(void)
     tcase_add_loop_test(tc, test_bad_presets_are_refused_with_the_path_named, 0, (int)(sizeof bad / sizeof bad[0]));
     tcase_add_test(tc, test_bundled_presets_load_with_their_sources);
     tcase_add_test(tc, test_meter_counts_across_counter_wrap);
+    tcase_add_test(tc, test_static_power_law_and_tick_rate_match_hand_computation);
+    tcase_add_test(tc, test_idle_benchmark_counts_only_neuron_updates);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -99,14 +99,14 @@ class TestRun(unittest.TestCase):
             e = c.energy()
             self.assertEqual(e["ticks"], 4)
             self.assertEqual((e["synaptic_events"], e["spikes"], e["hops"], e["offchip"]), (3, 1, 1, 1))
-            # at the preset's own voltage: dynamic = sum of count x pJ; static = 0.01012 mW per core
-            # x 16 cores x 4 ms = 6.4768e-4 mJ = 647,680 pJ
+            # at the preset's own voltage: dynamic = sum of count x pJ; static = 0.00962 mW per core
+            # x 16 cores x 4 ms = 6.1568e-4 mJ = 615,680 pJ
             dyn = 3 * pj["synaptic_event"] + 16384 * pj["neuron_update"] + pj["spike"] + 3 * pj["scheduler_write"] \
                 + pj["hop_ew"] + pj["offchip_packet"]
             self.assertAlmostEqual(e["dynamic_pj"], dyn, places=3)
-            self.assertAlmostEqual(e["static_pj"], 647680.0, places=1)
-            self.assertAlmostEqual(e["total_pj"], dyn + 647680.0, places=1)
-            self.assertAlmostEqual(e["power_mw"], (dyn + 647680.0) / 4e-3 * 1e-9, places=6)
+            self.assertAlmostEqual(e["static_pj"], 615680.0, places=1)
+            self.assertAlmostEqual(e["total_pj"], dyn + 615680.0, places=1)
+            self.assertAlmostEqual(e["power_mw"], (dyn + 615680.0) / 4e-3 * 1e-9, places=6)
             r = c.report()
             self.assertEqual(r["ticks"], 4)
             self.assertEqual(r["counters"]["synaptic_events"], 3)
