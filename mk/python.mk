@@ -50,14 +50,14 @@ $(VCHIPPIC_LIB) $(VCHIPPIC_RT) &: $(RTL_SRC) $(RTL_INC) regmap/nm_chipmap.vh | d
 
 $(PIC_DIR)/nm_vchip_shim.o: emulator/nm_vchip_shim.cpp emulator/nm_vchip_shim.h emulator/nm_vmodel.hpp $(VCHIPPIC_LIB)
 	@mkdir -p $(@D)
-	$(CXX) -std=gnu++17 -O2 -g -fPIC -Wall -Wextra -DNM_VCHIP_CORES=$$(($(MESH_X)*$(MESH_Y))) \
+	$(CXX) -std=gnu++17 -O2 -g -fPIC -Wall -Wextra -DNM_VCHIP_MX=$(MESH_X) -DNM_VCHIP_MY=$(MESH_Y) \
 	    -I$(VCHIPPIC_DIR) -isystem $(VINC) -isystem $(VINC)/vltstd -c -o $@ $<
 
 # only nm_api.h's functions are exported (emulator/nm_api.map), so the Verilator runtime
 # inside cannot clash with another one in the same process
 $(LIBNMEMU): $(LIB_OBJS) $(VCHIPPIC_LIB) $(VCHIPPIC_RT) emulator/nm_api.map
 	$(CXX) -shared -o $@ -Wl,--version-script=emulator/nm_api.map -Wl,-soname,libnmemu.so \
-	    $(LIB_OBJS) $(VCHIPPIC_LIB) $(VCHIPPIC_RT) $(JANSSON) -lz -lm -pthread -ldl
+	    $(sort $(LIB_OBJS)) $(VCHIPPIC_LIB) $(VCHIPPIC_RT) $(JANSSON) -lz -lm -pthread -ldl
 
 # ---------------------------------------------------------------- tests
 test-python: $(LIBNMEMU) $(BUILD)/nmemu
