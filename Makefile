@@ -180,7 +180,7 @@ $(BUILD)/tests/diff-chip: $(BUILD)/tobj/diff_chip.o $(BUILD)/tobj/nm_test_netgen
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $^ $(LINK_RTL)
 
-$(BUILD)/obj/nm_fw.o: firmware/nm_fw.c firmware/nm_fw.h regmap/nm_chipmap.h regmap/nm_regmap.h | deps
+$(BUILD)/obj/nm_fw.o: firmware/nm_fw.c firmware/nm_fw.h regmap/nm_chipmap.h regmap/nm_regmap.h regmap/nm_loihi_chipmap.h regmap/nm_loihi_regmap.h | deps
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) $(OPT) -Iregmap -ffreestanding -fno-builtin -c -o $@ $<
 

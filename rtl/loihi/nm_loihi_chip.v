@@ -40,6 +40,9 @@ module nm_loihi_chip #(
   // spike trace: every core, every cycle (compartment number)
   output wire [MeshX*MeshY-1:0]    trace_valid_o,
   output wire [MeshX*MeshY*12-1:0] trace_comp_o,
+  // packet trace: the flit each core hands its router this cycle
+  output wire [MeshX*MeshY-1:0]    trace_pkt_valid_o,
+  output wire [MeshX*MeshY*30-1:0] trace_pkt_flit_o,
   // AMBA APB slave
   input  wire                      psel_i,
   input  wire                      penable_i,
@@ -129,6 +132,8 @@ module nm_loihi_chip #(
         );
         assign r_out_ready[C][0] = 1'b1;
         assign r_in_flit[C][FlitW*0 +: FlitW] = {axon, dy[7], dy, dx[7], dx};
+        assign trace_pkt_valid_o[C]             = r_in_valid[C][0] && r_in_ready[C][0];
+        assign trace_pkt_flit_o[FlitW*C +: FlitW] = r_in_flit[C][FlitW*0 +: FlitW];
 
         nm_router #(.FifoDepth(FifoDepth)) u_router (
           .clk_i       (clk_i),
