@@ -126,8 +126,12 @@ energy-loihi-blouw: $(BUILD)/bench/energy-blouw
 # nmemu compile/info/run dispatch to emulator/loihi/nm_loihi_cli.c on "core_type": "loihi"
 # JSON and core-type-1 images; the top Makefile's NMEMU_OBJS includes these objects (so do
 # nmemu-assert and the coverage build, which link NMEMU_OBJS too).
+# run --backend rtl|check links the Verilated chip of Loihi-style cores (mk/loihi-chip.mk); its
+# Verilator runtime objects are the TrueNorth chip's (the same Verilator, linked once).
 LOIHI_NMEMU_OBJS := $(BUILD)/lobj/nm_loihi_cli.o $(BUILD)/lobj/nm_loihi_compile.o $(LOIHI_IMAGE_OBJS) \
-                    $(BUILD)/lobj/nm_loihi_energy.o $(LOIHI_CHIP_OBJS)
+                    $(BUILD)/lobj/nm_loihi_energy.o $(LOIHI_CHIP_OBJS) $(BUILD)/lobj/nm_loihi_rtl_chip.o \
+                    $(VLCHIP_DIR)/nm_vlchip_shim.o $(VLCHIP_LIB)
+$(BUILD)/lobj/nm_loihi_cli.o: LOIHI_CFLAGS += -Ifirmware
 $(BUILD)/obj/nmemu.o: $(wildcard emulator/loihi/*.h)
 
 .PHONY: test-cli-loihi
