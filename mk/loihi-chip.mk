@@ -54,17 +54,26 @@ LCHIP_VFLAGS  = --cc --trace-fst -Wall -Iregmap --top-module nm_loihi_chip -O3 -
 LCHIP_RTL_OBJS := $(BUILD)/lobj/nm_loihi_rtl_chip.o $(VLCHIP_DIR)/nm_vlchip_shim.o $(BUILD)/obj/nm_fw.o \
                  $(VLCHIP_LIB) $(VLCHIP_RT)
 
-$(VLCHIP_LIB) $(VLCHIP_RT) &: $(LCHIP_RTL_SRC) $(LCHIP_RTL_INC) mk/loihi-chip.mk | deps
+# the Verilator flags of the last build: a change of mesh or geometry re-Verilates
+LCHIP_VSTAMP := $(VLCHIP_DIR)/vflags
+.PHONY: lchip-vflags-check
+$(LCHIP_VSTAMP): lchip-vflags-check
+	@mkdir -p $(@D)
+	@echo '$(LCHIP_VFLAGS) $(LCHIP_MESH_X) $(LCHIP_MESH_Y)' | cmp -s - $@ || \
+	    echo '$(LCHIP_VFLAGS) $(LCHIP_MESH_X) $(LCHIP_MESH_Y)' >$@
+
+$(VLCHIP_LIB) $(VLCHIP_RT) &: $(LCHIP_RTL_SRC) $(LCHIP_RTL_INC) $(LCHIP_VSTAMP) | deps
 	@mkdir -p $(VLCHIP_DIR)
 	$(VERILATOR) $(LCHIP_VFLAGS) -Mdir $(VLCHIP_DIR) $(LCHIP_RTL_SRC)
 	$(MAKE) -s -C $(VLCHIP_DIR) -f Vnm_loihi_chip.mk OPT_FAST=-O2 OPT_GLOBAL=-O2 OPT_SLOW=-O1 \
 	    Vnm_loihi_chip__ALL.a verilated.o verilated_threads.o verilated_fst_c.o
 
 $(VLCHIP_DIR)/nm_vlchip_shim.o: emulator/loihi/nm_vlchip_shim.cpp emulator/loihi/nm_vlchip_shim.h \
-                                emulator/nm_vmodel.hpp $(VLCHIP_LIB)
+                                emulator/nm_vmodel.hpp $(VLCHIP_LIB) $(LCHIP_VSTAMP)
 	$(VLOIHI_CXX) -DNM_VLCHIP_CORES=$$(($(LCHIP_MESH_X)*$(LCHIP_MESH_Y))) -I$(VLCHIP_DIR) -c -o $@ $<
 
 $(BUILD)/lobj/nm_loihi_rtl_chip.o: LOIHI_CFLAGS += -Ifirmware
+$(BUILD)/lobj/nm_loihi_rtl_chip.o $(BUILD)/lobj/nm_loihi_cli.o $(BUILD)/ltobj/diff_loihi_chip.o: firmware/nm_fw.h
 $(BUILD)/ltobj/diff_loihi_chip.o: LOIHI_CFLAGS += -Ifirmware
 
 LCHIP_MODEL_OBJS := $(BUILD)/lobj/nm_loihi_chip.o $(BUILD)/lobj/nm_loihi_ref.o $(BUILD)/lobj/nm_loihi_if.o \

@@ -50,7 +50,7 @@ LOIHI_IMAGE_OBJS := $(BUILD)/lobj/nm_loihi_image.o
 LOIHI_MODEL_TEST_OBJS := $(BUILD)/ltobj/test_loihi_model_main.o $(BUILD)/ltobj/test_loihi_chip.o \
                          $(BUILD)/ltobj/test_loihi_energy.o $(BUILD)/ltobj/test_loihi_image.o \
                          $(BUILD)/lobj/nm_loihi_energy.o $(LOIHI_IMAGE_OBJS) \
-                         $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_core_prog.o
+                         $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_core_prog.o $(BUILD)/obj/nm_output.o
 $(BUILD)/tests/nm-loihi-model-tests: $(LOIHI_MODEL_TEST_OBJS) $(LOIHI_CHIP_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $^ $(CHECK_LIBS) $(JANSSON) -lz
