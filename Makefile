@@ -68,6 +68,7 @@ help:
 	@echo "make test-diff-chip  only the chip differential test (DIFF_CHIP_SEEDS=$(DIFF_CHIP_SEEDS) DIFF_CHIP_TICKS=$(DIFF_CHIP_TICKS))"
 	@echo "make lint       verilator --lint-only -Wall on the core and the chip (and rtl/loihi)"
 	@echo "make test-diff-loihi  Loihi-style RTL core vs model (LOIHI_DIFF_SEEDS=$(LOIHI_DIFF_SEEDS) LOIHI_DIFF_STEPS=$(LOIHI_DIFF_STEPS))"
+	@echo "make test-diff-lchip  Loihi-style RTL chip vs model chip (LCHIP_DIFF_SEEDS=$(LCHIP_DIFF_SEEDS) LCHIP_DIFF_STEPS=$(LCHIP_DIFF_STEPS))"
 	@echo "make test-loihi-model  the Loihi-style core's model tests (directed, golden traces, chip, energy, images)"
 	@echo "make bench-loihi  workload L (128 Loihi cores) on the model and in Brian2 (docs/performance.md)"
 	@echo "make energy-loihi-blouw  one branch of Blouw et al. 2019 priced with both Loihi presets"
@@ -191,7 +192,7 @@ $(BUILD)/tests/diff-chip: $(BUILD)/tobj/diff_chip.o $(BUILD)/tobj/nm_test_netgen
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $^ $(LINK_RTL)
 
-$(BUILD)/obj/nm_fw.o: firmware/nm_fw.c firmware/nm_fw.h regmap/nm_chipmap.h regmap/nm_regmap.h | deps
+$(BUILD)/obj/nm_fw.o: firmware/nm_fw.c firmware/nm_fw.h regmap/nm_chipmap.h regmap/nm_regmap.h regmap/nm_loihi_chipmap.h regmap/nm_loihi_regmap.h | deps
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) $(OPT) -Iregmap -ffreestanding -fno-builtin -c -o $@ $<
 

@@ -636,7 +636,7 @@ int nm_cmd_run(int argc, char **argv)
     int rc, a;
     for (a = 1; a < argc; a++) /* an image of Loihi-style cores (core type 1); argv[0] is "run" */
         if (argv[a][0] != '-' && nm_loihi_image_sniff_file(argv[a]))
-            return nm_loihi_cli_run(argc - 1, argv + 1);
+            return nm_loihi_cli_run(argc, argv);
     memset(&s, 0, sizeof s);
     rc = run_parse(&s, argc, argv);
     if (rc)

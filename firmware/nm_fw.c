@@ -2,7 +2,17 @@
 #include "nm_fw.h"
 
 #include "nm_chipmap.h"
+#include "nm_loihi_chipmap.h"
+#include "nm_loihi_regmap.h"
 #include "nm_regmap.h"
+
+/* nm_fw_host_send and nm_fw_tick serve both chips: their registers must coincide */
+_Static_assert(NM_CHIP_CHIP_CTRL == NML_CHIP_CHIP_CTRL && NM_CHIP_CHIP_STATUS == NML_CHIP_CHIP_STATUS &&
+               NM_CHIP_CHIP_HOST_IN == NML_CHIP_CHIP_HOST_IN && NM_CHIP_CHIP_OUT_INFO == NML_CHIP_CHIP_OUT_INFO &&
+               NM_CHIP_CHIP_OUT_FLIT == NML_CHIP_CHIP_OUT_FLIT && NM_CHIP_CHIP_OUT_TICK == NML_CHIP_CHIP_OUT_STEP &&
+               NM_CHIP_CHIP_OUT_POP == NML_CHIP_CHIP_OUT_POP && NM_CHIP_REGION_CHIP == NML_CHIP_REGION_CHIP &&
+               NM_CHIP_REGION_SHIFT == NML_CHIP_REGION_SHIFT,
+               "the chip registers of nm_chipmap.json and nm_loihi_chipmap.json differ");
 
 uint32_t nm_fw_core_addr(unsigned core, uint32_t word)
 {
@@ -127,4 +137,77 @@ int nm_fw_tick(const nm_fw_bus *b, uint32_t max_polls, nm_fw_offchip *out, unsig
             return drain(b, out, cap, n);
     }
     return NM_FW_ETIMEOUT;
+}
+
+/* ---------------------------------------------------------------- Loihi-style chip */
+
+uint32_t nm_fw_loihi_core_addr(unsigned core, uint32_t word)
+{
+    return ((uint32_t)NML_CHIP_REGION_CORE << NML_CHIP_REGION_SHIFT | (uint32_t)core << 20 | (word & 0xfffffu)) << 2;
+}
+
+uint32_t nm_fw_loihi_router_addr(unsigned core, unsigned reg)
+{
+    return ((uint32_t)NML_CHIP_REGION_ROUTER << NML_CHIP_REGION_SHIFT | (uint32_t)core << 20 | reg) << 2;
+}
+
+int nm_fw_loihi_core_write(const nm_fw_bus *b, unsigned core, uint32_t word, uint32_t data)
+{
+    return b->write32(b->ctx, nm_fw_loihi_core_addr(core, word), data) ? NM_FW_EBUS : NM_FW_OK;
+}
+
+int nm_fw_loihi_core_read(const nm_fw_bus *b, unsigned core, uint32_t word, uint32_t *data)
+{
+    return b->read32(b->ctx, nm_fw_loihi_core_addr(core, word), data) ? NM_FW_EBUS : NM_FW_OK;
+}
+
+int nm_fw_loihi_core_write_block(const nm_fw_bus *b, unsigned core, uint32_t word, const uint32_t *src, unsigned n)
+{
+    unsigned k;
+    for (k = 0; k < n; k++)
+        if (nm_fw_loihi_core_write(b, core, word + k, src[k]))
+            return NM_FW_EBUS;
+    return NM_FW_OK;
+}
+
+int nm_fw_loihi_core_read_block(const nm_fw_bus *b, unsigned core, uint32_t word, uint32_t *dst, unsigned n)
+{
+    unsigned k;
+    for (k = 0; k < n; k++)
+        if (nm_fw_loihi_core_read(b, core, word + k, &dst[k]))
+            return NM_FW_EBUS;
+    return NM_FW_OK;
+}
+
+int nm_fw_loihi_write_cx(const nm_fw_bus *b, unsigned core, unsigned n, uint32_t cfg, uint32_t axmap)
+{
+    uint32_t base = NML_ADDR(NML_REGION_CX, n * NML_CX_STRIDE);
+    if (nm_fw_loihi_core_write(b, core, base + NML_CX_CFG, cfg))
+        return NM_FW_EBUS;
+    return nm_fw_loihi_core_write(b, core, base + NML_CX_AXMAP, axmap);
+}
+
+int nm_fw_loihi_read_cx_state(const nm_fw_bus *b, unsigned core, unsigned n, uint32_t w[4])
+{
+    return nm_fw_loihi_core_read_block(b, core, NML_ADDR(NML_REGION_CX, n * NML_CX_STRIDE + NML_CX_U), w, 4);
+}
+
+int nm_fw_loihi_read_core_counters(const nm_fw_bus *b, unsigned core, uint32_t c[10])
+{
+    return nm_fw_loihi_core_read_block(b, core, NML_ADDR(NML_REGION_COUNTER, 0), c, NML_COUNTER_NREGS);
+}
+
+int nm_fw_loihi_read_router_counters(const nm_fw_bus *b, unsigned core, uint32_t c[6])
+{
+    unsigned k;
+    for (k = 0; k < NML_CHIP_ROUTER_NREGS; k++)
+        if (b->read32(b->ctx, nm_fw_loihi_router_addr(core, k), &c[k]))
+            return NM_FW_EBUS;
+    return NM_FW_OK;
+}
+
+uint32_t nm_fw_loihi_host_flit(int dx, int dy, unsigned axon)
+{
+    return ((uint32_t)dx & 0x1ffu) << NML_CHIP_CHIP_HOST_IN_DX_LSB | ((uint32_t)dy & 0x1ffu) << NML_CHIP_CHIP_HOST_IN_DY_LSB |
+           ((uint32_t)axon & 0xfffu) << NML_CHIP_CHIP_HOST_IN_AXON_LSB;
 }

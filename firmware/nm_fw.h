@@ -50,6 +50,27 @@ int nm_fw_seed_prng(const nm_fw_bus *b, unsigned core, uint32_t seed);
 int nm_fw_read_core_counters(const nm_fw_bus *b, unsigned core, uint32_t c[8]);
 int nm_fw_read_router_counters(const nm_fw_bus *b, unsigned core, uint32_t c[6]);
 
+/* ---- chips of Loihi-style cores (docs/loihi-chip.md, regmap/nm_loihi_chipmap.json) ----
+ * A Loihi-style core has a 20-bit word address (docs/loihi-register-map.md), so its chip
+ * has an address map of its own: word address = space << 28 | index << 20 | word. The chip
+ * registers (space 2) sit at the same offsets as on the TrueNorth chip, so nm_fw_host_send
+ * and nm_fw_tick drive either chip. */
+uint32_t nm_fw_loihi_core_addr(unsigned core, uint32_t word);
+uint32_t nm_fw_loihi_router_addr(unsigned core, unsigned reg);
+int nm_fw_loihi_core_write(const nm_fw_bus *b, unsigned core, uint32_t word, uint32_t data);
+int nm_fw_loihi_core_read(const nm_fw_bus *b, unsigned core, uint32_t word, uint32_t *data);
+int nm_fw_loihi_core_write_block(const nm_fw_bus *b, unsigned core, uint32_t word, const uint32_t *src,
+                                 unsigned n);
+int nm_fw_loihi_core_read_block(const nm_fw_bus *b, unsigned core, uint32_t word, uint32_t *dst, unsigned n);
+/* Compartment n's CFG and AXMAP words (pack them with nm_loihi_enc_cxcfg/_cxaxmap). */
+int nm_fw_loihi_write_cx(const nm_fw_bus *b, unsigned core, unsigned n, uint32_t cfg, uint32_t axmap);
+/* Compartment n's U, V, REF and VHW words, as stored (24, 24, 6, 24 bits). */
+int nm_fw_loihi_read_cx_state(const nm_fw_bus *b, unsigned core, unsigned n, uint32_t w[4]);
+int nm_fw_loihi_read_core_counters(const nm_fw_bus *b, unsigned core, uint32_t c[10]);
+int nm_fw_loihi_read_router_counters(const nm_fw_bus *b, unsigned core, uint32_t c[6]);
+/* A HOST_IN word of the Loihi chip: input axon `axon` of the core at (dx, dy) from (0,0). */
+uint32_t nm_fw_loihi_host_flit(int dx, int dy, unsigned axon);
+
 /* Send a host packet (HOST_IN word), retrying while the input is full. */
 int nm_fw_host_send(const nm_fw_bus *b, uint32_t flit, uint32_t max_polls);
 

@@ -50,7 +50,7 @@ LOIHI_IMAGE_OBJS := $(BUILD)/lobj/nm_loihi_image.o
 LOIHI_MODEL_TEST_OBJS := $(BUILD)/ltobj/test_loihi_model_main.o $(BUILD)/ltobj/test_loihi_chip.o \
                          $(BUILD)/ltobj/test_loihi_energy.o $(BUILD)/ltobj/test_loihi_image.o \
                          $(BUILD)/lobj/nm_loihi_energy.o $(LOIHI_IMAGE_OBJS) \
-                         $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_core_prog.o
+                         $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_core_prog.o $(BUILD)/obj/nm_output.o
 $(BUILD)/tests/nm-loihi-model-tests: $(LOIHI_MODEL_TEST_OBJS) $(LOIHI_CHIP_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $^ $(CHECK_LIBS) $(JANSSON) -lz
@@ -126,8 +126,12 @@ energy-loihi-blouw: $(BUILD)/bench/energy-blouw
 # nmemu compile/info/run dispatch to emulator/loihi/nm_loihi_cli.c on "core_type": "loihi"
 # JSON and core-type-1 images; the top Makefile's NMEMU_OBJS includes these objects (so do
 # nmemu-assert and the coverage build, which link NMEMU_OBJS too).
+# run --backend rtl|check links the Verilated chip of Loihi-style cores (mk/loihi-chip.mk); its
+# Verilator runtime objects are the TrueNorth chip's (the same Verilator, linked once).
 LOIHI_NMEMU_OBJS := $(BUILD)/lobj/nm_loihi_cli.o $(BUILD)/lobj/nm_loihi_compile.o $(LOIHI_IMAGE_OBJS) \
-                    $(BUILD)/lobj/nm_loihi_energy.o $(LOIHI_CHIP_OBJS)
+                    $(BUILD)/lobj/nm_loihi_energy.o $(LOIHI_CHIP_OBJS) $(BUILD)/lobj/nm_loihi_rtl_chip.o \
+                    $(VLCHIP_DIR)/nm_vlchip_shim.o $(VLCHIP_LIB)
+$(BUILD)/lobj/nm_loihi_cli.o: LOIHI_CFLAGS += -Ifirmware
 $(BUILD)/obj/nmemu.o: $(wildcard emulator/loihi/*.h)
 
 .PHONY: test-cli-loihi

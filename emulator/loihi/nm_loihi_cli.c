@@ -10,7 +10,10 @@
 #include "nm_loihi_compile.h"
 #include "nm_loihi_energy.h"
 #include "nm_loihi_image.h"
+#include "nm_loihi_prog.h"
 #include "nm_loihi_regmap.h"
+#include "nm_loihi_rtl_chip.h"
+#include "nm_output.h"
 
 #define EXIT_RUN 1
 #define EXIT_USAGE 2
@@ -65,144 +68,271 @@ int nm_loihi_cli_info(const char *image_path)
     return 0;
 }
 
+/* ---------------------------------------------------------------- run */
+
+static struct {
+    unsigned ticks;
+    const char *backend, *input, *spikes, *energy;
+    double step_hz;
+} LA;
+
+static const nm_opt loihi_run_opts[] = {
+    {.name = "ticks", .kind = NM_OPT_UINT, .metavar = "N", .min = 1, .max = NM_TICKS_MAX, .dest = &LA.ticks,
+     .help = "steps to run (default 100)"},
+    {.name = "backend", .kind = NM_OPT_CHOICE, .metavar = "B", .choices = "rtl|ref|check", .dest = &LA.backend,
+     .help = "ref: the C model chip (default); rtl: the Verilated chip of Loihi-style\n"
+             "cores (the image's core geometry must be the build's, docs/loihi-chip.md);\n"
+             "check: both in lockstep, stop at the first divergence"},
+    {.name = "input", .kind = NM_OPT_STRING, .metavar = "F", .dest = &LA.input,
+     .help = "host spikes: lines 'tick,x,y,axon' ('#' comments)"},
+    {.name = "spikes", .kind = NM_OPT_STRING, .metavar = "F", .dest = &LA.spikes,
+     .help = "write every spike as 'tick,x,y,compartment'"},
+    {.name = "energy", .kind = NM_OPT_STRING, .metavar = "P", .dest = &LA.energy,
+     .help = "Loihi energy preset (default loihi-davies2018)"},
+    {.name = "step-hz", .kind = NM_OPT_DOUBLE, .metavar = "F", .min = 0, .max = NM_HZ_MAX, .min_open = 1,
+     .dest = &LA.step_hz, .help = "steps per second, for static energy (default 1000)"},
+    {.name = NULL}};
+
+const nm_cmd_spec nm_loihi_run_spec = {
+    "run", "IMAGE", 1, 1, "Run an image of Loihi-style cores on the model chip, the RTL chip, or both in lockstep.",
+    "exit status: 0 ok, 1 run failed or backends diverged, 2 usage, 3 bad input file\n", loihi_run_opts};
+
+typedef struct lrun {
+    nm_loihi_image *im;
+    nm_loihi_chip *ref;
+    nm_loihi_rtl_chip *rtl;
+    unsigned bw;      /* the RTL build's mesh width (core index y * bw + x) */
+    nm_input *in;
+    size_t nin, next;
+    nm_out fs;
+} lrun;
+
+static void lrun_free(lrun *r)
+{
+    char e[256];
+    nm_out_close(&r->fs, 0, e, sizeof e);
+    nm_loihi_rtl_chip_free(r->rtl);
+    nm_loihi_chip_free(r->ref);
+    nm_loihi_image_free(r->im);
+    free(r->in);
+}
+
+/* The Verilated chip, programmed with the image through the firmware. */
+static int build_rtl(lrun *r, const char *image)
+{
+    char err[768];
+    const nm_loihi_geom *bg, *ig = &r->im->g;
+    nm_loihi_image_layout l;
+    unsigned k;
+    size_t i;
+    r->rtl = nm_loihi_rtl_chip_new(NULL, err, sizeof err);
+    if (!r->rtl) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        return NM_EXIT_RUN;
+    }
+    bg = nm_loihi_rtl_chip_geom(r->rtl);
+    r->bw = nm_loihi_rtl_chip_mesh_x(r->rtl);
+    if (bg->ncomp != ig->ncomp || bg->naxin != ig->naxin || bg->naxout != ig->naxout || bg->nsyn != ig->nsyn ||
+        bg->ndslot != ig->ndslot || bg->ndprof != ig->ndprof || bg->ntprof != ig->ntprof ||
+        bg->nsynfmt != ig->nsynfmt || bg->inq < ig->inq || r->im->mesh_x > r->bw ||
+        r->im->mesh_y > nm_loihi_rtl_chip_mesh_y(r->rtl)) {
+        fprintf(stderr, "nmemu: %s: the RTL chip of Loihi-style cores is built as %u x %u cores of %u compartments, "
+                        "%u input axons, %u axon-map entries, %u synapse words, %u delay slots, %u/%u/%u profiles "
+                        "and formats, input queue %u; the image has %u x %u cores of %u, %u, %u, %u, %u, %u/%u/%u, "
+                        "queue %u (it needs the same core geometry, a queue at least as deep, and a mesh that "
+                        "fits; docs/loihi-chip.md)\n",
+                image, r->bw, nm_loihi_rtl_chip_mesh_y(r->rtl), bg->ncomp, bg->naxin, bg->naxout, bg->nsyn,
+                bg->ndslot, bg->ndprof, bg->ntprof, bg->nsynfmt, bg->inq, r->im->mesh_x, r->im->mesh_y, ig->ncomp,
+                ig->naxin, ig->naxout, ig->nsyn, ig->ndslot, ig->ndprof, ig->ntprof, ig->nsynfmt, ig->inq);
+        return NM_EXIT_INPUT;
+    }
+    nm_loihi_image_layout_of(ig, &l);
+    for (k = 0; k < r->im->mesh_x * r->im->mesh_y; k++) {
+        unsigned core = (k / r->im->mesh_x) * r->bw + k % r->im->mesh_x;
+        for (i = 0; i < l.nwords; i++)
+            if (nm_fw_loihi_core_write(nm_loihi_rtl_chip_bus(r->rtl), core, nm_loihi_image_word_addr(&l, i),
+                                       r->im->words[k][i]) != NM_FW_OK) {
+                fprintf(stderr, "nmemu: %s: core %u: the RTL refused config word %zu (address 0x%05x)\n", image,
+                        k, i, (unsigned)nm_loihi_image_word_addr(&l, i));
+                return NM_EXIT_RUN;
+            }
+    }
+    return 0;
+}
+
+/* check: the first divergence between the model and the RTL after step t; 0 if none. */
+static int diverged(lrun *r, unsigned long t)
+{
+    static const char *const f[4] = {"u", "v", "refractory", "v (hardware view)"};
+    static const int wid[4] = {24, 24, 6, 24};
+    unsigned k, n, j;
+    for (k = 0; k < r->im->mesh_x * r->im->mesh_y; k++) {
+        unsigned x = k % r->im->mesh_x, y = k / r->im->mesh_x, core = y * r->bw + x;
+        const nm_loihi_out *a = nm_loihi_chip_core_out(r->ref, k), *b = nm_loihi_rtl_chip_core_out(r->rtl, core);
+        nm_loihi_ref *m = nm_loihi_chip_core(r->ref, k);
+        for (j = 0; j < a->nspikes || j < b->nspikes; j++)
+            if (j >= a->nspikes || j >= b->nspikes || a->spikes[j] != b->spikes[j]) {
+                fprintf(stderr, "nmemu: check: backends diverged at step %lu, core (%u, %u): spike %u: ref %s%d, "
+                                "rtl %s%d\n", t, x, y, j, j < a->nspikes ? "compartment " : "none",
+                        j < a->nspikes ? a->spikes[j] : 0, j < b->nspikes ? "compartment " : "none",
+                        j < b->nspikes ? b->spikes[j] : 0);
+                return 1;
+            }
+        for (n = 0; n < r->im->g.ncomp; n++) {
+            uint32_t w[4];
+            if (nm_fw_loihi_read_cx_state(nm_loihi_rtl_chip_bus(r->rtl), core, n, w) != NM_FW_OK) {
+                fprintf(stderr, "nmemu: check: step %lu, core (%u, %u): the RTL refused a state read\n", t, x, y);
+                return 1;
+            }
+            for (j = 0; j < 4; j++) {
+                uint32_t mw = 0;
+                nm_loihi_ref_cfg_read(m, nm_loihi_addr_cx(n, NML_CX_U + j), &mw);
+                if (mw != w[j]) {
+                    fprintf(stderr, "nmemu: check: backends diverged at step %lu, core (%u, %u), compartment %u, "
+                                    "%s: ref %ld, rtl %ld\n", t, x, y, n, f[j],
+                            (long)nm_loihi_sext(mw, (unsigned)wid[j]), (long)nm_loihi_sext(w[j], (unsigned)wid[j]));
+                    return 1;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
 int nm_loihi_cli_run(int argc, char **argv)
 {
-    const char *image = NULL, *input = NULL, *spikes = NULL, *energy = "loihi-davies2018", *backend = "ref";
-    unsigned long ticks = 100;
-    double step_hz = 1000;
+    const char *args[1];
+    unsigned nargs = 0, ncores;
     char err[768];
-    nm_loihi_image *im;
-    nm_loihi_chip *chip;
-    nm_input *in = NULL;
-    size_t nin = 0, next = 0;
-    FILE *fs = NULL;
+    lrun r;
+    int rc, use_ref, use_rtl, status = 0;
     nm_loihi_energy_preset preset;
     nm_loihi_energy_counts cnt;
     nm_loihi_energy_result er;
     uint64_t nspk = 0, npk = 0, cyc = 0;
-    unsigned long t;
-    int a;
-    for (a = 0; a < argc; a++) {
-        const char *v = a + 1 < argc ? argv[a + 1] : NULL;
-        if (!strcmp(argv[a], "--ticks") && v) {
-            char *end;
-            ticks = strtoul(v, &end, 10);
-            if (*end || v[0] == '-' || ticks == 0) {
-                fprintf(stderr, "nmemu: --ticks needs a positive number, not '%s'\n", v);
-                return EXIT_USAGE;
-            }
-            a++;
-        } else if (!strcmp(argv[a], "--backend") && v) {
-            backend = v;
-            a++;
-        } else if (!strcmp(argv[a], "--input") && v) {
-            input = v;
-            a++;
-        } else if (!strcmp(argv[a], "--spikes") && v) {
-            spikes = v;
-            a++;
-        } else if (!strcmp(argv[a], "--energy") && v) {
-            energy = v;
-            a++;
-        } else if (!strcmp(argv[a], "--step-hz") && v) {
-            char *end;
-            step_hz = strtod(v, &end);
-            if (*end || !(step_hz > 0)) {
-                fprintf(stderr, "nmemu: --step-hz needs a positive number, not '%s'\n", v);
-                return EXIT_USAGE;
-            }
-            a++;
-        } else if (argv[a][0] != '-' && !image) {
-            image = argv[a];
-        } else {
-            fprintf(stderr, "nmemu: run on a Loihi image: unknown or incomplete option '%s' (known: --ticks, "
-                            "--backend ref, --input, --spikes, --energy, --step-hz)\n", argv[a]);
-            return EXIT_USAGE;
+    unsigned long t, ran = 0;
+    memset(&LA, 0, sizeof LA);
+    LA.ticks = 100;
+    LA.backend = "ref";
+    LA.energy = "loihi-davies2018";
+    LA.step_hz = 1000;
+    rc = nm_opts_parse(&nm_loihi_run_spec, argc, argv, args, &nargs);
+    if (rc)
+        return rc == 1 ? 0 : rc;
+    use_ref = strcmp(LA.backend, "rtl") != 0;
+    use_rtl = strcmp(LA.backend, "ref") != 0;
+    memset(&r, 0, sizeof r);
+    {
+        nm_out_role roles[3] = {{"the image", args[0], 0}, {"--input", LA.input, 0}, {"--spikes", LA.spikes, 1}};
+        if (nm_out_check_distinct(roles, 3, err, sizeof err)) {
+            fprintf(stderr, "nmemu: %s\n", err);
+            return NM_EXIT_USAGE;
         }
     }
-    if (!image) {
-        fprintf(stderr, "nmemu: run: no image given\n");
-        return EXIT_USAGE;
-    }
-    if (strcmp(backend, "ref")) {
-        fprintf(stderr, "nmemu: %s: a Loihi-core image runs on the reference backend only (--backend ref); "
-                        "the Loihi RTL is built per core geometry, see make test-diff-loihi\n", image);
-        return EXIT_USAGE;
-    }
-    if (nm_loihi_energy_load(energy, &preset, err, sizeof err)) {
+    if (nm_loihi_energy_load(LA.energy, &preset, err, sizeof err)) {
         fprintf(stderr, "nmemu: %s\n", err);
-        return EXIT_INPUT;
+        return NM_EXIT_INPUT;
     }
-    im = nm_loihi_image_read(image, err, sizeof err);
-    if (!im) {
+    r.im = nm_loihi_image_read(args[0], err, sizeof err);
+    if (!r.im) {
         fprintf(stderr, "nmemu: %s\n", err);
-        return EXIT_INPUT;
+        return NM_EXIT_INPUT;
     }
-    if (input && nm_inputs_read(input, im->mesh_x, im->mesh_y, im->g.naxin, &in, &nin, err, sizeof err)) {
+    ncores = r.im->mesh_x * r.im->mesh_y;
+    if (LA.input && nm_inputs_read(LA.input, r.im->mesh_x, r.im->mesh_y, r.im->g.naxin, &r.in, &r.nin, err, sizeof err)) {
         fprintf(stderr, "nmemu: %s\n", err);
-        nm_loihi_image_free(im);
-        return EXIT_INPUT;
+        lrun_free(&r);
+        return NM_EXIT_INPUT;
     }
-    chip = nm_loihi_image_load(im, err, sizeof err);
-    if (!chip) {
-        fprintf(stderr, "nmemu: %s: %s\n", image, err);
-        nm_loihi_image_free(im);
-        free(in);
-        return EXIT_INPUT;
+    /* the model chip also prices the energy on the rtl backend: both run the same steps */
+    r.ref = nm_loihi_image_load(r.im, err, sizeof err);
+    if (!r.ref) {
+        fprintf(stderr, "nmemu: %s: %s\n", args[0], err);
+        lrun_free(&r);
+        return NM_EXIT_INPUT;
     }
-    if (spikes) {
-        fs = fopen(spikes, "w");
-        if (!fs) {
-            perror(spikes);
-            nm_loihi_chip_free(chip);
-            nm_loihi_image_free(im);
-            free(in);
-            return EXIT_RUN;
-        }
-        fprintf(fs, "tick,x,y,compartment\n");
+    if (use_rtl && (rc = build_rtl(&r, args[0])) != 0) {
+        lrun_free(&r);
+        return rc;
     }
-    for (t = 1; t <= ticks; t++) {
+    if (nm_out_open(&r.fs, LA.spikes, err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        lrun_free(&r);
+        return NM_EXIT_RUN;
+    }
+    if (r.fs.f)
+        fprintf(r.fs.f, "tick,x,y,compartment\n");
+    for (t = 1; t <= LA.ticks; t++) {
         nm_loihi_chip_out o;
+        nm_loihi_rtl_chip_out ro;
         unsigned k, j;
         /* an input spike for tick T enters the queue before step T (tick 0: before step 1) */
-        while (next < nin && in[next].tick <= t) {
-            int rc = nm_loihi_chip_inject(chip, in[next].y * im->mesh_x + in[next].x, in[next].axon);
-            if (rc == NM_ERR_FULL)
-                fprintf(stderr, "nmemu: tick %lu: core (%u, %u) input queue full, input spike dropped\n", t,
-                        in[next].x, in[next].y);
-            next++;
+        while (r.next < r.nin && r.in[r.next].tick <= t) {
+            const nm_input *p = &r.in[r.next];
+            int e = nm_loihi_chip_inject(r.ref, p->y * r.im->mesh_x + p->x, p->axon);
+            if (e == NM_ERR_FULL)
+                fprintf(stderr, "nmemu: tick %lu: core (%u, %u) input queue full, input spike dropped\n", t, p->x,
+                        p->y);
+            if (use_rtl &&
+                nm_loihi_rtl_chip_host_send(r.rtl, nm_fw_loihi_host_flit((int)p->x, (int)p->y, p->axon)) != NM_OK) {
+                fprintf(stderr, "nmemu: tick %lu: the RTL chip did not take a host packet: %s\n", t,
+                        nm_loihi_rtl_chip_error(r.rtl));
+                status = NM_EXIT_RUN;
+                break;
+            }
+            r.next++;
         }
-        if (nm_loihi_chip_step(chip, &o) != NM_OK) {
+        if (status)
+            break;
+        if (nm_loihi_chip_step(r.ref, &o) != NM_OK) {
             fprintf(stderr, "nmemu: step %lu failed\n", t);
+            status = NM_EXIT_RUN;
+            break;
+        }
+        if (use_rtl && (rc = nm_loihi_rtl_chip_step(r.rtl, &ro)) != NM_OK) {
+            fprintf(stderr, "nmemu: step %lu: the RTL chip failed: %s %s\n", t, nm_loihi_strerror(rc),
+                    nm_loihi_rtl_chip_error(r.rtl));
+            status = NM_EXIT_RUN;
+            break;
+        }
+        ran = t;
+        if (use_ref && use_rtl && diverged(&r, t)) {
+            status = NM_EXIT_RUN;
             break;
         }
         nspk += o.nspikes;
         npk += o.npkts;
-        cyc += o.cycles;
-        if (fs)
-            for (k = 0; k < im->mesh_x * im->mesh_y; k++) {
-                const nm_loihi_out *co = nm_loihi_chip_core_out(chip, k);
+        if (!use_rtl)
+            cyc += o.cycles;
+        else
+            cyc += ro.cycles;
+        if (r.fs.f)
+            for (k = 0; k < ncores; k++) {
+                unsigned x = k % r.im->mesh_x, y = k / r.im->mesh_x;
+                const nm_loihi_out *co = use_ref ? nm_loihi_chip_core_out(r.ref, k)
+                                                 : nm_loihi_rtl_chip_core_out(r.rtl, y * r.bw + x);
                 for (j = 0; j < co->nspikes; j++)
-                    fprintf(fs, "%lu,%u,%u,%u\n", t, k % im->mesh_x, k / im->mesh_x, co->spikes[j]);
+                    fprintf(r.fs.f, "%lu,%u,%u,%u\n", t, x, y, co->spikes[j]);
             }
     }
-    nm_loihi_energy_count_chip(chip, &cnt);
-    nm_loihi_energy_compute(&preset, step_hz, &cnt, &er);
-    printf("ran %lu steps on %u x %u Loihi-style cores (ref): %" PRIu64 " spikes, %" PRIu64 " packets, %" PRIu64
-           " synaptic ops, %" PRIu64 " of %" PRIu64 " updates active; %" PRIu64 " cycles (slowest core per step)\n",
-           ticks, im->mesh_x, im->mesh_y, nspk, npk, cnt.n[NM_LE_SYN_OP], cnt.n[NM_LE_CX_ACTIVE],
-           cnt.n[NM_LE_CX_ACTIVE] + cnt.n[NM_LE_CX_INACTIVE], cyc);
-    printf("energy (%s, %.0f steps/s): %.3f uJ dynamic + %.3f uJ static = %.3f uJ\n", preset.name, step_hz,
-           er.dynamic_pj * 1e-6, er.static_pj * 1e-6, er.total_pj * 1e-6);
-    if (fs && fclose(fs)) {
-        perror(spikes);
-        nm_loihi_chip_free(chip);
-        nm_loihi_image_free(im);
-        free(in);
-        return EXIT_RUN;
+    if (!status) {
+        nm_loihi_energy_count_chip(r.ref, &cnt);
+        nm_loihi_energy_compute(&preset, LA.step_hz, &cnt, &er);
+        printf("ran %lu steps on %u x %u Loihi-style cores (%s): %" PRIu64 " spikes, %" PRIu64 " packets, %" PRIu64
+               " synaptic ops, %" PRIu64 " of %" PRIu64 " updates active; %" PRIu64 " cycles (%s)\n",
+               ran, r.im->mesh_x, r.im->mesh_y, LA.backend, nspk, npk, cnt.n[NM_LE_SYN_OP], cnt.n[NM_LE_CX_ACTIVE],
+               cnt.n[NM_LE_CX_ACTIVE] + cnt.n[NM_LE_CX_INACTIVE], cyc,
+               use_rtl ? "RTL chip, step request to step done" : "slowest core per step");
+        if (use_ref && use_rtl)
+            printf("check: ref and rtl agree on every spike and every compartment's u, v, refractory counter "
+                   "and hardware v at all %lu steps\n", ran);
+        printf("energy (%s, %.0f steps/s): %.3f uJ dynamic + %.3f uJ static = %.3f uJ\n", preset.name, LA.step_hz,
+               er.dynamic_pj * 1e-6, er.static_pj * 1e-6, er.total_pj * 1e-6);
     }
-    nm_loihi_chip_free(chip);
-    nm_loihi_image_free(im);
-    free(in);
-    return 0;
+    if (nm_out_close(&r.fs, status == 0, err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        status = NM_EXIT_RUN;
+    }
+    lrun_free(&r);
+    return status;
 }

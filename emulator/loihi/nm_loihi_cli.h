@@ -6,8 +6,11 @@
 
 int nm_loihi_cli_compile(const char *json_path, const char *image_path);
 int nm_loihi_cli_info(const char *image_path);
-/* argv: the image and run's options (--ticks N, --backend ref, --input FILE, --spikes FILE,
- * --energy PRESET, --step-hz F), as nmemu run got them. */
+/* argv[0] "run", then the image and run's options (nm_loihi_run_spec: --ticks N,
+ * --backend ref|rtl|check, --input FILE, --spikes FILE, --energy PRESET, --step-hz F). */
 int nm_loihi_cli_run(int argc, char **argv);
+
+#include "nm_opts.h"
+extern const nm_cmd_spec nm_loihi_run_spec;
 
 #endif

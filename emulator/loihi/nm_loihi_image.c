@@ -413,6 +413,13 @@ int nm_loihi_image_write(const nm_loihi_image *im, const char *path, char *err, 
 
 /* ------------------------------------------------------------------ loading */
 
+uint32_t nm_loihi_image_word_addr(const nm_loihi_image_layout *l, size_t i)
+{
+    uint32_t addr = 0;
+    word_info(l, i, &addr);
+    return addr;
+}
+
 nm_loihi_chip *nm_loihi_image_load(const nm_loihi_image *im, char *err, size_t errlen)
 {
     nm_loihi_image_layout l;

@@ -49,6 +49,9 @@ nm_loihi_image *nm_loihi_image_read(const char *path, char *err, size_t errlen);
 uint8_t *nm_loihi_image_serialize(const nm_loihi_image *im, size_t *len, char *err, size_t errlen);
 int nm_loihi_image_write(const nm_loihi_image *im, const char *path, char *err, size_t errlen);
 
+/* The config address of word i of a core's words (layout order). */
+uint32_t nm_loihi_image_word_addr(const nm_loihi_image_layout *l, size_t i);
+
 /* A chip with the image's mesh and geometry, every word written through the config port. */
 nm_loihi_chip *nm_loihi_image_load(const nm_loihi_image *im, char *err, size_t errlen);
 

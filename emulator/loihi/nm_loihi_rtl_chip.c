@@ -1,0 +1,355 @@
+/* nm_loihi_rtl_chip.c - cycle-level driver of the Verilated chip of Loihi-style cores. */
+#include "nm_loihi_rtl_chip.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "nm_loihi_chipmap.h"
+#include "nm_loihi_regmap.h"
+#include "nm_vlchip_shim.h"
+
+#define STEP_CYCLE_LIMIT 50000000ull /* far above any legal step of a test build */
+
+typedef struct core_buf {
+    nm_loihi_out out;
+    uint16_t *spikes;
+    nm_loihi_pkt *pkts;
+    unsigned pkts_cap;
+} core_buf;
+
+typedef struct core_be {
+    nm_loihi_rtl_chip *chip;
+    unsigned core;
+} core_be;
+
+struct nm_loihi_rtl_chip {
+    nm_vlchip *v;
+    nm_vlchip_pins p;
+    unsigned mesh_x, mesh_y, ncores;
+    nm_loihi_geom geom;
+    nm_fw_bus bus;
+    core_buf *bufs;
+    core_be *bes;
+    uint32_t early_off; /* off-chip packets popped while sending host input */
+    int stopped;
+    char err[1024];
+};
+
+static void cycle(nm_loihi_rtl_chip *c)
+{
+    nm_vlchip_cycle(c->v, &c->p);
+    if (!c->stopped) {
+        char msg[900];
+        if (nm_vlchip_stopped(c->v, msg, sizeof msg)) {
+            c->stopped = 1;
+            snprintf(c->err, sizeof c->err, "RTL assertion in cycle %" PRIu64 ": %s", nm_vlchip_cycles(c->v), msg);
+        }
+    }
+}
+
+static int apb(nm_loihi_rtl_chip *c, int write, uint32_t paddr, uint32_t wdata, uint32_t *rdata)
+{
+    int err;
+    if (c->stopped)
+        return NM_ERR_ASSERT;
+    c->p.psel = 1;
+    c->p.penable = 0;
+    c->p.pwrite = (uint8_t)write;
+    c->p.paddr = paddr;
+    c->p.pwdata = wdata;
+    cycle(c);                    /* setup phase */
+    c->p.penable = 1;
+    nm_vlchip_eval(c->v, &c->p); /* access phase: PREADY, PRDATA, PSLVERR */
+    while (!c->p.pready)
+        cycle(c);
+    err = c->p.pslverr;
+    if (rdata)
+        *rdata = c->p.prdata;
+    cycle(c);
+    c->p.psel = 0;
+    c->p.penable = 0;
+    c->p.pwrite = 0;
+    if (c->stopped)
+        return NM_ERR_ASSERT;
+    return err ? NM_ERR_CFG : NM_OK;
+}
+
+int nm_loihi_rtl_chip_apb_write(nm_loihi_rtl_chip *c, uint32_t paddr, uint32_t data)
+{
+    return apb(c, 1, paddr, data, NULL);
+}
+
+int nm_loihi_rtl_chip_apb_read(nm_loihi_rtl_chip *c, uint32_t paddr, uint32_t *data)
+{
+    return apb(c, 0, paddr, 0, data);
+}
+
+static int bus_write(void *ctx, uint32_t a, uint32_t d)
+{
+    return nm_loihi_rtl_chip_apb_write(ctx, a, d);
+}
+
+static int bus_read(void *ctx, uint32_t a, uint32_t *d)
+{
+    return nm_loihi_rtl_chip_apb_read(ctx, a, d);
+}
+
+const nm_fw_bus *nm_loihi_rtl_chip_bus(nm_loihi_rtl_chip *c)
+{
+    return &c->bus;
+}
+
+int nm_loihi_rtl_chip_host_send(nm_loihi_rtl_chip *c, uint32_t flit)
+{
+    uint64_t n;
+    if (c->stopped)
+        return NM_ERR_ASSERT;
+    c->p.host_valid = 1;
+    c->p.host_flit = flit;
+    for (n = 0; n < STEP_CYCLE_LIMIT; n++) {
+        int ready = c->p.host_ready;
+        c->p.off_ready = c->p.off_valid;
+        c->early_off += c->p.off_valid;
+        cycle(c);
+        if (ready || c->stopped)
+            break;
+    }
+    c->p.host_valid = 0;
+    c->p.off_ready = 0;
+    if (c->stopped)
+        return NM_ERR_ASSERT;
+    return n == STEP_CYCLE_LIMIT ? NM_ERR_HANG : NM_OK;
+}
+
+/* What the trace pins show this cycle, into each core's buffers. */
+static int collect(nm_loihi_rtl_chip *c)
+{
+    unsigned k;
+    for (k = 0; k < c->ncores; k++) {
+        core_buf *b = &c->bufs[k];
+        if (c->p.trace_valid[k]) {
+            if (b->out.nspikes >= c->geom.ncomp)
+                return NM_ERR_PROTO;
+            b->spikes[b->out.nspikes++] = c->p.trace_comp[k];
+        }
+        if (c->p.trace_pkt_valid[k]) {
+            uint32_t f = c->p.trace_pkt_flit[k];
+            nm_loihi_pkt *q;
+            if (b->out.npkts >= b->pkts_cap)
+                return NM_ERR_PROTO;
+            q = &b->pkts[b->out.npkts++];
+            /* {axon[11:0], dy[8:0], dx[8:0]}; dx and dy are the core's 8-bit fields extended */
+            q->dx = (int8_t)(uint8_t)(f & 0xffu);
+            q->dy = (int8_t)(uint8_t)((f >> 9) & 0xffu);
+            q->axon = (uint16_t)((f >> 18) & 0xfffu);
+            q->src = 0;
+            q->entry = 0;
+        }
+    }
+    return NM_OK;
+}
+
+int nm_loihi_rtl_chip_step(nm_loihi_rtl_chip *c, nm_loihi_rtl_chip_out *out)
+{
+    uint64_t n;
+    unsigned k;
+    int rc = NM_OK, started = 0;
+    out->cycles = 0;
+    out->noff = c->early_off;
+    c->early_off = 0;
+    if (c->stopped)
+        return NM_ERR_ASSERT;
+    for (k = 0; k < c->ncores; k++) {
+        c->bufs[k].out.nspikes = 0;
+        c->bufs[k].out.npkts = 0;
+    }
+    c->p.tick = 1;
+    for (n = 0; n < STEP_CYCLE_LIMIT && rc == NM_OK; n++) {
+        int done = c->p.tick_done;
+        rc = collect(c);
+        c->p.off_ready = c->p.off_valid;
+        out->noff += c->p.off_valid;
+        if (started)
+            out->cycles++;
+        cycle(c);
+        c->p.tick = 0;
+        if (c->stopped)
+            return NM_ERR_ASSERT;
+        started = started || c->p.busy;
+        if (done) {
+            c->p.off_ready = 0;
+            return rc;
+        }
+    }
+    if (rc == NM_OK)
+        snprintf(c->err, sizeof c->err, "the chip did not finish a step in %llu cycles",
+                 (unsigned long long)STEP_CYCLE_LIMIT);
+    return rc != NM_OK ? rc : NM_ERR_HANG;
+}
+
+const nm_loihi_out *nm_loihi_rtl_chip_core_out(const nm_loihi_rtl_chip *c, unsigned core)
+{
+    return core < c->ncores ? &c->bufs[core].out : NULL;
+}
+
+unsigned nm_loihi_rtl_chip_mesh_x(const nm_loihi_rtl_chip *c)
+{
+    return c->mesh_x;
+}
+
+unsigned nm_loihi_rtl_chip_mesh_y(const nm_loihi_rtl_chip *c)
+{
+    return c->mesh_y;
+}
+
+const nm_loihi_geom *nm_loihi_rtl_chip_geom(const nm_loihi_rtl_chip *c)
+{
+    return &c->geom;
+}
+
+const char *nm_loihi_rtl_chip_error(const nm_loihi_rtl_chip *c)
+{
+    return c->err;
+}
+
+int nm_loihi_rtl_chip_close_trace(nm_loihi_rtl_chip *c)
+{
+    return nm_vlchip_close_trace(c->v) ? NM_ERR_NOMEM : NM_OK;
+}
+
+/* ---------------------------------------------------------------- per-core backend */
+static int be_write(void *i, uint32_t a, uint32_t d)
+{
+    core_be *e = i;
+    return nm_loihi_rtl_chip_apb_write(e->chip, nm_fw_loihi_core_addr(e->core, a), d);
+}
+
+static int be_read(void *i, uint32_t a, uint32_t *d)
+{
+    core_be *e = i;
+    return nm_loihi_rtl_chip_apb_read(e->chip, nm_fw_loihi_core_addr(e->core, a), d);
+}
+
+static int be_inject(void *i, unsigned axon)
+{
+    (void)i;
+    (void)axon;
+    return NM_ERR_ARG;
+}
+
+static int be_tick(void *i, nm_loihi_out *o)
+{
+    (void)i;
+    (void)o;
+    return NM_ERR_ARG;
+}
+
+static void be_free(void *i)
+{
+    (void)i;
+}
+
+void nm_loihi_rtl_chip_core_backend(nm_loihi_backend *b, nm_loihi_rtl_chip *c, unsigned core)
+{
+    b->name = "rtl-chip";
+    b->impl = &c->bes[core];
+    b->geom = c->geom;
+    b->cfg_write = be_write;
+    b->cfg_read = be_read;
+    b->inject = be_inject;
+    b->tick = be_tick;
+    b->free = be_free;
+}
+
+/* ---------------------------------------------------------------- life */
+static nm_loihi_rtl_chip *fail(nm_loihi_rtl_chip *c, char *msg, size_t len, const char *what)
+{
+    if (msg && len)
+        snprintf(msg, len, "Loihi RTL chip: %s%s%s", what, c && c->err[0] ? ": " : "", c ? c->err : "");
+    nm_loihi_rtl_chip_free(c);
+    return NULL;
+}
+
+nm_loihi_rtl_chip *nm_loihi_rtl_chip_new(const char *trace_path, char *msg, size_t len)
+{
+    nm_loihi_rtl_chip *c = calloc(1, sizeof *c);
+    uint32_t geo = 0, g[4], st = 0;
+    unsigned i;
+    uint64_t n;
+    if (!c)
+        return fail(c, msg, len, "out of memory");
+    c->v = nm_vlchip_new(trace_path);
+    if (!c->v)
+        return fail(c, msg, len, "cannot create the Verilated model (or its trace file)");
+    c->bus.ctx = c;
+    c->bus.read32 = bus_read;
+    c->bus.write32 = bus_write;
+    c->p.rst_n = 0;
+    for (i = 0; i < 4; i++)
+        cycle(c);
+    c->p.rst_n = 1;
+    cycle(c);
+    /* the cores clear their memories after reset; the chip is IDLE once they are done */
+    for (n = 0; n < STEP_CYCLE_LIMIT; n++) {
+        if (apb(c, 0, nm_fw_chip_addr(NML_CHIP_CHIP_STATUS), 0, &st) != NM_OK)
+            return fail(c, msg, len, "STATUS read refused");
+        if ((st >> NML_CHIP_CHIP_STATUS_IDLE_LSB) & 1u)
+            break;
+    }
+    if (apb(c, 0, nm_fw_chip_addr(NML_CHIP_CHIP_GEOMETRY), 0, &geo) != NM_OK)
+        return fail(c, msg, len, "GEOMETRY read refused");
+    c->mesh_x = (geo >> NML_CHIP_CHIP_GEOMETRY_MESH_X_LSB) & NML_CHIP_CHIP_GEOMETRY_MESH_X_MASK;
+    c->mesh_y = (geo >> NML_CHIP_CHIP_GEOMETRY_MESH_Y_LSB) & NML_CHIP_CHIP_GEOMETRY_MESH_Y_MASK;
+    c->ncores = c->mesh_x * c->mesh_y;
+    if (c->ncores != nm_vlchip_ncores() || c->ncores > NM_VLCHIP_MAX_CORES)
+        return fail(c, msg, len, "GEOMETRY does not match the build");
+    for (i = 0; i < 4; i++)
+        if (nm_fw_loihi_core_read(&c->bus, 0, NML_ADDR(NML_REGION_CTRL, NML_CTRL_GEOM0 + i), &g[i]) != NM_FW_OK)
+            return fail(c, msg, len, "core 0 GEOM read refused");
+    c->geom.ncomp = g[0] & 0xffffu;
+    c->geom.naxin = g[0] >> 16;
+    c->geom.naxout = g[1] & 0xffffu;
+    c->geom.nsyn = g[1] >> 16;
+    c->geom.ndslot = g[2] & 0xffu;
+    c->geom.ndprof = (g[2] >> 8) & 0xffu;
+    c->geom.ntprof = (g[2] >> 16) & 0xffu;
+    c->geom.nsynfmt = g[2] >> 24;
+    c->geom.inq = g[3] & 0xffffu;
+    if (nm_loihi_geom_check(&c->geom, c->err, sizeof c->err) != NM_OK)
+        return fail(c, msg, len, "core 0 reports a bad geometry");
+    c->bufs = calloc(c->ncores, sizeof *c->bufs);
+    c->bes = calloc(c->ncores, sizeof *c->bes);
+    if (!c->bufs || !c->bes)
+        return fail(c, msg, len, "out of memory");
+    for (i = 0; i < c->ncores; i++) {
+        core_buf *b = &c->bufs[i];
+        b->pkts_cap = c->geom.ncomp * 255u;
+        b->spikes = calloc(c->geom.ncomp, sizeof *b->spikes);
+        b->pkts = calloc(b->pkts_cap, sizeof *b->pkts);
+        if (!b->spikes || !b->pkts)
+            return fail(c, msg, len, "out of memory");
+        b->out.spikes = b->spikes;
+        b->out.pkts = b->pkts;
+        c->bes[i].chip = c;
+        c->bes[i].core = i;
+    }
+    return c;
+}
+
+void nm_loihi_rtl_chip_free(nm_loihi_rtl_chip *c)
+{
+    unsigned i;
+    if (!c)
+        return;
+    if (c->v)
+        nm_vlchip_free(c->v);
+    if (c->bufs)
+        for (i = 0; i < c->ncores; i++) {
+            free(c->bufs[i].spikes);
+            free(c->bufs[i].pkts);
+        }
+    free(c->bufs);
+    free(c->bes);
+    free(c);
+}
