@@ -23,6 +23,9 @@ $(BUILD)/obj/board/nm_board_mpi.o: CFLAGS_ALL += $(MPI_CFLAGS)
 # nmemu links the board run (an extra prerequisite lands in its link line) and MPI
 $(BUILD)/nmemu: $(BOARD_OBJS)
 $(BUILD)/nmemu: LINK_RTL += $(MPI_LIBS)
+# and so do the assertion and coverage builds of nmemu (mk/verif.mk)
+$(BUILD)/nmemu-assert $(BUILD)/cov/nmemu: $(BOARD_OBJS)
+$(BUILD)/nmemu-assert $(BUILD)/cov/nmemu: LINK_RTL += $(MPI_LIBS)
 
 BOARD_RANKS ?= 1 2 3 4
 test-board: $(BUILD)/nmemu $(BUILD)/tests/board-tests
