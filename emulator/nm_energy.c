@@ -134,8 +134,8 @@ int nm_energy_parse(const char *text, const char *what, nm_energy_preset *p, cha
     if (x)
         snprintf(p->note, sizeof p->note, "%s", json_string_value(x));
     x = json_object_get(root, "reference_voltage_v");
-    if (!json_is_number(x) || !(json_number_value(x) > 0) || json_number_value(x) > 5) {
-        snprintf(err, errlen, "%s: reference_voltage_v: expected volts, 0 < V <= 5", what);
+    if (!json_is_number(x) || !(json_number_value(x) > 0) || json_number_value(x) > NM_ENERGY_VOLTS_MAX) {
+        snprintf(err, errlen, "%s: reference_voltage_v: expected volts, 0 < V <= %g", what, NM_ENERGY_VOLTS_MAX);
         goto out;
     }
     p->v_ref = json_number_value(x);

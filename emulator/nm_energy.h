@@ -34,6 +34,10 @@ typedef struct nm_energy_preset {
     double static_mw_per_core;   /* at v_ref */
 } nm_energy_preset;
 
+/* The highest supply voltage anywhere: a preset's reference_voltage_v and nmemu's
+ * --voltage (nm_opts.h) share it. */
+#define NM_ENERGY_VOLTS_MAX 5.0
+
 /* Event counts (of one core, or of the chip). */
 typedef struct nm_energy_counts {
     uint64_t n[NM_E_NCLASSES];

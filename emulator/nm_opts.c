@@ -187,21 +187,20 @@ static int bad_option(const nm_cmd_spec *spec, const nm_opt *opts, unsigned n, c
 {
     char names[512] = "";
     unsigned i, hits = 0;
-    size_t len;
+    size_t len, used;
     const char *eq;
     if (strncmp(arg, "--", 2))
         return nm_usage_error(spec, "unknown option '%s'", arg);
     eq = strchr(arg, '=');
-    len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
-    for (i = 0; i < n; i++)
-        if (!strncmp(opts[i].name, arg + 2, len)) {
-            if (strlen(opts[i].name) == len && eq && !takes_value(&opts[i]))
-                return nm_usage_error(spec, "--%s takes no value", opts[i].name);
-            hits++;
-            len = strlen(names);
-            snprintf(names + len, sizeof names - len, "%s--%s", hits > 1 ? ", " : "", opts[i].name);
-            len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
-        }
+    len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2); /* the name as given, maybe a prefix */
+    for (i = 0; i < n; i++) {
+        if (strncmp(opts[i].name, arg + 2, len))
+            continue;
+        if (strlen(opts[i].name) == len && eq && !takes_value(&opts[i]))
+            return nm_usage_error(spec, "--%s takes no value", opts[i].name);
+        used = strlen(names);
+        snprintf(names + used, sizeof names - used, "%s--%s", hits++ ? ", " : "", opts[i].name);
+    }
     if (hits > 1)
         return nm_usage_error(spec, "option '%s' is ambiguous: %s", arg, names);
     return nm_usage_error(spec, "unknown option '%s'", arg);

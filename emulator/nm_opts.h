@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "nm_energy.h"
+
 /* Exit status of every subcommand. */
 #define NM_EXIT_OK 0
 #define NM_EXIT_RUN 1   /* the run failed, an output could not be written, backends diverged */
@@ -19,7 +21,7 @@
 
 /* Shared ranges: the same option has the same range wherever it appears. */
 #define NM_TICKS_MAX 4294967295.0 /* ticks are counted in 32 bits (spike programs, outputs) */
-#define NM_VOLTS_MAX 5.0          /* --voltage and a preset's reference_voltage_v: 0 < V <= 5 */
+#define NM_VOLTS_MAX NM_ENERGY_VOLTS_MAX /* --voltage, as a preset's reference_voltage_v */
 #define NM_HZ_MAX 1e9             /* --tick-rate, --rate: 0 < Hz <= 1e9 */
 #define NM_THREADS_MAX 64.0
 

@@ -364,6 +364,16 @@ int sc_main(int argc, char **argv)
         std::fprintf(stderr, "nmemu-sc: --fw-offchip needs --fw-tick (the firmware drains the queue while it polls)\n");
         return 2;
     }
+    { // as nmemu: no output may be an input or another output (emulator/nm_output.h)
+        const nm_out_role files[] = {{"the image", o.image, 0},     {"--input", o.input, 0},
+                                     {"--spikes", o.spikes, 1},     {"--outputs", o.outputs, 1},
+                                     {"--report", o.report, 1}};
+        char err[8400];
+        if (nm_out_check_distinct(files, sizeof files / sizeof files[0], err, sizeof err)) {
+            std::fprintf(stderr, "nmemu-sc: %s\n", err);
+            return 2;
+        }
+    }
     char err[512];
     nm_image *im = nm_image_read(o.image, err, sizeof err);
     if (!im) {
