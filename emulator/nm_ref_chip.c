@@ -58,7 +58,19 @@ struct nm_ref_chip {
     uint8_t *owner;                /* owner[core]: the worker whose range holds the core */
     int started, quit;
     pthread_barrier_t go, mid, done;
+    uint32_t *drops;               /* fault injection: core << 16 | neuron, for the next tick */
+    unsigned ndrops, drops_cap;
 };
+
+/* 1 when the packet neuron n of core p fires this tick is to be dropped (a fault). */
+static int dropped(const nm_ref_chip *c, unsigned p, unsigned n)
+{
+    unsigned k;
+    for (k = 0; k < c->ndrops; k++)
+        if (c->drops[k] == ((uint32_t)p << 16 | n))
+            return 1;
+    return 0;
+}
 
 /* Route a host packet that enters router (x, y) hop by hop, counting every hop like
  * the RTL routers; deliver it or leave the mesh. */
@@ -236,6 +248,8 @@ static void phase_a(worker *w)
                 w->spk.spikes[w->spk.nspikes].core = (uint16_t)p;
                 w->spk.spikes[w->spk.nspikes].neuron = o->spikes[s];
                 w->spk.nspikes++;
+                if (c->ndrops && dropped(c, p, o->spikes[s]))
+                    continue;
                 w->rc = route_spike(w, (int)(p % c->mesh_x), (int)(p / c->mesh_x), o->pkts[s]);
             }
         }
@@ -444,6 +458,22 @@ static int run_tick(nm_ref_chip *c, nm_chip_tick_out *out, nm_chip_tick_out *off
     return rc;
 }
 
+int nm_ref_chip_drop_packet(nm_ref_chip *c, unsigned core, unsigned neuron)
+{
+    if (core >= c->ncores || neuron >= c->nneurons)
+        return NM_ERR_ARG;
+    if (c->ndrops == c->drops_cap) {
+        unsigned cap = c->drops_cap ? 2 * c->drops_cap : 8;
+        uint32_t *d = realloc(c->drops, cap * sizeof *d);
+        if (!d)
+            return NM_ERR_NOMEM;
+        c->drops = d;
+        c->drops_cap = cap;
+    }
+    c->drops[c->ndrops++] = (uint32_t)core << 16 | neuron;
+    return NM_OK;
+}
+
 int nm_ref_chip_tick(nm_ref_chip *c, nm_chip_tick_out *out)
 {
     unsigned k;
@@ -454,6 +484,7 @@ int nm_ref_chip_tick(nm_ref_chip *c, nm_chip_tick_out *out)
         nm_chip_tick_out_add_off(out, &c->q.off[k]);
     c->q.noff = c->qhead = 0;
     rc = run_tick(c, out, out);
+    c->ndrops = 0;
     out->cycles = c->last_cycles;
     nm_chip_tick_out_sort(out);
     return rc;
@@ -640,5 +671,6 @@ void nm_ref_chip_free(nm_ref_chip *c)
     free(c->cores);
     free(c->rcnt);
     nm_chip_tick_out_free(&c->q);
+    free(c->drops);
     free(c);
 }

@@ -20,6 +20,9 @@ int  nm_ref_chip_apb_write(nm_ref_chip *c, uint32_t paddr, uint32_t data);
 int  nm_ref_chip_apb_read(nm_ref_chip *c, uint32_t paddr, uint32_t *data);
 int  nm_ref_chip_host_send(nm_ref_chip *c, uint32_t flit);
 int  nm_ref_chip_tick(nm_ref_chip *c, nm_chip_tick_out *out);
+/* Fault injection (docs/faults.md): the packet that neuron `neuron` of core `core` fires
+ * in the next tick is lost (its spike still counts). NM_ERR_ARG, NM_ERR_NOMEM. */
+int  nm_ref_chip_drop_packet(nm_ref_chip *c, unsigned core, unsigned neuron);
 void nm_ref_chip_backend(nm_chip_backend *b, nm_ref_chip *c);
 
 #endif
