@@ -444,9 +444,12 @@ static int draw_plot(const char *png, const row *rows, char *err, size_t errlen)
     snprintf(script + len, sizeof script - len,
              "EOD\nset title 'fault campaign: %u single faults, seed %" PRIu64 ", %u ticks'\n"
              "set style data histograms\nset style histogram rowstacked\nset style fill solid 0.8 border -1\n"
-             "set boxwidth 0.7\nset ylabel 'faults'\nset key outside right\nset xtics rotate by -30\n"
-             "plot $d using 2:xtic(1) title 'masked' lc rgb '#4caf50', '' using 3 title 'spikes' lc rgb '#2196f3', "
-             "'' using 4 title 'outputs' lc rgb '#ff9800', '' using 5 title 'hang/overrun' lc rgb '#f44336'\n",
+             "set termoption noenhanced\nset boxwidth 0.7\nset ylabel 'share of the faults in that memory (%%)'\n"
+             "set yrange [0:100]\nset key outside right\nset xtics rotate by -30\nn(c) = 100.0 * column(c) / "
+             "($2 + $3 + $4 + $5)\n"
+             "plot $d using (n(2)):xtic(1) title 'masked' lc rgb '#4caf50', '' using (n(3)) title 'spikes' "
+             "lc rgb '#2196f3', '' using (n(4)) title 'outputs' lc rgb '#ff9800', '' using (n(5)) title "
+             "'hang/overrun' lc rgb '#f44336'\n",
              A.n, A.seed, A.ticks);
     return nm_plot_run(script, png, err, errlen);
 }
