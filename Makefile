@@ -88,6 +88,7 @@ help:
 	@echo "make run-digits  ten held-out digits classified on the RTL chip in check mode, with their spikes"
 	@echo "make fuzz       libFuzzer on the image reader, JSON compiler, spike reader (FUZZ_SECONDS=$(FUZZ_SECONDS) each)"
 	@echo "make test-outputs  outputs never destroy anything: devices, FIFOs, links, same-file refusals, signals"
+	@echo "make test-faults  fault injection: hand-worked faults, rtl = ref, plan errors, campaign vs threads (docs/faults.md)"
 	@echo "make soak       10^6 ticks of W on ref and 10^5 ticks of a 4x4 network in check, with invariants"
 	@echo "                (SOAK_W_TICKS, SOAK_CHECK_TICKS; long, not in make test)"
 	@echo "make test-sanitize  unit, CLI, output and differential tests under ASan + UBSan (build/sanitize;"
