@@ -274,6 +274,15 @@ static int run_read_faults(run_state *s)
                 A.faults);
         return NM_EXIT_USAGE;
     }
+    {
+        size_t i, late = 0;
+        for (i = 0; i < s->plan.n; i++)
+            late += s->plan.f[i].tick >= A.ticks;
+        if (late)
+            fprintf(stderr, "nmemu: warning: %s: %zu of its %zu faults are for tick %u or later, beyond the %u ticks "
+                            "run: they do not happen\n",
+                    A.faults, late, s->plan.n, A.ticks, A.ticks);
+    }
     return 0;
 }
 

@@ -185,8 +185,10 @@ int nm_faults_parse(json_t *root, unsigned mesh_x, unsigned mesh_y, unsigned nax
     p->n = 0;
     if (!json_is_object(root))
         return fail(err, errlen, "top level: expected an object {\"faults\": [...]}");
-    json_object_foreach(root, key, val) if (strcmp(key, "faults") && strcmp(key, "comment")) return fail(
-        err, errlen, "%s: unknown member (expected \"faults\" and an optional \"comment\")", key);
+    json_object_foreach(root, key, val) {
+        if (strcmp(key, "faults") && strcmp(key, "comment"))
+            return fail(err, errlen, "%s: unknown member (expected \"faults\" and an optional \"comment\")", key);
+    }
     if (!json_is_array(a))
         return fail(err, errlen, "faults: expected an array of faults");
     p->f = calloc(json_array_size(a) + 1, sizeof *p->f);
