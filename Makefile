@@ -86,7 +86,7 @@ help:
 	@echo "make test-python  the Python binding's unittest suite (docs/python.md)"
 	@echo "make digits     the digits classifier end to end: train, NIR, chip, accuracy and energy (docs/digits.md)"
 	@echo "make run-digits  ten held-out digits classified on the RTL chip in check mode, with their spikes"
-	@echo "make fuzz       libFuzzer on the image reader, JSON compiler, spike reader (FUZZ_SECONDS=$(FUZZ_SECONDS) each)"
+	@echo "make fuzz       libFuzzer on the image reader, JSON compiler, spike reader, fault plans (FUZZ_SECONDS=$(FUZZ_SECONDS) each)"
 	@echo "make test-outputs  outputs never destroy anything: devices, FIFOs, links, same-file refusals, signals"
 	@echo "make test-faults  fault injection: hand-worked faults, rtl = ref, plan errors, campaign vs threads (docs/faults.md)"
 	@echo "make soak       10^6 ticks of W on ref and 10^5 ticks of a 4x4 network in check, with invariants"
