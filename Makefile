@@ -70,6 +70,7 @@ help:
 	@echo "make bench-loihi  workload L (128 Loihi cores) on the model and in Brian2 (docs/performance.md)"
 	@echo "make energy-loihi-blouw  one branch of Blouw et al. 2019 priced with both Loihi presets"
 	@echo "make test-long  the long variants of the randomized tests (not part of make test)"
+	@echo "make test-long-faults  a 2,000-fault campaign on examples/routing, 1 vs 2 threads (part of test-long)"
 	@echo "make regmap     regenerate the register-map files in regmap/ from regmap/*.json"
 	@echo "make bench      every benchmark (W on the 64x64 model, RTL vs dense scan, Brian2, Icarus, SystemC):"
 	@echo "                one table, bench/results/summary.csv (docs/performance.md)"
