@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <zlib.h>
 
@@ -187,8 +188,14 @@ int nm_loihi_image_sniff(const uint8_t *buf, size_t len)
 int nm_loihi_image_sniff_file(const char *path)
 {
     uint8_t b[32];
-    FILE *f = fopen(path, "rb");
+    struct stat st;
+    FILE *f;
     size_t n;
+    /* regular files only: `nmemu run` sniffs every argument, and opening a FIFO given as
+     * an output (--spikes FIFO) for reading would wait for a second writer forever */
+    if (stat(path, &st) || !S_ISREG(st.st_mode))
+        return 0;
+    f = fopen(path, "rb");
     if (!f)
         return 0;
     n = fread(b, 1, sizeof b, f);
