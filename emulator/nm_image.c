@@ -62,6 +62,7 @@ void nm_image_free(nm_image *im)
     if (!im)
         return;
     nm_image_release_cores(im);
+    free(im->path);
     free(im);
 }
 
@@ -104,25 +105,21 @@ nm_image *nm_image_new(unsigned mesh_x, unsigned mesh_y, unsigned naxons, unsign
 
 /* ------------------------------------------------------------------ reading */
 
+/* "byte N: what" into err, and return -1 */
 #define FAIL(off, ...)                                                \
     do {                                                              \
         int n_ = snprintf(err, errlen, "byte %zu: ", (size_t)(off));  \
         if (n_ > 0 && (size_t)n_ < errlen)                            \
             snprintf(err + n_, errlen - (size_t)n_, __VA_ARGS__);     \
-        nm_image_free(im);                                            \
-        return NULL;                                                  \
+        return -1;                                                    \
     } while (0)
 
-nm_image *nm_image_parse(const uint8_t *buf, size_t len, char *err, size_t errlen)
+/* The header: 0 and the geometry, or -1 with "byte N: what". `len` is the file's size. */
+static int parse_header(const uint8_t *buf, size_t len, unsigned *pmx, unsigned *pmy, unsigned *pna, unsigned *pnn,
+                        char *err, size_t errlen)
 {
-    nm_image *im = NULL;
-    unsigned mx, my, na, nn, k, j, w;
-    size_t sec, off;
-    static char dummy[1];
-    if (!err || !errlen) {
-        err = dummy;
-        errlen = sizeof dummy;
-    }
+    unsigned mx, my, na, nn;
+    size_t sec;
     if (len < NM_IMAGE_HEADER_BYTES)
         FAIL(len, "file ends inside the %u-byte header (%zu bytes)", NM_IMAGE_HEADER_BYTES, len);
     if (memcmp(buf, header_magic, 4))
@@ -156,43 +153,77 @@ nm_image *nm_image_parse(const uint8_t *buf, size_t len, char *err, size_t errle
         FAIL(len < NM_IMAGE_HEADER_BYTES + (size_t)mx * my * sec ? len : NM_IMAGE_HEADER_BYTES + (size_t)mx * my * sec,
              "file is %zu bytes, expected %zu for %u x %u cores", len, NM_IMAGE_HEADER_BYTES + (size_t)mx * my * sec,
              mx, my);
-    im = nm_image_new(mx, my, na, nn);
-    if (!im)
-        FAIL(0, "out of memory");
-    for (k = 0, off = NM_IMAGE_HEADER_BYTES; k < mx * my; k++, off += sec) {
-        const uint8_t *s = buf + off;
-        nm_image_core *c = &im->cores[k];
-        size_t p = 16;
-        if (memcmp(s, core_magic, 4))
-            FAIL(off, "core section %u: magic is not \"CORE\"", k);
-        if (get32(s + sec - 4) != crc(s, sec - 4))
-            FAIL(off + sec - 4, "core (%u, %u): section CRC 0x%08x, computed 0x%08x", k % mx, k / mx,
-                 get32(s + sec - 4), crc(s, sec - 4));
-        if (get16(s + 4) != k % mx || get16(s + 6) != k / mx)
-            FAIL(off + 4, "section %u says core (%u, %u), expected (%u, %u)", k, get16(s + 4), get16(s + 6), k % mx,
-                 k / mx);
-        if (get32(s + 12))
-            FAIL(off + 12, "core (%u, %u): reserved word must be 0", k % mx, k / mx);
-        c->prng_seed = get32(s + 8);
-        for (w = 0; w < na / 16; w++, p += 4)
-            c->types[w] = get32(s + p);
-        for (w = 0; w < nn * na / 32; w++, p += 4)
-            c->xbar[w] = get32(s + p);
-        for (j = 0; j < nn; j++) {
-            uint32_t *nw = &c->neurons[j * NM_NEURON_WORDS];
-            nm_neuron_cfg cfg;
-            char why[96];
-            for (w = 0; w < NM_NEURON_WORDS; w++, p += 4) {
-                nw[w] = get32(s + p);
-                if (nw[w] & ~nm_neuron_word_mask(w))
-                    FAIL(off + p, "core (%u, %u) neuron %u word %u: reserved bits 0x%08x set", k % mx, k / mx, j, w,
-                         nw[w] & ~nm_neuron_word_mask(w));
-            }
-            nm_neuron_unpack(nw, &cfg);
-            if (nm_neuron_check(&cfg, why, sizeof why) != 0)
-                FAIL(off + p - 4 * NM_NEURON_WORDS, "core (%u, %u) neuron %u: %s", k % mx, k / mx, j, why);
+    *pmx = mx;
+    *pmy = my;
+    *pna = na;
+    *pnn = nn;
+    return 0;
+}
+
+/* Core section k (at file offset off) into c, whose arrays are allocated: 0, or -1 with
+ * "byte N: what". */
+static int parse_section(const uint8_t *s, size_t off, unsigned k, unsigned mx, unsigned na, unsigned nn,
+                         nm_image_core *c, char *err, size_t errlen)
+{
+    const size_t sec = nm_image_section_bytes(na, nn);
+    size_t p = 16;
+    unsigned w, j;
+    if (memcmp(s, core_magic, 4))
+        FAIL(off, "core section %u: magic is not \"CORE\"", k);
+    if (get32(s + sec - 4) != crc(s, sec - 4))
+        FAIL(off + sec - 4, "core (%u, %u): section CRC 0x%08x, computed 0x%08x", k % mx, k / mx, get32(s + sec - 4),
+             crc(s, sec - 4));
+    if (get16(s + 4) != k % mx || get16(s + 6) != k / mx)
+        FAIL(off + 4, "section %u says core (%u, %u), expected (%u, %u)", k, get16(s + 4), get16(s + 6), k % mx,
+             k / mx);
+    if (get32(s + 12))
+        FAIL(off + 12, "core (%u, %u): reserved word must be 0", k % mx, k / mx);
+    c->prng_seed = get32(s + 8);
+    for (w = 0; w < na / 16; w++, p += 4)
+        c->types[w] = get32(s + p);
+    for (w = 0; w < nn * na / 32; w++, p += 4)
+        c->xbar[w] = get32(s + p);
+    for (j = 0; j < nn; j++) {
+        uint32_t *nw = &c->neurons[j * NM_NEURON_WORDS];
+        nm_neuron_cfg cfg;
+        char why[96];
+        for (w = 0; w < NM_NEURON_WORDS; w++, p += 4) {
+            nw[w] = get32(s + p);
+            if (nw[w] & ~nm_neuron_word_mask(w))
+                FAIL(off + p, "core (%u, %u) neuron %u word %u: reserved bits 0x%08x set", k % mx, k / mx, j, w,
+                     nw[w] & ~nm_neuron_word_mask(w));
         }
+        nm_neuron_unpack(nw, &cfg);
+        if (nm_neuron_check(&cfg, why, sizeof why) != 0)
+            FAIL(off + p - 4 * NM_NEURON_WORDS, "core (%u, %u) neuron %u: %s", k % mx, k / mx, j, why);
     }
+    return 0;
+}
+#undef FAIL
+
+nm_image *nm_image_parse(const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+    nm_image *im;
+    unsigned mx, my, na, nn, k;
+    size_t sec, off;
+    static char dummy[1];
+    if (!err || !errlen) {
+        err = dummy;
+        errlen = sizeof dummy;
+    }
+    if (parse_header(buf, len, &mx, &my, &na, &nn, err, errlen))
+        return NULL;
+    sec = nm_image_section_bytes(na, nn);
+    im = nm_image_new(mx, my, na, nn);
+    if (!im) {
+        snprintf(err, errlen, "byte 0: out of memory");
+        return NULL;
+    }
+    for (k = 0, off = NM_IMAGE_HEADER_BYTES; k < mx * my; k++, off += sec)
+        if (parse_section(buf + off, off, k, mx, na, nn, &im->cores[k], err, errlen)) {
+            nm_image_free(im);
+            return NULL;
+        }
     return im;
 }
 
@@ -233,6 +264,134 @@ nm_image *nm_image_read(const char *path, char *err, size_t errlen)
     if (!im)
         snprintf(err, errlen, "%s: %s", path, why);
     free(buf);
+    return im;
+}
+
+/* ------------------------------------------------------------------ streaming */
+
+struct nm_image_stream {
+    FILE *f;
+    const nm_image *im;
+    unsigned next;      /* the next core section in the file */
+    uint8_t *buf;       /* one section */
+    nm_image_core core; /* its words */
+};
+
+void nm_image_stream_close(nm_image_stream *st)
+{
+    if (!st)
+        return;
+    if (st->f)
+        fclose(st->f);
+    free(st->buf);
+    free(st->core.types);
+    free(st->core.xbar);
+    free(st->core.neurons);
+    free(st);
+}
+
+nm_image_stream *nm_image_stream_open(const nm_image *im, char *err, size_t errlen)
+{
+    nm_image_stream *st;
+    if (!im->path) {
+        snprintf(err, errlen, "the image has no file to stream from");
+        return NULL;
+    }
+    st = calloc(1, sizeof *st);
+    if (!st) {
+        snprintf(err, errlen, "%s: out of memory", im->path);
+        return NULL;
+    }
+    st->im = im;
+    st->buf = malloc(nm_image_section_bytes(im->naxons, im->nneurons));
+    st->core.types = calloc(im->naxons / 16, 4);
+    st->core.xbar = calloc((size_t)im->nneurons * im->naxons / 32, 4);
+    st->core.neurons = calloc((size_t)im->nneurons * NM_NEURON_WORDS, 4);
+    if (!st->buf || !st->core.types || !st->core.xbar || !st->core.neurons) {
+        snprintf(err, errlen, "%s: out of memory", im->path);
+        nm_image_stream_close(st);
+        return NULL;
+    }
+    st->f = fopen(im->path, "rb");
+    if (!st->f || fseek(st->f, NM_IMAGE_HEADER_BYTES, SEEK_SET)) {
+        snprintf(err, errlen, "%s: %s", im->path, strerror(errno));
+        nm_image_stream_close(st);
+        return NULL;
+    }
+    return st;
+}
+
+const nm_image_core *nm_image_stream_next(nm_image_stream *st, char *err, size_t errlen)
+{
+    const nm_image *im = st->im;
+    const size_t sec = nm_image_section_bytes(im->naxons, im->nneurons);
+    const size_t off = NM_IMAGE_HEADER_BYTES + (size_t)st->next * sec;
+    char why[256];
+    if (st->next >= im->mesh_x * im->mesh_y) {
+        snprintf(err, errlen, "%s: no core section after the last", im->path);
+        return NULL;
+    }
+    if (fread(st->buf, 1, sec, st->f) != sec) {
+        snprintf(err, errlen, "%s: byte %zu: file ends inside core section %u (changed since it was checked?)",
+                 im->path, off, st->next);
+        return NULL;
+    }
+    if (parse_section(st->buf, off, st->next, im->mesh_x, im->naxons, im->nneurons, &st->core, why, sizeof why)) {
+        snprintf(err, errlen, "%s: %s", im->path, why);
+        return NULL;
+    }
+    st->next++;
+    return &st->core;
+}
+
+nm_image *nm_image_open(const char *path, char *err, size_t errlen)
+{
+    uint8_t h[NM_IMAGE_HEADER_BYTES];
+    unsigned mx, my, na, nn, k;
+    long size;
+    FILE *f = fopen(path, "rb");
+    nm_image *im;
+    nm_image_stream *st;
+    char why[256];
+    size_t got;
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+        snprintf(err, errlen, "%s: cannot find the file's size: %s", path, strerror(errno));
+        fclose(f);
+        return NULL;
+    }
+    got = fread(h, 1, sizeof h, f);
+    fclose(f);
+    if (parse_header(h, got < sizeof h ? got : (size_t)size, &mx, &my, &na, &nn, why, sizeof why)) {
+        snprintf(err, errlen, "%s: %s", path, why);
+        return NULL;
+    }
+    im = calloc(1, sizeof *im);
+    if (!im || !(im->path = malloc(strlen(path) + 1))) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        free(im);
+        return NULL;
+    }
+    memcpy(im->path, path, strlen(path) + 1);
+    im->mesh_x = mx;
+    im->mesh_y = my;
+    im->naxons = na;
+    im->nneurons = nn;
+    /* every section checked now, so a bad image is refused before anything is loaded */
+    st = nm_image_stream_open(im, err, errlen);
+    for (k = 0; st && k < mx * my; k++)
+        if (!nm_image_stream_next(st, err, errlen)) {
+            nm_image_stream_close(st);
+            st = NULL;
+        }
+    if (!st) {
+        nm_image_free(im);
+        return NULL;
+    }
+    nm_image_stream_close(st);
     return im;
 }
 

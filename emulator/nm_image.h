@@ -24,7 +24,8 @@ typedef struct nm_image_core {
 
 typedef struct nm_image {
     unsigned mesh_x, mesh_y, naxons, nneurons;
-    nm_image_core *cores; /* mesh_x * mesh_y, index y * mesh_x + x */
+    nm_image_core *cores; /* mesh_x * mesh_y, index y * mesh_x + x; NULL when streamed */
+    char *path;           /* the file the cores stream from (nm_image_open), else NULL */
 } nm_image;
 
 /* An empty (all-zero words, every delay 1) image; NULL on bad geometry or no memory. */
@@ -40,6 +41,20 @@ size_t nm_image_section_bytes(unsigned naxons, unsigned nneurons);
 nm_image *nm_image_parse(const uint8_t *buf, size_t len, char *err, size_t errlen);
 /* Read a file: errors are prefixed with the path. */
 nm_image *nm_image_read(const char *path, char *err, size_t errlen);
+
+/* Open an image for streaming: the header and every core section are checked as
+ * nm_image_read does (a bad image is refused whole), but only the geometry is kept
+ * (cores is NULL); the sections are read again, one at a time, when the image is loaded
+ * (nm_image_stream_*), so a chip is programmed without the whole image in memory. */
+nm_image *nm_image_open(const char *path, char *err, size_t errlen);
+
+/* The core sections of an opened image, in index order; each one is checked again (the
+ * file may have changed). _next returns a core valid until the next call, or NULL with
+ * "path: byte N: what". */
+typedef struct nm_image_stream nm_image_stream;
+nm_image_stream *nm_image_stream_open(const nm_image *im, char *err, size_t errlen);
+const nm_image_core *nm_image_stream_next(nm_image_stream *st, char *err, size_t errlen);
+void nm_image_stream_close(nm_image_stream *st);
 
 /* Serialize into a new buffer (caller frees); NULL on no memory or an invalid image. */
 uint8_t *nm_image_serialize(const nm_image *im, size_t *len, char *err, size_t errlen);

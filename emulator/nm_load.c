@@ -55,18 +55,28 @@ int nm_image_load(const nm_image *im, const nm_chip_backend *b, char *err, size_
                  b->nneurons);
         return -1;
     }
+    nm_image_stream *st = NULL;
+    if (!im->cores && !(st = nm_image_stream_open(im, err, errlen)))
+        return -1;
     for (k = 0; k < im->mesh_x * im->mesh_y; k++) {
-        const nm_image_core *c = &im->cores[k];
-        int rc = nm_fw_write_axon_types(&bus, k, c->types, im->naxons / 16) || nm_fw_seed_prng(&bus, k, c->prng_seed);
+        const nm_image_core *c = st ? nm_image_stream_next(st, err, errlen) : &im->cores[k];
+        int rc;
+        if (!c) {
+            nm_image_stream_close(st);
+            return -1;
+        }
+        rc = nm_fw_write_axon_types(&bus, k, c->types, im->naxons / 16) || nm_fw_seed_prng(&bus, k, c->prng_seed);
         for (j = 0; !rc && j < im->nneurons; j++)
             rc = nm_fw_write_xbar_row(&bus, k, j, &c->xbar[j * xw], xw) ||
                  nm_fw_write_neuron(&bus, k, j, &c->neurons[j * 7]);
         if (rc) {
             snprintf(err, errlen, "programming core (%u, %u) failed on the %s backend", k % im->mesh_x,
                      k / im->mesh_x, b->name);
+            nm_image_stream_close(st);
             return -1;
         }
     }
+    nm_image_stream_close(st);
     return 0;
 }
 
