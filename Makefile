@@ -145,6 +145,7 @@ $(BUILD)/nmemu-core-demo: $(BUILD)/obj/nm_core_demo.o $(REF_OBJS) $(RTL_OBJS)
 TEST_OBJS := $(BUILD)/tobj/test_main.o $(BUILD)/tobj/test_neuron_directed.o \
              $(BUILD)/tobj/test_regmap.o $(BUILD)/tobj/nm_test_backend.o $(BUILD)/tobj/test_chip.o \
              $(BUILD)/tobj/test_image.o $(BUILD)/tobj/test_model.o $(BUILD)/tobj/test_energy.o \
+             $(BUILD)/tobj/test_storage.o \
              $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_gen.o $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_energy.o
 $(BUILD)/tests/nm-tests: $(TEST_OBJS) $(BUILD)/obj/nm_fw.o $(CHIP_OBJS) $(REF_OBJS) $(RTL_OBJS) $(RTL_CHIP_MODEL)
 	@mkdir -p $(@D)

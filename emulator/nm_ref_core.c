@@ -57,6 +57,11 @@ struct nm_ref_core {
     uint8_t  types[NM_MAX_AXONS];
     uint32_t xbar[NM_MAX_AXONS][XW] __attribute__((aligned(32)));
     nm_pkt   dest[NM_MAX_NEURONS];
+    /* cold: crossbar words written since the last tick, neuron-major (XBAR words as the
+     * config port sees them), or NULL; transposed into xbar by blocks of 32 x 32 when the
+     * last word is written or before the next tick (see stage_flush) */
+    uint32_t (*xstage)[XW];
+    int xbar_any;       /* xbar may hold a set bit */
     /* cold: the parameter sets (NEURON words 0..4 as written, masked) */
     uint16_t pidx[NM_MAX_NEURONS];  /* neuron j's set */
     uint32_t (*pset)[5];            /* npset entries (cap pcap) */
@@ -304,11 +309,71 @@ static void row_set_word(uint64_t *row, unsigned k, uint32_t v)
     row[k / 2] = (row[k / 2] & ~(0xffffffffull << sh)) | ((uint64_t)v << sh);
 }
 
+/* Transpose a 32 x 32 bit matrix in place: bit c of a[r] becomes bit r of a[c]
+ * (Hacker's Delight 7-3, for bit 0 as column 0). */
+static void transpose32(uint32_t *a)
+{
+    unsigned j, k;
+    uint32_t m, t;
+    for (j = 16, m = 0x0000ffffu; j; j >>= 1, m ^= m << j)
+        for (k = 0; k < 32; k = (k + j + 1) & ~j) {
+            t = ((a[k] >> j) ^ a[k + j]) & m;
+            a[k] ^= t << j;
+            a[k + j] ^= t;
+        }
+}
+
+/* Start taking crossbar writes neuron-major (a whole core is written row after row when
+ * an image is loaded: 2,048 words, each a scatter of 32 bits into the axon rows
+ * otherwise). 0, or -1 on no memory (the writes then go to the rows one by one). */
+static int stage_begin(nm_ref_core *c)
+{
+    unsigned nb, k, i;
+    uint32_t a[32];
+    if (posix_memalign((void **)&c->xstage, 64, NM_MAX_NEURONS * sizeof *c->xstage)) {
+        c->xstage = NULL;
+        return -1;
+    }
+    if (!c->xbar_any) {
+        memset(c->xstage, 0, NM_MAX_NEURONS * sizeof *c->xstage);
+        return 0;
+    }
+    for (nb = 0; nb < XW; nb++)
+        for (k = 0; k < XW; k++) {
+            for (i = 0; i < 32; i++)
+                a[i] = c->xbar[32 * k + i][nb];
+            transpose32(a);
+            for (i = 0; i < 32; i++)
+                c->xstage[32 * nb + i][k] = a[i];
+        }
+    return 0;
+}
+
+/* The staged words into the axon rows. */
+static void stage_flush(nm_ref_core *c)
+{
+    unsigned nb, k, i;
+    uint32_t a[32];
+    for (nb = 0; nb < XW; nb++)
+        for (k = 0; k < XW; k++) {
+            for (i = 0; i < 32; i++)
+                a[i] = c->xstage[32 * nb + i][k];
+            transpose32(a);
+            for (i = 0; i < 32; i++)
+                c->xbar[32 * k + i][nb] = a[i];
+        }
+    free(c->xstage);
+    c->xstage = NULL;
+    c->xbar_any = 1;
+}
+
 /* Crossbar word k of neuron j (axons 32k..32k+31), gathered from the axon rows. */
 static uint32_t xbar_word(const nm_ref_core *c, unsigned j, unsigned k)
 {
     uint32_t v = 0;
     unsigned i;
+    if (c->xstage)
+        return c->xstage[j][k];
     for (i = 0; i < 32; i++)
         v |= (uint32_t)xbit(c, 32 * k + i, j) << i;
     return v;
@@ -317,6 +382,13 @@ static uint32_t xbar_word(const nm_ref_core *c, unsigned j, unsigned k)
 static void xbar_set_word(nm_ref_core *c, unsigned j, unsigned k, uint32_t v)
 {
     unsigned i;
+    if (c->xstage || stage_begin(c) == 0) {
+        c->xstage[j][k] = v;
+        if (j == c->nneurons - 1 && k == c->naxons / 32 - 1)
+            stage_flush(c); /* the last word: a whole core written in order is done */
+        return;
+    }
+    c->xbar_any = 1;
     for (i = 0; i < 32; i++) {
         unsigned a = 32 * k + i;
         uint32_t bit = 1u << (j % 32);
@@ -359,6 +431,7 @@ void nm_ref_core_free(nm_ref_core *c)
     if (!c)
         return;
     free(c->px);
+    free(c->xstage);
     free(c->pset);
     free(c->pref);
     free(c->pfree);
@@ -784,6 +857,8 @@ NM_HOT int nm_ref_core_tick_fire(nm_ref_core *c, nm_tick_out *out)
     uint32_t events = 0, spikes = 0;
     unsigned nact = 0, w, j;
 
+    if (c->xstage)
+        stage_flush(c);
     c->cur = (c->cur + 1) & 15u;
     for (w = 0; w < 4; w++) {
         uint64_t h = c->sched[c->cur][w];
