@@ -161,9 +161,10 @@ static int parse_header(const uint8_t *buf, size_t len, unsigned *pmx, unsigned 
 }
 
 /* Core section k (at file offset off) into c, whose arrays are allocated: 0, or -1 with
- * "byte N: what". */
+ * "byte N: what". full 0 skips the checks of each word and neuron (a section read again
+ * after a full check, whose CRC still matches). */
 static int parse_section(const uint8_t *s, size_t off, unsigned k, unsigned mx, unsigned na, unsigned nn,
-                         nm_image_core *c, char *err, size_t errlen)
+                         nm_image_core *c, int full, char *err, size_t errlen)
 {
     const size_t sec = nm_image_section_bytes(na, nn);
     size_t p = 16;
@@ -183,6 +184,11 @@ static int parse_section(const uint8_t *s, size_t off, unsigned k, unsigned mx, 
         c->types[w] = get32(s + p);
     for (w = 0; w < nn * na / 32; w++, p += 4)
         c->xbar[w] = get32(s + p);
+    if (!full) {
+        for (w = 0; w < nn * NM_NEURON_WORDS; w++, p += 4)
+            c->neurons[w] = get32(s + p);
+        return 0;
+    }
     for (j = 0; j < nn; j++) {
         uint32_t *nw = &c->neurons[j * NM_NEURON_WORDS];
         nm_neuron_cfg cfg;
@@ -220,7 +226,7 @@ nm_image *nm_image_parse(const uint8_t *buf, size_t len, char *err, size_t errle
         return NULL;
     }
     for (k = 0, off = NM_IMAGE_HEADER_BYTES; k < mx * my; k++, off += sec)
-        if (parse_section(buf + off, off, k, mx, na, nn, &im->cores[k], err, errlen)) {
+        if (parse_section(buf + off, off, k, mx, na, nn, &im->cores[k], 1, err, errlen)) {
             nm_image_free(im);
             return NULL;
         }
@@ -273,6 +279,7 @@ struct nm_image_stream {
     FILE *f;
     const nm_image *im;
     unsigned next;      /* the next core section in the file */
+    int full;           /* check every word (nm_image_open), or the CRCs only */
     uint8_t *buf;       /* one section */
     nm_image_core core; /* its words */
 };
@@ -336,7 +343,7 @@ const nm_image_core *nm_image_stream_next(nm_image_stream *st, char *err, size_t
                  im->path, off, st->next);
         return NULL;
     }
-    if (parse_section(st->buf, off, st->next, im->mesh_x, im->naxons, im->nneurons, &st->core, why, sizeof why)) {
+    if (parse_section(st->buf, off, st->next, im->mesh_x, im->naxons, im->nneurons, &st->core, st->full, why, sizeof why)) {
         snprintf(err, errlen, "%s: %s", im->path, why);
         return NULL;
     }
@@ -382,6 +389,8 @@ nm_image *nm_image_open(const char *path, char *err, size_t errlen)
     im->nneurons = nn;
     /* every section checked now, so a bad image is refused before anything is loaded */
     st = nm_image_stream_open(im, err, errlen);
+    if (st)
+        st->full = 1;
     for (k = 0; st && k < mx * my; k++)
         if (!nm_image_stream_next(st, err, errlen)) {
             nm_image_stream_close(st);

@@ -48,8 +48,8 @@ nm_image *nm_image_read(const char *path, char *err, size_t errlen);
  * (nm_image_stream_*), so a chip is programmed without the whole image in memory. */
 nm_image *nm_image_open(const char *path, char *err, size_t errlen);
 
-/* The core sections of an opened image, in index order; each one is checked again (the
- * file may have changed). _next returns a core valid until the next call, or NULL with
+/* The core sections of an opened image, in index order; each one's magic, coordinates
+ * and CRC are checked again (the file may have changed since nm_image_open). _next returns a core valid until the next call, or NULL with
  * "path: byte N: what". */
 typedef struct nm_image_stream nm_image_stream;
 nm_image_stream *nm_image_stream_open(const nm_image *im, char *err, size_t errlen);
