@@ -10,7 +10,7 @@ CSTD       := -std=c11
 WARN       := -Wall -Wextra -Werror -pedantic
 OPT        ?= -O2
 PREFIX     ?= /usr/local
-CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) -g -D_POSIX_C_SOURCE=200809L -Iemulator
+CFLAGS_ALL := $(CSTD) $(WARN) $(OPT) -g -D_POSIX_C_SOURCE=200809L -Iemulator -Iregmap
 JANSSON    = $(shell pkg-config --cflags --libs jansson)
 CHECK_LIBS = $(shell pkg-config --libs check)
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
@@ -18,11 +18,11 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check)
 VERILATOR  := verilator
 VINC       := /usr/share/verilator/include
 RTL_SRC    := $(sort $(wildcard rtl/*.v))
-RTL_INC    := rtl/nm_regmap.vh
+RTL_INC    := regmap/nm_regmap.vh
 VCORE_DIR  := $(BUILD)/vcore
 VCORE_LIB  := $(VCORE_DIR)/Vnm_core__ALL.a
 VRT_OBJS   := $(VCORE_DIR)/verilated.o $(VCORE_DIR)/verilated_threads.o $(VCORE_DIR)/verilated_fst_c.o
-VFLAGS     := --cc --trace-fst -Wall -Irtl --top-module nm_core -O3 --x-assign fast --x-initial fast
+VFLAGS     := --cc --trace-fst -Wall -Irtl -Iregmap --top-module nm_core -O3 --x-assign fast --x-initial fast
 
 # Differential test size (issue: at least 200 seeds x 1,000 ticks at 256x256).
 DIFF_SEEDS ?= 200
@@ -64,8 +64,13 @@ help:
 	@echo "                CLI, energy, SystemC equivalence, the assertion build)"
 	@echo "make test-diff  only the differential test (DIFF_SEEDS=$(DIFF_SEEDS) DIFF_TICKS=$(DIFF_TICKS) DIFF_JOBS=$(DIFF_JOBS))"
 	@echo "make test-diff-chip  only the chip differential test (DIFF_CHIP_SEEDS=$(DIFF_CHIP_SEEDS) DIFF_CHIP_TICKS=$(DIFF_CHIP_TICKS))"
-	@echo "make lint       verilator --lint-only -Wall on the core and the chip"
-	@echo "make regmap     regenerate the register-map files from rtl/nm_regmap.json"
+	@echo "make lint       verilator --lint-only -Wall on the core and the chip (and rtl/loihi)"
+	@echo "make test-diff-loihi  Loihi-style RTL core vs model (LOIHI_DIFF_SEEDS=$(LOIHI_DIFF_SEEDS) LOIHI_DIFF_STEPS=$(LOIHI_DIFF_STEPS))"
+	@echo "make test-loihi-model  the Loihi-style core's model tests (directed, golden traces, chip, energy, images)"
+	@echo "make bench-loihi  workload L (128 Loihi cores) on the model and in Brian2 (docs/performance.md)"
+	@echo "make energy-loihi-blouw  one branch of Blouw et al. 2019 priced with both Loihi presets"
+	@echo "make test-long  the long variants of the randomized tests (not part of make test)"
+	@echo "make regmap     regenerate the register-map files in regmap/ from regmap/*.json"
 	@echo "make bench      every benchmark (W on the 64x64 model, RTL vs dense scan, Brian2, Icarus, SystemC):"
 	@echo "                one table, bench/results/summary.csv (docs/performance.md)"
 	@echo "make bench-w    only workloads W, W-high, W-stochastic on the reference backend"
@@ -73,10 +78,21 @@ help:
 	@echo "make validate-energy  the TrueNorth preset against the published chip power (docs/energy-model.md)"
 	@echo "make coverage   Verilator line/branch/toggle coverage of the RTL runs (docs/verification.md)"
 	@echo "make nmemu-sc   the SystemC/TLM-2.0 example platform (docs/systemc.md)"
+	@echo "make test-import  NIR and RANC import: golden NIR files, bad files, cnn_sinabs chip vs numpy (docs/import.md)"
 	@echo "make nmemu-assert  nmemu with the RTL assertions compiled in"
 	@echo "make synth-default  Yosys synth of the 256x256 core (slow: 6 minutes, 1.7 GB here)"
-	@echo "make install    install build/nmemu and its man page under PREFIX (default /usr/local)"
+	@echo "make install    install build/nmemu, its man page, libnmemu.so and the Python package under PREFIX"
+	@echo "                (default /usr/local; docs/python.md)"
+	@echo "make libnmemu   the embedding library build/libnmemu.so (emulator/nm_api.h)"
+	@echo "make test-python  the Python binding's unittest suite (docs/python.md)"
+	@echo "make digits     the digits classifier end to end: train, NIR, chip, accuracy and energy (docs/digits.md)"
+	@echo "make run-digits  ten held-out digits classified on the RTL chip in check mode, with their spikes"
 	@echo "make fuzz       libFuzzer on the image reader, JSON compiler, spike reader (FUZZ_SECONDS=$(FUZZ_SECONDS) each)"
+	@echo "make test-outputs  outputs never destroy anything: devices, FIFOs, links, same-file refusals, signals"
+	@echo "make soak       10^6 ticks of W on ref and 10^5 ticks of a 4x4 network in check, with invariants"
+	@echo "                (SOAK_W_TICKS, SOAK_CHECK_TICKS; long, not in make test)"
+	@echo "make test-sanitize  unit, CLI, output and differential tests under ASan + UBSan (build/sanitize;"
+	@echo "                make SANITIZE=1 BUILD=DIR TARGET builds any target with the sanitizers)"
 	@echo "make clean      remove build/"
 
 deps:
@@ -87,10 +103,10 @@ all: deps $(BUILD)/nmemu-core-demo $(BUILD)/tests/nm-tests $(BUILD)/tests/diff-c
 
 # ---------------------------------------------------------------- register map
 REGMAP_GEN := $(BUILD)/tools/nm-regmap-gen
-REGMAP_ARGS := rtl/nm_regmap.json --c emulator/nm_regmap.h --table emulator/nm_regmap_table.c \
-               --v rtl/nm_regmap.vh --md docs/register-map.md
-CHIPMAP_ARGS := rtl/nm_chipmap.json --c emulator/nm_chipmap.h --table emulator/nm_chipmap_table.c \
-               --v rtl/nm_chipmap.vh --md docs/chip-register-map.md
+REGMAP_ARGS := regmap/nm_regmap.json --c regmap/nm_regmap.h --table regmap/nm_regmap_table.c \
+               --v regmap/nm_regmap.vh --md docs/register-map.md
+CHIPMAP_ARGS := regmap/nm_chipmap.json --c regmap/nm_chipmap.h --table regmap/nm_chipmap_table.c \
+               --v regmap/nm_chipmap.vh --md docs/chip-register-map.md
 
 $(REGMAP_GEN): tools/nm_regmap_gen.c | deps
 	@mkdir -p $(@D)
@@ -103,16 +119,21 @@ regmap: $(REGMAP_GEN)
 test-regmap: $(REGMAP_GEN)
 	$(REGMAP_GEN) --check $(REGMAP_ARGS)
 	$(REGMAP_GEN) --check $(CHIPMAP_ARGS)
-	tests/check-regmap-stale $(REGMAP_GEN) rtl/nm_regmap.json
+	tests/check-regmap-stale $(REGMAP_GEN) regmap/nm_regmap.json
 
 # ---------------------------------------------------------------- C objects
 # the reference model's tick kernels rely on the vectorizer
 $(BUILD)/obj/nm_ref_core.o $(BUILD)/obj/nm_ref_chip.o: CFLAGS_ALL += -O3
-$(BUILD)/obj/%.o: emulator/%.c $(wildcard emulator/*.h) | deps
+$(BUILD)/obj/%.o: emulator/%.c $(wildcard emulator/*.h regmap/*.h) | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
-$(BUILD)/tobj/%.o: tests/%.c $(wildcard emulator/*.h tests/*.h) | deps
+# the generated register-map tables (make regmap)
+$(BUILD)/obj/%.o: regmap/%.c $(wildcard regmap/*.h) | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/tobj/%.o: tests/%.c $(wildcard emulator/*.h regmap/*.h tests/*.h) | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Itests $(CHECK_CFLAGS) -c -o $@ $<
 
@@ -123,9 +144,9 @@ $(VCORE_LIB) $(VRT_OBJS) &: $(RTL_SRC) $(RTL_INC) | deps
 	$(MAKE) -s -C $(VCORE_DIR) -f Vnm_core.mk OPT_FAST=-O2 OPT_GLOBAL=-O2 OPT_SLOW=-O1 \
 	    Vnm_core__ALL.a verilated.o verilated_threads.o verilated_fst_c.o
 
-$(VCHIP_LIB) $(VCHIP_RT) &: $(RTL_SRC) $(RTL_INC) rtl/nm_chipmap.vh | deps
+$(VCHIP_LIB) $(VCHIP_RT) &: $(RTL_SRC) $(RTL_INC) regmap/nm_chipmap.vh | deps
 	@mkdir -p $(VCHIP_DIR)
-	$(VERILATOR) --cc --trace-fst -Wall -Irtl --top-module nm_chip --prefix Vnm_chip -O3 \
+	$(VERILATOR) --cc --trace-fst -Wall -Irtl -Iregmap --top-module nm_chip --prefix Vnm_chip -O3 \
 	    -GMeshX=$(MESH_X) -GMeshY=$(MESH_Y) -Mdir $(VCHIP_DIR) $(RTL_SRC)
 	$(MAKE) -s -C $(VCHIP_DIR) -f Vnm_chip.mk OPT_FAST=-O2 OPT_GLOBAL=-O2 OPT_SLOW=-O1 \
 	    Vnm_chip__ALL.a verilated.o verilated_threads.o verilated_fst_c.o
@@ -161,12 +182,12 @@ $(BUILD)/tests/diff-chip: $(BUILD)/tobj/diff_chip.o $(BUILD)/tobj/nm_test_netgen
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $^ $(LINK_RTL)
 
-$(BUILD)/obj/nm_fw.o: firmware/nm_fw.c firmware/nm_fw.h emulator/nm_chipmap.h emulator/nm_regmap.h | deps
+$(BUILD)/obj/nm_fw.o: firmware/nm_fw.c firmware/nm_fw.h regmap/nm_chipmap.h regmap/nm_regmap.h | deps
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) $(OPT) -ffreestanding -fno-builtin -c -o $@ $<
+	$(CC) $(CSTD) $(WARN) $(OPT) -Iregmap -ffreestanding -fno-builtin -c -o $@ $<
 
 NMEMU_OBJS := $(BUILD)/obj/nmemu.o $(BUILD)/obj/nm_cmd_run.o $(BUILD)/obj/nm_opts.o $(BUILD)/obj/nm_output.o $(BUILD)/obj/nm_gen.o $(BUILD)/obj/nm_energy.o $(BUILD)/obj/nm_energy_report.o $(BUILD)/obj/nm_report.o $(BUILD)/obj/nm_plot.o $(BUILD)/obj/nm_sweep.o $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o \
-              $(BUILD)/obj/nm_compile.o \
+              $(BUILD)/obj/nm_compile.o $(LOIHI_NMEMU_OBJS) \
               $(CHIP_OBJS) $(REF_OBJS) $(RTL_CHIP_OBJS)
 $(BUILD)/nmemu: $(NMEMU_OBJS)
 	$(CXX) -o $@ $^ $(JANSSON) $(LINK_RTL)
@@ -220,10 +241,10 @@ test-firmware: | deps
 lint: test-lint
 
 test-lint: | deps
-	$(VERILATOR) --lint-only -Wall -Irtl --top-module nm_core $(RTL_SRC)
-	$(VERILATOR) --lint-only -Wall -Irtl --top-module nm_chip $(RTL_SRC)
-	$(VERILATOR) --lint-only -Wall -Irtl --top-module nm_core -GNumAxons=32 -GNumNeurons=16 $(RTL_SRC)
-	$(VERILATOR) --lint-only -Wall -Irtl --top-module nm_core -GNumAxons=128 -GNumNeurons=64 $(RTL_SRC)
+	$(VERILATOR) --lint-only -Wall -Irtl -Iregmap --top-module nm_core $(RTL_SRC)
+	$(VERILATOR) --lint-only -Wall -Irtl -Iregmap --top-module nm_chip $(RTL_SRC)
+	$(VERILATOR) --lint-only -Wall -Irtl -Iregmap --top-module nm_core -GNumAxons=32 -GNumNeurons=16 $(RTL_SRC)
+	$(VERILATOR) --lint-only -Wall -Irtl -Iregmap --top-module nm_core -GNumAxons=128 -GNumNeurons=64 $(RTL_SRC)
 	@echo "lint: verilator --lint-only -Wall clean (nm_core at 256x256, 32x16, 128x64; nm_chip)"
 
 test-iverilog: | deps
@@ -280,7 +301,7 @@ $(BUILD)/tools/validate-energy: $(BUILD)/tools/validate_energy.o $(ENERGY_OBJS) 
 	@mkdir -p $(@D)
 	$(CC) -o $@ $^ $(JANSSON) -lz -lm -pthread
 
-$(BUILD)/tools/%.o: tools/%.c $(wildcard emulator/*.h) | deps
+$(BUILD)/tools/%.o: tools/%.c $(wildcard emulator/*.h regmap/*.h) | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
@@ -293,7 +314,7 @@ $(BUILD)/bench/bench-core: $(BUILD)/bobj/bench_core.o $(REF_OBJS) $(RTL_OBJS)
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $^ $(LINK_RTL)
 
-$(BUILD)/bobj/%.o: bench/%.c $(wildcard emulator/*.h) | deps
+$(BUILD)/bobj/%.o: bench/%.c $(wildcard emulator/*.h regmap/*.h) | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 

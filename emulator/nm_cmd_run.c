@@ -2,6 +2,9 @@
  * spikes, run ticks, write spikes, off-chip packets, a report and a waveform. */
 #include "nm_cmd_run.h"
 
+#include "loihi/nm_loihi_cli.h"
+#include "loihi/nm_loihi_image.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +239,14 @@ static int run_read_inputs(run_state *s)
         nm_inputs_read(A.input, s->im->mesh_x, s->im->mesh_y, s->im->naxons, &s->in, &s->nin, err, sizeof err)) {
         fprintf(stderr, "nmemu: %s\n", err);
         return NM_EXIT_INPUT;
+    }
+    if (s->nin && s->in[s->nin - 1].tick >= A.ticks) { /* sorted by tick: count from the end */
+        size_t late = 0;
+        while (late < s->nin && s->in[s->nin - 1 - late].tick >= A.ticks)
+            late++;
+        fprintf(stderr, "nmemu: warning: %s: %zu of its %zu spikes are for tick %u or later, beyond the %u ticks "
+                        "run (ticks 0..%u): they are not sent\n",
+                A.input, late, s->nin, A.ticks, A.ticks, A.ticks - 1);
     }
     return 0;
 }
@@ -490,7 +501,10 @@ static void run_free(run_state *s)
 int nm_cmd_run(int argc, char **argv)
 {
     run_state s;
-    int rc;
+    int rc, a;
+    for (a = 1; a < argc; a++) /* an image of Loihi-style cores (core type 1); argv[0] is "run" */
+        if (argv[a][0] != '-' && nm_loihi_image_sniff_file(argv[a]))
+            return nm_loihi_cli_run(argc - 1, argv + 1);
     memset(&s, 0, sizeof s);
     rc = run_parse(&s, argc, argv);
     if (rc)

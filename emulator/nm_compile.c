@@ -186,7 +186,7 @@ static int apply_dest(ctx *c, json_t *d, const char *path, unsigned x, unsigned 
     snprintf(p, sizeof p, "%.200s.axon", path);
     if (!json_object_get(d, "axon"))
         return fail(c, p, "missing (0..%u)", c->na - 1);
-    if (get_int(c, json_object_get(d, "axon"), p, 0, 255, &v))
+    if (get_int(c, json_object_get(d, "axon"), p, 0, (long)c->na - 1, &v)) /* every core has na axons */
         return -1;
     n->dest_axon = (uint8_t)v;
     if (json_object_get(d, "delay")) {
@@ -203,8 +203,11 @@ static int compile_neurons(ctx *c, json_t *arr, const char *path, unsigned x, un
     static const char *const keys[] = {"id", "ids", "params", "dest", NULL};
     size_t i;
     char p[256], q[300];
+    long owner[256]; /* the entry that described each neuron, or -1 */
     if (!json_is_array(arr))
         return fail(c, path, "must be an array");
+    for (i = 0; i < 256; i++)
+        owner[i] = -1;
     for (i = 0; i < json_array_size(arr); i++) {
         json_t *o = json_array_get(arr, i), *id = NULL, *ids = NULL, *pr, *dest;
         long lo, hi, j;
@@ -229,6 +232,11 @@ static int compile_neurons(ctx *c, json_t *arr, const char *path, unsigned x, un
             if (get_int(c, json_array_get(ids, 0), q, 0, (long)c->nn - 1, &lo) ||
                 get_int(c, json_array_get(ids, 1), q, lo, (long)c->nn - 1, &hi))
                 return -1;
+        }
+        for (j = lo; j <= hi; j++) { /* each neuron described once: no last-one-wins */
+            if (owner[j] >= 0)
+                return fail(c, q, "neuron %ld is already described by %.200s[%ld]", j, path, owner[j]);
+            owner[j] = (long)i;
         }
         pr = json_object_get(o, "params");
         if (pr) {
@@ -261,6 +269,7 @@ static int compile_crossbar(ctx *c, json_t *xb, const char *path, nm_image_core 
     unsigned xw = c->na / 32, k;
     json_t *rows, *conns;
     char p[256];
+    const char *row_key[256] = {0}; /* the rows key that gave each neuron its row */
     size_t i;
     if (!json_is_object(xb))
         return fail(c, path, "must be an object");
@@ -279,8 +288,11 @@ static int compile_crossbar(ctx *c, json_t *xb, const char *path, nm_image_core 
             long j = strtol(key, &end, 10);
             const char *h;
             snprintf(p, sizeof p, "%.200s.rows.%s", path, key);
-            if (!*key || *end || j < 0 || j >= (long)c->nn)
+            if (!*key || *end || j < 0 || j >= (long)c->nn || strspn(key, "0123456789") != strlen(key))
                 return fail(c, p, "\"%s\" is not a neuron number 0..%u", key, c->nn - 1);
+            if (row_key[j])
+                return fail(c, p, "neuron %ld already has a row (\"%.20s\")", j, row_key[j]);
+            row_key[j] = key;
             if (!json_is_string(v) || strlen(h = json_string_value(v)) != 8 * xw)
                 return fail(c, p, "must be a string of %u hex digits (%u words of 8)", 8 * xw, xw);
             for (k = 0; k < xw; k++) {
@@ -306,6 +318,9 @@ static int compile_crossbar(ctx *c, json_t *xb, const char *path, nm_image_core 
             if (get_int(c, json_array_get(e, 0), p, 0, (long)c->na - 1, &a) ||
                 get_int(c, json_array_get(e, 1), p, 0, (long)c->nn - 1, &j))
                 return -1;
+            if (row_key[j]) /* one way to give a neuron's synapses, never a silent merge */
+                return fail(c, p, "neuron %ld also has a row in %.200s.rows.%.20s: give its synapses in one of "
+                                  "rows or connections", j, path, row_key[j]);
             core->xbar[j * xw + a / 32] |= 1u << (a % 32);
         }
     }

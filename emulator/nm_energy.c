@@ -256,6 +256,8 @@ void nm_energy_compute(const nm_energy_preset *p, double volts, double tick_hz, 
     r->total_pj = r->dynamic_pj + r->static_pj;
     r->power_mw = r->seconds > 0 ? r->total_pj / r->seconds * 1e-9 : 0;
     r->pj_per_synaptic_event = c->n[NM_E_SYNAPTIC_EVENT] ? r->total_pj / (double)c->n[NM_E_SYNAPTIC_EVENT] : 0;
+    r->dynamic_pj_per_synaptic_event =
+        c->n[NM_E_SYNAPTIC_EVENT] ? r->dynamic_pj / (double)c->n[NM_E_SYNAPTIC_EVENT] : 0;
 }
 
 int nm_energy_meter_init(nm_energy_meter *m, unsigned ncores)

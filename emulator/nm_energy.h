@@ -44,7 +44,8 @@ typedef struct nm_energy_result {
     double dynamic_pj, static_pj, total_pj;
     double seconds;              /* ticks / tick rate */
     double power_mw;             /* total_pj / seconds */
-    double pj_per_synaptic_event; /* total_pj / synaptic events (0 when there were none) */
+    double pj_per_synaptic_event; /* total_pj / synaptic events, static energy included (0 when none) */
+    double dynamic_pj_per_synaptic_event; /* dynamic_pj / synaptic events, without static energy (0 when none) */
 } nm_energy_result;
 
 /* Load a preset: a name (looked up as NAME.json in the data directories, see

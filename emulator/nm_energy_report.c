@@ -20,6 +20,7 @@ json_t *nm_energy_report_json(const nm_energy_run *run)
     json_object_set_new(e, "dynamic_pj", json_real(r.dynamic_pj));
     json_object_set_new(e, "power_mw", json_real(r.power_mw));
     json_object_set_new(e, "pj_per_synaptic_event", json_real(r.pj_per_synaptic_event));
+    json_object_set_new(e, "dynamic_pj_per_synaptic_event", json_real(r.dynamic_pj_per_synaptic_event));
     for (i = 0; i < NM_E_NCLASSES; i++)
         json_object_set_new(classes, nm_energy_class_name[i],
                             json_pack("{s:I,s:f,s:f}", "count", (json_int_t)tot.n[i], "pj_per_event",
@@ -40,6 +41,12 @@ json_t *nm_energy_report_json(const nm_energy_run *run)
     return e;
 }
 
+/* pJ in 4 significant digits, without an exponent for large values ("30003", not "3e+04"). */
+static void print_pj(FILE *f, double pj)
+{
+    fprintf(f, pj >= 1000 ? "%.0f pJ" : "%.4g pJ", pj);
+}
+
 void nm_energy_print_summary(FILE *f, const nm_energy_run *run)
 {
     nm_energy_counts tot;
@@ -51,8 +58,13 @@ void nm_energy_print_summary(FILE *f, const nm_energy_run *run)
             r.dynamic_pj * 1e-6);
     fprintf(f, "average power: %.4g mW\n", r.power_mw);
     if (tot.n[NM_E_SYNAPTIC_EVENT])
-        fprintf(f, "energy per synaptic event: %.4g pJ (%llu synaptic events)\n", r.pj_per_synaptic_event,
-                (unsigned long long)tot.n[NM_E_SYNAPTIC_EVENT]);
+    {
+        fputs("energy per synaptic event: ", f);
+        print_pj(f, r.pj_per_synaptic_event);
+        fputs(" with static energy, ", f);
+        print_pj(f, r.dynamic_pj_per_synaptic_event);
+        fprintf(f, " dynamic only (%llu synaptic events)\n", (unsigned long long)tot.n[NM_E_SYNAPTIC_EVENT]);
+    }
     else
         fprintf(f, "energy per synaptic event: none happened\n");
     if (run->preset->note[0])

@@ -18,7 +18,8 @@ typedef struct nm_energy_run {
 /* The report's "energy" object (docs/energy-model.md s6): totals, per class, per core. */
 json_t *nm_energy_report_json(const nm_energy_run *run);
 
-/* Total energy, average power and energy per synaptic event, one line each. */
+/* Total energy, average power and energy per synaptic event (with and without the
+ * static energy), one line each. */
 void nm_energy_print_summary(FILE *f, const nm_energy_run *run);
 
 #endif

@@ -125,11 +125,15 @@ static int parse_header(const uint8_t *buf, size_t len, unsigned *pmx, unsigned 
     if (memcmp(buf, header_magic, 4))
         FAIL(0, "not an nmemu image: magic is %02x %02x %02x %02x, expected 4e 4d 49 1a", buf[0], buf[1], buf[2],
              buf[3]);
-    if (get16(buf + 4) != NM_IMAGE_VERSION_MAJOR || get16(buf + 6) != NM_IMAGE_VERSION_MINOR)
-        FAIL(4, "version %u.%u, this reader knows %u.%u", get16(buf + 4), get16(buf + 6), NM_IMAGE_VERSION_MAJOR,
-             NM_IMAGE_VERSION_MINOR);
+    /* 1.0, and 1.1 (which adds the core type in the flags) */
+    if (get16(buf + 4) != NM_IMAGE_VERSION_MAJOR || get16(buf + 6) > NM_IMAGE_VERSION_MINOR_MAX)
+        FAIL(4, "version %u.%u, this reader knows %u.0 .. %u.%u", get16(buf + 4), get16(buf + 6),
+             NM_IMAGE_VERSION_MAJOR, NM_IMAGE_VERSION_MAJOR, NM_IMAGE_VERSION_MINOR_MAX);
     if (get32(buf + 28) != crc(buf, 28))
         FAIL(28, "header CRC 0x%08x, computed 0x%08x", get32(buf + 28), crc(buf, 28));
+    if (get16(buf + 6) >= 1 && (get32(buf + 16) & 0xffu) == 1u && !(get32(buf + 16) >> 8))
+        FAIL(16, "core type 1: an image of Loihi-style cores (docs/image-format.md, \"Loihi images\"), "
+                 "not of TrueNorth-style cores; nmemu reads it with nm_loihi_image_read");
     mx = get16(buf + 8);
     my = get16(buf + 10);
     na = get16(buf + 12);
@@ -143,7 +147,9 @@ static int parse_header(const uint8_t *buf, size_t len, unsigned *pmx, unsigned 
     if (nn < 1 || nn > 256)
         FAIL(14, "nneurons %u is outside 1..256", nn);
     if (get32(buf + 16))
-        FAIL(16, "flags 0x%08x: no flag is defined, must be 0", get32(buf + 16));
+        FAIL(16, "flags 0x%08x: %s", get32(buf + 16),
+             get16(buf + 6) >= 1 ? "bits 7:0 are the core type (0 TrueNorth, 1 Loihi), the rest must be 0"
+                                 : "no flag is defined in version 1.0, must be 0");
     sec = nm_image_section_bytes(na, nn);
     if (get32(buf + 20) != sec)
         FAIL(20, "section_bytes %u, expected %zu for %u axons x %u neurons", get32(buf + 20), sec, na, nn);

@@ -12,7 +12,8 @@
 #include <stdint.h>
 
 #define NM_IMAGE_VERSION_MAJOR 1u
-#define NM_IMAGE_VERSION_MINOR 0u
+#define NM_IMAGE_VERSION_MINOR 0u     /* what the writer writes for TrueNorth-style cores */
+#define NM_IMAGE_VERSION_MINOR_MAX 1u /* the reader accepts 1.0 and 1.1 (core type 0) */
 #define NM_IMAGE_HEADER_BYTES 32u
 
 typedef struct nm_image_core {

@@ -220,8 +220,9 @@ int nm_inputs_read(const char *path, unsigned mesh_x, unsigned mesh_y, unsigned 
     static const char *const names[4] = {"tick", "x", "y", "axon"};
     const long max[4] = {2147483647L, (long)mesh_x - 1, (long)mesh_y - 1, (long)naxons - 1};
     FILE *f = fopen(path, "r");
-    char line[512];
-    size_t cap = 0, lineno = 0;
+    char *line = NULL;
+    size_t cap = 0, lineno = 0, linecap = 0;
+    int data_seen = 0;
     nm_input *v = NULL;
     uint8_t m[4];
     *out = NULL;
@@ -238,19 +239,24 @@ int nm_inputs_read(const char *path, unsigned mesh_x, unsigned mesh_y, unsigned 
         return rc;
     }
     rewind(f);
-    while (fgets(line, sizeof line, f)) {
+    while (getline(&line, &linecap, f) != -1) { /* lines of any length */
         const char *p = line;
         long val[4];
         int k, rc;
         lineno++;
-        if (!strchr(line, '\n') && !feof(f)) {
-            snprintf(err, errlen, "%s:%zu: line longer than %zu characters", path, lineno, sizeof line - 2);
-            goto fail;
-        }
         while (*p == ' ' || *p == '\t')
             p++;
         if (*p == '#' || *p == '\n' || *p == '\r' || *p == 0)
             continue;
+        /* a header line before the first spike: the one `nmemu run --spikes` writes
+         * (tick,x,y,neuron) or its input twin (tick,x,y,axon) */
+        if (!data_seen++ && (!strncmp(p, "tick,x,y,neuron", 15) || !strncmp(p, "tick,x,y,axon", 13))) {
+            const char *e = p + (p[9] == 'n' ? 15 : 13);
+            while (*e == ' ' || *e == '\t' || *e == '\r')
+                e++;
+            if (*e == '\n' || *e == 0)
+                continue;
+        }
         for (k = 0; k < 4; k++) {
             if ((rc = field(&p, max[k], &val[k])) != 0) {
                 if (rc == -2)
@@ -283,13 +289,19 @@ int nm_inputs_read(const char *path, unsigned mesh_x, unsigned mesh_y, unsigned 
         v[*n].axon = (uint16_t)val[3];
         (*n)++;
     }
+    if (ferror(f)) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        goto fail;
+    }
     fclose(f);
+    free(line);
     if (*n > 1)
         qsort(v, *n, sizeof *v, cmp_input);
     *out = v;
     return 0;
 fail:
     fclose(f);
+    free(line);
     free(v);
     *n = 0;
     return -1;

@@ -27,8 +27,10 @@ typedef struct nm_input {
 nm_pkt nm_input_packet(const nm_input *in);
 
 /* Read a spike program: the binary form when the file starts with "NMSP", else
- * `tick,x,y,axon` lines ('#' starts a comment; blank lines allowed), checking each
- * value against the chip; sorted by tick (stable within a tick is not promised).
+ * `tick,x,y,axon` lines of any length ('#' starts a comment; blank lines allowed; a
+ * header line "tick,x,y,axon" or "tick,x,y,neuron", as `nmemu run --spikes` writes, may
+ * come before the first spike), checking each value against the chip; sorted by tick
+ * (stable within a tick is not promised).
  * 0, or -1 with "path:line: what". The caller frees *out. */
 int nm_inputs_read(const char *path, unsigned mesh_x, unsigned mesh_y, unsigned naxons, nm_input **out,
                    size_t *n, char *err, size_t errlen);

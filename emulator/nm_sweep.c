@@ -214,7 +214,7 @@ int nm_cmd_sweep(int argc, char **argv)
     }
     f = table.f;
     fprintf(f, "input_rate_hz,voltage_v,ticks,spikes,synaptic_events,static_pj,dynamic_pj,total_pj,power_mw,"
-               "pj_per_synaptic_event\n");
+               "pj_per_synaptic_event,dynamic_pj_per_synaptic_event\n");
     {
         nm_energy_counts c;
         unsigned npts = nr ? nr : nv;
@@ -226,12 +226,13 @@ int nm_cmd_sweep(int argc, char **argv)
             if (rc)
                 break;
             nm_energy_compute(&p, v, tick_hz, ticks, ncores, &c, &r);
-            fprintf(f, "%g,%g,%u,%llu,%llu,%.6g,%.6g,%.6g,%.6g,%.6g\n", rate, v, ticks,
+            fprintf(f, "%g,%g,%u,%llu,%llu,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", rate, v, ticks,
                     (unsigned long long)c.n[NM_E_SPIKE], (unsigned long long)c.n[NM_E_SYNAPTIC_EVENT], r.static_pj,
-                    r.dynamic_pj, r.total_pj, r.power_mw, r.pj_per_synaptic_event);
-            printf("%s %g %s: %llu spikes, %.4g mW, %.4g pJ per synaptic event\n", nr ? "input rate" : "voltage",
-                   nr ? rate : v, nr ? "Hz" : "V", (unsigned long long)c.n[NM_E_SPIKE], r.power_mw,
-                   r.pj_per_synaptic_event);
+                    r.dynamic_pj, r.total_pj, r.power_mw, r.pj_per_synaptic_event, r.dynamic_pj_per_synaptic_event);
+            printf("%s %g %s: %llu spikes, %.4g mW, %.4g pJ per synaptic event with static energy (%.4g dynamic "
+                   "only)\n",
+                   nr ? "input rate" : "voltage", nr ? rate : v, nr ? "Hz" : "V", (unsigned long long)c.n[NM_E_SPIKE],
+                   r.power_mw, r.pj_per_synaptic_event, r.dynamic_pj_per_synaptic_event);
         }
     }
     if (nm_out_close(&table, rc == 0, err, sizeof err) || rc) {

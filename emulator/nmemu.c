@@ -14,7 +14,11 @@
 #include "nm_compile.h"
 #include "nm_gen.h"
 #include "nm_image.h"
+#include "nm_import.h"
 #include "nm_load.h"
+#include "loihi/nm_loihi_cli.h"
+#include "loihi/nm_loihi_compile.h"
+#include "loihi/nm_loihi_image.h"
 #include "nm_opts.h"
 #include "nm_output.h"
 #include "nm_plot.h"
@@ -54,6 +58,8 @@ static int cmd_compile(int argc, char **argv)
         if (nm_out_check_distinct(files, sizeof files / sizeof files[0], cerr, sizeof cerr))
             return nm_usage_error(&compile_spec, "%s", cerr);
     }
+    if (nm_loihi_json_file_is_loihi(args[0])) /* "core_type": "loihi" */
+        return nm_loihi_cli_compile(args[0], C.out);
     im = nm_compile_file(args[0], err, sizeof err);
     if (!im) {
         fprintf(stderr, "nmemu: %s\n", err);
@@ -193,6 +199,8 @@ static int cmd_info(int argc, char **argv)
     int rc = nm_opts_parse(&info_spec, argc, argv, args, &nargs);
     if (rc)
         return rc == 1 ? 0 : rc;
+    if (nm_loihi_image_sniff_file(args[0])) /* core type 1 */
+        return nm_loihi_cli_info(args[0]);
     im = nm_image_read(args[0], err, sizeof err);
     if (!im) {
         fprintf(stderr, "nmemu: %s\n", err);
@@ -288,7 +296,7 @@ static const struct command {
 } commands[] = {
     {&compile_spec, cmd_compile}, {&decompile_spec, cmd_decompile}, {&info_spec, cmd_info},
     {&pack_spec, cmd_pack_input}, {&gen_spec, cmd_gen},             {&nm_run_spec, nm_cmd_run},
-    {&nm_plot_spec, nm_cmd_plot}, {&nm_sweep_spec, nm_cmd_sweep},
+    {&nm_plot_spec, nm_cmd_plot}, {&nm_sweep_spec, nm_cmd_sweep}, {&nm_import_spec, nm_cmd_import},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -1,8 +1,8 @@
 /* nm_fw.c - freestanding chip driver; uses nothing but the bus callbacks. */
 #include "nm_fw.h"
 
-#include "../emulator/nm_chipmap.h"
-#include "../emulator/nm_regmap.h"
+#include "nm_chipmap.h"
+#include "nm_regmap.h"
 
 uint32_t nm_fw_core_addr(unsigned core, uint32_t word)
 {

@@ -16,14 +16,14 @@ VSC_DIR   := $(BUILD)/vchip_sc
 VSC_LIB   := $(VSC_DIR)/Vnm_chip_sc__ALL.a
 VSC_RT    := $(VSC_DIR)/verilated.o $(VSC_DIR)/verilated_threads.o
 SC_CORES  := $$(($(MESH_X)*$(MESH_Y)))
-SC_CXX    := $(CXX) -std=gnu++17 -O2 -g -Wall -Wextra -DNM_SC_CORES=$(SC_CORES) -I$(VSC_DIR) -Iemulator \
+SC_CXX    := $(CXX) -std=gnu++17 -O2 -g -Wall -Wextra -DNM_SC_CORES=$(SC_CORES) -I$(VSC_DIR) -Iemulator -Iregmap \
              -isystem $(VINC) -isystem $(VINC)/vltstd
 SC_LINK   = $(shell pkg-config --libs systemc 2>/dev/null || echo -lsystemc) $(JANSSON) -lz -lm -pthread
-SC_HDRS   := systemc/nm_sc_chip.h systemc/nm_sc_tlm_bus.h firmware/nm_fw.h $(wildcard emulator/*.h)
+SC_HDRS   := systemc/nm_sc_chip.h systemc/nm_sc_tlm_bus.h firmware/nm_fw.h $(wildcard emulator/*.h regmap/*.h)
 
-$(VSC_LIB) $(VSC_RT) &: $(RTL_SRC) $(RTL_INC) rtl/nm_chipmap.vh | deps
+$(VSC_LIB) $(VSC_RT) &: $(RTL_SRC) $(RTL_INC) regmap/nm_chipmap.vh | deps
 	@mkdir -p $(VSC_DIR)
-	$(VERILATOR) --sc -Wall -Irtl --top-module nm_chip --prefix Vnm_chip_sc -O3 \
+	$(VERILATOR) --sc -Wall -Irtl -Iregmap --top-module nm_chip --prefix Vnm_chip_sc -O3 \
 	    -GMeshX=$(MESH_X) -GMeshY=$(MESH_Y) -Mdir $(VSC_DIR) $(RTL_SRC)
 	$(MAKE) -s -C $(VSC_DIR) -f Vnm_chip_sc.mk OPT_FAST=-O2 OPT_GLOBAL=-O2 OPT_SLOW=-O1 \
 	    Vnm_chip_sc__ALL.a verilated.o verilated_threads.o

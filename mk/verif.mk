@@ -35,9 +35,9 @@ VA_CORE32_LIB := $(VA_CORE32_DIR)/Vnm_core__ALL.a
 VA_CHIP_MODEL := $(BUILD)/obj/nm_rtl_chip.o $(VA_CHIP_DIR)/nm_vchip_shim.o $(VA_CHIP_LIB) $(BUILD)/obj/nm_vassert.o
 VA_CORE_MODEL := $(BUILD)/obj/nm_rtl_core.o $(VA_CORE_DIR)/nm_vcore_shim.o $(VA_CORE_LIB) $(BUILD)/obj/nm_vassert.o
 
-$(VA_CHIP_LIB) $(VA_CHIP_RT) &: $(RTL_SRC) $(RTL_INC) rtl/nm_chipmap.vh emulator/nm_vl_print.h | deps
+$(VA_CHIP_LIB) $(VA_CHIP_RT) &: $(RTL_SRC) $(RTL_INC) regmap/nm_chipmap.vh emulator/nm_vl_print.h | deps
 	@mkdir -p $(VA_CHIP_DIR)
-	$(VERILATOR) --cc --trace-fst -Wall -Irtl -DNM_ASSERT --top-module nm_chip --prefix Vnm_chip -O3 \
+	$(VERILATOR) --cc --trace-fst -Wall -Irtl -Iregmap -DNM_ASSERT --top-module nm_chip --prefix Vnm_chip -O3 \
 	    -GMeshX=$(MESH_X) -GMeshY=$(MESH_Y) -CFLAGS "$(VL_PRINT_HOOK)" -Mdir $(VA_CHIP_DIR) $(RTL_SRC)
 	$(MAKE) -s -C $(VA_CHIP_DIR) -f Vnm_chip.mk $(VERIF_MAKE_OPT) \
 	    Vnm_chip__ALL.a verilated.o verilated_threads.o verilated_fst_c.o
@@ -116,9 +116,9 @@ VC_CHIP_MODEL := $(BUILD)/obj/nm_rtl_chip.o $(VC_CHIP_DIR)/nm_vchip_shim.o $(VC_
 VC_CORE_MODEL := $(BUILD)/obj/nm_rtl_core.o $(VC_CORE_DIR)/nm_vcore_shim.o $(VC_CORE_LIB)
 COV_DIR      := $(BUILD)/coverage
 
-$(VC_CHIP_LIB) $(VC_CHIP_RT) &: $(RTL_SRC) $(RTL_INC) rtl/nm_chipmap.vh | deps
+$(VC_CHIP_LIB) $(VC_CHIP_RT) &: $(RTL_SRC) $(RTL_INC) regmap/nm_chipmap.vh | deps
 	@mkdir -p $(VC_CHIP_DIR)
-	$(VERILATOR) --cc --trace-fst -Wall $(VC_FLAGS) -Irtl --top-module nm_chip --prefix Vnm_chip -O3 \
+	$(VERILATOR) --cc --trace-fst -Wall $(VC_FLAGS) -Irtl -Iregmap --top-module nm_chip --prefix Vnm_chip -O3 \
 	    -GMeshX=$(MESH_X) -GMeshY=$(MESH_Y) -Mdir $(VC_CHIP_DIR) $(RTL_SRC)
 	$(MAKE) -s -C $(VC_CHIP_DIR) -f Vnm_chip.mk $(VERIF_MAKE_OPT) \
 	    Vnm_chip__ALL.a verilated.o verilated_threads.o verilated_fst_c.o verilated_cov.o

@@ -4,8 +4,8 @@
 // 2013), the xorshift32 PRNG and its draw order, the 16-row delay scheduler, the cycle
 // model (START, then per neuron READ, one INTEG cycle per synaptic event, LEAK,
 // THRESH, WRITE, SEND if it fired, then DONE) and the eight event counters.
-// The config port decode follows rtl/nm_regmap.json through the generated
-// rtl/nm_regmap.vh.
+// The config port decode follows regmap/nm_regmap.json through the generated
+// regmap/nm_regmap.vh.
 module nm_core #(
   parameter NumAxons   = 256,   // 32, 64, 128 or 256
   parameter NumNeurons = 256    // 1 .. 256

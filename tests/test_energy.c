@@ -39,6 +39,8 @@ START_TEST(test_energy_arithmetic_matches_hand_computation)
     ck_assert_double_eq_tol(r.seconds, 2.0, 1e-12);
     ck_assert_double_eq_tol(r.power_mw, (2e9 + 127.25) / 2.0 * 1e-9, 1e-12);
     ck_assert_double_eq_tol(r.pj_per_synaptic_event, (2e9 + 127.25) / 10.0, 1e-3);
+    /* without the static energy: 127.25 pJ over the 10 synaptic events */
+    ck_assert_double_eq_tol(r.dynamic_pj_per_synaptic_event, 12.725, 1e-9);
     /* at the reference voltage nothing is scaled; at 500 ticks/s the same ticks take 4 s */
     nm_energy_compute(&p, 1.0, 500.0, 2000, 1, &c, &r);
     ck_assert_double_eq_tol(r.dynamic_pj, 509.0, 1e-9);
@@ -47,6 +49,7 @@ START_TEST(test_energy_arithmetic_matches_hand_computation)
     c.n[NM_E_SYNAPTIC_EVENT] = 0;
     nm_energy_compute(&p, 1.0, 1000.0, 10, 1, &c, &r);
     ck_assert_double_eq(r.pj_per_synaptic_event, 0.0);
+    ck_assert_double_eq(r.dynamic_pj_per_synaptic_event, 0.0);
 }
 END_TEST
 

@@ -1,5 +1,5 @@
-/* nm_regmap_gen.c - the register map's one source of truth, rtl/nm_regmap.json,
- * turned into the Verilog include, the C header, the C name table and the user doc.
+/* nm_regmap_gen.c - a register map's one source of truth (a JSON file in regmap/, e.g.
+ * regmap/nm_regmap.json) turned into the Verilog include, the C header, the C name table and the user doc.
  *
  * usage: nm-regmap-gen [--check] MAP.json --c OUT.h --table OUT.c --v OUT.vh --md OUT.md
  *

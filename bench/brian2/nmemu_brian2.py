@@ -2,7 +2,7 @@
 """nmemu_brian2.py - run an nmemu network image in Brian2 (the peer benchmark).
 
 Reads a network image (.nmi, docs/image-format.md; register fields from
-rtl/nm_regmap.json) and an optional spike program (`tick,x,y,axon` lines or the binary
+regmap/nm_regmap.json) and an optional spike program (`tick,x,y,axon` lines or the binary
 .nsp form, docs/network-format.md), builds the identical network in Brian2 (device
 cpp_standalone, dt = 1 ms = one tick), runs it and reports wall times, ticks/s, synaptic
 events, spikes and peak resident memory. With --spikes it writes every neuron spike as
@@ -47,9 +47,9 @@ LOAD_START = os.getloadavg()[0]  # other work on the machine skews the timing: r
 import numpy as np  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REGMAP = os.path.join(HERE, '..', '..', 'rtl', 'nm_regmap.json')
+REGMAP = os.path.join(HERE, '..', '..', 'regmap', 'nm_regmap.json')
 
-# docs/register-map.md, used when rtl/nm_regmap.json is not beside the script
+# docs/register-map.md, used when regmap/nm_regmap.json is not beside the script
 FALLBACK_NEURON = {
     0: [('S0', 0, 9, True), ('S1', 9, 9, True), ('S2', 18, 9, True)],
     1: [('S3', 0, 9, True), ('B', 9, 4, False), ('LAMBDA', 13, 9, True), ('C_LAMBDA', 22, 1, False),

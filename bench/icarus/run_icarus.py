@@ -63,7 +63,7 @@ def main():
     vvp = os.path.join(args.out_dir, 'tb_chip.vvp')
     rtl = sorted(glob.glob('rtl/*.v'))
     t = time.time()
-    run(['iverilog', '-g2005', '-Irtl', '-s', 'tb_chip', f'-Ptb_chip.Depth={ncmds}', f'-Ptb_chip.MeshX={mx}',
+    run(['iverilog', '-g2005', '-Irtl', '-Iregmap', '-s', 'tb_chip', f'-Ptb_chip.Depth={ncmds}', f'-Ptb_chip.MeshX={mx}',
          f'-Ptb_chip.MeshY={my}', '-o', vvp] + rtl + ['bench/icarus/tb_chip.v'])
     iv_compile = time.time() - t
     iv_lines, stamps = [], {}

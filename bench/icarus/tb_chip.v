@@ -5,7 +5,7 @@
 // routines (firmware/nm_fw.c: nm_fw_tick, nm_fw_host_send). Prints the lines vl-replay
 // prints, and PHASE lines for the timing wrapper. Verilog-2005.
 //
-//   iverilog -g2005 -Irtl -s tb_chip -P tb_chip.Depth=N -o tb.vvp rtl/*.v bench/icarus/tb_chip.v
+//   iverilog -g2005 -Irtl -Iregmap -s tb_chip -P tb_chip.Depth=N -o tb.vvp rtl/*.v bench/icarus/tb_chip.v
 //   vvp -n tb.vvp +cmds=CMDS.hex
 `timescale 1ns / 1ps
 module tb_chip;

@@ -1,0 +1,58 @@
+/* nm_loihi_chip.h - a chip of Loihi-style cores in the reference model: a W x H mesh of
+ * nm_loihi_ref cores, X-then-Y routing by each packet's offsets, one step per hop.
+ *
+ * docs/loihi-core.md section 6 (Chip) is the specification: in a chip step every core runs
+ * its step; then every packet of that step is routed, in source-core order (row-major:
+ * core index y * W + x) and send order, into its destination core's input queue, so all of
+ * them are processed in the next step whatever the distance. A packet whose destination
+ * lies off the mesh is dropped and counted. Hops are counted per direction for the energy
+ * model. Nothing is allocated in the step loop.
+ */
+#ifndef NM_LOIHI_CHIP_H
+#define NM_LOIHI_CHIP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nm_loihi_ref.h"
+
+typedef struct nm_loihi_chip nm_loihi_chip;
+
+/* Chip-wide totals (64-bit, since reset). */
+typedef struct nm_loihi_chip_stats {
+    uint64_t steps;
+    uint64_t pkts;          /* packets routed (delivered or dropped) */
+    uint64_t offmesh;       /* dropped: destination off the mesh */
+    uint64_t hops_ew;       /* router hops east-west, sum of |dx| over delivered packets */
+    uint64_t hops_ns;       /* router hops north-south, sum of |dy| */
+    uint64_t cycles;        /* sum over steps of the slowest core's cycles */
+} nm_loihi_chip_stats;
+
+/* What one chip step produced. */
+typedef struct nm_loihi_chip_out {
+    uint32_t cycles;        /* the slowest core's busy cycles this step */
+    uint32_t nspikes;       /* spikes on the whole chip */
+    uint32_t npkts;         /* packets sent */
+} nm_loihi_chip_out;
+
+/* w x h cores (1 .. 256 each), all with geometry g (NULL: default). NULL on error (msg). */
+nm_loihi_chip *nm_loihi_chip_new(unsigned w, unsigned h, const nm_loihi_geom *g, char *msg, size_t len);
+void nm_loihi_chip_free(nm_loihi_chip *c);
+
+unsigned nm_loihi_chip_ncores(const nm_loihi_chip *c);
+/* Core i (row-major, i = y * w + x): program it with nm_loihi_ref_* or its backend. */
+nm_loihi_ref *nm_loihi_chip_core(nm_loihi_chip *c, unsigned i);
+
+/* A host packet for input axon `axon` of core i, before the next step (NM_ERR_ARG,
+ * NM_ERR_FULL as nm_loihi_ref_inject). */
+int nm_loihi_chip_inject(nm_loihi_chip *c, unsigned i, unsigned axon);
+
+/* One chip step. out may be NULL. */
+int nm_loihi_chip_step(nm_loihi_chip *c, nm_loihi_chip_out *out);
+
+/* Core i's output of the last step (spikes and packets), valid until the next step. */
+const nm_loihi_out *nm_loihi_chip_core_out(const nm_loihi_chip *c, unsigned i);
+
+const nm_loihi_chip_stats *nm_loihi_chip_stats_get(const nm_loihi_chip *c);
+
+#endif

@@ -1,0 +1,65 @@
+/* nm_loihi_energy.h - the per-event energy model of the Loihi-style core and chip
+ * (docs/loihi-energy.md): Loihi's own event classes, priced by a preset file.
+ *
+ * Energy = sum over event classes of count x pJ per event + static power per chip x chips x
+ * run time (steps / step rate). Presets: data/energy/loihi-davies2018.json (Davies et al.
+ * 2018 Table 2, pre-silicon) and data/energy/loihi-sanafe.json (SANA-FE's arch/loihi.yaml,
+ * calibrated against the chip); every figure carries its source in the file.
+ */
+#ifndef NM_LOIHI_ENERGY_H
+#define NM_LOIHI_ENERGY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nm_loihi_chip.h"
+
+/* Event classes, in report order; their names are the preset file's keys. */
+enum {
+    NM_LE_SYN_OP,        /* core counter SYN_OPS: one synapse word processed */
+    NM_LE_CX_ACTIVE,     /* CX_ACTIVE: an active compartment update */
+    NM_LE_CX_INACTIVE,   /* CX_UPDATES - CX_ACTIVE: an inactive (all-zero) update */
+    NM_LE_SPIKE,         /* SPIKES: a compartment fired (on top of its update) */
+    NM_LE_PKT_OUT,       /* PKTS_OUT: one packet per axon-map entry of a spiking compartment */
+    NM_LE_HOP_EW,        /* chip: router hops east-west */
+    NM_LE_HOP_NS,        /* chip: router hops north-south */
+    NM_LE_BARRIER,       /* chip: one step barrier per step */
+    NM_LE_NCLASSES
+};
+
+extern const char *const nm_loihi_energy_class_name[NM_LE_NCLASSES];
+
+typedef struct nm_loihi_energy_preset {
+    char name[64];
+    double pj[NM_LE_NCLASSES];
+    double static_mw_per_chip;
+    unsigned cores_per_chip;
+} nm_loihi_energy_preset;
+
+typedef struct nm_loihi_energy_counts {
+    uint64_t n[NM_LE_NCLASSES];
+    uint64_t steps;
+    unsigned ncores;
+} nm_loihi_energy_counts;
+
+typedef struct nm_loihi_energy_result {
+    double class_pj[NM_LE_NCLASSES];
+    double dynamic_pj, static_pj, total_pj;
+    double seconds;   /* steps / step rate */
+} nm_loihi_energy_result;
+
+/* A preset by name (NAME.json in $NMEMU_DATA/energy, the source tree's data/energy, ./data/energy) or
+ * by path (anything with a '/' or ending in .json). Every field is checked; errors name the
+ * file and the JSON path. 0 or -1. */
+int nm_loihi_energy_load(const char *name_or_path, nm_loihi_energy_preset *p, char *err, size_t errlen);
+int nm_loihi_energy_parse(const char *text, const char *what, nm_loihi_energy_preset *p, char *err, size_t errlen);
+
+/* The counts of a chip so far: every core's counters (32-bit, so call at least every 2^32
+ * events of any class) plus the chip's hop and step totals. */
+void nm_loihi_energy_count_chip(const nm_loihi_chip *c, nm_loihi_energy_counts *out);
+
+/* Energy of the counts at `step_hz` steps per second. */
+void nm_loihi_energy_compute(const nm_loihi_energy_preset *p, double step_hz, const nm_loihi_energy_counts *c,
+                             nm_loihi_energy_result *r);
+
+#endif

@@ -1,0 +1,725 @@
+/* nm_loihi_ref.c - the C reference model of one Loihi-style CUBA core (docs/loihi-core.md). */
+#include <stdlib.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "nm_loihi_ref.h"
+#include "nm_loihi_regmap.h"
+
+#define V_MAX ((1 << 23) - 1)
+
+/* the compartment update is compiled for AVX2 and for the baseline, picked at load time */
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+#define NM_HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define NM_HOT
+#endif
+
+struct nm_loihi_ref {
+    nm_loihi_geom g;
+    nm_loihi_opts opts;
+    unsigned lg_ncomp; /* log2(ncomp): DA word s*ncomp + n */
+
+    /* CTRL */
+    uint32_t step, nupd;
+    /* counters, NML_COUNTER_* */
+    uint32_t cnt[NML_COUNTER_NREGS];
+
+    /* profile and format tables, as written (masked to their fields) */
+    uint32_t *dprof, *tprof, *synfmt;
+    /* per synapse format: the contribution x of each 8-bit mantissa (section 4.1) */
+    int32_t (*wtab)[256];
+
+    /* compartments: configuration words as written, and what the update loop reads */
+    uint32_t *cx_cfg, *cx_axmap;
+    int32_t *fu, *fv;       /* 4095 - DU and 4096 - DV of the compartment's decay profile */
+    int32_t *vth;           /* VTH_MANT << 6 */
+    int32_t *refract;       /* REFRACT */
+    int32_t *bias;          /* BIAS_MANT << BIAS_EXP */
+    /* compartment state */
+    int32_t *u, *v, *ref;
+    uint8_t *spk;           /* per-step scratch: 1 if the compartment spiked (padded to 16) */
+    int params_dirty;       /* a CFG or profile changed since `uniform` was computed */
+    int uniform;            /* every compartment has the same fu, fv, vth, refract, bias */
+
+    uint32_t *inaxon, *syn, *axmap;
+    /* Dendritic accumulators, ndslot * ncomp: DA[s][n] = wrap24(da[s][n]). Deliveries add
+     * modulo 2^32 without wrapping each time; 2^24 divides 2^32, so wrapping once when the
+     * slot is consumed or read gives the same value as wrapping after every add. */
+    uint32_t *da;
+
+    /* input queue (ring) */
+    uint16_t *q;
+    unsigned qhead, qcount;
+
+    /* step output buffers */
+    uint16_t *spikes;
+    nm_loihi_pkt *pkts;
+    size_t pkts_cap;        /* >= sum of CX.AXMAP.LEN over all compartments */
+    size_t axlen_sum;
+};
+
+/* ------------------------------------------------------------------ small helpers */
+
+static int32_t sext(uint32_t x, unsigned width)
+{
+    uint32_t m = 1u << (width - 1);
+    x &= (width == 32) ? 0xffffffffu : ((1u << width) - 1u);
+    return (int32_t)(x ^ m) - (int32_t)m;
+}
+
+/* 24-bit two's complement wrap of x */
+static inline int32_t wrap24(int32_t x)
+{
+    return (int32_t)(((uint32_t)x + 0x800000u) & 0xffffffu) - 0x800000;
+}
+
+/* the 24-bit two's complement value of the low 24 bits of x */
+static inline int32_t wrap24u(uint32_t x)
+{
+    return (int32_t)((x + 0x800000u) & 0xffffffu) - 0x800000;
+}
+
+static unsigned lg2(unsigned x)
+{
+    unsigned k = 0;
+    while ((1u << k) < x)
+        k++;
+    return k;
+}
+
+/* ------------------------------------------------------------------ decoding */
+
+/* x of one synapse with mantissa w under format word f (section 4.1) */
+static int32_t weight_of(uint32_t f, unsigned w)
+{
+    unsigned sign = (f >> NML_SYNFMT_CFG_SIGN_LSB) & NML_SYNFMT_CFG_SIGN_MASK;
+    unsigned nbits = ((f >> NML_SYNFMT_CFG_NBITS_M1_LSB) & NML_SYNFMT_CFG_NBITS_M1_MASK) + 1u;
+    int e = 6 + sext(f >> NML_SYNFMT_CFG_WGT_EXP_LSB, NML_SYNFMT_CFG_WGT_EXP_WIDTH);
+    int32_t wv;
+    unsigned k;
+    switch (sign) {
+    case 1: wv = 2 * sext(w, 8); k = 9u - nbits; break;
+    case 2: wv = (int32_t)w; k = 8u - nbits; break;
+    case 3: wv = -(int32_t)w; k = 8u - nbits; break;
+    default: return 0;
+    }
+    /* floor shifts, written with divisions-free arithmetic that is defined for negatives */
+    wv = (wv >= 0) ? (wv >> k) : -(int32_t)((((uint32_t)-wv) + (1u << k) - 1u) >> k);
+    wv = (int32_t)((uint32_t)wv << k);
+    if (e >= 0)
+        return (int32_t)((uint32_t)wv << e);
+    return (wv >= 0) ? (wv >> -e) : -(int32_t)((((uint32_t)-wv) + (1u << -e) - 1u) >> -e);
+}
+
+static void fill_wtab(nm_loihi_ref *c, unsigned f)
+{
+    unsigned w;
+    for (w = 0; w < 256; w++)
+        c->wtab[f][w] = weight_of(c->synfmt[f], w);
+}
+
+/* the compartment's cached parameters from its CFG word and the profile tables */
+static void decode_cx(nm_loihi_ref *c, unsigned n)
+{
+    uint32_t cfg = c->cx_cfg[n];
+    uint32_t dp = c->dprof[((cfg >> NML_CX_CFG_DPROF_LSB) & NML_CX_CFG_DPROF_MASK) & (c->g.ndprof - 1u)];
+    uint32_t tp = c->tprof[((cfg >> NML_CX_CFG_TPROF_LSB) & NML_CX_CFG_TPROF_MASK) & (c->g.ntprof - 1u)];
+    int32_t mant = sext(cfg >> NML_CX_CFG_BIAS_MANT_LSB, NML_CX_CFG_BIAS_MANT_WIDTH);
+    unsigned bexp = (cfg >> NML_CX_CFG_BIAS_EXP_LSB) & NML_CX_CFG_BIAS_EXP_MASK;
+    c->fu[n] = 4095 - (int32_t)((dp >> NML_DPROF_CFG_DU_LSB) & NML_DPROF_CFG_DU_MASK);
+    c->fv[n] = 4096 - (int32_t)((dp >> NML_DPROF_CFG_DV_LSB) & NML_DPROF_CFG_DV_MASK);
+    c->refract[n] = (int32_t)((dp >> NML_DPROF_CFG_REFRACT_LSB) & NML_DPROF_CFG_REFRACT_MASK);
+    c->vth[n] = (int32_t)(((tp >> NML_TPROF_CFG_VTH_MANT_LSB) & NML_TPROF_CFG_VTH_MANT_MASK) << 6);
+    c->bias[n] = mant * (1 << bexp);
+    c->params_dirty = 1;
+}
+
+static void check_uniform(nm_loihi_ref *c)
+{
+    unsigned n;
+    c->uniform = 1;
+    for (n = 1; n < c->g.ncomp && c->uniform; n++)
+        c->uniform = c->fu[n] == c->fu[0] && c->fv[n] == c->fv[0] && c->vth[n] == c->vth[0] &&
+                     c->refract[n] == c->refract[0] && c->bias[n] == c->bias[0];
+    c->params_dirty = 0;
+}
+
+/* ------------------------------------------------------------------ life cycle */
+
+/* zeroed memory on a 64-byte (cache line) boundary */
+static void *calloc_aligned(size_t n, size_t size)
+{
+    size_t bytes = (n * size + 63u) & ~(size_t)63u;
+    void *p = aligned_alloc(64, bytes);
+    if (p)
+        memset(p, 0, bytes);
+    return p;
+}
+
+static uint32_t reset_synfmt(void)
+{
+    return (uint32_t)NML_SYNFMT_CFG_NBITS_M1_RESET << NML_SYNFMT_CFG_NBITS_M1_LSB;
+}
+
+nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *opts, char *msg, size_t len)
+{
+    static const nm_loihi_geom def = NM_LOIHI_GEOM_DEFAULT;
+    nm_loihi_ref *c;
+    unsigned n, f;
+    const nm_loihi_geom *g = geom ? geom : &def;
+    if (nm_loihi_geom_check(g, msg, len) != NM_OK)
+        return NULL;
+    c = calloc(1, sizeof *c);
+    if (!c)
+        goto nomem;
+    c->g = *g;
+    if (opts)
+        c->opts = *opts;
+    c->lg_ncomp = lg2(g->ncomp);
+    c->nupd = NML_CTRL_NUPD_COUNT_RESET;
+    c->dprof = calloc(g->ndprof, sizeof *c->dprof);
+    c->tprof = calloc(g->ntprof, sizeof *c->tprof);
+    c->synfmt = calloc(g->nsynfmt, sizeof *c->synfmt);
+    c->wtab = calloc(g->nsynfmt, sizeof *c->wtab);
+    c->cx_cfg = calloc(g->ncomp, sizeof *c->cx_cfg);
+    c->cx_axmap = calloc(g->ncomp, sizeof *c->cx_axmap);
+    c->fu = calloc(g->ncomp, sizeof *c->fu);
+    c->fv = calloc(g->ncomp, sizeof *c->fv);
+    c->vth = calloc(g->ncomp, sizeof *c->vth);
+    c->refract = calloc(g->ncomp, sizeof *c->refract);
+    c->bias = calloc(g->ncomp, sizeof *c->bias);
+    c->u = calloc(g->ncomp, sizeof *c->u);
+    c->v = calloc(g->ncomp, sizeof *c->v);
+    c->ref = calloc(g->ncomp, sizeof *c->ref);
+    c->spk = calloc((g->ncomp + 15u) & ~15u, sizeof *c->spk);
+    c->inaxon = calloc(g->naxin, sizeof *c->inaxon);
+    c->syn = calloc_aligned(g->nsyn, sizeof *c->syn);
+    c->axmap = calloc(g->naxout, sizeof *c->axmap);
+    c->da = calloc_aligned((size_t)g->ndslot * g->ncomp, sizeof *c->da);
+
+    c->q = calloc(g->inq, sizeof *c->q);
+    c->spikes = calloc(g->ncomp, sizeof *c->spikes);
+    c->pkts_cap = 16;
+    c->pkts = calloc(c->pkts_cap, sizeof *c->pkts);
+    if (!c->dprof || !c->tprof || !c->synfmt || !c->wtab || !c->cx_cfg || !c->cx_axmap || !c->fu ||
+        !c->fv || !c->vth || !c->refract || !c->bias || !c->u || !c->v || !c->ref || !c->spk ||
+        !c->inaxon || !c->syn || !c->axmap || !c->da || !c->q || !c->spikes || !c->pkts) {
+        nm_loihi_ref_free(c);
+        goto nomem;
+    }
+    for (f = 0; f < g->nsynfmt; f++) {
+        c->synfmt[f] = reset_synfmt();
+        fill_wtab(c, f);
+    }
+    for (n = 0; n < g->ncomp; n++)
+        decode_cx(c, n);
+    return c;
+nomem:
+    if (msg && len)
+        strncpy(msg, "out of memory", len - 1), msg[len - 1] = 0;
+    return NULL;
+}
+
+void nm_loihi_ref_free(nm_loihi_ref *c)
+{
+    if (!c)
+        return;
+    free(c->dprof); free(c->tprof); free(c->synfmt); free(c->wtab);
+    free(c->cx_cfg); free(c->cx_axmap); free(c->fu); free(c->fv); free(c->vth);
+    free(c->refract); free(c->bias); free(c->u); free(c->v); free(c->ref); free(c->spk);
+    free(c->inaxon); free(c->syn); free(c->axmap); free(c->da); free(c->q);
+    free(c->spikes); free(c->pkts);
+    free(c);
+}
+
+const nm_loihi_geom *nm_loihi_ref_geom(const nm_loihi_ref *c)
+{
+    return &c->g;
+}
+
+/* ------------------------------------------------------------------ config port */
+
+/* Region, element and register word of addr; 0 if unmapped. */
+static int decode(const nm_loihi_ref *c, uint32_t addr, unsigned *region, unsigned *elem, unsigned *word)
+{
+    unsigned r = addr >> NML_REGION_SHIFT, off = addr & ((1u << NML_REGION_SHIFT) - 1u), count;
+    if (addr >> NML_ADDR_BITS)
+        return 0;
+    *region = r;
+    *elem = off;
+    *word = 0;
+    switch (r) {
+    case NML_REGION_CTRL:    *word = off; return off < NML_CTRL_NREGS;
+    case NML_REGION_COUNTER: *word = off; return off < NML_COUNTER_NREGS;
+    case NML_REGION_DPROF:   count = c->g.ndprof; break;
+    case NML_REGION_TPROF:   count = c->g.ntprof; break;
+    case NML_REGION_SYNFMT:  count = c->g.nsynfmt; break;
+    case NML_REGION_CX:
+        *elem = off / NML_CX_STRIDE;
+        *word = off % NML_CX_STRIDE;
+        return *elem < c->g.ncomp && *word < NML_CX_NREGS;
+    case NML_REGION_INAXON:  count = c->g.naxin; break;
+    case NML_REGION_SYN:     count = c->g.nsyn; break;
+    case NML_REGION_AXMAP:   count = c->g.naxout; break;
+    case NML_REGION_DA:      count = c->g.ndslot * c->g.ncomp; break;
+    default: return 0;
+    }
+    return off < count;
+}
+
+#define MASK_OF(R, F) ((uint32_t)NML_##R##_##F##_MASK << NML_##R##_##F##_LSB)
+
+static const uint32_t DPROF_MASK = MASK_OF(DPROF_CFG, DU) | MASK_OF(DPROF_CFG, DV) | MASK_OF(DPROF_CFG, REFRACT);
+static const uint32_t SYNFMT_MASK = MASK_OF(SYNFMT_CFG, SIGN) | MASK_OF(SYNFMT_CFG, NBITS_M1) | MASK_OF(SYNFMT_CFG, WGT_EXP);
+static const uint32_t CXCFG_MASK = MASK_OF(CX_CFG, DPROF) | MASK_OF(CX_CFG, TPROF) | MASK_OF(CX_CFG, BIAS_EXP) |
+                                   MASK_OF(CX_CFG, BIAS_MANT);
+static const uint32_t CXAXMAP_MASK = MASK_OF(CX_AXMAP, BASE) | MASK_OF(CX_AXMAP, LEN);
+static const uint32_t INAXON_MASK = MASK_OF(INAXON_CFG, BASE) | MASK_OF(INAXON_CFG, LEN) | MASK_OF(INAXON_CFG, FMT);
+static const uint32_t SYN_MASK = MASK_OF(SYN_WORD, COMP) | MASK_OF(SYN_WORD, WGT) | MASK_OF(SYN_WORD, DELAY);
+static const uint32_t AXMAP_MASK = MASK_OF(AXMAP_ENTRY, AXON) | MASK_OF(AXMAP_ENTRY, DX) | MASK_OF(AXMAP_ENTRY, DY);
+
+static unsigned axmap_len(uint32_t w)
+{
+    return (w >> NML_CX_AXMAP_LEN_LSB) & NML_CX_AXMAP_LEN_MASK;
+}
+
+int nm_loihi_ref_cfg_write(nm_loihi_ref *c, uint32_t addr, uint32_t data)
+{
+    unsigned region, elem, word, n;
+    if (!decode(c, addr, &region, &elem, &word))
+        return NM_ERR_CFG;
+    switch (region) {
+    case NML_REGION_CTRL:
+        if (word == NML_CTRL_STEP)
+            c->step = data;
+        else if (word == NML_CTRL_NUPD)
+            c->nupd = data & NML_CTRL_NUPD_COUNT_MASK;
+        else
+            return NM_ERR_CFG; /* ID, GEOM0..3, STATUS are read-only */
+        return NM_OK;
+    case NML_REGION_COUNTER:
+        c->cnt[word] = data;
+        return NM_OK;
+    case NML_REGION_DPROF:
+    case NML_REGION_TPROF:
+        if (region == NML_REGION_DPROF)
+            c->dprof[elem] = data & DPROF_MASK;
+        else
+            c->tprof[elem] = data & MASK_OF(TPROF_CFG, VTH_MANT);
+        for (n = 0; n < c->g.ncomp; n++)
+            decode_cx(c, n);
+        return NM_OK;
+    case NML_REGION_SYNFMT:
+        c->synfmt[elem] = data & SYNFMT_MASK;
+        fill_wtab(c, elem);
+        return NM_OK;
+    case NML_REGION_CX:
+        switch (word) {
+        case NML_CX_CFG:
+            c->cx_cfg[elem] = data & CXCFG_MASK;
+            decode_cx(c, elem);
+            return NM_OK;
+        case NML_CX_AXMAP: {
+            size_t sum = c->axlen_sum - axmap_len(c->cx_axmap[elem]) + axmap_len(data);
+            if (sum > c->pkts_cap) {
+                size_t cap = c->pkts_cap;
+                nm_loihi_pkt *p;
+                while (cap < sum)
+                    cap *= 2;
+                p = realloc(c->pkts, cap * sizeof *p);
+                if (!p)
+                    return NM_ERR_NOMEM;
+                c->pkts = p;
+                c->pkts_cap = cap;
+            }
+            c->axlen_sum = sum;
+            c->cx_axmap[elem] = data & CXAXMAP_MASK;
+            return NM_OK;
+        }
+        case NML_CX_U: c->u[elem] = sext(data, NML_CX_U_U_WIDTH); return NM_OK;
+        case NML_CX_V: c->v[elem] = sext(data, NML_CX_V_V_WIDTH); return NM_OK;
+        case NML_CX_REF: c->ref[elem] = (int32_t)(data & NML_CX_REF_CNT_MASK); return NM_OK;
+        default: return NM_ERR_CFG; /* VHW is read-only */
+        }
+    case NML_REGION_INAXON: c->inaxon[elem] = data & INAXON_MASK; return NM_OK;
+    case NML_REGION_SYN:    c->syn[elem] = data & SYN_MASK; return NM_OK;
+    case NML_REGION_AXMAP:  c->axmap[elem] = data & AXMAP_MASK; return NM_OK;
+    case NML_REGION_DA:     c->da[elem] = data & 0xffffffu; return NM_OK;
+    default: return NM_ERR_CFG;
+    }
+}
+
+static uint32_t bits24(int32_t x)
+{
+    return (uint32_t)x & 0xffffffu;
+}
+
+int32_t nm_loihi_ref_vhw(const nm_loihi_ref *c, unsigned n)
+{
+    return c->ref[n] ? c->ref[n] * 128 : c->v[n];
+}
+
+int nm_loihi_ref_cfg_read(const nm_loihi_ref *c, uint32_t addr, uint32_t *data)
+{
+    unsigned region, elem, word;
+    const nm_loihi_geom *g = &c->g;
+    if (!decode(c, addr, &region, &elem, &word))
+        return NM_ERR_CFG;
+    switch (region) {
+    case NML_REGION_CTRL:
+        switch (word) {
+        case NML_CTRL_ID:    *data = NML_CTRL_ID_VALUE_RESET; break;
+        case NML_CTRL_GEOM0: *data = g->ncomp | g->naxin << NML_CTRL_GEOM0_NAXIN_LSB; break;
+        case NML_CTRL_GEOM1: *data = g->naxout | g->nsyn << NML_CTRL_GEOM1_NSYN_LSB; break;
+        case NML_CTRL_GEOM2:
+            *data = g->ndslot | g->ndprof << NML_CTRL_GEOM2_NDPROF_LSB | g->ntprof << NML_CTRL_GEOM2_NTPROF_LSB |
+                    g->nsynfmt << NML_CTRL_GEOM2_NSYNFMT_LSB;
+            break;
+        case NML_CTRL_GEOM3:  *data = g->inq; break;
+        case NML_CTRL_STATUS: *data = (uint32_t)c->qcount << NML_CTRL_STATUS_INQ_COUNT_LSB; break;
+        case NML_CTRL_STEP:   *data = c->step; break;
+        default:              *data = c->nupd; break;
+        }
+        return NM_OK;
+    case NML_REGION_COUNTER: *data = c->cnt[word]; return NM_OK;
+    case NML_REGION_DPROF:   *data = c->dprof[elem]; return NM_OK;
+    case NML_REGION_TPROF:   *data = c->tprof[elem]; return NM_OK;
+    case NML_REGION_SYNFMT:  *data = c->synfmt[elem]; return NM_OK;
+    case NML_REGION_CX:
+        switch (word) {
+        case NML_CX_CFG:   *data = c->cx_cfg[elem]; break;
+        case NML_CX_AXMAP: *data = c->cx_axmap[elem]; break;
+        case NML_CX_U:     *data = bits24(c->u[elem]); break;
+        case NML_CX_V:     *data = bits24(c->v[elem]); break;
+        case NML_CX_REF:   *data = (uint32_t)c->ref[elem]; break;
+        default:           *data = bits24(nm_loihi_ref_vhw(c, elem)); break;
+        }
+        return NM_OK;
+    case NML_REGION_INAXON: *data = c->inaxon[elem]; return NM_OK;
+    case NML_REGION_SYN:    *data = c->syn[elem]; return NM_OK;
+    case NML_REGION_AXMAP:  *data = c->axmap[elem]; return NM_OK;
+    default:                *data = c->da[elem] & 0xffffffu; return NM_OK;
+    }
+}
+
+/* ------------------------------------------------------------------ input queue */
+
+int nm_loihi_ref_push(nm_loihi_ref *c, unsigned axon)
+{
+    if (c->qcount == c->g.inq) {
+        c->cnt[NML_COUNTER_IN_DROPS]++;
+        return 0;
+    }
+    c->q[(c->qhead + c->qcount) & (c->g.inq - 1u)] = (uint16_t)(axon & (c->g.naxin - 1u));
+    c->qcount++;
+    c->cnt[NML_COUNTER_PKTS_IN]++;
+    return 1;
+}
+
+int nm_loihi_ref_inject(nm_loihi_ref *c, unsigned axon)
+{
+    if (axon >= c->g.naxin)
+        return NM_ERR_ARG;
+    return nm_loihi_ref_push(c, axon) ? NM_OK : NM_ERR_FULL;
+}
+
+/* ------------------------------------------------------------------ one step */
+
+/* One event's synapse run (len words from syn, no wrap) decoded into accumulator indices
+ * and contributions: a loop the compiler vectorizes (AVX2: a gather for the weight table). */
+NM_HOT static void decode_run(const uint32_t *restrict syn, unsigned len, const int32_t *restrict wt,
+                              uint32_t t, unsigned dmask, unsigned lgn, unsigned cmask, uint32_t *restrict idx,
+                              uint32_t *restrict val)
+{
+    unsigned j;
+    for (j = 0; j < len; j++) {
+        uint32_t w = syn[j];
+        idx[j] = (((t + ((w >> NML_SYN_WORD_DELAY_LSB) & NML_SYN_WORD_DELAY_MASK)) & dmask) << lgn) +
+                 ((w >> NML_SYN_WORD_COMP_LSB) & cmask);
+        val[j] = (uint32_t)wt[(w >> NML_SYN_WORD_WGT_LSB) & NML_SYN_WORD_WGT_MASK];
+    }
+}
+
+/* Adds val[k] into da[idx[k]], prefetching PF_AHEAD entries ahead (the accumulators of a
+ * big chip are not in cache). */
+#define PF_AHEAD 16u
+static void apply(uint32_t *restrict da, const uint32_t *restrict idx, const uint32_t *restrict val, unsigned n)
+{
+    unsigned k;
+    for (k = 0; k < n && k < PF_AHEAD; k++)
+        __builtin_prefetch(&da[idx[k]], 1);
+    for (k = 0; k + PF_AHEAD < n; k++) {
+        __builtin_prefetch(&da[idx[k + PF_AHEAD]], 1);
+        da[idx[k]] += val[k];
+    }
+    for (; k < n; k++)
+        da[idx[k]] += val[k];
+}
+
+/* DELIVER: m queued events into the accumulator slots of step t. Returns the cycles.
+ * Written for memory-level parallelism: the events' INAXON words are fetched first (all
+ * prefetched, then read, prefetching their synapse runs); then the runs are decoded into
+ * (accumulator index, x) pairs, up to CHUNK at a time, and added with the accumulators
+ * prefetched a few entries ahead. Addition modulo 2^24 commutes, so the split changes no result. */
+#define CHUNK 512u
+#define EVCHUNK 128u
+static uint32_t deliver(nm_loihi_ref *c, unsigned m, uint32_t t)
+{
+    const unsigned cmask = c->g.ncomp - 1u, smask = c->g.nsyn - 1u, dmask = c->g.ndslot - 1u;
+    const unsigned qmask = c->g.inq - 1u, fmask = c->g.nsynfmt - 1u, nsyn = c->g.nsyn;
+    const unsigned lgn = c->lg_ncomp;
+    uint32_t idx[CHUNK], val[CHUNK], cfgs[EVCHUNK];
+    uint32_t cycles = 0, synops = 0;
+    unsigned e0, e, nb = 0;
+    uint32_t *da = c->da;
+    const uint32_t *syn = c->syn;
+    for (e0 = 0; e0 < m; e0 += EVCHUNK) {
+        unsigned ne = m - e0 < EVCHUNK ? m - e0 : EVCHUNK;
+        for (e = 0; e < ne; e++)
+            __builtin_prefetch(&c->inaxon[c->q[(c->qhead + e) & qmask]]);
+        for (e = 0; e < ne; e++) {
+            uint32_t cfg = c->inaxon[c->q[(c->qhead + e) & qmask]];
+            unsigned base = (cfg >> NML_INAXON_CFG_BASE_LSB) & NML_INAXON_CFG_BASE_MASK;
+            unsigned len = (cfg >> NML_INAXON_CFG_LEN_LSB) & NML_INAXON_CFG_LEN_MASK;
+            cfgs[e] = cfg;
+            __builtin_prefetch(&syn[base & smask]);
+            if (len > 8)
+                __builtin_prefetch(&syn[(base + len - 1u) & smask]);
+        }
+        for (e = 0; e < ne; e++) {
+            uint32_t cfg = cfgs[e];
+            unsigned base = ((cfg >> NML_INAXON_CFG_BASE_LSB) & NML_INAXON_CFG_BASE_MASK) & smask;
+            unsigned len = (cfg >> NML_INAXON_CFG_LEN_LSB) & NML_INAXON_CFG_LEN_MASK;
+            const int32_t *wt = c->wtab[((cfg >> NML_INAXON_CFG_FMT_LSB) & NML_INAXON_CFG_FMT_MASK) & fmask];
+            unsigned done = 0;
+            synops += len;
+            cycles += 2u + 2u * len;
+            while (done < len) {
+                /* a piece that fits the buffer and does not wrap around the synapse memory */
+                unsigned at = (base + done) & smask, piece = len - done;
+                if (piece > CHUNK - nb)
+                    piece = CHUNK - nb;
+                if (piece > nsyn - at)
+                    piece = nsyn - at;
+                decode_run(&syn[at], piece, wt, t, dmask, lgn, cmask, &idx[nb], &val[nb]);
+                nb += piece;
+                done += piece;
+                if (nb == CHUNK) {
+                    apply(da, idx, val, nb);
+                    nb = 0;
+                }
+            }
+        }
+        c->qhead = (c->qhead + ne) & qmask;
+    }
+    apply(da, idx, val, nb);
+    c->qcount -= m;
+    c->cnt[NML_COUNTER_AXON_EVENTS] += m;
+    c->cnt[NML_COUNTER_SYN_OPS] += synops;
+    return cycles;
+}
+
+/* sgn(x) * ((|x| * f) >> 12) for |x| <= 2^23, 0 <= f <= 4096, in 32-bit arithmetic:
+ * |x| = hi * 4096 + lo, so |x| * f >> 12 = hi * f + (lo * f >> 12) exactly. */
+static inline int32_t decay(int32_t x, int32_t f)
+{
+    int32_t s = -(int32_t)(x < 0);            /* all ones if negative */
+    int32_t a = (x ^ s) - s;
+    int32_t d = (a >> 12) * f + (((a & 4095) * f) >> 12);
+    return (d ^ s) - s;
+}
+
+/* UPDATE, the arithmetic: compartments 0 .. nupd-1, branch-free, so it vectorizes (every
+ * array a restrict parameter, so the compiler needs no alias checks). Returns the spike
+ * count; active updates are added to *active. */
+NM_HOT static unsigned update_kernel(unsigned nupd, uint32_t *restrict in, int32_t *restrict u, int32_t *restrict v,
+                                     int32_t *restrict ref, const int32_t *restrict fu, const int32_t *restrict fv,
+                                     const int32_t *restrict vth, const int32_t *restrict refract,
+                                     const int32_t *restrict bias, uint8_t *restrict spk, uint32_t *restrict active)
+{
+    unsigned n, nspk = 0, nact = 0;
+    for (n = 0; n < nupd; n++) {
+        /* every load unconditional and every choice a mask, so the loop if-converts */
+        int32_t x = wrap24u(in[n]), u0 = u[n], v0 = v[n], r0 = ref[n], b = bias[n], th = vth[n], rd = refract[n];
+        int32_t un = wrap24(decay(u0, fu[n]) + x);
+        int32_t r1 = r0 - (r0 > 0);
+        int32_t vn = decay(v0, fv[n]) + un + b;
+        int32_t refr = -(int32_t)(r1 > 0), fire, keep;
+        vn = vn > V_MAX ? V_MAX : vn;
+        vn = vn < -V_MAX ? -V_MAX : vn;
+        fire = ~refr & -(int32_t)(vn > th);   /* all ones if the compartment fires */
+        keep = ~(refr | fire);                 /* all ones if v keeps its new value */
+        in[n] = 0;
+        u[n] = un;
+        v[n] = vn & keep;
+        ref[n] = (rd & fire) | (r1 & ~fire);
+        spk[n] = (uint8_t)(fire & 1);
+        nspk += (unsigned)(fire & 1);
+        nact += (unsigned)((u0 | v0 | r0 | x | b) != 0);
+    }
+    *active += nact;
+    return nspk;
+}
+
+/* The same with one parameter set for every compartment (the common case: compiled
+ * populations share profiles and bias), which halves the memory the loop streams. */
+NM_HOT static unsigned update_kernel_uniform(unsigned nupd, uint32_t *restrict in, int32_t *restrict u,
+                                             int32_t *restrict v, int32_t *restrict ref, int32_t fu, int32_t fv,
+                                             int32_t th, int32_t rd, int32_t b, uint8_t *restrict spk,
+                                             uint32_t *restrict active)
+{
+    unsigned n, nspk = 0, nact = 0;
+    for (n = 0; n < nupd; n++) {
+        int32_t x = wrap24u(in[n]), u0 = u[n], v0 = v[n], r0 = ref[n];
+        int32_t un = wrap24(decay(u0, fu) + x);
+        int32_t r1 = r0 - (r0 > 0);
+        int32_t vn = decay(v0, fv) + un + b;
+        int32_t refr = -(int32_t)(r1 > 0), fire, keep;
+        vn = vn > V_MAX ? V_MAX : vn;
+        vn = vn < -V_MAX ? -V_MAX : vn;
+        fire = ~refr & -(int32_t)(vn > th);
+        keep = ~(refr | fire);
+        in[n] = 0;
+        u[n] = un;
+        v[n] = vn & keep;
+        ref[n] = (rd & fire) | (r1 & ~fire);
+        spk[n] = (uint8_t)(fire & 1);
+        nspk += (unsigned)(fire & 1);
+        nact += (unsigned)((u0 | v0 | r0 | x | b) != 0);
+    }
+    *active += nact;
+    return nspk;
+}
+
+static unsigned update(nm_loihi_ref *c, unsigned nupd, uint32_t *in, uint32_t *active)
+{
+    if (c->params_dirty)
+        check_uniform(c);
+    if (c->uniform)
+        return update_kernel_uniform(nupd, in, c->u, c->v, c->ref, c->fu[0], c->fv[0], c->vth[0], c->refract[0],
+                                     c->bias[0], c->spk, active);
+    return update_kernel(nupd, in, c->u, c->v, c->ref, c->fu, c->fv, c->vth, c->refract, c->bias, c->spk, active);
+}
+
+int nm_loihi_ref_tick(nm_loihi_ref *c, nm_loihi_out *out)
+{
+    const nm_loihi_geom *g = &c->g;
+    unsigned nupd = c->nupd < g->ncomp ? c->nupd : g->ncomp;
+    unsigned m = c->qcount, nspk, n, k;
+    uint32_t t, cycles, npkts = 0, stalls = 0;
+    uint32_t *slot;
+
+    t = ++c->step;
+    cycles = 2u + deliver(c, m, t);
+    slot = &c->da[(size_t)(t & (g->ndslot - 1u)) << c->lg_ncomp];
+    nspk = update(c, nupd, slot, &c->cnt[NML_COUNTER_CX_ACTIVE]);
+    cycles += 3u * nupd;
+
+    if (nspk) {
+        unsigned i = 0, w16;
+        /* the spike list first (prefetching each spike's axon-map words), then the packets;
+         * 16 flags at a time */
+        for (w16 = 0; w16 < nupd && i < nspk; w16 += 16) {
+            unsigned mask;
+#ifdef __SSE2__
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)&c->spk[w16]);
+            mask = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(x, _mm_setzero_si128()));
+#else
+            unsigned b;
+            for (mask = 0, b = 0; b < 16; b++)
+                mask |= (unsigned)c->spk[w16 + b] << b;
+#endif
+            if (nupd - w16 < 16)
+                mask &= (1u << (nupd - w16)) - 1u;
+            while (mask) {
+                n = w16 + (unsigned)__builtin_ctz(mask);
+                mask &= mask - 1u;
+                c->spikes[i++] = (uint16_t)n;
+                __builtin_prefetch(&c->axmap[((c->cx_axmap[n] >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK) &
+                                             (g->naxout - 1u)]);
+            }
+        }
+        for (i = 0; i < nspk; i++) {
+            uint32_t am;
+            unsigned base, len;
+            n = c->spikes[i];
+            am = c->cx_axmap[n];
+            base = (am >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK;
+            len = axmap_len(am);
+            for (k = 0; k < len; k++) {
+                unsigned e = (base + k) & (g->naxout - 1u);
+                uint32_t w = c->axmap[e];
+                nm_loihi_pkt *p = &c->pkts[npkts++];
+                p->axon = (uint16_t)((w >> NML_AXMAP_ENTRY_AXON_LSB) & NML_AXMAP_ENTRY_AXON_MASK);
+                p->dx = (int8_t)sext(w >> NML_AXMAP_ENTRY_DX_LSB, NML_AXMAP_ENTRY_DX_WIDTH);
+                p->dy = (int8_t)sext(w >> NML_AXMAP_ENTRY_DY_LSB, NML_AXMAP_ENTRY_DY_WIDTH);
+                p->src = (uint16_t)n;
+                p->entry = (uint16_t)e;
+                if (c->opts.loopback && p->dx == 0 && p->dy == 0)
+                    nm_loihi_ref_push(c, p->axon);
+            }
+        }
+        stalls = npkts * c->opts.stall_per_pkt;
+        cycles += 2u * npkts + stalls;
+    }
+
+    c->cnt[NML_COUNTER_CX_UPDATES] += nupd;
+    c->cnt[NML_COUNTER_SPIKES] += nspk;
+    c->cnt[NML_COUNTER_PKTS_OUT] += npkts;
+    c->cnt[NML_COUNTER_BUSY_CYCLES] += cycles;
+    c->cnt[NML_COUNTER_STALL_CYCLES] += stalls;
+    if (out) {
+        out->cycles = cycles;
+        out->nspikes = nspk;
+        out->npkts = npkts;
+        out->spikes = c->spikes;
+        out->pkts = c->pkts;
+    }
+    return NM_OK;
+}
+
+/* A hint that this core steps soon: fetch what the start of its step touches (its queue
+ * head, the dense accumulators and delivery list of the slot it will consume). */
+void nm_loihi_ref_prefetch(const nm_loihi_ref *c)
+{
+    unsigned k;
+    for (k = 0; k < c->qcount && k < 64; k += 32)
+        __builtin_prefetch(&c->q[(c->qhead + k) & (c->g.inq - 1u)]);
+    __builtin_prefetch(&c->da[(size_t)((c->step + 1u) & (c->g.ndslot - 1u)) << c->lg_ncomp]);
+    __builtin_prefetch(c->u);
+    __builtin_prefetch(c->v);
+    __builtin_prefetch(c->ref);
+}
+
+/* ------------------------------------------------------------------ probes */
+
+int32_t nm_loihi_ref_u(const nm_loihi_ref *c, unsigned n) { return c->u[n]; }
+int32_t nm_loihi_ref_v(const nm_loihi_ref *c, unsigned n) { return c->v[n]; }
+unsigned nm_loihi_ref_refcnt(const nm_loihi_ref *c, unsigned n) { return (unsigned)c->ref[n]; }
+uint32_t nm_loihi_ref_counter(const nm_loihi_ref *c, unsigned idx)
+{
+    return idx < NML_COUNTER_NREGS ? c->cnt[idx] : 0;
+}
+
+/* ------------------------------------------------------------------ backend */
+
+static int be_write(void *impl, uint32_t addr, uint32_t data) { return nm_loihi_ref_cfg_write(impl, addr, data); }
+static int be_read(void *impl, uint32_t addr, uint32_t *data) { return nm_loihi_ref_cfg_read(impl, addr, data); }
+static int be_inject(void *impl, unsigned axon) { return nm_loihi_ref_inject(impl, axon); }
+static int be_tick(void *impl, nm_loihi_out *out) { return nm_loihi_ref_tick(impl, out); }
+static void be_free(void *impl) { nm_loihi_ref_free(impl); }
+
+void nm_loihi_ref_backend(nm_loihi_backend *b, nm_loihi_ref *c)
+{
+    b->name = "ref";
+    b->impl = c;
+    b->geom = c->g;
+    b->cfg_write = be_write;
+    b->cfg_read = be_read;
+    b->inject = be_inject;
+    b->tick = be_tick;
+    b->free = be_free;
+}

@@ -1,0 +1,231 @@
+#!/usr/bin/python3
+"""tests/import/nir_reference.py - float reference of a feed-forward NIR graph (numpy + h5py),
+run against the chip: random input spikes, per-layer spike counts of the float graph and of
+`nmemu run` on the image `nmemu import nir` made, compared.
+
+usage: nir_reference.py NMEMU FILE.nir WORKDIR [--ticks T] [--drain D] [--rate P] [--seed S]
+                        [--tolerance F] [--reset subtract|zero]
+Exit 0 when every layer's chip count is within F (relative) of the float count, else 1.
+"""
+import argparse
+import csv
+import os
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+
+
+def read_graph(path):
+    with h5py.File(path, "r") as f:
+        g = f["node"]
+        nodes = {}
+        for name, grp in g["nodes"].items():
+            d = {}
+            for k, v in grp.items():
+                x = v[()]
+                d[k] = x.decode() if isinstance(x, bytes) else x
+            nodes[name] = d
+        edges = [(s.decode(), t.decode()) for s, t in g["edges"][()]]
+    return nodes, edges
+
+
+def topo(nodes, edges):
+    indeg = {n: 0 for n in nodes}
+    for s, t in edges:
+        indeg[t] += 1
+    order, ready = [], sorted(n for n in nodes if indeg[n] == 0)
+    while ready:
+        n = ready.pop(0)
+        order.append(n)
+        for s, t in edges:
+            if s == n:
+                indeg[t] -= 1
+                if indeg[t] == 0:
+                    ready.append(t)
+    return order
+
+
+def pair(v):
+    v = np.atleast_1d(v).astype(int)
+    return (int(v[0]), int(v[-1]))
+
+
+def conv2d(x, w, b, stride, pad, dil, groups):
+    cin = x.shape[0]
+    co, cpg, kh, kw = w.shape
+    sh, sw = pair(stride)
+    ph, pw = pair(pad)
+    dh, dw = pair(dil)
+    xp = np.pad(x, ((0, 0), (ph, ph), (pw, pw)))
+    H = (x.shape[1] + 2 * ph - dh * (kh - 1) - 1) // sh + 1
+    W = (x.shape[2] + 2 * pw - dw * (kw - 1) - 1) // sw + 1
+    out = np.zeros((co, H, W))
+    og = co // groups
+    for g in range(groups):
+        xs = xp[g * cpg:(g + 1) * cpg]
+        for a in range(kh):
+            for c in range(kw):
+                sl = xs[:, a * dh:a * dh + sh * (H - 1) + 1:sh, c * dw:c * dw + sw * (W - 1) + 1:sw]
+                out[g * og:(g + 1) * og] += np.einsum("oc,chw->ohw", w[g * og:(g + 1) * og, :, a, c], sl)
+    del cin
+    return out + np.asarray(b).reshape(-1, 1, 1)
+
+
+def pool2d(x, k, stride, pad, avg):
+    kh, kw = pair(k)
+    sh, sw = pair(stride)
+    ph, pw = pair(pad)
+    xp = np.pad(x, ((0, 0), (ph, ph), (pw, pw)))
+    H = (x.shape[1] + 2 * ph - kh) // sh + 1
+    W = (x.shape[2] + 2 * pw - kw) // sw + 1
+    out = np.zeros((x.shape[0], H, W))
+    for a in range(kh):
+        for c in range(kw):
+            out += xp[:, a:a + sh * (H - 1) + 1:sh, c:c + sw * (W - 1) + 1:sw]
+    return out / (kh * kw) if avg else out
+
+
+def simulate(nodes, edges, order, inputs, reset, vmin=None):
+    """inputs: list over ticks of {input node: array}. Returns spike counts per neuron node
+    (arrays of per-neuron counts)."""
+    state = {n: np.zeros(np.shape(nodes[n]["v_threshold"])) for n in order if nodes[n]["type"] == "IF"}
+    counts = {n: np.zeros(np.shape(nodes[n]["v_threshold"])) for n in state}
+    for x_t in inputs:
+        val = {}
+        for n in order:
+            d = nodes[n]
+            preds = [s for s, t in edges if t == n]
+            xin = None
+            for p in preds:
+                xin = val[p] if xin is None else xin + val[p]
+            t = d["type"]
+            if t == "Input":
+                val[n] = x_t[n]
+            elif t == "Output":
+                val[n] = xin
+            elif t == "Conv2d":
+                val[n] = conv2d(xin, d["weight"], d["bias"], d["stride"], d["padding"], d["dilation"], int(d["groups"]))
+            elif t in ("SumPool2d", "AvgPool2d"):
+                val[n] = pool2d(xin, d["kernel_size"], d["stride"], d["padding"], t == "AvgPool2d")
+            elif t == "Flatten":
+                val[n] = xin.reshape(-1)
+            elif t in ("Affine", "Linear"):
+                y = d["weight"] @ xin.reshape(-1)
+                val[n] = y + d["bias"] if t == "Affine" else y
+            elif t == "Scale":
+                val[n] = d["scale"] * xin
+            elif t == "IF":
+                v = state[n] + d["r"] * xin.reshape(state[n].shape)
+                s = v >= d["v_threshold"]
+                if reset == "subtract":
+                    v = v - d["v_threshold"] * s
+                else:
+                    v = np.where(s, 0.0, v)
+                state[n] = v
+                counts[n] += s
+                if vmin is not None:
+                    vmin[n] = min(vmin.get(n, 0.0), float(v.min()))
+                val[n] = s.astype(float)
+            else:
+                raise SystemExit("reference: node %s type %s not in the float reference" % (n, t))
+    return counts
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("nmemu")
+    ap.add_argument("nir")
+    ap.add_argument("work")
+    ap.add_argument("--ticks", type=int, default=20)
+    ap.add_argument("--drain", type=int, default=40)
+    ap.add_argument("--rate", type=float, default=0.1)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--check", default="",
+                    help="LAYER=F,...: fail when that layer's chip count is more than F (relative) off")
+    ap.add_argument("--reset", default="subtract")
+    ap.add_argument("--quant", default="int4")
+    ap.add_argument("--quant-range", default="max")
+    a = ap.parse_args()
+    os.makedirs(a.work, exist_ok=True)
+    nmi = os.path.join(a.work, "net.nmi")
+    imap = os.path.join(a.work, "inputs.csv")
+    nmap = os.path.join(a.work, "neurons.csv")
+    rep = os.path.join(a.work, "import.txt")
+    subprocess.run([a.nmemu, "import", "nir", a.nir, "-o", nmi, "--reset", a.reset, "--quant", a.quant, "--quant-range", a.quant_range,
+                    "--input-map", imap, "--neuron-map", nmap, "--report", rep], check=True,
+                   stdout=subprocess.DEVNULL)
+    nodes, edges = read_graph(a.nir)
+    order = topo(nodes, edges)
+    rng = np.random.default_rng(a.seed)
+    in_nodes = [n for n in order if nodes[n]["type"] == "Input"]
+    inputs = []
+    for t in range(a.ticks + a.drain):
+        x = {}
+        for n in in_nodes:
+            shape = tuple(int(s) for s in nodes[n]["shape"])
+            x[n] = (rng.random(shape) < a.rate).astype(float) if t < a.ticks else np.zeros(shape)
+        inputs.append(x)
+    counts = simulate(nodes, edges, order, inputs, a.reset)
+    # host spikes through the input map
+    targets = {}
+    with open(imap) as f:
+        for row in csv.DictReader(line for line in f if not line.startswith("#")):
+            targets.setdefault((row["node"], int(row["index"])), []).append(
+                (int(row["x"]), int(row["y"]), int(row["axon"]), int(row["tick_offset"])))
+    lines = []
+    for t in range(a.ticks):
+        for n in in_nodes:
+            for i in np.flatnonzero(inputs[t][n].reshape(-1)):
+                for (x, y, ax, off) in targets.get((n, int(i)), []):
+                    lines.append((t + off, x, y, ax))
+    spikes_in = os.path.join(a.work, "input-spikes.csv")
+    with open(spikes_in, "w") as f:
+        for l in sorted(lines):
+            f.write("%d,%d,%d,%d\n" % l)
+    spikes_out = os.path.join(a.work, "chip-spikes.csv")
+    report = os.path.join(a.work, "run-report.json")
+    subprocess.run([a.nmemu, "run", nmi, "--backend", "ref", "--ticks", str(a.ticks + a.drain), "--input", spikes_in,
+                    "--spikes", spikes_out, "--report", report], check=True, stdout=subprocess.DEVNULL)
+    who = {}
+    with open(nmap) as f:
+        for row in csv.DictReader(line for line in f if not line.startswith("#")):
+            if row["role"] in ("main", "final"):
+                who[(int(row["x"]), int(row["y"]), int(row["neuron"]))] = row["node"]
+    chip = {n: 0 for n in counts}
+    with open(spikes_out) as f:
+        for line in f:
+            if not line[0].isdigit():
+                continue
+            t, x, y, j = (int(v) for v in line.split(","))
+            n = who.get((x, y, j))
+            if n is not None:
+                chip[n] += 1
+    ok = True
+    bounds = dict((k, float(v)) for k, v in (c.split("=") for c in a.check.split(",") if c))
+    print("layer      float   chip   difference   bound   (%d ticks of input at p=%.2f, %d drain ticks, seed %d)" %
+          (a.ticks, a.rate, a.drain, a.seed))
+    for n in [m for m in order if m in counts]:
+        fl = int(counts[n].sum())
+        ch = chip[n]
+        rel = abs(ch - fl) / max(fl, 1)
+        b = bounds.get(n)
+        flag = "" if b is None or rel <= b else "  <-- beyond the bound"
+        ok &= b is None or rel <= b
+        print("%-8s %7d %7d   %+6.1f%%     %s%s" % (n, fl, ch, 100.0 * (ch - fl) / max(fl, 1),
+                                                  "%3.0f%%" % (100 * b) if b is not None else "  - ", flag))
+    import json
+    with open(report) as f:
+        c = json.load(f)["counters"]
+    links = sum(c["router_flits_" + d] for d in ("east", "west", "north", "south"))
+    graph = sum(chip.values())
+    print("measured: %d graph-neuron spikes, %d chip spikes in all, %d packets delivered, %d link hops: "
+          "%.2f packets and %.2f hops per graph-neuron spike (splitter and partial-sum traffic included)" %
+          (graph, c["spikes"], c["router_flits_local"], links, c["router_flits_local"] / max(graph, 1),
+           links / max(graph, 1)))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

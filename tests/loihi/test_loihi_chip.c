@@ -1,0 +1,110 @@
+/* test_loihi_chip.c - the chip of Loihi cores in the model (docs/loihi-core.md section 6):
+ * routing by offsets, one step per hop whatever the core order, off-mesh drops, hop counts.
+ * Values worked by hand in the comments. 2 x 2 mesh of small cores: core i = y * 2 + x. */
+#include <check.h>
+
+#include "loihi_test_backend.h"
+#include "nm_loihi_chip.h"
+#include "nm_loihi_prog.h"
+#include "nm_loihi_regmap.h"
+
+static void wr(nm_loihi_ref *c, uint32_t addr, uint32_t data)
+{
+    ck_assert_int_eq(nm_loihi_ref_cfg_write(c, addr, data), NM_OK);
+}
+
+/* every core: DPROF 0 = (DU 4095, DV 0, REFRACT 0) (u = this step's input), TPROF 0 = max
+ * (never fires), TPROF 1 = 0 (fires when v > 0), SYNFMT 0 = excitatory 8 bits (x = W << 6) */
+static nm_loihi_chip *make_chip(void)
+{
+    nm_loihi_geom g = NM_LOIHI_GEOM_SMALL;
+    char msg[128];
+    nm_loihi_chip *chip = nm_loihi_chip_new(2, 2, &g, msg, sizeof msg);
+    unsigned i;
+    ck_assert_msg(chip != NULL, "%s", msg);
+    for (i = 0; i < 4; i++) {
+        nm_loihi_ref *c = nm_loihi_chip_core(chip, i);
+        wr(c, NML_ADDR(NML_REGION_DPROF, 0), nm_loihi_enc_dprof(4095, 0, 0));
+        wr(c, NML_ADDR(NML_REGION_TPROF, 0), nm_loihi_enc_tprof(131071));
+        wr(c, NML_ADDR(NML_REGION_TPROF, 1), nm_loihi_enc_tprof(0));
+        wr(c, NML_ADDR(NML_REGION_SYNFMT, 0), nm_loihi_enc_synfmt(NM_LOIHI_SIGN_EXC, 8, 0));
+    }
+    return chip;
+}
+
+START_TEST(chip_routes_one_step_per_hop)
+{
+    nm_loihi_chip *chip = make_chip();
+    nm_loihi_ref *c0 = nm_loihi_chip_core(chip, 0), *c1 = nm_loihi_chip_core(chip, 1);
+    nm_loihi_ref *c3 = nm_loihi_chip_core(chip, 3);
+    const nm_loihi_chip_stats *st = nm_loihi_chip_stats_get(chip);
+    nm_loihi_chip_out o;
+    /* core 0, compartment 0: bias 1 > threshold 0, fires every step; fan-out to
+     * (1, 0) axon 3 = core 1 (ticks after core 0), (1, 1) axon 2 = core 3, (-1, 0) off the mesh */
+    wr(c0, nm_loihi_addr_cx(0, NML_CX_CFG), nm_loihi_enc_cxcfg(0, 1, 1, 0));
+    wr(c0, nm_loihi_addr_cx(0, NML_CX_AXMAP), nm_loihi_enc_cxaxmap(0, 3));
+    wr(c0, NML_ADDR(NML_REGION_AXMAP, 0), nm_loihi_enc_axmap(3, 1, 0));
+    wr(c0, NML_ADDR(NML_REGION_AXMAP, 1), nm_loihi_enc_axmap(2, 1, 1));
+    wr(c0, NML_ADDR(NML_REGION_AXMAP, 2), nm_loihi_enc_axmap(9, -1, 0));
+    /* core 1: axon 3 -> compartment 6, W 10, delay 0; core 3: axon 2 -> compartment 5, delay 2 */
+    wr(c1, NML_ADDR(NML_REGION_INAXON, 3), nm_loihi_enc_inaxon(0, 1, 0));
+    wr(c1, NML_ADDR(NML_REGION_SYN, 0), nm_loihi_enc_syn(6, 10, 0));
+    wr(c3, NML_ADDR(NML_REGION_INAXON, 2), nm_loihi_enc_inaxon(7, 1, 0));
+    wr(c3, NML_ADDR(NML_REGION_SYN, 7), nm_loihi_enc_syn(5, 10, 2));
+
+    ck_assert_int_eq(nm_loihi_chip_step(chip, &o), NM_OK); /* step 1: core 0 fires */
+    ck_assert_uint_eq(o.nspikes, 1);
+    ck_assert_uint_eq(o.npkts, 3);
+    /* core 1 ticked after core 0 but must not see the packet in step 1 */
+    ck_assert_int_eq(nm_loihi_ref_u(c1, 6), 0);
+    ck_assert_uint_eq(nm_loihi_ref_counter(c1, NML_COUNTER_AXON_EVENTS), 0);
+    ck_assert_uint_eq(st->offmesh, 1);
+    ck_assert_uint_eq(st->hops_ew, 2); /* |1| + |1| */
+    ck_assert_uint_eq(st->hops_ns, 1); /* |1| */
+    ck_assert_uint_eq(nm_loihi_ref_counter(c1, NML_COUNTER_PKTS_IN), 1);
+
+    ck_assert_int_eq(nm_loihi_chip_step(chip, &o), NM_OK); /* step 2 */
+    ck_assert_int_eq(nm_loihi_ref_u(c1, 6), 640);          /* fired in 1, delay 0: step 2 */
+    ck_assert_int_eq(nm_loihi_ref_u(c3, 5), 0);            /* delay 2: step 4 */
+    ck_assert_int_eq(nm_loihi_chip_step(chip, &o), NM_OK); /* step 3 */
+    ck_assert_int_eq(nm_loihi_ref_u(c3, 5), 0);
+    ck_assert_int_eq(nm_loihi_chip_step(chip, &o), NM_OK); /* step 4 */
+    ck_assert_int_eq(nm_loihi_ref_u(c3, 5), 640);
+    /* step cycles = the slowest core. Core 0: 2 + 3 * 16 + 2 * 3 = 56; core 1 in step 4:
+     * 2 + (2 + 2) + 48 = 54; core 3: 54 too. */
+    ck_assert_uint_eq(o.cycles, 56);
+    ck_assert_uint_eq(st->steps, 4);
+    ck_assert_uint_eq(st->pkts, 12);
+    ck_assert_uint_eq(st->offmesh, 4);
+    nm_loihi_chip_free(chip);
+}
+END_TEST
+
+START_TEST(chip_bad_mesh)
+{
+    char msg[128];
+    nm_loihi_geom g = NM_LOIHI_GEOM_DEFAULT;
+    ck_assert_ptr_null(nm_loihi_chip_new(0, 2, NULL, msg, sizeof msg));
+    ck_assert_ptr_null(nm_loihi_chip_new(2, 257, NULL, msg, sizeof msg));
+    /* the joint limit NDSLOT x NCOMP <= 65,536 (docs/loihi-core.md section 2): 4,096 x 64 is
+     * refused, 4,096 x 16 = 65,536 accepted */
+    g.ncomp = 4096;
+    ck_assert_int_eq(nm_loihi_geom_check(&g, msg, sizeof msg), NM_ERR_ARG);
+    ck_assert_str_eq(msg, "geometry: ndslot x ncomp = 64 x 4096 = 262144, at most 65536 (the DA region's size)");
+    g.ndslot = 16;
+    ck_assert_int_eq(nm_loihi_geom_check(&g, msg, sizeof msg), NM_OK);
+    g.ncomp = 1000; /* not a power of two */
+    ck_assert_int_eq(nm_loihi_geom_check(&g, msg, sizeof msg), NM_ERR_ARG);
+    ck_assert_str_eq(msg, "geometry: ncomp = 1000, expected a power of two in 4 .. 4096");
+}
+END_TEST
+
+Suite *loihi_chip_suite(void)
+{
+    Suite *s = suite_create("loihi-chip");
+    TCase *tc = tcase_create("mesh");
+    tcase_add_test(tc, chip_routes_one_step_per_hop);
+    tcase_add_test(tc, chip_bad_mesh);
+    suite_add_tcase(s, tc);
+    return s;
+}
