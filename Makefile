@@ -256,7 +256,10 @@ test-lint: | deps
 	$(VERILATOR) --lint-only -Wall -Irtl -Iregmap --top-module nm_chip $(RTL_SRC)
 	$(VERILATOR) --lint-only -Wall -Irtl -Iregmap --top-module nm_core -GNumAxons=32 -GNumNeurons=16 $(RTL_SRC)
 	$(VERILATOR) --lint-only -Wall -Irtl -Iregmap --top-module nm_core -GNumAxons=128 -GNumNeurons=64 $(RTL_SRC)
-	@echo "lint: verilator --lint-only -Wall clean (nm_core at 256x256, 32x16, 128x64; nm_chip)"
+	$(VERILATOR) --lint-only -Wall -F rtl/nm_chip.f
+	$(VERILATOR) --lint-only -Wall -F rtl/loihi/nm_loihi_chip.f
+	@echo "lint: verilator --lint-only -Wall clean (nm_core at 256x256, 32x16, 128x64; nm_chip;"
+	@echo "      the file lists rtl/nm_chip.f and rtl/loihi/nm_loihi_chip.f that users lint by hand)"
 
 test-iverilog: | deps
 	tests/rtl/run-iverilog
