@@ -10,7 +10,6 @@
 #include <strings.h>
 
 #include "nm_chipmap.h"
-#include "nm_ref_chip.h"
 #include "nm_regmap.h"
 
 static const char *const type_names[NM_FAULT_NTYPES] = {"xbar",         "neuron",     "sched", "prng", "packet",

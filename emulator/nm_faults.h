@@ -74,7 +74,8 @@ int nm_faults_model_only(const nm_fault_plan *p);
 
 /* Apply what the plan does before tick t (after its host packets, before the tick), and
  * undo after tick t what lasts one tick (packet flips). Through b's APB, except drops,
- * which need the ref backend (b->name "ref"). 0, or -1 with a message. */
+ * which need b->drop_packet (the ref chip, also with --rtl-cores; NULL on the RTL chip:
+ * an error). 0, or -1 with a message. */
 int nm_faults_before_tick(const nm_fault_plan *p, const nm_chip_backend *b, uint32_t t, char *err,
                           size_t errlen);
 int nm_faults_after_tick(const nm_fault_plan *p, const nm_chip_backend *b, uint32_t t, char *err,
