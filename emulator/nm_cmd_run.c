@@ -32,7 +32,8 @@
 
 /* The options, as the table below fills them. */
 static struct run_args {
-    const char *backend, *input, *spikes, *outputs, *report, *trace, *energy, *rtl_cores, *power_trace, *groups, *faults;
+    const char *backend, *input, *spikes, *outputs, *report, *trace, *energy, *rtl_cores, *power_trace, *groups;
+    const char *faults;
     unsigned ticks, threads, trace_from, trace_to, power_window;
     uint64_t seed;
     double volts, tick_hz;
