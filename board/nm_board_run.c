@@ -61,8 +61,8 @@ typedef struct run_opts {
     const char *image, *input, *spikes, *outputs, *links, *report, *energy, *backend;
     unsigned ticks, threads, seed, link_cycles, tick_cycles;
     double volts, tick_hz;
-    int have_seed, threads_set, raster, trace_given;
-    const char *trace;
+    int have_seed, threads_set, raster, trace_given, faults_given;
+    const char *trace, *faults;
     nm_board_opts b;
 } run_opts;
 
@@ -108,6 +108,8 @@ static const nm_opt board_opts[] = {
     {.name = "raster", .kind = NM_OPT_FLAG, .dest = &A.raster, .help = "(one chip only)"},
     {.name = "trace", .kind = NM_OPT_STRING, .metavar = "F", .dest = &A.trace, .seen = &A.trace_given,
      .help = "(one chip only)"},
+    {.name = "faults", .kind = NM_OPT_STRING, .metavar = "PLAN.json", .dest = &A.faults, .seen = &A.faults_given,
+     .help = "(one chip only: docs/faults.md)"},
     {0},
 };
 
@@ -143,6 +145,9 @@ static int parse(int argc, char **argv, run_opts *o)
     A.image = args[0];
     if (A.raster || A.trace_given)
         return nm_usage_error(&board_spec, "--raster and --trace are for one chip; a board writes --spikes");
+    if (A.faults_given)
+        return nm_usage_error(&board_spec, "--faults is for one chip (nmemu run IMAGE --faults PLAN.json, without "
+                                           "mpirun): a board of chips takes no fault plan (docs/faults.md)");
     A.b.threads = A.threads ? A.threads : 1;
     A.b.link_cycles = A.link_cycles;
     A.b.tick_cycles = A.tick_cycles;

@@ -46,6 +46,10 @@ typedef struct nm_chip_backend {
     int  (*host_send)(void *impl, uint32_t flit);
     int  (*tick)(void *impl, nm_chip_tick_out *out);
     void (*free)(void *impl);
+    /* Fault injection (docs/faults.md): the packet that neuron `neuron` of core `core`
+     * fires in the next tick is lost. NULL where the backend has no way into its routers
+     * (the RTL chip: they are not on the config bus). */
+    int  (*drop_packet)(void *impl, unsigned core, unsigned neuron);
 } nm_chip_backend;
 
 /* Allocate the arrays for a chip of ncores cores of nneurons; NM_OK or NM_ERR_NOMEM. */

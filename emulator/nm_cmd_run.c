@@ -18,6 +18,7 @@
 #include "nm_energy.h"
 #include "nm_energy_report.h"
 #include "nm_groups.h"
+#include "nm_faults.h"
 #include "nm_image.h"
 #include "nm_load.h"
 #include "nm_mixed_chip.h"
@@ -32,6 +33,7 @@
 /* The options, as the table below fills them. */
 static struct run_args {
     const char *backend, *input, *spikes, *outputs, *report, *trace, *energy, *rtl_cores, *power_trace, *groups;
+    const char *faults;
     unsigned ticks, threads, trace_from, trace_to, power_window;
     uint64_t seed;
     double volts, tick_hz;
@@ -57,6 +59,9 @@ static const nm_opt run_opts[] = {
      .help = "write every neuron spike as 'tick,x,y,neuron'"},
     {.name = "outputs", .kind = NM_OPT_STRING, .metavar = "F", .dest = &A.outputs,
      .help = "write off-chip packets as 'tick,side,pos,dx,dy,axon,delay'"},
+    {.name = "faults", .kind = NM_OPT_STRING, .metavar = "PLAN.json", .dest = &A.faults,
+     .help = "inject the faults of a plan: bit flips, stuck-at neurons and\n"
+             "axons, dropped packets (docs/faults.md)"},
     {.name = "raster", .kind = NM_OPT_FLAG, .dest = &A.raster, .help = "print one line per tick: the spikes of every core"},
     {.name = "report", .kind = NM_OPT_STRING, .metavar = "F", .dest = &A.report,
      .help = "write a JSON run report: ticks, cycles per tick, every counter"},
@@ -103,6 +108,7 @@ typedef struct run_state {
     nm_image *im;
     nm_input *in;
     size_t nin, next;
+    nm_fault_plan plan;
     nm_chip_backend b[2];
     nm_chip_tick_out o[2];
     unsigned nb, nbuilt, nout; /* backends wanted, built, tick buffers made */
@@ -271,6 +277,7 @@ static int run_parse(run_state *s, int argc, char **argv)
                                      {"--input", A.input, 0},
                                      {"--energy", A.energy, 0},
                                      {"--groups", A.groups, 0},
+                                     {"--faults", A.faults, 0},
                                      {"--spikes", A.spikes, 1},
                                      {"--outputs", A.outputs, 1},
                                      {"--report", A.report, 1},
@@ -319,6 +326,35 @@ static int run_read_inputs(run_state *s)
         fprintf(stderr, "nmemu: warning: %s: %zu of its %zu spikes are for tick %u or later, beyond the %u ticks "
                         "run (ticks 0..%u): they are not sent\n",
                 A.input, late, s->nin, A.ticks, A.ticks, A.ticks - 1);
+    }
+    return 0;
+}
+
+/* Step 2b: the fault plan (--faults); a dropped packet needs the ref backend. */
+static int run_read_faults(run_state *s)
+{
+    char err[8400];
+    if (!A.faults)
+        return 0;
+    if (nm_faults_read(A.faults, s->im->mesh_x, s->im->mesh_y, s->im->naxons, s->im->nneurons, &s->plan, err,
+                       sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        return NM_EXIT_INPUT;
+    }
+    if (strcmp(A.backend, "ref") && nm_faults_model_only(&s->plan)) {
+        fprintf(stderr, "nmemu: %s: a dropped packet is model-only (the RTL's routers are not reachable from the "
+                        "config bus): run it with --backend ref\n",
+                A.faults);
+        return NM_EXIT_USAGE;
+    }
+    {
+        size_t i, late = 0;
+        for (i = 0; i < s->plan.n; i++)
+            late += s->plan.f[i].tick >= A.ticks;
+        if (late)
+            fprintf(stderr, "nmemu: warning: %s: %zu of its %zu faults are for tick %u or later, beyond the %u ticks "
+                            "run: they do not happen\n",
+                    A.faults, late, s->plan.n, A.ticks, A.ticks);
     }
     return 0;
 }
@@ -426,12 +462,26 @@ static int run_tick(run_state *s, uint32_t t)
                 return NM_EXIT_RUN;
             }
     }
+    for (k = 0; k < s->nb && s->plan.n; k++) {
+        char err[600];
+        if (nm_faults_before_tick(&s->plan, &s->b[k], t, err, sizeof err)) {
+            fprintf(stderr, "nmemu: %s: %s\n", A.faults, err);
+            return NM_EXIT_RUN;
+        }
+    }
     for (k = 0; k < s->nb; k++)
         if (s->b[k].tick(s->b[k].impl, &s->o[k]) != NM_OK) {
             fprintf(stderr, "nmemu: tick %" PRIu32 " failed on the %s backend%s\n", t, s->b[k].name,
                     rtl_error(&s->b[k]));
             return NM_EXIT_RUN;
         }
+    for (k = 0; k < s->nb && s->plan.n; k++) {
+        char err[600];
+        if (nm_faults_after_tick(&s->plan, &s->b[k], t, err, sizeof err)) {
+            fprintf(stderr, "nmemu: %s: %s\n", A.faults, err);
+            return NM_EXIT_RUN;
+        }
+    }
     if (s->nb == 2 && diverged(t, &s->b[0], &s->b[1], &s->o[0], &s->o[1]))
         return NM_EXIT_RUN;
     k = s->nb - 1; /* report the RTL's view when both run */
@@ -586,6 +636,8 @@ static void run_print_summary(const run_state *s)
         nm_groups_print(stdout, &s->grp, &er);
     if (s->nb == 2)
         printf("check: ref and rtl agree on every spike, off-chip packet and V at every tick\n");
+    if (A.faults)
+        printf("faults: %zu from %s\n", s->plan.n, A.faults);
     if (M)
         printf("rtl-cores: %u cores ran as Verilated RTL cores, %" PRIu64 " RTL cycles, %.1f ticks/s (%.3f s wall, "
                "%.3f s CPU for the ticks)%s\n", nm_mixed_chip_count(M), nm_mixed_chip_rtl_cycles(M),
@@ -617,6 +669,7 @@ static void run_free(run_state *s)
         nm_chip_tick_out_free(&s->o[k]);
     free(s->in);
     free(s->row);
+    nm_faults_free(&s->plan);
     nm_energy_meter_free(&s->meter);
     if (s->ptrace.f) {
         char err[64];
@@ -642,6 +695,8 @@ int nm_cmd_run(int argc, char **argv)
     if (rc)
         return rc < 0 ? 0 : rc;
     rc = run_read_inputs(&s);
+    if (!rc)
+        rc = run_read_faults(&s);
     if (!rc)
         rc = run_build_chip(&s);
     if (!rc)

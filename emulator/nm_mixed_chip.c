@@ -233,6 +233,14 @@ static void be_free(void *i)
     nm_mixed_chip_free(i);
 }
 
+/* a dropped packet (fault injection): the model routes every core's packets, the RTL
+ * cores' included */
+static int be_drop(void *i, unsigned core, unsigned neuron)
+{
+    nm_mixed_chip *m = i;
+    return nm_ref_chip_drop_packet(m->ref, core, neuron);
+}
+
 void nm_mixed_chip_backend(nm_chip_backend *b, nm_mixed_chip *m)
 {
     b->name = "ref";
@@ -246,6 +254,7 @@ void nm_mixed_chip_backend(nm_chip_backend *b, nm_mixed_chip *m)
     b->host_send = be_send;
     b->tick = be_tick;
     b->free = be_free;
+    b->drop_packet = be_drop;
 }
 
 nm_mixed_chip *nm_mixed_chip_new(nm_ref_chip *ref, unsigned mx, unsigned my, unsigned na, unsigned nn,

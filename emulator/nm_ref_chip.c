@@ -63,7 +63,19 @@ struct nm_ref_chip {
     uint8_t *hooked;               /* hooked[core] */
     int32_t *ediff[NDIRS];         /* difference arrays of nm_ref_chip_edge_inject_many */
     struct dvec edel;              /* and its deliveries */
+    uint32_t *drops;               /* fault injection: core << 16 | neuron, for the next tick */
+    unsigned ndrops, drops_cap;
 };
+
+/* 1 when the packet neuron n of core p fires this tick is to be dropped (a fault). */
+static int dropped(const nm_ref_chip *c, unsigned p, unsigned n)
+{
+    unsigned k;
+    for (k = 0; k < c->ndrops; k++)
+        if (c->drops[k] == ((uint32_t)p << 16 | n))
+            return 1;
+    return 0;
+}
 
 /* Route a packet that enters router (x, y) hop by hop, counting every hop like the RTL
  * routers; deliver it (*left = 0) or let it leave the mesh (*left = 1, *o filled). */
@@ -370,6 +382,8 @@ static void phase_a(worker *w)
                 w->spk.spikes[w->spk.nspikes].core = (uint16_t)p;
                 w->spk.spikes[w->spk.nspikes].neuron = o->spikes[s];
                 w->spk.nspikes++;
+                if (c->ndrops && dropped(c, p, o->spikes[s]))
+                    continue;
                 w->rc = route_spike(w, (int)(p % c->mesh_x), (int)(p / c->mesh_x), o->pkts[s]);
             }
         }
@@ -597,6 +611,22 @@ static int run_tick(nm_ref_chip *c, nm_chip_tick_out *out, nm_chip_tick_out *off
     return rc;
 }
 
+int nm_ref_chip_drop_packet(nm_ref_chip *c, unsigned core, unsigned neuron)
+{
+    if (core >= c->ncores || neuron >= c->nneurons)
+        return NM_ERR_ARG;
+    if (c->ndrops == c->drops_cap) {
+        unsigned cap = c->drops_cap ? 2 * c->drops_cap : 8;
+        uint32_t *d = realloc(c->drops, cap * sizeof *d);
+        if (!d)
+            return NM_ERR_NOMEM;
+        c->drops = d;
+        c->drops_cap = cap;
+    }
+    c->drops[c->ndrops++] = (uint32_t)core << 16 | neuron;
+    return NM_OK;
+}
+
 static int tick_out(nm_ref_chip *c, nm_chip_tick_out *out, int sort)
 {
     unsigned k;
@@ -607,6 +637,7 @@ static int tick_out(nm_ref_chip *c, nm_chip_tick_out *out, int sort)
         nm_chip_tick_out_add_off(out, &c->q.off[k]);
     c->q.noff = c->qhead = 0;
     rc = run_tick(c, out, out);
+    c->ndrops = 0;
     out->cycles = c->last_cycles;
     if (sort)
         nm_chip_tick_out_sort(out);
@@ -746,6 +777,7 @@ static int be_read(void *i, uint32_t a, uint32_t *d) { return nm_ref_chip_apb_re
 static int be_send(void *i, uint32_t f) { return nm_ref_chip_host_send(i, f); }
 static int be_tick(void *i, nm_chip_tick_out *o) { return nm_ref_chip_tick(i, o); }
 static void be_free(void *i) { nm_ref_chip_free(i); }
+static int be_drop(void *i, unsigned core, unsigned n) { return nm_ref_chip_drop_packet(i, core, n); }
 
 int nm_ref_chip_set_core_hook(nm_ref_chip *c, const uint8_t *cores, nm_ref_core_hook hook, void *ctx)
 {
@@ -770,6 +802,7 @@ void nm_ref_chip_backend(nm_chip_backend *b, nm_ref_chip *c)
     b->host_send = be_send;
     b->tick = be_tick;
     b->free = be_free;
+    b->drop_packet = be_drop;
 }
 
 nm_ref_chip *nm_ref_chip_new(unsigned mesh_x, unsigned mesh_y, unsigned naxons, unsigned nneurons)
@@ -818,5 +851,6 @@ void nm_ref_chip_free(nm_ref_chip *c)
         free(c->ediff[k]);
     free(c->edel.v);
     nm_chip_tick_out_free(&c->q);
+    free(c->drops);
     free(c);
 }

@@ -46,6 +46,9 @@ typedef struct nm_ref_edge_pkt {
     nm_pkt pkt;
 } nm_ref_edge_pkt;
 int  nm_ref_chip_edge_inject_many(nm_ref_chip *c, const nm_ref_edge_pkt *v, size_t n, size_t *nleft);
+/* Fault injection (docs/faults.md): the packet that neuron `neuron` of core `core` fires
+ * in the next tick is lost (its spike still counts). NM_ERR_ARG, NM_ERR_NOMEM. */
+int  nm_ref_chip_drop_packet(nm_ref_chip *c, unsigned core, unsigned neuron);
 void nm_ref_chip_backend(nm_chip_backend *b, nm_ref_chip *c);
 
 /* A core hook (nm_mixed_chip.c, --rtl-cores): for every core with cores[k] != 0, after

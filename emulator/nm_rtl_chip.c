@@ -206,6 +206,7 @@ void nm_rtl_chip_backend(nm_chip_backend *b, nm_rtl_chip *c)
     b->host_send = be_send;
     b->tick = be_tick;
     b->free = be_free;
+    b->drop_packet = NULL; /* its routers are not on the config bus */
 }
 
 int nm_rtl_chip_close_trace(nm_rtl_chip *c)

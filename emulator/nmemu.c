@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../board/nm_board_run.h"
+#include "nm_cmd_faults.h"
 #include "nm_cmd_run.h"
 #include "nm_compile.h"
 #include "nm_gen.h"
@@ -334,7 +335,8 @@ static const struct command {
 } commands[] = {
     {&compile_spec, cmd_compile}, {&decompile_spec, cmd_decompile}, {&info_spec, cmd_info},
     {&pack_spec, cmd_pack_input}, {&gen_spec, cmd_gen},             {&nm_run_spec, nm_cmd_run},
-    {&nm_plot_spec, nm_cmd_plot}, {&nm_sweep_spec, nm_cmd_sweep}, {&nm_import_spec, nm_cmd_import},
+    {&nm_faults_spec, nm_cmd_faults}, {&nm_plot_spec, nm_cmd_plot},   {&nm_sweep_spec, nm_cmd_sweep},
+    {&nm_import_spec, nm_cmd_import},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
