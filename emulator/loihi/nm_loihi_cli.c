@@ -14,6 +14,7 @@
 #include "nm_loihi_regmap.h"
 #include "nm_loihi_rtl_chip.h"
 #include "nm_output.h"
+#include "nm_rtl_shapes.h"
 
 #define EXIT_RUN 1
 #define EXIT_USAGE 2
@@ -64,6 +65,21 @@ int nm_loihi_cli_info(const char *image_path)
            im->g.ndslot);
     printf("compartments updated per step: %" PRIu64 "; synapses: %" PRIu64 "; axon-map entries: %" PRIu64 "\n", upd,
            syn, out);
+    {
+        /* the RTL backend's builds of the Loihi-style chip (docs/loihi-chip.md) */
+        char shapes[4096], why[512], key[160];
+        const char *state = "built";
+        nm_rtl_lshape_list(shapes, sizeof shapes);
+        nm_rtl_lshape_key(im->mesh_x, im->mesh_y, &im->g, key, sizeof key);
+        if (nm_rtl_lshape_check(im->mesh_x, im->mesh_y, &im->g, why, sizeof why))
+            state = "beyond the RTL backend's limit";
+        else if (nm_rtl_lshape_fits_linked(im->mesh_x, im->mesh_y, &im->g))
+            state = "runs on the linked build";
+        else if (!nm_rtl_lshape_built(im->mesh_x, im->mesh_y, &im->g))
+            state = "not built yet (the first --backend rtl or check run builds it)";
+        printf("RTL model for this shape (%s): %s\n", key, state);
+        printf("RTL shapes built: %s (cache %s)\n", shapes, nm_rtl_shape_cache());
+    }
     nm_loihi_image_free(im);
     return 0;
 }
@@ -81,7 +97,7 @@ static const nm_opt loihi_run_opts[] = {
      .help = "steps to run (default 100)"},
     {.name = "backend", .kind = NM_OPT_CHOICE, .metavar = "B", .choices = "rtl|ref|check", .dest = &LA.backend,
      .help = "ref: the C model chip (default); rtl: the Verilated chip of Loihi-style\n"
-             "cores (the image's core geometry must be the build's, docs/loihi-chip.md);\n"
+             "cores (built for the image's shape on first use, docs/loihi-chip.md);\n"
              "check: both in lockstep, stop at the first divergence"},
     {.name = "input", .kind = NM_OPT_STRING, .metavar = "F", .dest = &LA.input,
      .help = "host spikes: lines 'tick,x,y,axon' ('#' comments)"},
@@ -125,7 +141,14 @@ static int build_rtl(lrun *r, const char *image)
     nm_loihi_image_layout l;
     unsigned k;
     size_t i;
-    r->rtl = nm_loihi_rtl_chip_new(NULL, err, sizeof err);
+    /* the linked build if the image fits in it, else the build of the image's shape (made on
+     * first use, cached: nm_rtl_shapes.h, docs/loihi-chip.md) */
+    const nm_vlchip_api *api = nm_rtl_lshape_get(r->im->mesh_x, r->im->mesh_y, ig, err, sizeof err);
+    if (!api) {
+        fprintf(stderr, "nmemu: %s: %s\n", image, err);
+        return NM_EXIT_RUN;
+    }
+    r->rtl = nm_loihi_rtl_chip_new_api(api, NULL, err, sizeof err);
     if (!r->rtl) {
         fprintf(stderr, "nmemu: %s\n", err);
         return NM_EXIT_RUN;
