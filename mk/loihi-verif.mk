@@ -6,10 +6,11 @@
 #                            missing, without building (part of make test, a few seconds)
 #   make test-long-lshapes   a Loihi image of a 4 x 2 mesh (not the linked 3 x 2) built on demand
 #                            and run on --backend check and rtl (part of make test-long)
+#   make test-lrtl-cores     nmemu run --rtl-cores --check on Loihi images (part of make test)
 #   make rtl-shapes SHAPES=loihi-4x2-small   builds a Loihi shape ahead (mk/rtl-shapes.mk)
 
-.PHONY: test-lassert test-lshapes test-long-lshapes
-TEST_EXTRA += test-lassert test-lshapes
+.PHONY: test-lassert test-lshapes test-long-lshapes test-lrtl-cores
+TEST_EXTRA += test-lassert test-lshapes test-lrtl-cores
 
 test-lassert: | deps
 	tests/loihi/check-lassert $(BUILD)
@@ -20,3 +21,10 @@ test-lshapes: $(BUILD)/nmemu
 test-long: test-long-lshapes
 test-long-lshapes: $(BUILD)/nmemu
 	tests/loihi/check-lshapes $(BUILD)/nmemu --build
+
+# nmemu run --rtl-cores on Loihi images: the Verilated Loihi core (mk/loihi-rtl.mk, the small
+# geometry) is linked into nmemu; its Verilator runtime is the TrueNorth chip's (linked once)
+LOIHI_NMEMU_OBJS += $(BUILD)/lobj/nm_loihi_rtl.o $(VLOIHI_DIR)/nm_vloihi_shim.o $(VLOIHI_LIB)
+
+test-lrtl-cores: $(BUILD)/nmemu
+	tests/loihi/check-lrtl-cores $(BUILD)/nmemu
