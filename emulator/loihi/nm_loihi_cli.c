@@ -131,6 +131,8 @@ typedef struct lrun {
     nm_loihi_rtl **rc;
     nm_loihi_backend *rb;
     unsigned nrc;
+    int fault;            /* NMEMU_RTL_FAULT: core index, or -1 */
+    unsigned long fault_step;
     nm_input *in;
     size_t nin, next;
     nm_out fs;
@@ -286,6 +288,19 @@ static int build_rtl_cores(lrun *r, const char *image)
         }
         r->nrc++;
     }
+    {
+        /* NMEMU_RTL_FAULT=X,Y,T (tests, as for TrueNorth images): before step T, v = 100,000 in
+         * compartment 0 of the RTL copy of core (X, Y) */
+        const char *f = getenv("NMEMU_RTL_FAULT");
+        unsigned fx, fy;
+        unsigned long ft;
+        r->fault = -1;
+        if (f && sscanf(f, "%u,%u,%lu", &fx, &fy, &ft) == 3 && fx < r->im->mesh_x && fy < r->im->mesh_y &&
+            r->rc[fy * r->im->mesh_x + fx]) {
+            r->fault = (int)(fy * r->im->mesh_x + fx);
+            r->fault_step = ft;
+        }
+    }
     return 0;
 }
 
@@ -440,6 +455,12 @@ int nm_loihi_cli_run(int argc, char **argv)
         }
         if (status)
             break;
+        if (r.nrc && r.fault >= 0 && t == r.fault_step &&
+            nm_loihi_rtl_cfg_write(r.rc[r.fault], nm_loihi_addr_cx(0, NML_CX_V), 100000u) != NM_OK) {
+            fprintf(stderr, "nmemu: NMEMU_RTL_FAULT: the RTL core refused the write\n");
+            status = NM_EXIT_RUN;
+            break;
+        }
         if ((rc = nm_loihi_chip_step(r.ref, &o)) != NM_OK) {
             fprintf(stderr, "nmemu: step %lu failed: %s\n", t, nm_loihi_strerror(rc));
             status = NM_EXIT_RUN;
