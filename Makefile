@@ -81,6 +81,8 @@ help:
 	@echo "                one table, bench/results/summary.csv (docs/performance.md)"
 	@echo "make bench-w    only workloads W, W-high, W-stochastic on the reference backend"
 	@echo "make rtl-shapes SHAPES=\"3x5 8x8-64x32\"  build Verilated chips of other shapes ahead (docs/chip.md s8)"
+	@echo "                (Loihi-style chips: SHAPES=loihi-4x2-small, docs/loihi-chip.md)"
+	@echo "make test-lassert  the Loihi RTL's NM_ASSERT checks fire on bad stimuli and planted bugs (Icarus)"
 	@echo "make bench-rtl-speed  the Verilated chip before/after issue 13, same results (docs/performance.md)"
 	@echo "make bench-rtl-cores  W with 1 and 16 --rtl-cores (docs/verification.md s4)"
 	@echo "make validate-energy  the TrueNorth preset against the published chip power, 0.70-1.05 V: fit, check,"

@@ -47,20 +47,19 @@ int nm_rtl_shape_check(unsigned mx, unsigned my, unsigned na, unsigned nn, char 
     return 0;
 }
 
-/* Run tools/build-rtl-shape; its messages go to our stderr. */
-static int run_builder(unsigned mx, unsigned my, unsigned na, unsigned nn, char *err, size_t errlen)
+/* Run tools/build-rtl-shape with the shape arguments a1 (and a2 unless NULL); name is the
+ * shape's key for messages. Its messages go to our stderr. */
+static int run_builder(const char *name, const char *a1, const char *a2, char *err, size_t errlen)
 {
-    char script[4096], mesh[32], geo[32];
+    char script[4096];
     pid_t pid;
     int st;
     snprintf(script, sizeof script, "%s/tools/build-rtl-shape", srcdir());
     if (access(script, X_OK)) {
-        snprintf(err, errlen, "cannot build the RTL model for %ux%u-%ux%u: %s not found (set NMEMU_SRCDIR to the nmemu "
-                 "source tree)", mx, my, na, nn, script);
+        snprintf(err, errlen, "cannot build the RTL model for %s: %s not found (set NMEMU_SRCDIR to the nmemu "
+                 "source tree)", name, script);
         return -1;
     }
-    snprintf(mesh, sizeof mesh, "%ux%u", mx, my);
-    snprintf(geo, sizeof geo, "%ux%u", na, nn);
     fflush(NULL);
     pid = fork();
     if (pid < 0) {
@@ -68,7 +67,7 @@ static int run_builder(unsigned mx, unsigned my, unsigned na, unsigned nn, char 
         return -1;
     }
     if (pid == 0) {
-        char *argv[] = {script, (char *)srcdir(), (char *)nm_rtl_shape_cache(), mesh, geo, NULL};
+        char *argv[] = {script, (char *)srcdir(), (char *)nm_rtl_shape_cache(), (char *)a1, (char *)a2, NULL};
         execv(script, argv);
         _exit(127);
     }
@@ -78,7 +77,7 @@ static int run_builder(unsigned mx, unsigned my, unsigned na, unsigned nn, char 
             return -1;
         }
     if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-        snprintf(err, errlen, "building the RTL model for %s-%s failed (%s above)", mesh, geo, script);
+        snprintf(err, errlen, "building the RTL model for %s failed (%s above)", name, script);
         return -1;
     }
     return 0;
@@ -92,8 +91,14 @@ const nm_vchip_api *nm_rtl_shape_get(unsigned mx, unsigned my, unsigned na, unsi
     nm_vchip_shape_fn fn;
     if (a->mesh_x == mx && a->mesh_y == my && a->naxons == na && a->nneurons == nn)
         return a;
-    if (nm_rtl_shape_check(mx, my, na, nn, err, errlen) || run_builder(mx, my, na, nn, err, errlen))
-        return NULL;
+    {
+        char mesh[32], geo[32], name[80];
+        snprintf(mesh, sizeof mesh, "%ux%u", mx, my);
+        snprintf(geo, sizeof geo, "%ux%u", na, nn);
+        snprintf(name, sizeof name, "%s-%s", mesh, geo);
+        if (nm_rtl_shape_check(mx, my, na, nn, err, errlen) || run_builder(name, mesh, geo, err, errlen))
+            return NULL;
+    }
     snprintf(lib, sizeof lib, "%s/%ux%u-%ux%u/libnmvchip.so", nm_rtl_shape_cache(), mx, my, na, nn);
     h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
@@ -139,6 +144,126 @@ void nm_rtl_shape_list(char *buf, size_t len)
         if (e->d_name[0] == '.')
             continue;
         snprintf(lib, sizeof lib, "%s/%s/libnmvchip.so", nm_rtl_shape_cache(), e->d_name);
+        if (stat(lib, &sb) == 0 && (names[n] = strdup(e->d_name)))
+            n++;
+    }
+    if (d)
+        closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    for (k = 0; k < n; k++) {
+        if (used < len)
+            used += (size_t)snprintf(buf + used, len - used, ", %s", names[k]);
+        free(names[k]);
+    }
+}
+
+/* ---------------------------------------------------------------- Loihi-style chips */
+
+void nm_rtl_lshape_key(unsigned mx, unsigned my, const nm_loihi_geom *g, char *buf, size_t len)
+{
+    snprintf(buf, len, "loihi-%ux%u-c%u-a%u-o%u-s%u-d%u-p%u-t%u-f%u-q%u", mx, my, g->ncomp, g->naxin, g->naxout,
+             g->nsyn, g->ndslot, g->ndprof, g->ntprof, g->nsynfmt, g->inq);
+}
+
+int nm_rtl_lshape_check(unsigned mx, unsigned my, const nm_loihi_geom *g, char *err, size_t errlen)
+{
+    char why[256];
+    if (mx < 1 || my < 1 || mx * my > NM_RTL_SHAPE_MAX_CORES) {
+        snprintf(err, errlen,
+                 "the RTL backend runs Loihi-style chips of up to %u cores (this image: %u x %u = %u); use "
+                 "--backend ref", NM_RTL_SHAPE_MAX_CORES, mx, my, mx * my);
+        return -1;
+    }
+    if (nm_loihi_geom_check(g, why, sizeof why) != NM_OK) {
+        snprintf(err, errlen, "the RTL backend cannot build this core geometry: %s", why);
+        return -1;
+    }
+    return 0;
+}
+
+static int lapi_is(const nm_vlchip_api *a, unsigned mx, unsigned my, const nm_loihi_geom *g)
+{
+    return a->mesh_x == mx && a->mesh_y == my && a->ncomp == g->ncomp && a->naxin == g->naxin &&
+           a->naxout == g->naxout && a->nsyn == g->nsyn && a->ndslot == g->ndslot && a->ndprof == g->ndprof &&
+           a->ntprof == g->ntprof && a->nsynfmt == g->nsynfmt && a->inq == g->inq;
+}
+
+int nm_rtl_lshape_fits_linked(unsigned mx, unsigned my, const nm_loihi_geom *g)
+{
+    const nm_vlchip_api *a = nm_vlchip_linked_api();
+    return mx <= a->mesh_x && my <= a->mesh_y && a->ncomp == g->ncomp && a->naxin == g->naxin &&
+           a->naxout == g->naxout && a->nsyn == g->nsyn && a->ndslot == g->ndslot && a->ndprof == g->ndprof &&
+           a->ntprof == g->ntprof && a->nsynfmt == g->nsynfmt && a->inq >= g->inq;
+}
+
+static void lshape_lib(unsigned mx, unsigned my, const nm_loihi_geom *g, char *lib, size_t len)
+{
+    char key[160];
+    nm_rtl_lshape_key(mx, my, g, key, sizeof key);
+    snprintf(lib, len, "%s/%s/libnmvlchip.so", nm_rtl_shape_cache(), key);
+}
+
+const nm_vlchip_api *nm_rtl_lshape_get(unsigned mx, unsigned my, const nm_loihi_geom *g, char *err, size_t errlen)
+{
+    const nm_vlchip_api *a = nm_vlchip_linked_api();
+    char key[160], lib[4400];
+    void *h;
+    nm_vlchip_shape_fn fn;
+    if (nm_rtl_lshape_fits_linked(mx, my, g))
+        return a;
+    nm_rtl_lshape_key(mx, my, g, key, sizeof key);
+    if (nm_rtl_lshape_check(mx, my, g, err, errlen) || run_builder(key, key, NULL, err, errlen))
+        return NULL;
+    lshape_lib(mx, my, g, lib, sizeof lib);
+    h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        snprintf(err, errlen, "cannot load the RTL model %s: %s", lib, dlerror());
+        return NULL;
+    }
+    *(void **)&fn = dlsym(h, "nm_vlchip_shape_api");
+    a = fn ? fn() : NULL;
+    if (!a || !lapi_is(a, mx, my, g)) {
+        snprintf(err, errlen, "%s is not the RTL model of shape %s", lib, key);
+        dlclose(h);
+        return NULL;
+    }
+    return a; /* the library stays loaded for the life of the process */
+}
+
+int nm_rtl_lshape_built(unsigned mx, unsigned my, const nm_loihi_geom *g)
+{
+    char lib[4400];
+    if (nm_rtl_lshape_fits_linked(mx, my, g))
+        return 1;
+    lshape_lib(mx, my, g, lib, sizeof lib);
+    return access(lib, R_OK) == 0;
+}
+
+void nm_rtl_lshape_list(char *buf, size_t len)
+{
+    const nm_vlchip_api *a = nm_vlchip_linked_api();
+    nm_loihi_geom lg;
+    DIR *d = opendir(nm_rtl_shape_cache());
+    struct dirent *e;
+    char *names[512], key[160];
+    size_t n = 0, k, used;
+    lg.ncomp = a->ncomp;
+    lg.naxin = a->naxin;
+    lg.naxout = a->naxout;
+    lg.nsyn = a->nsyn;
+    lg.ndslot = a->ndslot;
+    lg.ndprof = a->ndprof;
+    lg.ntprof = a->ntprof;
+    lg.nsynfmt = a->nsynfmt;
+    lg.inq = a->inq;
+    nm_rtl_lshape_key(a->mesh_x, a->mesh_y, &lg, key, sizeof key);
+    used = (size_t)snprintf(buf, len, "%s (linked)", key);
+    while (d && (e = readdir(d)) && n < 512) {
+        char lib[4400];
+        struct stat sb;
+        if (strncmp(e->d_name, "loihi-", 6) != 0)
+            continue;
+        snprintf(lib, sizeof lib, "%s/%s/libnmvlchip.so", nm_rtl_shape_cache(), e->d_name);
         if (stat(lib, &sb) == 0 && (names[n] = strdup(e->d_name)))
             n++;
     }

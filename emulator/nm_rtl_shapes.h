@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+#include "loihi/nm_loihi_if.h"
+#include "loihi/nm_vlchip_shim.h"
 #include "nm_vchip_shim.h"
 
 /* The largest mesh the RTL backend accepts (docs/chip.md section 8): the Verilated
@@ -39,5 +41,28 @@ int nm_rtl_shape_built(unsigned mesh_x, unsigned mesh_y, unsigned naxons, unsign
 
 /* The cache directory in use. */
 const char *nm_rtl_shape_cache(void);
+
+/* Chips of Loihi-style cores (rtl/loihi/nm_loihi_chip.v, docs/loihi-chip.md): a shape is a
+ * mesh and the nine core parameters of nm_loihi_geom. The linked build (3 x 2 small cores,
+ * input queues of 4096) serves every image whose geometry equals its own (queue no deeper)
+ * and whose mesh fits in it; any other shape is a library libnmvlchip.so in the cache
+ * directory nm_rtl_lshape_key names, built by tools/build-rtl-shape KEY. */
+
+/* The shape's key and cache directory name:
+ * "loihi-MXxMY-cNCOMP-aNAXIN-oNAXOUT-sNSYN-dNDSLOT-pNDPROF-tNTPROF-fNSYNFMT-qINQ". */
+void nm_rtl_lshape_key(unsigned mesh_x, unsigned mesh_y, const nm_loihi_geom *g, char *buf, size_t len);
+/* 0 when the RTL backend can have this shape (at most NM_RTL_SHAPE_MAX_CORES cores, a
+ * geometry nm_loihi_geom_check accepts), else -1 and why. */
+int nm_rtl_lshape_check(unsigned mesh_x, unsigned mesh_y, const nm_loihi_geom *g, char *err, size_t errlen);
+/* 1 when an image of this shape runs on the linked build. */
+int nm_rtl_lshape_fits_linked(unsigned mesh_x, unsigned mesh_y, const nm_loihi_geom *g);
+/* The build for an image of this shape: the linked one when the image fits in it, else the
+ * cached library, built first if missing or older than the sources. NULL with a message. */
+const nm_vlchip_api *nm_rtl_lshape_get(unsigned mesh_x, unsigned mesh_y, const nm_loihi_geom *g, char *err,
+                                       size_t errlen);
+/* 1 when nm_rtl_lshape_get would not need to build. */
+int nm_rtl_lshape_built(unsigned mesh_x, unsigned mesh_y, const nm_loihi_geom *g);
+/* "loihi-3x2-... (linked), loihi-4x2-..., ..." */
+void nm_rtl_lshape_list(char *buf, size_t len);
 
 #endif

@@ -31,6 +31,12 @@ LCHIP_MESH_Y  ?= 2
 LCHIP_G_SMALL := -GNCOMP=16 -GNAXIN=16 -GNAXOUT=32 -GNSYN=256 -GNDSLOT=8 -GNDPROF=4 -GNTPROF=2 \
                  -GNSYNFMT=4 -GINQ=4096
 LCHIP_G_LINT  := $(LCHIP_G_SMALL) -GMeshX=$(LCHIP_MESH_X) -GMeshY=$(LCHIP_MESH_Y)
+lchip_comma := ,
+# the same shape for the shim's table (emulator/loihi/nm_vlchip_shim.cpp; NCOMP .. INQ in the
+# order of LCHIP_G_SMALL; nm_loihi_rtl_chip.c checks it against the registers of the build)
+LCHIP_SHAPE_DEF := -DNM_VLCHIP_MX=$(LCHIP_MESH_X) -DNM_VLCHIP_MY=$(LCHIP_MESH_Y) \
+                   -DNM_VLCHIP_GEOM=$(subst $(eval) ,$(lchip_comma),$(strip $(foreach g,$(LCHIP_G_SMALL),$(lastword \
+                   $(subst =, ,$(g))))))
 
 .PHONY: test-lint-lchip test-iverilog-lchip
 test-lint: test-lint-lchip
@@ -70,7 +76,7 @@ $(VLCHIP_LIB) $(VLCHIP_RT) &: $(LCHIP_RTL_SRC) $(LCHIP_RTL_INC) $(LCHIP_VSTAMP) 
 
 $(VLCHIP_DIR)/nm_vlchip_shim.o: emulator/loihi/nm_vlchip_shim.cpp emulator/loihi/nm_vlchip_shim.h \
                                 emulator/nm_vmodel.hpp $(VLCHIP_LIB) $(LCHIP_VSTAMP)
-	$(VLOIHI_CXX) -DNM_VLCHIP_CORES=$$(($(LCHIP_MESH_X)*$(LCHIP_MESH_Y))) -I$(VLCHIP_DIR) -c -o $@ $<
+	$(VLOIHI_CXX) $(LCHIP_SHAPE_DEF) -I$(VLCHIP_DIR) -c -o $@ $<
 
 $(BUILD)/lobj/nm_loihi_rtl_chip.o: LOIHI_CFLAGS += -Ifirmware
 $(BUILD)/lobj/nm_loihi_rtl_chip.o $(BUILD)/lobj/nm_loihi_cli.o $(BUILD)/ltobj/diff_loihi_chip.o: firmware/nm_fw.h
@@ -96,5 +102,5 @@ TEST_EXTRA += test-lchip-mutant
 LCHIP_MUT_OBJS := $(BUILD)/ltobj/diff_loihi_chip.o $(LCHIP_MODEL_OBJS) $(BUILD)/lobj/nm_loihi_rtl_chip.o \
                   $(BUILD)/obj/nm_fw.o
 test-lchip-mutant: $(LCHIP_MUT_OBJS) | deps
-	LCHIP_MUT_VFLAGS="$(LCHIP_VFLAGS)" LCHIP_MUT_NCORES=$$(($(LCHIP_MESH_X)*$(LCHIP_MESH_Y))) \
+	LCHIP_MUT_VFLAGS="$(LCHIP_VFLAGS)" LCHIP_MUT_SHAPE="$(LCHIP_SHAPE_DEF)" \
 	    tests/loihi/check-lchip-mutant $(BUILD) $(LCHIP_MUT_OBJS)

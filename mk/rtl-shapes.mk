@@ -3,6 +3,8 @@
 #   geometry) on first use into $(BUILD)/rtl-shapes/ and reuses it afterwards
 #   (tools/build-rtl-shape, loaded with dlopen by emulator/nm_rtl_shapes.c)
 #   make rtl-shapes SHAPES="3x5 8x8-64x32"   build shapes ahead (MXxMY[-AxN], 256x256 default)
+#   make rtl-shapes SHAPES="loihi-4x2-small"  a chip of Loihi-style cores (loihi-MXxMY-GEO, GEO small,
+#                                             default or c16-a16-o32-s256-d8-p4-t2-f4-q16; docs/loihi-chip.md)
 #   make test-rtl-shapes   an odd mesh (3x5) on the rtl and check backends (part of make test)
 
 .PHONY: rtl-shapes test-rtl-shapes
@@ -16,6 +18,8 @@ $(BUILD)/obj/nm_rtl_shapes.o: CFLAGS_ALL += -DNM_SRCDIR='"$(CURDIR)"' -DNM_RTL_C
 
 rtl-shapes: | deps
 	@for s in $(SHAPES); do \
+	    case $$s in loihi-*) tools/build-rtl-shape $(CURDIR) $(RTL_SHAPE_CACHE) $$s || exit 1; \
+	        echo "rtl-shapes: $$s ready in $(RTL_SHAPE_CACHE)"; continue;; esac; \
 	    mesh=$${s%%-*}; geo=$${s#*-}; [ "$$geo" = "$$s" ] && geo=256x256; \
 	    tools/build-rtl-shape $(CURDIR) $(RTL_SHAPE_CACHE) $$mesh $$geo || exit 1; \
 	    echo "rtl-shapes: $$mesh-$$geo ready in $(RTL_SHAPE_CACHE)"; \

@@ -10,6 +10,9 @@ struct nm_loihi_chip {
     nm_loihi_ref **cores;
     nm_loihi_out *outs;
     nm_loihi_chip_stats st;
+    /* --rtl-cores: rtl[i] non-NULL runs core i on that backend (NULL: none attached) */
+    nm_loihi_backend **rtl;
+    nm_loihi_out *mouts; /* the model copies' outputs of the last step */
 };
 
 nm_loihi_chip *nm_loihi_chip_new(unsigned w, unsigned h, const nm_loihi_geom *g, char *msg, size_t len)
@@ -56,6 +59,8 @@ void nm_loihi_chip_free(nm_loihi_chip *c)
         for (i = 0; i < c->n; i++)
             nm_loihi_ref_free(c->cores[i]);
     free(c->cores);
+    free(c->rtl);
+    free(c->mouts);
     free(c->outs);
     free(c);
 }
@@ -72,9 +77,37 @@ nm_loihi_ref *nm_loihi_chip_core(nm_loihi_chip *c, unsigned i)
 
 int nm_loihi_chip_inject(nm_loihi_chip *c, unsigned i, unsigned axon)
 {
+    int rc;
     if (i >= c->n)
         return NM_ERR_ARG;
-    return nm_loihi_ref_inject(c->cores[i], axon);
+    rc = nm_loihi_ref_inject(c->cores[i], axon);
+    if (c->rtl && c->rtl[i]) {
+        int r2 = c->rtl[i]->inject(c->rtl[i]->impl, axon);
+        if (r2 != NM_OK && r2 != NM_ERR_FULL)
+            return r2;
+    }
+    return rc;
+}
+
+int nm_loihi_chip_attach(nm_loihi_chip *c, unsigned i, nm_loihi_backend *b)
+{
+    if (i >= c->n || !b)
+        return NM_ERR_ARG;
+    if (!c->rtl) {
+        c->rtl = calloc(c->n, sizeof *c->rtl);
+        c->mouts = calloc(c->n, sizeof *c->mouts);
+        if (!c->rtl || !c->mouts)
+            return NM_ERR_NOMEM;
+    }
+    c->rtl[i] = b;
+    return NM_OK;
+}
+
+const nm_loihi_out *nm_loihi_chip_model_out(const nm_loihi_chip *c, unsigned i)
+{
+    if (i >= c->n)
+        return NULL;
+    return c->rtl && c->rtl[i] ? &c->mouts[i] : &c->outs[i];
 }
 
 const nm_loihi_out *nm_loihi_chip_core_out(const nm_loihi_chip *c, unsigned i)
@@ -101,6 +134,11 @@ int nm_loihi_chip_step(nm_loihi_chip *c, nm_loihi_chip_out *out)
             nm_loihi_ref_prefetch(c->cores[i + 1]);
         if ((rc = nm_loihi_ref_tick(c->cores[i], &c->outs[i])) != NM_OK)
             return rc;
+        if (c->rtl && c->rtl[i]) { /* the RTL core's step is the one the chip sees */
+            c->mouts[i] = c->outs[i];
+            if ((rc = c->rtl[i]->tick(c->rtl[i]->impl, &c->outs[i])) != NM_OK)
+                return rc;
+        }
         if (c->outs[i].cycles > maxcyc)
             maxcyc = c->outs[i].cycles;
         nspk += c->outs[i].nspikes;
@@ -119,6 +157,11 @@ int nm_loihi_chip_step(nm_loihi_chip *c, nm_loihi_chip_out *out)
             ew += (uint64_t)(p->dx < 0 ? -p->dx : p->dx);
             ns += (uint64_t)(p->dy < 0 ? -p->dy : p->dy);
             nm_loihi_ref_push(c->cores[(unsigned)dy * c->w + (unsigned)dx], p->axon);
+            if (c->rtl && c->rtl[(unsigned)dy * c->w + (unsigned)dx]) {
+                nm_loihi_backend *b = c->rtl[(unsigned)dy * c->w + (unsigned)dx];
+                if ((rc = b->inject(b->impl, p->axon)) != NM_OK && rc != NM_ERR_FULL)
+                    return rc;
+            }
         }
         npkts += o->npkts;
     }

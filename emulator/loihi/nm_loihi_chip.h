@@ -55,4 +55,16 @@ const nm_loihi_out *nm_loihi_chip_core_out(const nm_loihi_chip *c, unsigned i);
 
 const nm_loihi_chip_stats *nm_loihi_chip_stats_get(const nm_loihi_chip *c);
 
+/* --rtl-cores (nmemu run, docs/loihi-chip.md): core i also runs on backend b (an RTL core,
+ * programmed by the caller with the same words as the model's core i; not freed here). From
+ * then on, every host packet and every packet routed to core i enters b's input queue too
+ * (in the same order), b steps inside each chip step, and b's spikes, packets and cycles are
+ * core i's output (nm_loihi_chip_core_out, routing, the step's cycles). The model's copy of
+ * core i runs on the same input; its output of the step is nm_loihi_chip_model_out, for the
+ * caller to compare. A backend error ends the step with its code. */
+int nm_loihi_chip_attach(nm_loihi_chip *c, unsigned i, nm_loihi_backend *b);
+/* The model's own output of core i in the last step (the same as nm_loihi_chip_core_out when
+ * no backend is attached to core i). */
+const nm_loihi_out *nm_loihi_chip_model_out(const nm_loihi_chip *c, unsigned i);
+
 #endif

@@ -12,8 +12,11 @@
 #include "nm_loihi_image.h"
 #include "nm_loihi_prog.h"
 #include "nm_loihi_regmap.h"
+#include "nm_loihi_rtl.h"
 #include "nm_loihi_rtl_chip.h"
+#include "nm_mixed_chip.h"
 #include "nm_output.h"
+#include "nm_rtl_shapes.h"
 
 #define EXIT_RUN 1
 #define EXIT_USAGE 2
@@ -64,6 +67,21 @@ int nm_loihi_cli_info(const char *image_path)
            im->g.ndslot);
     printf("compartments updated per step: %" PRIu64 "; synapses: %" PRIu64 "; axon-map entries: %" PRIu64 "\n", upd,
            syn, out);
+    {
+        /* the RTL backend's builds of the Loihi-style chip (docs/loihi-chip.md) */
+        char shapes[4096], why[512], key[160];
+        const char *state = "built";
+        nm_rtl_lshape_list(shapes, sizeof shapes);
+        nm_rtl_lshape_key(im->mesh_x, im->mesh_y, &im->g, key, sizeof key);
+        if (nm_rtl_lshape_check(im->mesh_x, im->mesh_y, &im->g, why, sizeof why))
+            state = "beyond the RTL backend's limit";
+        else if (nm_rtl_lshape_fits_linked(im->mesh_x, im->mesh_y, &im->g))
+            state = "runs on the linked build";
+        else if (!nm_rtl_lshape_built(im->mesh_x, im->mesh_y, &im->g))
+            state = "not built yet (the first --backend rtl or check run builds it)";
+        printf("RTL model for this shape (%s): %s\n", key, state);
+        printf("RTL shapes built: %s (cache %s)\n", shapes, nm_rtl_shape_cache());
+    }
     nm_loihi_image_free(im);
     return 0;
 }
@@ -72,7 +90,8 @@ int nm_loihi_cli_info(const char *image_path)
 
 static struct {
     unsigned ticks;
-    const char *backend, *input, *spikes, *energy;
+    const char *backend, *input, *spikes, *energy, *rtl_cores;
+    int check;
     double step_hz;
 } LA;
 
@@ -81,7 +100,7 @@ static const nm_opt loihi_run_opts[] = {
      .help = "steps to run (default 100)"},
     {.name = "backend", .kind = NM_OPT_CHOICE, .metavar = "B", .choices = "rtl|ref|check", .dest = &LA.backend,
      .help = "ref: the C model chip (default); rtl: the Verilated chip of Loihi-style\n"
-             "cores (the image's core geometry must be the build's, docs/loihi-chip.md);\n"
+             "cores (built for the image's shape on first use, docs/loihi-chip.md);\n"
              "check: both in lockstep, stop at the first divergence"},
     {.name = "input", .kind = NM_OPT_STRING, .metavar = "F", .dest = &LA.input,
      .help = "host spikes: lines 'tick,x,y,axon' ('#' comments)"},
@@ -89,6 +108,12 @@ static const nm_opt loihi_run_opts[] = {
      .help = "write every spike as 'tick,x,y,compartment'"},
     {.name = "energy", .kind = NM_OPT_STRING, .metavar = "P", .dest = &LA.energy,
      .help = "Loihi energy preset (default loihi-davies2018)"},
+    {.name = "rtl-cores", .kind = NM_OPT_STRING, .metavar = "LIST", .dest = &LA.rtl_cores,
+     .help = "with --backend ref: run these cores as Verilated Loihi RTL cores inside the\n"
+             "model chip: 'X,Y[;X,Y...]' or a rectangle 'X0,Y0:X1,Y1' (small geometry only)"},
+    {.name = "check", .kind = NM_OPT_FLAG, .dest = &LA.check,
+     .help = "with --rtl-cores: compare each RTL core with the model's copy of itself after\n"
+             "every step (spikes, packets, cycles, every compartment's u, v, refractory, hw v)"},
     {.name = "step-hz", .kind = NM_OPT_DOUBLE, .metavar = "F", .min = 0, .max = NM_HZ_MAX, .min_open = 1,
      .dest = &LA.step_hz, .help = "steps per second, for static energy (default 1000)"},
     {.name = NULL}};
@@ -102,6 +127,12 @@ typedef struct lrun {
     nm_loihi_chip *ref;
     nm_loihi_rtl_chip *rtl;
     unsigned bw;      /* the RTL build's mesh width (core index y * bw + x) */
+    uint8_t *mask;    /* --rtl-cores: 1 for a core run as RTL */
+    nm_loihi_rtl **rc;
+    nm_loihi_backend *rb;
+    unsigned nrc;
+    int fault;            /* NMEMU_RTL_FAULT: core index, or -1 */
+    unsigned long fault_step;
     nm_input *in;
     size_t nin, next;
     nm_out fs;
@@ -110,9 +141,16 @@ typedef struct lrun {
 static void lrun_free(lrun *r)
 {
     char e[256];
+    unsigned k;
     nm_out_close(&r->fs, 0, e, sizeof e);
     nm_loihi_rtl_chip_free(r->rtl);
     nm_loihi_chip_free(r->ref);
+    if (r->rc)
+        for (k = 0; k < r->im->mesh_x * r->im->mesh_y; k++)
+            nm_loihi_rtl_free(r->rc[k]);
+    free(r->rc);
+    free(r->rb);
+    free(r->mask);
     nm_loihi_image_free(r->im);
     free(r->in);
 }
@@ -125,7 +163,14 @@ static int build_rtl(lrun *r, const char *image)
     nm_loihi_image_layout l;
     unsigned k;
     size_t i;
-    r->rtl = nm_loihi_rtl_chip_new(NULL, err, sizeof err);
+    /* the linked build if the image fits in it, else the build of the image's shape (made on
+     * first use, cached: nm_rtl_shapes.h, docs/loihi-chip.md) */
+    const nm_vlchip_api *api = nm_rtl_lshape_get(r->im->mesh_x, r->im->mesh_y, ig, err, sizeof err);
+    if (!api) {
+        fprintf(stderr, "nmemu: %s: %s\n", image, err);
+        return NM_EXIT_RUN;
+    }
+    r->rtl = nm_loihi_rtl_chip_new_api(api, NULL, err, sizeof err);
     if (!r->rtl) {
         fprintf(stderr, "nmemu: %s\n", err);
         return NM_EXIT_RUN;
@@ -199,6 +244,123 @@ static int diverged(lrun *r, unsigned long t)
     return 0;
 }
 
+/* --rtl-cores: a Verilated Loihi core for each chosen core, programmed with the image's words,
+ * attached to the model chip (nm_loihi_chip_attach). */
+static int build_rtl_cores(lrun *r, const char *image)
+{
+    char err[768];
+    unsigned k, n = r->im->mesh_x * r->im->mesh_y;
+    nm_loihi_image_layout l;
+    size_t i;
+    int cnt;
+    r->mask = calloc(n, 1);
+    r->rc = calloc(n, sizeof *r->rc);
+    r->rb = calloc(n, sizeof *r->rb);
+    if (!r->mask || !r->rc || !r->rb) {
+        fprintf(stderr, "nmemu: out of memory\n");
+        return NM_EXIT_RUN;
+    }
+    cnt = nm_mixed_chip_parse(LA.rtl_cores, r->im->mesh_x, r->im->mesh_y, r->mask, err, sizeof err);
+    if (cnt < 0) {
+        fprintf(stderr, "nmemu: --rtl-cores: %s\n", err);
+        return NM_EXIT_USAGE;
+    }
+    nm_loihi_image_layout_of(&r->im->g, &l);
+    for (k = 0; k < n; k++) {
+        if (!r->mask[k])
+            continue;
+        r->rc[k] = nm_loihi_rtl_new(&r->im->g, NULL, err, sizeof err);
+        if (!r->rc[k]) {
+            fprintf(stderr, "nmemu: %s: --rtl-cores: core (%u, %u): %s (the Verilated Loihi core is built for the small "
+                            "geometry, docs/loihi-chip.md)\n", image, k % r->im->mesh_x, k / r->im->mesh_x, err);
+            return NM_EXIT_INPUT;
+        }
+        for (i = 0; i < l.nwords; i++)
+            if (nm_loihi_rtl_cfg_write(r->rc[k], nm_loihi_image_word_addr(&l, i), r->im->words[k][i]) != NM_OK) {
+                fprintf(stderr, "nmemu: %s: core %u: the RTL core refused config word %zu (address 0x%05x)\n", image,
+                        k, i, (unsigned)nm_loihi_image_word_addr(&l, i));
+                return NM_EXIT_RUN;
+            }
+        nm_loihi_rtl_backend(&r->rb[k], r->rc[k]);
+        if (nm_loihi_chip_attach(r->ref, k, &r->rb[k]) != NM_OK) {
+            fprintf(stderr, "nmemu: out of memory\n");
+            return NM_EXIT_RUN;
+        }
+        r->nrc++;
+    }
+    {
+        /* NMEMU_RTL_FAULT=X,Y,T (tests, as for TrueNorth images): before step T, v = 100,000 in
+         * compartment 0 of the RTL copy of core (X, Y) */
+        const char *f = getenv("NMEMU_RTL_FAULT");
+        unsigned fx, fy;
+        unsigned long ft;
+        r->fault = -1;
+        if (f && sscanf(f, "%u,%u,%lu", &fx, &fy, &ft) == 3 && fx < r->im->mesh_x && fy < r->im->mesh_y &&
+            r->rc[fy * r->im->mesh_x + fx]) {
+            r->fault = (int)(fy * r->im->mesh_x + fx);
+            r->fault_step = ft;
+        }
+    }
+    return 0;
+}
+
+/* --rtl-cores --check: the first difference between an RTL core and the model's copy of it after
+ * step t; 0 if none. */
+static int rtl_cores_diverged(lrun *r, unsigned long t)
+{
+    static const char *const f[4] = {"u", "v", "refractory", "v (hardware view)"};
+    static const int wid[4] = {24, 24, 6, 24};
+    unsigned k, n, j;
+    for (k = 0; k < r->im->mesh_x * r->im->mesh_y; k++) {
+        unsigned x = k % r->im->mesh_x, y = k / r->im->mesh_x;
+        const nm_loihi_out *a, *b;
+        nm_loihi_ref *m;
+        if (!r->rc || !r->rc[k])
+            continue;
+        a = nm_loihi_chip_model_out(r->ref, k);
+        b = nm_loihi_chip_core_out(r->ref, k);
+        m = nm_loihi_chip_core(r->ref, k);
+        for (j = 0; j < a->nspikes || j < b->nspikes; j++)
+            if (j >= a->nspikes || j >= b->nspikes || a->spikes[j] != b->spikes[j]) {
+                fprintf(stderr, "nmemu: check: RTL core (%u, %u) diverged from the model at step %lu: spike %u: ref %s%d, "
+                                "rtl %s%d\n", x, y, t, j, j < a->nspikes ? "compartment " : "none",
+                        j < a->nspikes ? a->spikes[j] : 0, j < b->nspikes ? "compartment " : "none",
+                        j < b->nspikes ? b->spikes[j] : 0);
+                return 1;
+            }
+        for (j = 0; j < a->npkts || j < b->npkts; j++)
+            if (j >= a->npkts || j >= b->npkts || a->pkts[j].dx != b->pkts[j].dx || a->pkts[j].dy != b->pkts[j].dy ||
+                a->pkts[j].axon != b->pkts[j].axon) {
+                fprintf(stderr, "nmemu: check: RTL core (%u, %u) diverged from the model at step %lu: packet %u of "
+                                "ref %u, rtl %u\n", x, y, t, j, a->npkts, b->npkts);
+                return 1;
+            }
+        if (a->cycles != b->cycles) {
+            fprintf(stderr, "nmemu: check: RTL core (%u, %u) diverged from the model at step %lu: cycles: ref %u, "
+                            "rtl %u\n", x, y, t, a->cycles, b->cycles);
+            return 1;
+        }
+        for (n = 0; n < r->im->g.ncomp; n++)
+            for (j = 0; j < 4; j++) {
+                uint32_t mw = 0, w = 0;
+                uint32_t addr = nm_loihi_addr_cx(n, NML_CX_U + j);
+                nm_loihi_ref_cfg_read(m, addr, &mw);
+                if (nm_loihi_rtl_cfg_read(r->rc[k], addr, &w) != NM_OK) {
+                    fprintf(stderr, "nmemu: check: step %lu, RTL core (%u, %u): a state read was refused: %s\n", t, x,
+                            y, nm_loihi_rtl_error(r->rc[k]));
+                    return 1;
+                }
+                if (mw != w) {
+                    fprintf(stderr, "nmemu: check: RTL core (%u, %u) diverged from the model at step %lu, compartment "
+                                    "%u, %s: ref %ld, rtl %ld\n", x, y, t, n, f[j],
+                            (long)nm_loihi_sext(mw, (unsigned)wid[j]), (long)nm_loihi_sext(w, (unsigned)wid[j]));
+                    return 1;
+                }
+            }
+    }
+    return 0;
+}
+
 int nm_loihi_cli_run(int argc, char **argv)
 {
     const char *args[1];
@@ -221,6 +383,11 @@ int nm_loihi_cli_run(int argc, char **argv)
         return rc == 1 ? 0 : rc;
     use_ref = strcmp(LA.backend, "rtl") != 0;
     use_rtl = strcmp(LA.backend, "ref") != 0;
+    if (LA.rtl_cores && use_rtl)
+        return nm_usage_error(&nm_loihi_run_spec, "--rtl-cores runs cores as RTL inside the ref backend (--backend ref)");
+    if (LA.check && !LA.rtl_cores)
+        return nm_usage_error(&nm_loihi_run_spec, "--check compares the --rtl-cores with the model; for the whole chip "
+                                                  "use --backend check");
     memset(&r, 0, sizeof r);
     {
         nm_out_role roles[3] = {{"the image", args[0], 0}, {"--input", LA.input, 0}, {"--spikes", LA.spikes, 1}};
@@ -255,6 +422,10 @@ int nm_loihi_cli_run(int argc, char **argv)
         lrun_free(&r);
         return rc;
     }
+    if (LA.rtl_cores && (rc = build_rtl_cores(&r, args[0])) != 0) {
+        lrun_free(&r);
+        return rc;
+    }
     if (nm_out_open(&r.fs, LA.spikes, err, sizeof err)) {
         fprintf(stderr, "nmemu: %s\n", err);
         lrun_free(&r);
@@ -284,9 +455,20 @@ int nm_loihi_cli_run(int argc, char **argv)
         }
         if (status)
             break;
-        if (nm_loihi_chip_step(r.ref, &o) != NM_OK) {
-            fprintf(stderr, "nmemu: step %lu failed\n", t);
+        if (r.nrc && r.fault >= 0 && t == r.fault_step &&
+            nm_loihi_rtl_cfg_write(r.rc[r.fault], nm_loihi_addr_cx(0, NML_CX_V), 100000u) != NM_OK) {
+            fprintf(stderr, "nmemu: NMEMU_RTL_FAULT: the RTL core refused the write\n");
             status = NM_EXIT_RUN;
+            break;
+        }
+        if ((rc = nm_loihi_chip_step(r.ref, &o)) != NM_OK) {
+            fprintf(stderr, "nmemu: step %lu failed: %s\n", t, nm_loihi_strerror(rc));
+            status = NM_EXIT_RUN;
+            break;
+        }
+        if (LA.check && rtl_cores_diverged(&r, t)) {
+            status = NM_EXIT_RUN;
+            ran = t;
             break;
         }
         if (use_rtl && (rc = nm_loihi_rtl_chip_step(r.rtl, &ro)) != NM_OK) {
@@ -326,6 +508,18 @@ int nm_loihi_cli_run(int argc, char **argv)
         if (use_ref && use_rtl)
             printf("check: ref and rtl agree on every spike and every compartment's u, v, refractory counter "
                    "and hardware v at all %lu steps\n", ran);
+        if (r.nrc) {
+            uint64_t rcyc = 0;
+            unsigned k;
+            for (k = 0; k < ncores; k++)
+                if (r.rc[k])
+                    rcyc += nm_loihi_rtl_cycles(r.rc[k]);
+            printf("rtl-cores: %u Loihi-style cores ran as Verilated RTL cores (%" PRIu64 " RTL clock cycles, "
+                   "programming included)\n", r.nrc, rcyc);
+            if (LA.check)
+                printf("check: every RTL core agrees with the model's copy of itself on spikes, packets, cycles and "
+                       "every compartment's u, v, refractory counter and hardware v at all %lu steps\n", ran);
+        }
         printf("energy (%s, %.0f steps/s): %.3f uJ dynamic + %.3f uJ static = %.3f uJ\n", preset.name, LA.step_hz,
                er.dynamic_pj * 1e-6, er.static_pj * 1e-6, er.total_pj * 1e-6);
     }

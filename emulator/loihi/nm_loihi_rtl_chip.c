@@ -24,6 +24,7 @@ typedef struct core_be {
 } core_be;
 
 struct nm_loihi_rtl_chip {
+    const nm_vlchip_api *api;
     nm_vlchip *v;
     nm_vlchip_pins p;
     unsigned mesh_x, mesh_y, ncores;
@@ -38,12 +39,12 @@ struct nm_loihi_rtl_chip {
 
 static void cycle(nm_loihi_rtl_chip *c)
 {
-    nm_vlchip_cycle(c->v, &c->p);
+    c->api->cycle(c->v, &c->p);
     if (!c->stopped) {
         char msg[900];
-        if (nm_vlchip_stopped(c->v, msg, sizeof msg)) {
+        if (c->api->stopped(c->v, msg, sizeof msg)) {
             c->stopped = 1;
-            snprintf(c->err, sizeof c->err, "RTL assertion in cycle %" PRIu64 ": %s", nm_vlchip_cycles(c->v), msg);
+            snprintf(c->err, sizeof c->err, "RTL assertion in cycle %" PRIu64 ": %s", c->api->cycles(c->v), msg);
         }
     }
 }
@@ -60,7 +61,7 @@ static int apb(nm_loihi_rtl_chip *c, int write, uint32_t paddr, uint32_t wdata, 
     c->p.pwdata = wdata;
     cycle(c);                    /* setup phase */
     c->p.penable = 1;
-    nm_vlchip_eval(c->v, &c->p); /* access phase: PREADY, PRDATA, PSLVERR */
+    c->api->eval(c->v, &c->p); /* access phase: PREADY, PRDATA, PSLVERR */
     while (!c->p.pready)
         cycle(c);
     err = c->p.pslverr;
@@ -215,7 +216,7 @@ const char *nm_loihi_rtl_chip_error(const nm_loihi_rtl_chip *c)
 
 int nm_loihi_rtl_chip_close_trace(nm_loihi_rtl_chip *c)
 {
-    return nm_vlchip_close_trace(c->v) ? NM_ERR_NOMEM : NM_OK;
+    return c->api->close_trace(c->v) ? NM_ERR_NOMEM : NM_OK;
 }
 
 /* ---------------------------------------------------------------- per-core backend */
@@ -273,13 +274,19 @@ static nm_loihi_rtl_chip *fail(nm_loihi_rtl_chip *c, char *msg, size_t len, cons
 
 nm_loihi_rtl_chip *nm_loihi_rtl_chip_new(const char *trace_path, char *msg, size_t len)
 {
+    return nm_loihi_rtl_chip_new_api(nm_vlchip_linked_api(), trace_path, msg, len);
+}
+
+nm_loihi_rtl_chip *nm_loihi_rtl_chip_new_api(const nm_vlchip_api *api, const char *trace_path, char *msg, size_t len)
+{
     nm_loihi_rtl_chip *c = calloc(1, sizeof *c);
     uint32_t geo = 0, g[4], st = 0;
     unsigned i;
     uint64_t n;
     if (!c)
         return fail(c, msg, len, "out of memory");
-    c->v = nm_vlchip_new(trace_path);
+    c->api = api;
+    c->v = api->create(trace_path);
     if (!c->v)
         return fail(c, msg, len, "cannot create the Verilated model (or its trace file)");
     c->bus.ctx = c;
@@ -302,7 +309,7 @@ nm_loihi_rtl_chip *nm_loihi_rtl_chip_new(const char *trace_path, char *msg, size
     c->mesh_x = (geo >> NML_CHIP_CHIP_GEOMETRY_MESH_X_LSB) & NML_CHIP_CHIP_GEOMETRY_MESH_X_MASK;
     c->mesh_y = (geo >> NML_CHIP_CHIP_GEOMETRY_MESH_Y_LSB) & NML_CHIP_CHIP_GEOMETRY_MESH_Y_MASK;
     c->ncores = c->mesh_x * c->mesh_y;
-    if (c->ncores != nm_vlchip_ncores() || c->ncores > NM_VLCHIP_MAX_CORES)
+    if (c->mesh_x != api->mesh_x || c->mesh_y != api->mesh_y || c->ncores > NM_VLCHIP_MAX_CORES)
         return fail(c, msg, len, "GEOMETRY does not match the build");
     for (i = 0; i < 4; i++)
         if (nm_fw_loihi_core_read(&c->bus, 0, NML_ADDR(NML_REGION_CTRL, NML_CTRL_GEOM0 + i), &g[i]) != NM_FW_OK)
@@ -318,6 +325,10 @@ nm_loihi_rtl_chip *nm_loihi_rtl_chip_new(const char *trace_path, char *msg, size
     c->geom.inq = g[3] & 0xffffu;
     if (nm_loihi_geom_check(&c->geom, c->err, sizeof c->err) != NM_OK)
         return fail(c, msg, len, "core 0 reports a bad geometry");
+    if (c->geom.ncomp != api->ncomp || c->geom.naxin != api->naxin || c->geom.naxout != api->naxout ||
+        c->geom.nsyn != api->nsyn || c->geom.ndslot != api->ndslot || c->geom.ndprof != api->ndprof ||
+        c->geom.ntprof != api->ntprof || c->geom.nsynfmt != api->nsynfmt || c->geom.inq != api->inq)
+        return fail(c, msg, len, "core 0's GEOM registers do not match the build's table (nm_vlchip_shim.cpp)");
     c->bufs = calloc(c->ncores, sizeof *c->bufs);
     c->bes = calloc(c->ncores, sizeof *c->bes);
     if (!c->bufs || !c->bes)
@@ -343,7 +354,7 @@ void nm_loihi_rtl_chip_free(nm_loihi_rtl_chip *c)
     if (!c)
         return;
     if (c->v)
-        nm_vlchip_free(c->v);
+        c->api->destroy(c->v);
     if (c->bufs)
         for (i = 0; i < c->ncores; i++) {
             free(c->bufs[i].spikes);

@@ -17,12 +17,17 @@
 
 #include "nm_fw.h"
 #include "nm_loihi_if.h"
+#include "nm_vlchip_shim.h"
 
 typedef struct nm_loihi_rtl_chip nm_loihi_rtl_chip;
 
 /* Reset the chip and wait until its cores have cleared their memories. trace_path
  * non-NULL writes a waveform. NULL on error (msg). */
 nm_loihi_rtl_chip *nm_loihi_rtl_chip_new(const char *trace_path, char *msg, size_t len);
+/* The same on the build api: the linked one (nm_vlchip_linked_api) or a shape library
+ * (nm_rtl_lshape_get, nm_rtl_shapes.h). */
+nm_loihi_rtl_chip *nm_loihi_rtl_chip_new_api(const nm_vlchip_api *api, const char *trace_path, char *msg,
+                                             size_t len);
 void nm_loihi_rtl_chip_free(nm_loihi_rtl_chip *c);
 
 unsigned nm_loihi_rtl_chip_mesh_x(const nm_loihi_rtl_chip *c);

@@ -6,6 +6,16 @@
 #include "nm_vmodel.hpp"
 #include "Vnm_loihi_chip.h"
 
+// The shape of this build, set by mk/loihi-chip.mk (the linked build) or tools/build-rtl-shape
+// (a shape library) from the same values as the Verilator -G parameters: NM_VLCHIP_MX,
+// NM_VLCHIP_MY and NM_VLCHIP_GEOM (NCOMP, NAXIN, NAXOUT, NSYN, NDSLOT, NDPROF, NTPROF, NSYNFMT,
+// INQ). nm_loihi_rtl_chip.c checks them against the chip's GEOMETRY and the cores' GEOM registers.
+#if !defined(NM_VLCHIP_MX) || !defined(NM_VLCHIP_MY) || !defined(NM_VLCHIP_GEOM)
+#error "define NM_VLCHIP_MX, NM_VLCHIP_MY and NM_VLCHIP_GEOM (the build's shape)"
+#endif
+#define NM_VLCHIP_CORES (NM_VLCHIP_MX * NM_VLCHIP_MY)
+static_assert(NM_VLCHIP_CORES <= NM_VLCHIP_MAX_CORES, "more cores than trace lanes");
+
 struct nm_vlchip : nm_vmodel<Vnm_loihi_chip> {};
 
 // trace lanes from a plain integer or a VlWide
@@ -35,7 +45,7 @@ static void pins_in(Vnm_loihi_chip *t, const nm_vlchip_pins *p)
 
 static void pins_out(const Vnm_loihi_chip *t, nm_vlchip_pins *p)
 {
-    unsigned c, n = nm_vlchip_ncores();
+    unsigned c, n = NM_VLCHIP_CORES;
     p->tick_done = t->tick_done_o;
     p->busy = t->busy_o;
     p->overrun = t->overrun_o;
@@ -56,12 +66,7 @@ static void pins_out(const Vnm_loihi_chip *t, nm_vlchip_pins *p)
     }
 }
 
-extern "C" unsigned nm_vlchip_ncores(void)
-{
-    return NM_VLCHIP_CORES; // set by the Makefile from the build's MeshX * MeshY
-}
-
-extern "C" nm_vlchip *nm_vlchip_new(const char *trace_path)
+static nm_vlchip *make(const char *trace_path)
 {
     nm_vlchip *v = new (std::nothrow) nm_vlchip;
     if (v && !v->open("nm_loihi_chip", trace_path, true)) {
@@ -71,36 +76,52 @@ extern "C" nm_vlchip *nm_vlchip_new(const char *trace_path)
     return v;
 }
 
-extern "C" int nm_vlchip_close_trace(nm_vlchip *v)
+static int close_trace(nm_vlchip *v)
 {
     return v->close_trace() ? 0 : -1;
 }
 
-extern "C" int nm_vlchip_stopped(const nm_vlchip *v, char *msg, size_t len)
+static int stopped(const nm_vlchip *v, char *msg, size_t len)
 {
     return v->stopped(msg, len) ? 1 : 0;
 }
 
-extern "C" void nm_vlchip_free(nm_vlchip *v)
+static void destroy(nm_vlchip *v)
 {
     delete v;
 }
 
-extern "C" void nm_vlchip_eval(nm_vlchip *v, nm_vlchip_pins *p)
+static void eval(nm_vlchip *v, nm_vlchip_pins *p)
 {
     pins_in(v->top, p);
     v->top->eval();
     pins_out(v->top, p);
 }
 
-extern "C" void nm_vlchip_cycle(nm_vlchip *v, nm_vlchip_pins *p)
+static void cycle(nm_vlchip *v, nm_vlchip_pins *p)
 {
     pins_in(v->top, p);
     v->cycle();
     pins_out(v->top, p);
 }
 
-extern "C" uint64_t nm_vlchip_cycles(const nm_vlchip *v)
+static uint64_t cycles(const nm_vlchip *v)
 {
     return v->cycles;
 }
+
+static const nm_vlchip_api api = {NM_VLCHIP_MX, NM_VLCHIP_MY, NM_VLCHIP_GEOM, make, close_trace, stopped,
+                                  destroy, eval, cycle, cycles};
+
+#ifdef NM_VLCHIP_SHAPE_LIB
+// a shape library (tools/build-rtl-shape): everything else is hidden
+extern "C" __attribute__((visibility("default"))) const nm_vlchip_api *nm_vlchip_shape_api(void)
+{
+    return &api;
+}
+#else
+extern "C" const nm_vlchip_api *nm_vlchip_linked_api(void)
+{
+    return &api;
+}
+#endif

@@ -1,5 +1,10 @@
-/* nm_vlchip_shim.h - C ABI around the Verilated nm_loihi_chip (rtl/loihi/nm_loihi_chip.v).
- * The only C++ boundary of the Loihi chip harness, like nm_vchip_shim.h for the TrueNorth chip. */
+/* nm_vlchip_shim.h - C ABI around a Verilated nm_loihi_chip (rtl/loihi/nm_loihi_chip.v) of one shape.
+ * The only C++ boundary of the Loihi chip harness, like nm_vchip_shim.h for the TrueNorth chip.
+ *
+ * A model is built for one shape: a mesh and a core geometry (NCOMP .. INQ). The 3 x 2 build
+ * of small cores is linked into the programs (nm_vlchip_linked_api); every other shape is a
+ * shared library built on demand (nm_rtl_shapes.h, tools/build-rtl-shape) whose only export,
+ * nm_vlchip_shape_api, returns the same table. */
 #ifndef NM_VLCHIP_SHIM_H
 #define NM_VLCHIP_SHIM_H
 
@@ -10,7 +15,8 @@
 extern "C" {
 #endif
 
-#define NM_VLCHIP_MAX_CORES 64
+/* trace lanes in the pins: the chip's address map indexes at most 256 cores */
+#define NM_VLCHIP_MAX_CORES 256
 
 typedef struct nm_vlchip_pins {
     /* inputs */
@@ -34,17 +40,25 @@ typedef struct nm_vlchip_pins {
 
 typedef struct nm_vlchip nm_vlchip;
 
-/* trace_path non-NULL writes a waveform (".vcd": VCD, else FST) from the first cycle. */
-nm_vlchip *nm_vlchip_new(const char *trace_path);
-int        nm_vlchip_close_trace(nm_vlchip *v);
-/* 1 when an RTL assertion ($stop) fired; msg gets its text. */
-int        nm_vlchip_stopped(const nm_vlchip *v, char *msg, size_t len);
-void       nm_vlchip_free(nm_vlchip *v);
-void       nm_vlchip_eval(nm_vlchip *v, nm_vlchip_pins *p);
-void       nm_vlchip_cycle(nm_vlchip *v, nm_vlchip_pins *p);
-uint64_t   nm_vlchip_cycles(const nm_vlchip *v);
-/* Cores in this build (trace lanes). */
-unsigned   nm_vlchip_ncores(void);
+typedef struct nm_vlchip_api {
+    /* the shape of this build: mesh, then the core parameters NCOMP, NAXIN, NAXOUT, NSYN,
+     * NDSLOT, NDPROF, NTPROF, NSYNFMT, INQ (docs/loihi-core.md section 2) */
+    unsigned mesh_x, mesh_y;
+    unsigned ncomp, naxin, naxout, nsyn, ndslot, ndprof, ntprof, nsynfmt, inq;
+    /* trace_path non-NULL writes a waveform (".vcd": VCD, else FST) from the first cycle. */
+    nm_vlchip *(*create)(const char *trace_path);
+    int        (*close_trace)(nm_vlchip *v);                           /* 0 ok */
+    int        (*stopped)(const nm_vlchip *v, char *msg, size_t len);  /* 1: an RTL assertion fired */
+    void       (*destroy)(nm_vlchip *v);
+    void       (*eval)(nm_vlchip *v, nm_vlchip_pins *p);               /* settle, no clock edge */
+    void       (*cycle)(nm_vlchip *v, nm_vlchip_pins *p);              /* one clock cycle */
+    uint64_t   (*cycles)(const nm_vlchip *v);
+} nm_vlchip_api;
+
+/* The build linked into this program (3 x 2 small cores, mk/loihi-chip.mk). */
+const nm_vlchip_api *nm_vlchip_linked_api(void);
+/* What a shape library exports (dlsym name "nm_vlchip_shape_api"). */
+typedef const nm_vlchip_api *(*nm_vlchip_shape_fn)(void);
 
 #ifdef __cplusplus
 }

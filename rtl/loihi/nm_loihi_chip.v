@@ -452,6 +452,61 @@ module nm_loihi_chip #(
       a_router_holds[ac] = !r_idle[ac] || (|r_out_valid[ac]);
     end
   end
+  // APB (AMBA 3): every transfer is a setup cycle (PSEL, not PENABLE) followed by an
+  // access cycle (PSEL and PENABLE; PREADY is always high, so it lasts one cycle) with
+  // PADDR, PWRITE and PWDATA unchanged; PENABLE never without PSEL.
+  // One step per barrier: every core starts the step the barrier issues (busy the cycle
+  // after core_tick) and none starts another before the step ends.
+  reg                a_setup_q, a_write_q, a_tick_q;
+  reg  [31:0]        a_addr_q, a_wdata_q;
+  reg  [NumCores-1:0] a_busy_q;
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      a_setup_q <= 1'b0;
+      a_write_q <= 1'b0;
+      a_tick_q  <= 1'b0;
+      a_addr_q  <= 32'd0;
+      a_wdata_q <= 32'd0;
+      a_busy_q  <= {NumCores{1'b0}};
+    end else begin
+      a_setup_q <= setup;
+      a_write_q <= pwrite_i;
+      a_addr_q  <= paddr_i;
+      a_wdata_q <= pwdata_i;
+      a_tick_q  <= core_tick;
+      a_busy_q  <= c_busy;
+    end
+  end
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (rst_ni) begin
+      if (penable_i && !psel_i) begin
+        $display("nm_assert: %m: APB: PENABLE without PSEL (address 0x%08h)", paddr_i);
+        $stop;
+      end
+      if (access && !a_setup_q) begin
+        $display("nm_assert: %m: APB: access phase without a setup phase in the cycle before (address 0x%08h)",
+                 paddr_i);
+        $stop;
+      end
+      if (access && a_setup_q && (paddr_i != a_addr_q || pwrite_i != a_write_q ||
+                                  (pwrite_i && pwdata_i != a_wdata_q))) begin
+        $display("nm_assert: %m: APB: PADDR, PWRITE or PWDATA changed between setup and access (0x%08h -> 0x%08h)",
+                 a_addr_q, paddr_i);
+        $stop;
+      end
+      if (a_tick_q && !(&c_busy)) begin
+        $display("nm_assert: %m: step %0d: cores %b did not start the step the barrier issued",
+                 tick_count_q, ~c_busy);
+        $stop;
+      end
+      if (!a_tick_q && (state_q == ChipRun) && (|(c_busy & ~a_busy_q))) begin
+        $display("nm_assert: %m: step %0d: cores %b started a second step before the barrier ended the first",
+                 tick_count_q, c_busy & ~a_busy_q);
+        $stop;
+      end
+    end
+  end
+
   always @(posedge clk_i or negedge rst_ni) begin
     if (rst_ni) begin
       if (tick_done_o &&

@@ -509,6 +509,38 @@ module nm_loihi_core #(
     inc[`NML_COUNTER_STALL_CYCLES] = (state_q == StAxOut) && !pkt_out_ready_i;
   end
 
+`ifdef NM_ASSERT
+  // Simulation-only checks (docs/verification.md, docs/loihi-core.md section 13): never
+  // synthesized.
+  // - One step per barrier: a step request while the core is busy (a step runs or the
+  //   memories are being cleared) would be ignored, so whoever issued it (the chip's
+  //   barrier) started a step before the last one had finished.
+  // - The refractory counter (section 5): in CX_WR a compartment that spiked loads its
+  //   profile's refractDelay, any other counts down by one and stops at 0; while the
+  //   counter is non-zero v is held at 0.
+  wire [5:0] a_refract = dprof[`NML_DPROF_CFG_REFRACT_LSB +: 6];
+  wire [5:0] a_r_next  = spike_q ? a_refract : ((r_l != 6'd0) ? r_l - 6'd1 : 6'd0);
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (rst_ni) begin
+      if (step_i && busy) begin
+        $display("nm_assert: %m: step request while the core is busy (state %0d, clearing memories %0d): one step per barrier",
+                 state_q, init_q);
+        $stop;
+      end
+      if (state_q == StCxWr && rn_q != a_r_next) begin
+        $display("nm_assert: %m: compartment %0d: refractory counter %0d -> %0d, expected %0d (spiked %0d, refractDelay %0d)",
+                 n_q, r_l, rn_q, a_r_next, spike_q, a_refract);
+        $stop;
+      end
+      if (state_q == StCxWr && rn_q != 6'd0 && vn_q != 24'd0) begin
+        $display("nm_assert: %m: compartment %0d: v = %0d while refractory (counter %0d): v must be held at 0",
+                 n_q, $signed(vn_q), rn_q);
+        $stop;
+      end
+    end
+  end
+`endif
+
   // ------------------------------------------------------------------ outputs
   /* verilator lint_off UNUSEDSIGNAL */
   wire [31:0] n32   = {{(32-CW){1'b0}}, n_q};

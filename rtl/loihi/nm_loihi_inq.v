@@ -44,6 +44,26 @@ module nm_loihi_inq #(
     end
   end
 
+`ifdef NM_ASSERT
+  // Simulation-only checks (docs/verification.md): never synthesized. The queue never
+  // overflows silently: a push while it holds Depth events must be dropped (and counted
+  // by the core), never written over the oldest event; and nothing is popped from an
+  // empty queue.
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (rst_ni) begin
+      if (push && count_q >= Depth[PW:0]) begin
+        $display("nm_assert: %m: input queue overflow: event for axon %0d accepted while %0d of %0d entries are held",
+                 data_i, count_q, Depth);
+        $stop;
+      end
+      if (pop_i && count_q == {(PW+1){1'b0}}) begin
+        $display("nm_assert: %m: input queue underflow: pop while empty");
+        $stop;
+      end
+    end
+  end
+`endif
+
   assign head_o   = mem_q[head_q];
   /* verilator lint_off UNUSEDSIGNAL */
   wire [31:0] count32 = {{(31-PW){1'b0}}, count_q};
