@@ -404,19 +404,21 @@ int nm_loihi_ref_inject(nm_loihi_ref *c, unsigned axon)
 
 /* ------------------------------------------------------------------ one step */
 
-/* Adds val[k] into da[idx[k]], prefetching PF_AHEAD entries ahead (the accumulators of a
- * big chip are not in cache). */
-#define PF_AHEAD 16u
-static inline __attribute__((always_inline)) void apply(uint32_t *restrict da, const uint32_t *restrict idx, const uint32_t *restrict val, unsigned n)
+/* Adds val[k] into da[idx[k]]: first every accumulator line is prefetched (the accumulators
+ * of a big chip are not in cache, and the misses then overlap), then the adds. */
+static inline __attribute__((always_inline)) void apply(uint32_t *restrict da, const uint32_t *restrict idx,
+                                                        const uint32_t *restrict val, unsigned n)
 {
     unsigned k;
-    for (k = 0; k < n && k < PF_AHEAD; k++)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 4
+#endif
+    for (k = 0; k < n; k++)
         __builtin_prefetch(&da[idx[k]], 1);
-    for (k = 0; k + PF_AHEAD < n; k++) {
-        __builtin_prefetch(&da[idx[k + PF_AHEAD]], 1);
-        da[idx[k]] += val[k];
-    }
-    for (; k < n; k++)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 4
+#endif
+    for (k = 0; k < n; k++)
         da[idx[k]] += val[k];
 }
 
@@ -426,7 +428,7 @@ static inline __attribute__((always_inline)) void apply(uint32_t *restrict da, c
  * (struct nm_loihi_ref, dsyn) become (accumulator index, x) pairs, up to CHUNK at a time,
  * added with the accumulators prefetched a few entries ahead. Addition modulo 2^24
  * commutes, so the split changes no result. */
-#define CHUNK 512u
+#define CHUNK 256u
 #define EVCHUNK 64u
 static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref *c, unsigned m, uint32_t t)
 {
