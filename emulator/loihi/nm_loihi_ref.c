@@ -117,6 +117,11 @@ static void check_uniform(nm_loihi_ref *c)
         c->uniform = c->fu[n] == c->fu[0] && c->fv[n] == c->fv[0] && c->vth[n] == c->vth[0] &&
                      c->refract[n] == c->refract[0] && c->bias[n] == c->bias[0];
     c->params_dirty = 0;
+    c->uni[0] = c->fu[0];
+    c->uni[1] = c->fv[0];
+    c->uni[2] = c->vth[0];
+    c->uni[3] = c->refract[0];
+    c->uni[4] = c->bias[0];
 }
 
 /* ------------------------------------------------------------------ life cycle */
@@ -683,12 +688,21 @@ static unsigned update(nm_loihi_ref *c, unsigned nupd, uint32_t *in, uint32_t *a
     uint8_t f[64];
     if (c->params_dirty)
         check_uniform(c);
-    p.fu = c->fu;
-    p.fv = c->fv;
-    p.vth = c->vth;
-    p.refract = c->refract;
-    p.bias = c->bias;
-    p.stride = c->uniform ? 0u : 1u;
+    if (c->uniform) {
+        p.fu = &c->uni[0];
+        p.fv = &c->uni[1];
+        p.vth = &c->uni[2];
+        p.refract = &c->uni[3];
+        p.bias = &c->uni[4];
+        p.stride = 0;
+    } else {
+        p.fu = c->fu;
+        p.fv = c->fv;
+        p.vth = c->vth;
+        p.refract = c->refract;
+        p.bias = c->bias;
+        p.stride = 1;
+    }
 #ifdef NM_X86_AVX2
     if (c->simd) {
         n0 = nupd & ~7u;

@@ -39,6 +39,8 @@ struct nm_loihi_ref {
     uint64_t *spk;          /* per-step scratch: bit n set if compartment n spiked */
     int params_dirty;       /* a CFG or profile changed since `uniform` was computed */
     int uniform;            /* every compartment has the same fu, fv, vth, refract, bias */
+    int32_t uni[5];         /* ... and these are they (fu, fv, vth, refract, bias): a line
+                             * the step touches anyway, where the arrays' first line is cold */
     int simd;               /* the AVX2 update is used (nm_loihi_ref_set_simd) */
 
     uint32_t *inaxon, *syn, *axmap;
