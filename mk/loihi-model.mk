@@ -53,7 +53,7 @@ LOIHI_MODEL_TEST_OBJS := $(BUILD)/ltobj/test_loihi_model_main.o $(BUILD)/ltobj/t
                          $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_core_prog.o $(BUILD)/obj/nm_output.o
 $(BUILD)/tests/nm-loihi-model-tests: $(LOIHI_MODEL_TEST_OBJS) $(LOIHI_CHIP_OBJS)
 	@mkdir -p $(@D)
-	$(CC) -o $@ $^ $(CHECK_LIBS) $(JANSSON) -lz
+	$(CC) -o $@ $^ $(CHECK_LIBS) $(JANSSON) -lz -pthread
 
 .PHONY: test-loihi-model
 # directed Check tests and the golden-trace test of the model (docs/loihi-core.md)
@@ -70,16 +70,19 @@ $(BUILD)/lbobj/%.o: bench/loihi/%.c $(wildcard emulator/loihi/*.h emulator/*.h r
 
 $(BUILD)/bench/bench-loihi: $(BUILD)/lbobj/bench_loihi.o $(LOIHI_CHIP_OBJS)
 	@mkdir -p $(@D)
-	$(CC) -o $@ $^
+	$(CC) -o $@ $^ -pthread
 
 # The Loihi benchmark (docs/performance.md, "Loihi-style chip"): workload L on the model
 # (LOIHI_BENCH_STEPS steps, one thread) and the same network and integer equations in
-# Brian2 (cpp_standalone, LOIHI_BRIAN2_STEPS steps), one after the other; first a small
-# copy (2 x 2 cores, 100 steps) must give the identical spike raster in both. Rows go to
-# $(LOIHI_RESULTS)/loihi.csv and loihi_brian2.csv; the last line prints the ratio.
+# Brian2 (cpp_standalone, LOIHI_BRIAN2_STEPS steps); first a small copy (2 x 2 cores, 100
+# steps) must give the identical spike raster in both. Then bench/loihi/loihi_ratio.py runs
+# the model (1 and 2 threads) and the built Brian2 binary in turn, LOIHI_ROUNDS times, and
+# prints the medians and the ratios (wall and CPU time). Rows go to $(LOIHI_RESULTS)/loihi.csv,
+# loihi_brian2.csv and loihi_ratio.csv.
 LOIHI_RESULTS      = $(or $(BENCH_RESULTS),bench/results)
 LOIHI_BENCH_STEPS  ?= 2000
 LOIHI_BRIAN2_STEPS ?= 300
+LOIHI_ROUNDS       ?= 5
 LOIHI_PEERS        := $(BUILD)/peers/loihi
 .PHONY: bench-loihi check-brian2-loihi test-loihi-bench-smoke
 BENCH_EXTRA += bench-loihi
@@ -99,23 +102,22 @@ bench-loihi: $(BUILD)/bench/bench-loihi check-brian2-loihi
 	    --csv $(LOIHI_RESULTS)/loihi.csv --label L
 	/usr/bin/python3 bench/loihi/loihi_brian2.py $(LOIHI_PEERS)/L-16x8 --steps $(LOIHI_BRIAN2_STEPS) \
 	    --build-dir $(LOIHI_PEERS)/brian2-16x8 --csv $(LOIHI_RESULTS)/loihi_brian2.csv --label L
-	@/usr/bin/python3 -c "import csv,sys; a=list(csv.DictReader(open(sys.argv[1])))[-1]; \
-	    b=list(csv.DictReader(open(sys.argv[2])))[-1]; \
-	    r=float(a['steps_per_s'])/float(b['steps_per_s']); \
-	    print('bench-loihi: model %s steps/s (%s per CPU second), Brian2 %s steps/s: %.1fx' % \
-	          (a['steps_per_s'], a['steps_per_cpu_s'], b['steps_per_s'], r))" \
-	    $(LOIHI_RESULTS)/loihi.csv $(LOIHI_RESULTS)/loihi_brian2.csv
+	/usr/bin/python3 bench/loihi/loihi_ratio.py --bench $(BUILD)/bench/bench-loihi \
+	    --brian-dir $(LOIHI_PEERS)/brian2-16x8 --brian-steps $(LOIHI_BRIAN2_STEPS) \
+	    --rounds $(LOIHI_ROUNDS) --steps $(LOIHI_BENCH_STEPS) --csv $(LOIHI_RESULTS)/loihi_ratio.csv --label L
 
-# make test only checks that the benchmark program runs (a 2 x 2 chip, 5 steps)
+# make test only checks that the benchmark program runs (a 2 x 2 chip, 5 steps; and on 2
+# threads with the portable update)
 test-loihi-bench-smoke: $(BUILD)/bench/bench-loihi
 	$(BUILD)/bench/bench-loihi --mesh 2 2 --steps 5 --warmup 0
+	$(BUILD)/bench/bench-loihi --mesh 2 2 --steps 5 --warmup 0 --threads 2 --portable
 TEST_EXTRA += test-loihi-bench-smoke
 
 # ---------------------------------------------------------------- energy
 LOIHI_ENERGY_OBJS := $(BUILD)/lobj/nm_loihi_energy.o
 $(BUILD)/bench/energy-blouw: $(BUILD)/lbobj/energy_blouw.o $(LOIHI_ENERGY_OBJS) $(LOIHI_CHIP_OBJS)
 	@mkdir -p $(@D)
-	$(CC) -o $@ $^ $(JANSSON)
+	$(CC) -o $@ $^ $(JANSSON) -pthread
 
 .PHONY: energy-loihi-blouw
 # one branch of Blouw et al. 2019 priced with both Loihi presets (docs/loihi-energy.md)

@@ -2,8 +2,11 @@
  * the network from a seed on the reference chip model, runs it, reports steps/s; can dump the
  * network for the Brian2 peer (bench/loihi/loihi_brian2.py) and write the spike raster.
  *
- * usage: bench-loihi [--mesh W H] [--ncomp N] [--steps S] [--warmup K] [--seed X]
- *                    [--dump PREFIX] [--raster FILE] [--raster-steps K] [--csv FILE] [--label L]
+ * usage: bench-loihi [--mesh W H] [--ncomp N] [--steps S] [--warmup K] [--seed X] [--threads T]
+ *                    [--portable] [--dump PREFIX] [--raster FILE] [--raster-steps K] [--csv FILE]
+ *                    [--label L]
+ * --threads T runs the chip on T threads (nm_loihi_chip_set_threads; CPU time is then the
+ * sum over the threads); --portable uses the portable C compartment update, not AVX2.
  *
  * Workload L, per core (NCOMP compartments, default 1,024; 16 x 8 cores):
  *   decay profile 0: DU 2048, DV 64, REFRACT 1; threshold VTH_MANT 100 (6,400); bias 640
@@ -78,7 +81,8 @@ static void die(const char *what, int rc)
 
 int main(int argc, char **argv)
 {
-    unsigned mw = 16, mh = 8, ncomp = 1024, steps = 2000, warmup = 20, rsteps = 0;
+    unsigned mw = 16, mh = 8, ncomp = 1024, steps = 2000, warmup = 20, rsteps = 0, nthreads = 1;
+    int portable = 0;
     uint64_t seed = 1;
     const char *dump = NULL, *raster = NULL, *csv = NULL, *label = "L";
     nm_loihi_geom g = NM_LOIHI_GEOM_DEFAULT;
@@ -100,6 +104,10 @@ int main(int argc, char **argv)
             steps = (unsigned)atoi(argv[++i]);
         else if (!strcmp(argv[i], "--warmup") && i + 1 < (unsigned)argc)
             warmup = (unsigned)atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--threads") && i + 1 < (unsigned)argc)
+            nthreads = (unsigned)atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--portable"))
+            portable = 1;
         else if (!strcmp(argv[i], "--seed") && i + 1 < (unsigned)argc)
             seed = strtoull(argv[++i], NULL, 0);
         else if (!strcmp(argv[i], "--dump") && i + 1 < (unsigned)argc)
@@ -210,6 +218,12 @@ int main(int argc, char **argv)
         fclose(fsyn);
     }
     free(perm);
+    if (nm_loihi_chip_set_threads(chip, nthreads, msg, sizeof msg) != NM_OK) {
+        fprintf(stderr, "bench-loihi: %s\n", msg);
+        return 1;
+    }
+    for (i = 0; i < ncores; i++)
+        nm_loihi_ref_set_simd(nm_loihi_chip_core(chip, i), !portable);
     if (raster) {
         fr = fopen(raster, "w");
         if (!fr) {
@@ -253,9 +267,10 @@ int main(int argc, char **argv)
     synops1 = (uint32_t)(synops1 - synops0);
     sps = steps / (t1 - t0);
     cps = steps / (c1 - c0);
-    printf("bench-loihi %s: %u x %u cores x %u compartments, %u steps in %.3f s: %.0f steps/s "
+    printf("bench-loihi %s: %u x %u cores x %u compartments, %u thread(s), %s update, %u steps in %.3f s: %.0f steps/s "
            "(%.0f per CPU second); %.1f spikes/step (%.2f %%), input activity %.2f %%, %.0f synaptic ops/step (%.3g/s)\n",
-           label, mw, mh, ncomp, steps, t1 - t0, sps, cps, (double)spikes / steps,
+           label, mw, mh, ncomp, nm_loihi_chip_threads(chip),
+           nm_loihi_ref_simd(nm_loihi_chip_core(chip, 0)) ? "AVX2" : "portable C", steps, t1 - t0, sps, cps, (double)spikes / steps,
            100.0 * (double)spikes / steps / (ncores * ncomp), 100.0 * (double)events1 / steps / (ncores * ncomp),
            (double)synops1 / steps, (double)synops1 / (t1 - t0));
     if (csv) {
@@ -265,9 +280,10 @@ int main(int argc, char **argv)
             return 1;
         }
         if (ftell(f) == 0)
-            fprintf(f, "label,cores,ncomp,steps,seconds,steps_per_s,steps_per_cpu_s,spikes_per_step,activity_pct,"
-                       "synops_per_step\n");
-        fprintf(f, "%s,%u,%u,%u,%.4f,%.1f,%.1f,%.1f,%.3f,%.0f\n", label, ncores, ncomp, steps, t1 - t0, sps, cps,
+            fprintf(f, "label,cores,ncomp,threads,steps,seconds,steps_per_s,steps_per_cpu_s,spikes_per_step,"
+                       "activity_pct,synops_per_step\n");
+        fprintf(f, "%s,%u,%u,%u,%u,%.4f,%.1f,%.1f,%.1f,%.3f,%.0f\n", label, ncores, ncomp,
+                nm_loihi_chip_threads(chip), steps, t1 - t0, sps, cps,
                 (double)spikes / steps, 100.0 * (double)events1 / steps / (ncores * ncomp), (double)synops1 / steps);
         fclose(f);
     }

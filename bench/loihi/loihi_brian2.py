@@ -20,6 +20,12 @@ Mapping (one Brian2 time step = one nmemu step; Brian2 step k is nmemu step k + 
   * synapses with on_pre `inp_post += x` and delay d * dt: a spike in step k lands in step
     k + d's synapses slot (after its groups slot) and is consumed in step k + d + 1, which is
     nmemu's "fired in step t, enters u in step t + 1 + d".
+Timing: code generation and compilation are excluded, and so is the binary's setup (loading
+the arrays, creating the synapses, preparing the spike queue): only network.run() counts.
+Brian2's own figure (_last_run_time) is std::clock(), i.e. CPU time; wall-clock and CPU time
+of network.run() are also measured by code inserted around it and written to
+BUILD_DIR/results/nm_times.txt ("wall_s cpu_s"), so the binary can be re-run alone
+(cd BUILD_DIR && ./main) for interleaved comparisons (bench/loihi/loihi_ratio.py).
 The dendritic accumulators' 24-bit wrap is not modelled: in workload L a compartment gets at
 most a few hundred inputs of |x| <= 384 per step, far from 2^23.
 """
@@ -92,15 +98,33 @@ def main():
     s.x = syn[:, 2]
     s.delay = syn[:, 3] * b2.ms
     mon = b2.SpikeMonitor(g) if args.raster else None
+    b2.device.insert_code('before_network_run', '''
+        struct timespec nm_w0, nm_c0;
+        clock_gettime(CLOCK_MONOTONIC, &nm_w0);
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &nm_c0);''')
+    b2.device.insert_code('after_network_run', '''
+        {
+            struct timespec nm_w1, nm_c1;
+            clock_gettime(CLOCK_MONOTONIC, &nm_w1);
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &nm_c1);
+            std::ofstream nm_f("results/nm_times.txt");
+            nm_f.precision(9);
+            nm_f << (nm_w1.tv_sec - nm_w0.tv_sec) + 1e-9 * (nm_w1.tv_nsec - nm_w0.tv_nsec) << " "
+                 << (nm_c1.tv_sec - nm_c0.tv_sec) + 1e-9 * (nm_c1.tv_nsec - nm_c0.tv_nsec) << std::endl;
+        }''')
     net = b2.Network(b2.collect())
     net.run(args.steps * b2.ms)
     t0 = time.time()
     b2.device.build(directory=args.build_dir, compile=True, run=True, clean=False)
     t1 = time.time()
-    run_s = float(b2.device._last_run_time)
-    sps = args.steps / run_s
+    run_s = float(b2.device._last_run_time)  # std::clock(): CPU seconds
+    with open(os.path.join(args.build_dir, 'results', 'nm_times.txt')) as f:
+        wall_s, cpu_s = (float(x) for x in f.read().split())
+    sps = args.steps / wall_s
+    cps = args.steps / cpu_s
     print(f'brian2-loihi {args.label}: {ncores} cores x {ncomp} compartments, {args.steps} steps: '
-          f'run {run_s:.3f} s = {sps:.1f} steps/s (code generation + compile + binary {t1 - t0:.1f} s; '
+          f'run {wall_s:.3f} s wall = {sps:.1f} steps/s, {cpu_s:.3f} CPU s = {cps:.1f} steps per CPU second '
+          f'(Brian2\'s std::clock figure {run_s:.3f} s; code generation + compile + binary {t1 - t0:.1f} s; '
           f'load average {os.getloadavg()[0]:.2f})')
     if args.raster:
         i, t = np.asarray(mon.i), np.asarray(mon.t / b2.ms).round().astype(np.int64)
@@ -114,8 +138,9 @@ def main():
         new = not os.path.exists(args.csv) or os.path.getsize(args.csv) == 0
         with open(args.csv, 'a') as f:
             if new:
-                f.write('label,cores,ncomp,steps,run_s,steps_per_s,loadavg\n')
-            f.write(f'{args.label},{ncores},{ncomp},{args.steps},{run_s:.4f},{sps:.2f},{os.getloadavg()[0]:.2f}\n')
+                f.write('label,cores,ncomp,steps,run_s,steps_per_s,cpu_s,steps_per_cpu_s,loadavg\n')
+            f.write(f'{args.label},{ncores},{ncomp},{args.steps},{wall_s:.4f},{sps:.2f},{cpu_s:.4f},{cps:.2f},'
+                    f'{os.getloadavg()[0]:.2f}\n')
     print(f'peak RSS of the Python process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB')
 
 

@@ -1,9 +1,66 @@
 /* nm_loihi_chip.c - a mesh of Loihi-style reference cores with X-then-Y routing (docs/loihi-core.md s6). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nm_loihi_chip.h"
+#include "nm_loihi_ref_impl.h"
+
+/* A barrier whose party count can be lowered (when a thread fails to start). */
+typedef struct bar {
+    pthread_mutex_t m;
+    pthread_cond_t cv;
+    unsigned parties, count, gen;
+} bar;
+
+static int bar_init(bar *b, unsigned parties)
+{
+    b->parties = parties;
+    b->count = 0;
+    b->gen = 0;
+    if (pthread_mutex_init(&b->m, NULL))
+        return -1;
+    if (pthread_cond_init(&b->cv, NULL)) {
+        pthread_mutex_destroy(&b->m);
+        return -1;
+    }
+    return 0;
+}
+
+static void bar_destroy(bar *b)
+{
+    pthread_cond_destroy(&b->cv);
+    pthread_mutex_destroy(&b->m);
+}
+
+static void bar_wait(bar *b)
+{
+    unsigned g;
+    pthread_mutex_lock(&b->m);
+    g = b->gen;
+    if (++b->count >= b->parties) {
+        b->count = 0;
+        b->gen++;
+        pthread_cond_broadcast(&b->cv);
+    } else {
+        while (g == b->gen)
+            pthread_cond_wait(&b->cv, &b->m);
+    }
+    pthread_mutex_unlock(&b->m);
+}
+
+/* One thread's share of a step: it ticks cores lo .. hi-1, then routes every packet whose
+ * destination is one of them (reading all sources in order, so each queue receives its
+ * packets in the same order as with one thread). */
+typedef struct worker {
+    nm_loihi_chip *chip;
+    unsigned k, lo, hi;
+    pthread_t tid;
+    int rc;
+    uint32_t maxcyc, nspk;
+    uint64_t ew, ns, off;
+} worker;
 
 struct nm_loihi_chip {
     unsigned w, h, n;
@@ -13,6 +70,11 @@ struct nm_loihi_chip {
     /* --rtl-cores: rtl[i] non-NULL runs core i on that backend (NULL: none attached) */
     nm_loihi_backend **rtl;
     nm_loihi_out *mouts; /* the model copies' outputs of the last step */
+    /* threads (nm_loihi_chip_set_threads): wk[0] is the caller's share */
+    unsigned nthreads;
+    worker *wk;
+    bar b_start, b_ticked, b_done;
+    int quit;
 };
 
 nm_loihi_chip *nm_loihi_chip_new(unsigned w, unsigned h, const nm_loihi_geom *g, char *msg, size_t len)
@@ -50,11 +112,14 @@ nomem:
     return NULL;
 }
 
+static void threads_stop(nm_loihi_chip *c);
+
 void nm_loihi_chip_free(nm_loihi_chip *c)
 {
     unsigned i;
     if (!c)
         return;
+    threads_stop(c);
     if (c->cores)
         for (i = 0; i < c->n; i++)
             nm_loihi_ref_free(c->cores[i]);
@@ -120,51 +185,212 @@ const nm_loihi_chip_stats *nm_loihi_chip_stats_get(const nm_loihi_chip *c)
     return &c->st;
 }
 
-int nm_loihi_chip_step(nm_loihi_chip *c, nm_loihi_chip_out *out)
+/* Phase 1 of a step for cores lo .. hi-1: each ticks (the next one's data prefetched). */
+static void tick_range(nm_loihi_chip *c, worker *wk)
 {
-    unsigned i, k;
-    uint32_t maxcyc = 0, nspk = 0, npkts = 0;
-    uint64_t ew = 0, ns = 0, off = 0;
-    int rc;
-    /* every core steps; its packets wait in its output buffer */
-    if (c->n)
-        nm_loihi_ref_prefetch(c->cores[0]);
-    for (i = 0; i < c->n; i++) {
-        if (i + 1 < c->n)
+    unsigned i;
+    wk->rc = NM_OK;
+    wk->maxcyc = 0;
+    wk->nspk = 0;
+    if (wk->lo < wk->hi)
+        nm_loihi_ref_prefetch(c->cores[wk->lo]);
+    for (i = wk->lo; i < wk->hi; i++) {
+        int rc;
+        if (i + 1 < wk->hi)
             nm_loihi_ref_prefetch(c->cores[i + 1]);
-        if ((rc = nm_loihi_ref_tick(c->cores[i], &c->outs[i])) != NM_OK)
-            return rc;
+        if ((rc = nm_loihi_ref_tick(c->cores[i], &c->outs[i])) != NM_OK) {
+            wk->rc = rc;
+            return;
+        }
         if (c->rtl && c->rtl[i]) { /* the RTL core's step is the one the chip sees */
             c->mouts[i] = c->outs[i];
-            if ((rc = c->rtl[i]->tick(c->rtl[i]->impl, &c->outs[i])) != NM_OK)
-                return rc;
+            if ((rc = c->rtl[i]->tick(c->rtl[i]->impl, &c->outs[i])) != NM_OK) {
+                wk->rc = rc;
+                return;
+            }
         }
-        if (c->outs[i].cycles > maxcyc)
-            maxcyc = c->outs[i].cycles;
-        nspk += c->outs[i].nspikes;
+        if (c->outs[i].cycles > wk->maxcyc)
+            wk->maxcyc = c->outs[i].cycles;
+        wk->nspk += c->outs[i].nspikes;
     }
-    /* then the packets land, in source-core and send order */
+}
+
+/* Phase 2: the packets of every core, in source-core and send order, that land in cores
+ * lo .. hi-1 (all of them with one thread); off-mesh packets are counted by share 0. */
+static void route_range(nm_loihi_chip *c, worker *wk)
+{
+    unsigned i, k, lo = wk->lo, hi = wk->hi, all = lo == 0 && hi == c->n;
+    uint64_t ew = 0, ns = 0, off = 0;
     for (i = 0; i < c->n; i++) {
         const nm_loihi_out *o = &c->outs[i];
         int x = (int)(i % c->w), y = (int)(i / c->w);
         for (k = 0; k < o->npkts; k++) {
             const nm_loihi_pkt *p = &o->pkts[k];
             int dx = x + p->dx, dy = y + p->dy;
+            unsigned d;
             if (dx < 0 || dy < 0 || dx >= (int)c->w || dy >= (int)c->h) {
                 off++;
                 continue;
             }
+            d = (unsigned)dy * c->w + (unsigned)dx;
+            if (!all && (d < lo || d >= hi))
+                continue;
             ew += (uint64_t)(p->dx < 0 ? -p->dx : p->dx);
             ns += (uint64_t)(p->dy < 0 ? -p->dy : p->dy);
-            nm_loihi_ref_push(c->cores[(unsigned)dy * c->w + (unsigned)dx], p->axon);
-            if (c->rtl && c->rtl[(unsigned)dy * c->w + (unsigned)dx]) {
-                nm_loihi_backend *b = c->rtl[(unsigned)dy * c->w + (unsigned)dx];
-                if ((rc = b->inject(b->impl, p->axon)) != NM_OK && rc != NM_ERR_FULL)
-                    return rc;
+            nm_loihi_ref_push_inline(c->cores[d], p->axon);
+            if (c->rtl && c->rtl[d]) {
+                nm_loihi_backend *b = c->rtl[d];
+                int rc = b->inject(b->impl, p->axon);
+                if (rc != NM_OK && rc != NM_ERR_FULL) {
+                    wk->rc = rc;
+                    return;
+                }
             }
         }
-        npkts += o->npkts;
     }
+    wk->ew = ew;
+    wk->ns = ns;
+    wk->off = wk->k == 0 ? off : 0;
+}
+
+static void *worker_main(void *arg)
+{
+    worker *wk = arg;
+    nm_loihi_chip *c = wk->chip;
+    for (;;) {
+        bar_wait(&c->b_start);
+        if (c->quit)
+            return NULL;
+        tick_range(c, wk);
+        bar_wait(&c->b_ticked);
+        route_range(c, wk);
+        bar_wait(&c->b_done);
+    }
+}
+
+static void threads_stop(nm_loihi_chip *c)
+{
+    unsigned k;
+    if (c->nthreads > 1) {
+        c->quit = 1;
+        bar_wait(&c->b_start);
+        for (k = 1; k < c->nthreads; k++)
+            pthread_join(c->wk[k].tid, NULL);
+        bar_destroy(&c->b_start);
+        bar_destroy(&c->b_ticked);
+        bar_destroy(&c->b_done);
+    }
+    free(c->wk);
+    c->wk = NULL;
+    c->nthreads = 0;
+    c->quit = 0;
+}
+
+int nm_loihi_chip_set_threads(nm_loihi_chip *c, unsigned n, char *msg, size_t len)
+{
+    unsigned k;
+    if (n < 1 || n > 64) {
+        if (msg && len)
+            snprintf(msg, len, "chip: %u threads, expected 1 .. 64", n);
+        return NM_ERR_ARG;
+    }
+    threads_stop(c);
+    if (n > c->n)
+        n = c->n; /* a thread per core at most */
+    c->wk = calloc(n, sizeof *c->wk);
+    if (!c->wk)
+        goto fail;
+    for (k = 0; k < n; k++) {
+        c->wk[k].chip = c;
+        c->wk[k].k = k;
+        c->wk[k].lo = (unsigned)((uint64_t)c->n * k / n);
+        c->wk[k].hi = (unsigned)((uint64_t)c->n * (k + 1) / n);
+    }
+    if (n == 1) {
+        c->nthreads = 1;
+        return NM_OK;
+    }
+    if (bar_init(&c->b_start, n))
+        goto fail;
+    if (bar_init(&c->b_ticked, n)) {
+        bar_destroy(&c->b_start);
+        goto fail;
+    }
+    if (bar_init(&c->b_done, n)) {
+        bar_destroy(&c->b_start);
+        bar_destroy(&c->b_ticked);
+        goto fail;
+    }
+    for (k = 1; k < n; k++)
+        if (pthread_create(&c->wk[k].tid, NULL, worker_main, &c->wk[k])) {
+            /* stop the k - 1 threads that started (they wait at b_start) and stay on one */
+            c->nthreads = k;
+            c->b_start.parties = k;
+            threads_stop(c);
+            if (msg && len)
+                snprintf(msg, len, "chip: cannot start thread %u of %u", k + 1, n);
+            return NM_ERR_NOMEM;
+        }
+    c->nthreads = n;
+    return NM_OK;
+fail:
+    free(c->wk);
+    c->wk = NULL;
+    c->nthreads = 0;
+    if (msg && len)
+        snprintf(msg, len, "chip: out of memory for %u threads", n);
+    return NM_ERR_NOMEM;
+}
+
+unsigned nm_loihi_chip_threads(const nm_loihi_chip *c)
+{
+    return c->nthreads ? c->nthreads : 1u;
+}
+
+int nm_loihi_chip_step(nm_loihi_chip *c, nm_loihi_chip_out *out)
+{
+    unsigned k, nt;
+    uint32_t maxcyc = 0, nspk = 0, npkts = 0;
+    uint64_t ew = 0, ns = 0, off = 0;
+    worker one;
+    worker *wk = c->wk;
+    nt = c->nthreads;
+    if (c->rtl)
+        nt = 1; /* --rtl-cores: the Verilated cores step on the caller's thread, in core order */
+    if (nt <= 1) {
+        one.chip = c;
+        one.k = 0;
+        one.lo = 0;
+        one.hi = c->n;
+        wk = &one;
+        nt = 1;
+        tick_range(c, wk);
+        if (wk->rc != NM_OK)
+            return wk->rc;
+        route_range(c, wk);
+        if (wk->rc != NM_OK)
+            return wk->rc;
+    } else {
+        /* every core steps (its packets wait in its output buffer), then the packets land */
+        bar_wait(&c->b_start);
+        tick_range(c, &wk[0]);
+        bar_wait(&c->b_ticked);
+        route_range(c, &wk[0]);
+        bar_wait(&c->b_done);
+        for (k = 0; k < nt; k++)
+            if (wk[k].rc != NM_OK)
+                return wk[k].rc;
+    }
+    for (k = 0; k < nt; k++) {
+        if (wk[k].maxcyc > maxcyc)
+            maxcyc = wk[k].maxcyc;
+        nspk += wk[k].nspk;
+        ew += wk[k].ew;
+        ns += wk[k].ns;
+        off += wk[k].off;
+    }
+    for (k = 0; k < c->n; k++)
+        npkts += c->outs[k].npkts;
     c->st.steps++;
     c->st.pkts += npkts;
     c->st.offmesh += off;

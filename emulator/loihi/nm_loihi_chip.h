@@ -6,7 +6,8 @@
  * core index y * W + x) and send order, into its destination core's input queue, so all of
  * them are processed in the next step whatever the distance. A packet whose destination
  * lies off the mesh is dropped and counted. Hops are counted per direction for the energy
- * model. Nothing is allocated in the step loop.
+ * model. Nothing is allocated in the step loop. The cores can step on several threads
+ * (nm_loihi_chip_set_threads) with identical results.
  */
 #ifndef NM_LOIHI_CHIP_H
 #define NM_LOIHI_CHIP_H
@@ -46,6 +47,14 @@ nm_loihi_ref *nm_loihi_chip_core(nm_loihi_chip *c, unsigned i);
 /* A host packet for input axon `axon` of core i, before the next step (NM_ERR_ARG,
  * NM_ERR_FULL as nm_loihi_ref_inject). */
 int nm_loihi_chip_inject(nm_loihi_chip *c, unsigned i, unsigned axon);
+
+/* Run the chip's steps on n threads (1 .. 64; more than the cores count as one per core):
+ * each ticks a contiguous share of the cores, then routes the packets that land in its
+ * share, reading every source in the same order, so every result is the same as on one
+ * thread. NM_ERR_ARG for n out of range, NM_ERR_NOMEM if a thread cannot be started (the
+ * chip then runs on one). The default is 1. */
+int nm_loihi_chip_set_threads(nm_loihi_chip *c, unsigned n, char *msg, size_t len);
+unsigned nm_loihi_chip_threads(const nm_loihi_chip *c);
 
 /* One chip step. out may be NULL. */
 int nm_loihi_chip_step(nm_loihi_chip *c, nm_loihi_chip_out *out);

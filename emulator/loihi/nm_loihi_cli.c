@@ -89,7 +89,7 @@ int nm_loihi_cli_info(const char *image_path)
 /* ---------------------------------------------------------------- run */
 
 static struct {
-    unsigned ticks;
+    unsigned ticks, threads;
     const char *backend, *input, *spikes, *energy, *rtl_cores;
     int check;
     double step_hz;
@@ -102,6 +102,8 @@ static const nm_opt loihi_run_opts[] = {
      .help = "ref: the C model chip (default); rtl: the Verilated chip of Loihi-style\n"
              "cores (built for the image's shape on first use, docs/loihi-chip.md);\n"
              "check: both in lockstep, stop at the first divergence"},
+    {.name = "threads", .kind = NM_OPT_UINT, .metavar = "N", .min = 1, .max = 64, .dest = &LA.threads,
+     .help = "threads of the ref model chip (default 1); results are identical\nwhatever N"},
     {.name = "input", .kind = NM_OPT_STRING, .metavar = "F", .dest = &LA.input,
      .help = "host spikes: lines 'tick,x,y,axon' ('#' comments)"},
     {.name = "spikes", .kind = NM_OPT_STRING, .metavar = "F", .dest = &LA.spikes,
@@ -375,6 +377,7 @@ int nm_loihi_cli_run(int argc, char **argv)
     unsigned long t, ran = 0;
     memset(&LA, 0, sizeof LA);
     LA.ticks = 100;
+    LA.threads = 1;
     LA.backend = "ref";
     LA.energy = "loihi-davies2018";
     LA.step_hz = 1000;
@@ -417,6 +420,11 @@ int nm_loihi_cli_run(int argc, char **argv)
         fprintf(stderr, "nmemu: %s: %s\n", args[0], err);
         lrun_free(&r);
         return NM_EXIT_INPUT;
+    }
+    if (LA.threads > 1 && nm_loihi_chip_set_threads(r.ref, LA.threads, err, sizeof err) != NM_OK) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        lrun_free(&r);
+        return NM_EXIT_RUN;
     }
     if (use_rtl && (rc = build_rtl(&r, args[0])) != 0) {
         lrun_free(&r);

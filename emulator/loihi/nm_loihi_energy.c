@@ -44,8 +44,8 @@ static int coef(json_t *obj, const char *key, const char *path, const char *what
     return 0;
 }
 
-static int known_keys(json_t *obj, const char *path, const char *const *keys, const char *what, char *err,
-                      size_t errlen)
+static int known_keys(json_t *obj, const char *path, const char *const *keys, unsigned nkeys, const char *what,
+                      char *err, size_t errlen)
 {
     const char *k;
     json_t *v;
@@ -53,7 +53,7 @@ static int known_keys(json_t *obj, const char *path, const char *const *keys, co
         unsigned i;
         int ok = 0;
         (void)v;
-        for (i = 0; keys[i]; i++)
+        for (i = 0; i < nkeys; i++)
             ok |= !strcmp(k, keys[i]);
         if (!ok) {
             snprintf(err, errlen, "%s: %s%s%s: unknown key", what, path, *path ? "." : "", k);
@@ -66,7 +66,7 @@ static int known_keys(json_t *obj, const char *path, const char *const *keys, co
 int nm_loihi_energy_parse(const char *text, const char *what, nm_loihi_energy_preset *p, char *err, size_t errlen)
 {
     static const char *const top[] = {"name", "description", "core_type", "cores_per_chip",
-                                      "static_mw_per_chip", "events_pj", NULL};
+                                      "static_mw_per_chip", "events_pj"};
     json_error_t je;
     json_t *root = json_loads(text, 0, &je), *x, *ev;
     int rc = -1;
@@ -80,7 +80,7 @@ int nm_loihi_energy_parse(const char *text, const char *what, nm_loihi_energy_pr
         snprintf(err, errlen, "%s: expected a JSON object", what);
         goto out;
     }
-    if (known_keys(root, "", top, what, err, errlen))
+    if (known_keys(root, "", top, sizeof top / sizeof top[0], what, err, errlen))
         goto out;
     x = json_object_get(root, "name");
     if (!json_is_string(x) || !*json_string_value(x) || strlen(json_string_value(x)) >= sizeof p->name) {
@@ -106,7 +106,7 @@ int nm_loihi_energy_parse(const char *text, const char *what, nm_loihi_energy_pr
         snprintf(err, errlen, "%s: events_pj: missing, expected one entry per event class", what);
         goto out;
     }
-    if (known_keys(ev, "events_pj", nm_loihi_energy_class_name, what, err, errlen))
+    if (known_keys(ev, "events_pj", nm_loihi_energy_class_name, NM_LE_NCLASSES, what, err, errlen))
         goto out;
     for (k = 0; k < NM_LE_NCLASSES; k++)
         if (coef(ev, nm_loihi_energy_class_name[k], "events_pj", what, &p->pj[k], err, errlen))

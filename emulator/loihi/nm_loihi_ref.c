@@ -1,65 +1,16 @@
 /* nm_loihi_ref.c - the C reference model of one Loihi-style CUBA core (docs/loihi-core.md). */
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define NM_X86_AVX2 1 /* an AVX2 compartment update, used when the CPU has AVX2 */
 #endif
 
-#include "nm_loihi_ref.h"
-#include "nm_loihi_regmap.h"
+#include "nm_loihi_ref_impl.h"
 
 #define V_MAX ((1 << 23) - 1)
 
-/* the compartment update is compiled for AVX2 and for the baseline, picked at load time */
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-#define NM_HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define NM_HOT
-#endif
 
-struct nm_loihi_ref {
-    nm_loihi_geom g;
-    nm_loihi_opts opts;
-    unsigned lg_ncomp; /* log2(ncomp): DA word s*ncomp + n */
-
-    /* CTRL */
-    uint32_t step, nupd;
-    /* counters, NML_COUNTER_* */
-    uint32_t cnt[NML_COUNTER_NREGS];
-
-    /* profile and format tables, as written (masked to their fields) */
-    uint32_t *dprof, *tprof, *synfmt;
-    /* per synapse format: the contribution x of each 8-bit mantissa (section 4.1) */
-    int32_t (*wtab)[256];
-
-    /* compartments: configuration words as written, and what the update loop reads */
-    uint32_t *cx_cfg, *cx_axmap;
-    int32_t *fu, *fv;       /* 4095 - DU and 4096 - DV of the compartment's decay profile */
-    int32_t *vth;           /* VTH_MANT << 6 */
-    int32_t *refract;       /* REFRACT */
-    int32_t *bias;          /* BIAS_MANT << BIAS_EXP */
-    /* compartment state */
-    int32_t *u, *v, *ref;
-    uint8_t *spk;           /* per-step scratch: 1 if the compartment spiked (padded to 16) */
-    int params_dirty;       /* a CFG or profile changed since `uniform` was computed */
-    int uniform;            /* every compartment has the same fu, fv, vth, refract, bias */
-
-    uint32_t *inaxon, *syn, *axmap;
-    /* Dendritic accumulators, ndslot * ncomp: DA[s][n] = wrap24(da[s][n]). Deliveries add
-     * modulo 2^32 without wrapping each time; 2^24 divides 2^32, so wrapping once when the
-     * slot is consumed or read gives the same value as wrapping after every add. */
-    uint32_t *da;
-
-    /* input queue (ring) */
-    uint16_t *q;
-    unsigned qhead, qcount;
-
-    /* step output buffers */
-    uint16_t *spikes;
-    nm_loihi_pkt *pkts;
-    size_t pkts_cap;        /* >= sum of CX.AXMAP.LEN over all compartments */
-    size_t axlen_sum;
-};
 
 /* ------------------------------------------------------------------ small helpers */
 
@@ -121,6 +72,27 @@ static void fill_wtab(nm_loihi_ref *c, unsigned f)
         c->wtab[f][w] = weight_of(c->synfmt[f], w);
 }
 
+/* a synapse word in the form delivery reads (struct nm_loihi_ref, dsyn) */
+static uint32_t dsyn_of(const nm_loihi_ref *c, uint32_t w)
+{
+    uint32_t d = (w >> NML_SYN_WORD_DELAY_LSB) & NML_SYN_WORD_DELAY_MASK & (c->g.ndslot - 1u);
+    uint32_t n = (w >> NML_SYN_WORD_COMP_LSB) & NML_SYN_WORD_COMP_MASK & (c->g.ncomp - 1u);
+    uint32_t x = (w >> NML_SYN_WORD_WGT_LSB) & NML_SYN_WORD_WGT_MASK;
+    return x << 24 | d << c->lg_ncomp | n;
+}
+
+/* the packet axon-map entry e (word w) sends */
+static nm_loihi_pkt pkt_of(uint32_t w, unsigned e)
+{
+    nm_loihi_pkt p;
+    p.axon = (uint16_t)((w >> NML_AXMAP_ENTRY_AXON_LSB) & NML_AXMAP_ENTRY_AXON_MASK);
+    p.dx = (int8_t)sext(w >> NML_AXMAP_ENTRY_DX_LSB, NML_AXMAP_ENTRY_DX_WIDTH);
+    p.dy = (int8_t)sext(w >> NML_AXMAP_ENTRY_DY_LSB, NML_AXMAP_ENTRY_DY_WIDTH);
+    p.src = 0;
+    p.entry = (uint16_t)e;
+    return p;
+}
+
 /* the compartment's cached parameters from its CFG word and the profile tables */
 static void decode_cx(nm_loihi_ref *c, unsigned n)
 {
@@ -145,6 +117,11 @@ static void check_uniform(nm_loihi_ref *c)
         c->uniform = c->fu[n] == c->fu[0] && c->fv[n] == c->fv[0] && c->vth[n] == c->vth[0] &&
                      c->refract[n] == c->refract[0] && c->bias[n] == c->bias[0];
     c->params_dirty = 0;
+    c->uni[0] = c->fu[0];
+    c->uni[1] = c->fv[0];
+    c->uni[2] = c->vth[0];
+    c->uni[3] = c->refract[0];
+    c->uni[4] = c->bias[0];
 }
 
 /* ------------------------------------------------------------------ life cycle */
@@ -194,10 +171,12 @@ nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *o
     c->u = calloc(g->ncomp, sizeof *c->u);
     c->v = calloc(g->ncomp, sizeof *c->v);
     c->ref = calloc(g->ncomp, sizeof *c->ref);
-    c->spk = calloc((g->ncomp + 15u) & ~15u, sizeof *c->spk);
+    c->spk = calloc_aligned((g->ncomp + 63u) / 64u, sizeof *c->spk);
     c->inaxon = calloc(g->naxin, sizeof *c->inaxon);
     c->syn = calloc_aligned(g->nsyn, sizeof *c->syn);
     c->axmap = calloc(g->naxout, sizeof *c->axmap);
+    c->dsyn = calloc_aligned(g->nsyn, sizeof *c->dsyn);
+    c->ptmpl = calloc(g->naxout, sizeof *c->ptmpl);
     c->da = calloc_aligned((size_t)g->ndslot * g->ncomp, sizeof *c->da);
 
     c->q = calloc(g->inq, sizeof *c->q);
@@ -206,7 +185,7 @@ nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *o
     c->pkts = calloc(c->pkts_cap, sizeof *c->pkts);
     if (!c->dprof || !c->tprof || !c->synfmt || !c->wtab || !c->cx_cfg || !c->cx_axmap || !c->fu ||
         !c->fv || !c->vth || !c->refract || !c->bias || !c->u || !c->v || !c->ref || !c->spk ||
-        !c->inaxon || !c->syn || !c->axmap || !c->da || !c->q || !c->spikes || !c->pkts) {
+        !c->inaxon || !c->syn || !c->axmap || !c->dsyn || !c->ptmpl || !c->da || !c->q || !c->spikes || !c->pkts) {
         nm_loihi_ref_free(c);
         goto nomem;
     }
@@ -216,6 +195,9 @@ nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *o
     }
     for (n = 0; n < g->ncomp; n++)
         decode_cx(c, n);
+    for (n = 0; n < g->naxout; n++)
+        c->ptmpl[n].entry = (uint16_t)n; /* the reset word 0 sends to axon 0 of this core */
+    nm_loihi_ref_set_simd(c, 1);
     return c;
 nomem:
     if (msg && len)
@@ -230,7 +212,7 @@ void nm_loihi_ref_free(nm_loihi_ref *c)
     free(c->dprof); free(c->tprof); free(c->synfmt); free(c->wtab);
     free(c->cx_cfg); free(c->cx_axmap); free(c->fu); free(c->fv); free(c->vth);
     free(c->refract); free(c->bias); free(c->u); free(c->v); free(c->ref); free(c->spk);
-    free(c->inaxon); free(c->syn); free(c->axmap); free(c->da); free(c->q);
+    free(c->inaxon); free(c->syn); free(c->axmap); free(c->dsyn); free(c->ptmpl); free(c->da); free(c->q);
     free(c->spikes); free(c->pkts);
     free(c);
 }
@@ -345,8 +327,14 @@ int nm_loihi_ref_cfg_write(nm_loihi_ref *c, uint32_t addr, uint32_t data)
         default: return NM_ERR_CFG; /* VHW is read-only */
         }
     case NML_REGION_INAXON: c->inaxon[elem] = data & INAXON_MASK; return NM_OK;
-    case NML_REGION_SYN:    c->syn[elem] = data & SYN_MASK; return NM_OK;
-    case NML_REGION_AXMAP:  c->axmap[elem] = data & AXMAP_MASK; return NM_OK;
+    case NML_REGION_SYN:
+        c->syn[elem] = data & SYN_MASK;
+        c->dsyn[elem] = dsyn_of(c, c->syn[elem]);
+        return NM_OK;
+    case NML_REGION_AXMAP:
+        c->axmap[elem] = data & AXMAP_MASK;
+        c->ptmpl[elem] = pkt_of(c->axmap[elem], elem);
+        return NM_OK;
     case NML_REGION_DA:     c->da[elem] = data & 0xffffffu; return NM_OK;
     default: return NM_ERR_CFG;
     }
@@ -409,14 +397,7 @@ int nm_loihi_ref_cfg_read(const nm_loihi_ref *c, uint32_t addr, uint32_t *data)
 
 int nm_loihi_ref_push(nm_loihi_ref *c, unsigned axon)
 {
-    if (c->qcount == c->g.inq) {
-        c->cnt[NML_COUNTER_IN_DROPS]++;
-        return 0;
-    }
-    c->q[(c->qhead + c->qcount) & (c->g.inq - 1u)] = (uint16_t)(axon & (c->g.naxin - 1u));
-    c->qcount++;
-    c->cnt[NML_COUNTER_PKTS_IN]++;
-    return 1;
+    return nm_loihi_ref_push_inline(c, axon);
 }
 
 int nm_loihi_ref_inject(nm_loihi_ref *c, unsigned axon)
@@ -428,54 +409,42 @@ int nm_loihi_ref_inject(nm_loihi_ref *c, unsigned axon)
 
 /* ------------------------------------------------------------------ one step */
 
-/* One event's synapse run (len words from syn, no wrap) decoded into accumulator indices
- * and contributions: a loop the compiler vectorizes (AVX2: a gather for the weight table). */
-NM_HOT static void decode_run(const uint32_t *restrict syn, unsigned len, const int32_t *restrict wt,
-                              uint32_t t, unsigned dmask, unsigned lgn, unsigned cmask, uint32_t *restrict idx,
-                              uint32_t *restrict val)
-{
-    unsigned j;
-    for (j = 0; j < len; j++) {
-        uint32_t w = syn[j];
-        idx[j] = (((t + ((w >> NML_SYN_WORD_DELAY_LSB) & NML_SYN_WORD_DELAY_MASK)) & dmask) << lgn) +
-                 ((w >> NML_SYN_WORD_COMP_LSB) & cmask);
-        val[j] = (uint32_t)wt[(w >> NML_SYN_WORD_WGT_LSB) & NML_SYN_WORD_WGT_MASK];
-    }
-}
-
-/* Adds val[k] into da[idx[k]], prefetching PF_AHEAD entries ahead (the accumulators of a
- * big chip are not in cache). */
-#define PF_AHEAD 16u
-static void apply(uint32_t *restrict da, const uint32_t *restrict idx, const uint32_t *restrict val, unsigned n)
+/* Adds val[k] into da[idx[k]]: first every accumulator line is prefetched (the accumulators
+ * of a big chip are not in cache, and the misses then overlap), then the adds. */
+static inline __attribute__((always_inline)) void apply(uint32_t *restrict da, const uint32_t *restrict idx,
+                                                        const uint32_t *restrict val, unsigned n)
 {
     unsigned k;
-    for (k = 0; k < n && k < PF_AHEAD; k++)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 4
+#endif
+    for (k = 0; k < n; k++)
         __builtin_prefetch(&da[idx[k]], 1);
-    for (k = 0; k + PF_AHEAD < n; k++) {
-        __builtin_prefetch(&da[idx[k + PF_AHEAD]], 1);
-        da[idx[k]] += val[k];
-    }
-    for (; k < n; k++)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 4
+#endif
+    for (k = 0; k < n; k++)
         da[idx[k]] += val[k];
 }
 
 /* DELIVER: m queued events into the accumulator slots of step t. Returns the cycles.
  * Written for memory-level parallelism: the events' INAXON words are fetched first (all
- * prefetched, then read, prefetching their synapse runs); then the runs are decoded into
- * (accumulator index, x) pairs, up to CHUNK at a time, and added with the accumulators
- * prefetched a few entries ahead. Addition modulo 2^24 commutes, so the split changes no result. */
-#define CHUNK 512u
-#define EVCHUNK 128u
-static uint32_t deliver(nm_loihi_ref *c, unsigned m, uint32_t t)
+ * prefetched, then read, prefetching their synapse runs); then the runs' pre-decoded words
+ * (struct nm_loihi_ref, dsyn) become (accumulator index, x) pairs, up to CHUNK at a time,
+ * added with the accumulators prefetched a few entries ahead. Addition modulo 2^24
+ * commutes, so the split changes no result. */
+#define CHUNK 256u
+#define EVCHUNK 64u
+static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref *c, unsigned m, uint32_t t)
 {
-    const unsigned cmask = c->g.ncomp - 1u, smask = c->g.nsyn - 1u, dmask = c->g.ndslot - 1u;
-    const unsigned qmask = c->g.inq - 1u, fmask = c->g.nsynfmt - 1u, nsyn = c->g.nsyn;
-    const unsigned lgn = c->lg_ncomp;
+    const unsigned smask = c->g.nsyn - 1u, qmask = c->g.inq - 1u, fmask = c->g.nsynfmt - 1u;
+    const uint32_t tb = (t & (c->g.ndslot - 1u)) << c->lg_ncomp;
+    const uint32_t amask = (c->g.ndslot << c->lg_ncomp) - 1u;
     uint32_t idx[CHUNK], val[CHUNK], cfgs[EVCHUNK];
     uint32_t cycles = 0, synops = 0;
-    unsigned e0, e, nb = 0;
+    unsigned e0, e, j, nb = 0;
     uint32_t *da = c->da;
-    const uint32_t *syn = c->syn;
+    const uint32_t *ds = c->dsyn;
     for (e0 = 0; e0 < m; e0 += EVCHUNK) {
         unsigned ne = m - e0 < EVCHUNK ? m - e0 : EVCHUNK;
         for (e = 0; e < ne; e++)
@@ -485,28 +454,37 @@ static uint32_t deliver(nm_loihi_ref *c, unsigned m, uint32_t t)
             unsigned base = (cfg >> NML_INAXON_CFG_BASE_LSB) & NML_INAXON_CFG_BASE_MASK;
             unsigned len = (cfg >> NML_INAXON_CFG_LEN_LSB) & NML_INAXON_CFG_LEN_MASK;
             cfgs[e] = cfg;
-            __builtin_prefetch(&syn[base & smask]);
-            if (len > 8)
-                __builtin_prefetch(&syn[(base + len - 1u) & smask]);
+            __builtin_prefetch(&ds[base & smask]);
+            if (len > 1)
+                __builtin_prefetch(&ds[(base + len - 1u) & smask]);
         }
         for (e = 0; e < ne; e++) {
             uint32_t cfg = cfgs[e];
             unsigned base = ((cfg >> NML_INAXON_CFG_BASE_LSB) & NML_INAXON_CFG_BASE_MASK) & smask;
             unsigned len = (cfg >> NML_INAXON_CFG_LEN_LSB) & NML_INAXON_CFG_LEN_MASK;
             const int32_t *wt = c->wtab[((cfg >> NML_INAXON_CFG_FMT_LSB) & NML_INAXON_CFG_FMT_MASK) & fmask];
-            unsigned done = 0;
             synops += len;
             cycles += 2u + 2u * len;
-            while (done < len) {
-                /* a piece that fits the buffer and does not wrap around the synapse memory */
-                unsigned at = (base + done) & smask, piece = len - done;
-                if (piece > CHUNK - nb)
-                    piece = CHUNK - nb;
-                if (piece > nsyn - at)
-                    piece = nsyn - at;
-                decode_run(&syn[at], piece, wt, t, dmask, lgn, cmask, &idx[nb], &val[nb]);
+            while (len) {
+                unsigned piece = len < CHUNK - nb ? len : CHUNK - nb;
+                uint32_t *restrict pi = &idx[nb], *restrict pv = &val[nb];
+                if (base + piece <= smask + 1u) {
+                    const uint32_t *restrict pw = &ds[base];
+                    for (j = 0; j < piece; j++) {
+                        uint32_t w = pw[j];
+                        pi[j] = (tb + w) & amask;
+                        pv[j] = (uint32_t)wt[w >> 24];
+                    }
+                } else {
+                    for (j = 0; j < piece; j++) {
+                        uint32_t w = ds[(base + j) & smask];
+                        pi[j] = (tb + w) & amask;
+                        pv[j] = (uint32_t)wt[w >> 24];
+                    }
+                }
                 nb += piece;
-                done += piece;
+                base = (base + piece) & smask;
+                len -= piece;
                 if (nb == CHUNK) {
                     apply(da, idx, val, nb);
                     nb = 0;
@@ -522,6 +500,32 @@ static uint32_t deliver(nm_loihi_ref *c, unsigned m, uint32_t t)
     return cycles;
 }
 
+/* deliver_body compiled twice: for AVX2 (the decode loop gathers the weights 8 at a time)
+ * and for the baseline, where it stays scalar (an SSE2 gather is 8 scalar loads anyway) */
+#if defined(NM_X86_AVX2)
+__attribute__((target("avx2"))) static uint32_t deliver_avx2(nm_loihi_ref *c, unsigned m, uint32_t t)
+{
+    return deliver_body(c, m, t);
+}
+#endif
+
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("no-tree-vectorize")))
+#endif
+static uint32_t deliver_c(nm_loihi_ref *c, unsigned m, uint32_t t)
+{
+    return deliver_body(c, m, t);
+}
+
+static uint32_t deliver(nm_loihi_ref *c, unsigned m, uint32_t t)
+{
+#if defined(NM_X86_AVX2)
+    if (c->simd)
+        return deliver_avx2(c, m, t);
+#endif
+    return deliver_c(c, m, t);
+}
+
 /* sgn(x) * ((|x| * f) >> 12) for |x| <= 2^23, 0 <= f <= 4096, in 32-bit arithmetic:
  * |x| = hi * 4096 + lo, so |x| * f >> 12 = hi * f + (lo * f >> 12) exactly. */
 static inline int32_t decay(int32_t x, int32_t f)
@@ -532,22 +536,32 @@ static inline int32_t decay(int32_t x, int32_t f)
     return (d ^ s) - s;
 }
 
-/* UPDATE, the arithmetic: compartments 0 .. nupd-1, branch-free, so it vectorizes (every
- * array a restrict parameter, so the compiler needs no alias checks). Returns the spike
- * count; active updates are added to *active. */
-NM_HOT static unsigned update_kernel(unsigned nupd, uint32_t *restrict in, int32_t *restrict u, int32_t *restrict v,
-                                     int32_t *restrict ref, const int32_t *restrict fu, const int32_t *restrict fv,
-                                     const int32_t *restrict vth, const int32_t *restrict refract,
-                                     const int32_t *restrict bias, uint8_t *restrict spk, uint32_t *restrict active)
+/* The parameters of one compartment update, scalar: per compartment (stride 1) or one
+ * set for all (stride 0, the common case: compiled populations share profiles and bias). */
+typedef struct cx_params {
+    const int32_t *fu, *fv, *vth, *refract, *bias;
+    unsigned stride;
+} cx_params;
+
+/* UPDATE, the arithmetic, portable C: compartments 0 .. nupd-1, branch-free, one flag byte
+ * per compartment in spk8. Returns the spike count; active updates are added to *active. */
+static unsigned update_scalar(unsigned nupd, uint32_t *restrict in, int32_t *restrict u, int32_t *restrict v,
+                              int32_t *restrict ref, const cx_params *p, uint8_t *restrict spk8,
+                              uint32_t *restrict active)
 {
-    unsigned n, nspk = 0, nact = 0;
+    unsigned n, nspk = 0, nact = 0, k;
     for (n = 0; n < nupd; n++) {
         /* every load unconditional and every choice a mask, so the loop if-converts */
-        int32_t x = wrap24u(in[n]), u0 = u[n], v0 = v[n], r0 = ref[n], b = bias[n], th = vth[n], rd = refract[n];
-        int32_t un = wrap24(decay(u0, fu[n]) + x);
-        int32_t r1 = r0 - (r0 > 0);
-        int32_t vn = decay(v0, fv[n]) + un + b;
-        int32_t refr = -(int32_t)(r1 > 0), fire, keep;
+        int32_t x = wrap24u(in[n]), u0 = u[n], v0 = v[n], r0 = ref[n];
+        int32_t b, th, rd, un, r1, vn, refr, fire, keep;
+        k = n * p->stride;
+        b = p->bias[k];
+        th = p->vth[k];
+        rd = p->refract[k];
+        un = wrap24(decay(u0, p->fu[k]) + x);
+        r1 = r0 - (r0 > 0);
+        vn = decay(v0, p->fv[k]) + un + b;
+        refr = -(int32_t)(r1 > 0);
         vn = vn > V_MAX ? V_MAX : vn;
         vn = vn < -V_MAX ? -V_MAX : vn;
         fire = ~refr & -(int32_t)(vn > th);   /* all ones if the compartment fires */
@@ -556,7 +570,7 @@ NM_HOT static unsigned update_kernel(unsigned nupd, uint32_t *restrict in, int32
         u[n] = un;
         v[n] = vn & keep;
         ref[n] = (rd & fire) | (r1 & ~fire);
-        spk[n] = (uint8_t)(fire & 1);
+        spk8[n] = (uint8_t)(fire & 1);
         nspk += (unsigned)(fire & 1);
         nact += (unsigned)((u0 | v0 | r0 | x | b) != 0);
     }
@@ -564,51 +578,189 @@ NM_HOT static unsigned update_kernel(unsigned nupd, uint32_t *restrict in, int32
     return nspk;
 }
 
-/* The same with one parameter set for every compartment (the common case: compiled
- * populations share profiles and bias), which halves the memory the loop streams. */
-NM_HOT static unsigned update_kernel_uniform(unsigned nupd, uint32_t *restrict in, int32_t *restrict u,
-                                             int32_t *restrict v, int32_t *restrict ref, int32_t fu, int32_t fv,
-                                             int32_t th, int32_t rd, int32_t b, uint8_t *restrict spk,
-                                             uint32_t *restrict active)
+#ifdef NM_X86_AVX2
+#define NM_AVX2 __attribute__((target("avx2")))
+
+/* decay() on 8 lanes: vpsignd gives sgn(x) * d (and 0 for x == 0, where d is 0 anyway) */
+NM_AVX2 static inline __m256i decay8(__m256i x, __m256i f)
 {
-    unsigned n, nspk = 0, nact = 0;
-    for (n = 0; n < nupd; n++) {
-        int32_t x = wrap24u(in[n]), u0 = u[n], v0 = v[n], r0 = ref[n];
-        int32_t un = wrap24(decay(u0, fu) + x);
-        int32_t r1 = r0 - (r0 > 0);
-        int32_t vn = decay(v0, fv) + un + b;
-        int32_t refr = -(int32_t)(r1 > 0), fire, keep;
-        vn = vn > V_MAX ? V_MAX : vn;
-        vn = vn < -V_MAX ? -V_MAX : vn;
-        fire = ~refr & -(int32_t)(vn > th);
-        keep = ~(refr | fire);
-        in[n] = 0;
-        u[n] = un;
-        v[n] = vn & keep;
-        ref[n] = (rd & fire) | (r1 & ~fire);
-        spk[n] = (uint8_t)(fire & 1);
-        nspk += (unsigned)(fire & 1);
-        nact += (unsigned)((u0 | v0 | r0 | x | b) != 0);
-    }
-    *active += nact;
-    return nspk;
+    __m256i a = _mm256_abs_epi32(x);
+    __m256i hi = _mm256_mullo_epi32(_mm256_srli_epi32(a, 12), f);
+    __m256i lo = _mm256_srli_epi32(_mm256_mullo_epi32(_mm256_and_si256(a, _mm256_set1_epi32(4095)), f), 12);
+    return _mm256_sign_epi32(_mm256_add_epi32(hi, lo), x);
 }
 
+/* the low 24 bits of each lane as a signed 24-bit value */
+NM_AVX2 static inline __m256i wrap24x8(__m256i x)
+{
+    return _mm256_srai_epi32(_mm256_slli_epi32(x, 8), 8);
+}
+
+/* update_scalar's arithmetic on compartments n .. n+7 (same equations, lane by lane); the
+ * 8 spike flags go to bits of *bits; nspk and ninact count, per lane, spikes and inactive
+ * updates (as -1s). */
+NM_AVX2 static inline __attribute__((always_inline)) void cx8(unsigned n, uint32_t *in, int32_t *u, int32_t *v,
+                                                              int32_t *ref, __m256i fu, __m256i fv, __m256i th,
+                                                              __m256i rd, __m256i b, uint8_t *bits, __m256i *nspk,
+                                                              __m256i *ninact)
+{
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i x = wrap24x8(_mm256_loadu_si256((const __m256i *)(const void *)&in[n]));
+    __m256i u0 = _mm256_loadu_si256((const __m256i *)(const void *)&u[n]);
+    __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)&v[n]);
+    __m256i r0 = _mm256_loadu_si256((const __m256i *)(const void *)&ref[n]);
+    __m256i un = wrap24x8(_mm256_add_epi32(decay8(u0, fu), x));
+    __m256i r1 = _mm256_add_epi32(r0, _mm256_cmpgt_epi32(r0, zero));
+    __m256i vn = _mm256_add_epi32(_mm256_add_epi32(decay8(v0, fv), un), b);
+    __m256i refr, fire;
+    vn = _mm256_min_epi32(vn, _mm256_set1_epi32(V_MAX));
+    vn = _mm256_max_epi32(vn, _mm256_set1_epi32(-V_MAX));
+    refr = _mm256_cmpgt_epi32(r1, zero);
+    fire = _mm256_andnot_si256(refr, _mm256_cmpgt_epi32(vn, th));
+    _mm256_storeu_si256((__m256i *)(void *)&in[n], zero);
+    _mm256_storeu_si256((__m256i *)(void *)&u[n], un);
+    _mm256_storeu_si256((__m256i *)(void *)&v[n], _mm256_andnot_si256(_mm256_or_si256(refr, fire), vn));
+    _mm256_storeu_si256((__m256i *)(void *)&ref[n], _mm256_blendv_epi8(r1, rd, fire));
+    *bits = (uint8_t)_mm256_movemask_ps(_mm256_castsi256_ps(fire));
+    *nspk = _mm256_sub_epi32(*nspk, fire);
+    *ninact = _mm256_sub_epi32(*ninact, _mm256_cmpeq_epi32(_mm256_or_si256(_mm256_or_si256(u0, v0),
+                                                                           _mm256_or_si256(_mm256_or_si256(r0, x), b)),
+                                                           zero));
+}
+
+NM_AVX2 static unsigned hsum8(__m256i x)
+{
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(x), _mm256_extracti128_si256(x, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+    return (unsigned)_mm_cvtsi128_si32(s);
+}
+
+/* UPDATE on AVX2, compartments 0 .. n8-1 (n8 a multiple of 8): the
+ * spike flags go straight into the bit map (byte n/8 of it holds compartments n .. n+7;
+ * x86 is little-endian, so that is bit n of the 64-bit words). */
+NM_AVX2 static unsigned update_avx2(unsigned n8, uint32_t *in, int32_t *u, int32_t *v, int32_t *ref,
+                                    const cx_params *p, uint8_t *bits, uint32_t *active)
+{
+    __m256i nspk = _mm256_setzero_si256(), ninact = _mm256_setzero_si256();
+    unsigned n;
+    if (p->stride == 0) {
+        const __m256i fu = _mm256_set1_epi32(p->fu[0]), fv = _mm256_set1_epi32(p->fv[0]);
+        const __m256i th = _mm256_set1_epi32(p->vth[0]), rd = _mm256_set1_epi32(p->refract[0]);
+        const __m256i b = _mm256_set1_epi32(p->bias[0]);
+        for (n = 0; n < n8; n += 8)
+            cx8(n, in, u, v, ref, fu, fv, th, rd, b, &bits[n / 8], &nspk, &ninact);
+    } else {
+#define LD(a) _mm256_loadu_si256((const __m256i *)(const void *)&(a)[n])
+        for (n = 0; n < n8; n += 8)
+            cx8(n, in, u, v, ref, LD(p->fu), LD(p->fv), LD(p->vth), LD(p->refract), LD(p->bias), &bits[n / 8],
+                &nspk, &ninact);
+#undef LD
+    }
+    *active += n8 - hsum8(ninact);
+    return hsum8(nspk);
+}
+
+static int cpu_has_avx2(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2");
+}
+#endif
+
+/* the flag bytes f[0 .. n-1] of compartments first .. first+n-1 into the bit map */
+static void pack_flags(uint64_t *bits, unsigned first, const uint8_t *f, unsigned n)
+{
+    unsigned k;
+    for (k = 0; k < n; k++) {
+        unsigned i = first + k;
+        uint64_t m = (uint64_t)1 << (i & 63u);
+        bits[i / 64] = f[k] ? bits[i / 64] | m : bits[i / 64] & ~m;
+    }
+}
+
+/* UPDATE: compartments 0 .. nupd-1 of the slot `in`; spike flags into c->spk (bits).
+ * Returns the spike count; active updates are added to *active. */
 static unsigned update(nm_loihi_ref *c, unsigned nupd, uint32_t *in, uint32_t *active)
 {
+    cx_params p;
+    unsigned nspk = 0, n0 = 0;
+    uint8_t f[64];
     if (c->params_dirty)
         check_uniform(c);
-    if (c->uniform)
-        return update_kernel_uniform(nupd, in, c->u, c->v, c->ref, c->fu[0], c->fv[0], c->vth[0], c->refract[0],
-                                     c->bias[0], c->spk, active);
-    return update_kernel(nupd, in, c->u, c->v, c->ref, c->fu, c->fv, c->vth, c->refract, c->bias, c->spk, active);
+    if (c->uniform) {
+        p.fu = &c->uni[0];
+        p.fv = &c->uni[1];
+        p.vth = &c->uni[2];
+        p.refract = &c->uni[3];
+        p.bias = &c->uni[4];
+        p.stride = 0;
+    } else {
+        p.fu = c->fu;
+        p.fv = c->fv;
+        p.vth = c->vth;
+        p.refract = c->refract;
+        p.bias = c->bias;
+        p.stride = 1;
+    }
+#ifdef NM_X86_AVX2
+    if (c->simd) {
+        n0 = nupd & ~7u;
+        nspk = update_avx2(n0, in, c->u, c->v, c->ref, &p, (uint8_t *)c->spk, active);
+    }
+#endif
+    /* the rest (all of it without AVX2), 64 at a time through the flag bytes */
+    while (n0 < nupd) {
+        unsigned k = nupd - n0 < 64u ? nupd - n0 : 64u;
+        cx_params q = p;
+        if (p.stride) {
+            q.fu += n0; q.fv += n0; q.vth += n0; q.refract += n0; q.bias += n0;
+        }
+        nspk += update_scalar(k, in + n0, c->u + n0, c->v + n0, c->ref + n0, &q, f, active);
+        pack_flags(c->spk, n0, f, k);
+        n0 += k;
+    }
+    return nspk;
+}
+
+/* SPIKE: the spike list (ascending) from the bit map, prefetching each spike's axon-map
+ * packets; then the packets in send order. Returns the packet count. */
+static uint32_t emit(nm_loihi_ref *c, unsigned nupd, unsigned nspk)
+{
+    const unsigned amask = c->g.naxout - 1u, nw = (nupd + 63u) / 64u;
+    unsigned i = 0, wi, k;
+    uint32_t npkts = 0;
+    for (wi = 0; wi < nw && i < nspk; wi++) {
+        uint64_t b = c->spk[wi];
+        if (wi == nw - 1 && (nupd & 63u))
+            b &= ((uint64_t)1 << (nupd & 63u)) - 1u; /* bits past nupd are stale */
+        while (b) {
+            unsigned n = wi * 64u + (unsigned)__builtin_ctzll(b);
+            b &= b - 1u;
+            c->spikes[i++] = (uint16_t)n;
+            __builtin_prefetch(&c->ptmpl[((c->cx_axmap[n] >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK) & amask]);
+        }
+    }
+    for (i = 0; i < nspk; i++) {
+        unsigned n = c->spikes[i];
+        uint32_t am = c->cx_axmap[n];
+        unsigned base = (am >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK, len = axmap_len(am);
+        for (k = 0; k < len; k++) {
+            nm_loihi_pkt *p = &c->pkts[npkts++];
+            *p = c->ptmpl[(base + k) & amask];
+            p->src = (uint16_t)n;
+            if (c->opts.loopback && p->dx == 0 && p->dy == 0)
+                nm_loihi_ref_push_inline(c, p->axon);
+        }
+    }
+    return npkts;
 }
 
 int nm_loihi_ref_tick(nm_loihi_ref *c, nm_loihi_out *out)
 {
     const nm_loihi_geom *g = &c->g;
     unsigned nupd = c->nupd < g->ncomp ? c->nupd : g->ncomp;
-    unsigned m = c->qcount, nspk, n, k;
+    unsigned m = c->qcount, nspk;
     uint32_t t, cycles, npkts = 0, stalls = 0;
     uint32_t *slot;
 
@@ -619,49 +771,7 @@ int nm_loihi_ref_tick(nm_loihi_ref *c, nm_loihi_out *out)
     cycles += 3u * nupd;
 
     if (nspk) {
-        unsigned i = 0, w16;
-        /* the spike list first (prefetching each spike's axon-map words), then the packets;
-         * 16 flags at a time */
-        for (w16 = 0; w16 < nupd && i < nspk; w16 += 16) {
-            unsigned mask;
-#ifdef __SSE2__
-            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)&c->spk[w16]);
-            mask = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(x, _mm_setzero_si128()));
-#else
-            unsigned b;
-            for (mask = 0, b = 0; b < 16; b++)
-                mask |= (unsigned)c->spk[w16 + b] << b;
-#endif
-            if (nupd - w16 < 16)
-                mask &= (1u << (nupd - w16)) - 1u;
-            while (mask) {
-                n = w16 + (unsigned)__builtin_ctz(mask);
-                mask &= mask - 1u;
-                c->spikes[i++] = (uint16_t)n;
-                __builtin_prefetch(&c->axmap[((c->cx_axmap[n] >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK) &
-                                             (g->naxout - 1u)]);
-            }
-        }
-        for (i = 0; i < nspk; i++) {
-            uint32_t am;
-            unsigned base, len;
-            n = c->spikes[i];
-            am = c->cx_axmap[n];
-            base = (am >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK;
-            len = axmap_len(am);
-            for (k = 0; k < len; k++) {
-                unsigned e = (base + k) & (g->naxout - 1u);
-                uint32_t w = c->axmap[e];
-                nm_loihi_pkt *p = &c->pkts[npkts++];
-                p->axon = (uint16_t)((w >> NML_AXMAP_ENTRY_AXON_LSB) & NML_AXMAP_ENTRY_AXON_MASK);
-                p->dx = (int8_t)sext(w >> NML_AXMAP_ENTRY_DX_LSB, NML_AXMAP_ENTRY_DX_WIDTH);
-                p->dy = (int8_t)sext(w >> NML_AXMAP_ENTRY_DY_LSB, NML_AXMAP_ENTRY_DY_WIDTH);
-                p->src = (uint16_t)n;
-                p->entry = (uint16_t)e;
-                if (c->opts.loopback && p->dx == 0 && p->dy == 0)
-                    nm_loihi_ref_push(c, p->axon);
-            }
-        }
+        npkts = emit(c, nupd, nspk);
         stalls = npkts * c->opts.stall_per_pkt;
         cycles += 2u * npkts + stalls;
     }
@@ -679,6 +789,21 @@ int nm_loihi_ref_tick(nm_loihi_ref *c, nm_loihi_out *out)
         out->pkts = c->pkts;
     }
     return NM_OK;
+}
+
+void nm_loihi_ref_set_simd(nm_loihi_ref *c, int on)
+{
+#ifdef NM_X86_AVX2
+    c->simd = on && cpu_has_avx2();
+#else
+    (void)on;
+    c->simd = 0;
+#endif
+}
+
+int nm_loihi_ref_simd(const nm_loihi_ref *c)
+{
+    return c->simd;
 }
 
 /* A hint that this core steps soon: fetch what the start of its step touches (its queue

@@ -41,6 +41,11 @@ int nm_loihi_ref_push(nm_loihi_ref *c, unsigned axon);
 /* A hint: this core steps soon (the chip calls it for the next core); changes nothing. */
 void nm_loihi_ref_prefetch(const nm_loihi_ref *c);
 
+/* The compartment update on AVX2 (on: the default when the CPU has it) or in portable C
+ * (off); both give the same results. Returns/sets whether AVX2 is used. */
+void nm_loihi_ref_set_simd(nm_loihi_ref *c, int on);
+int nm_loihi_ref_simd(const nm_loihi_ref *c);
+
 /* One step. out may be NULL (the caller only wants the state). */
 int nm_loihi_ref_tick(nm_loihi_ref *c, nm_loihi_out *out);
 

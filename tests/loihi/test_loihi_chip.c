@@ -1,6 +1,8 @@
 /* test_loihi_chip.c - the chip of Loihi cores in the model (docs/loihi-core.md section 6):
  * routing by offsets, one step per hop whatever the core order, off-mesh drops, hop counts.
- * Values worked by hand in the comments. 2 x 2 mesh of small cores: core i = y * 2 + x. */
+ * Values worked by hand in the comments. 2 x 2 mesh of small cores: core i = y * 2 + x.
+ * And the speed paths must change nothing: a random 3 x 1 chip run on one thread with the
+ * AVX2 update, on two threads, and with the portable C update agrees word for word. */
 #include <check.h>
 
 #include "loihi_test_backend.h"
@@ -99,12 +101,113 @@ START_TEST(chip_bad_mesh)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- speed paths agree */
+
+static uint64_t rs;
+static unsigned rnd(unsigned n)
+{
+    rs = rs * 6364136223846793005ull + 1442695040888963407ull;
+    return (unsigned)((rs >> 33) % n);
+}
+
+/* a random chip of 3 x 1 cores of 256 compartments (NUPD 250: not a multiple of 8 or 64),
+ * four decay and two threshold profiles mixed per compartment, biases and initial u, v of
+ * both signs, 8 synapses per input axon with delays 0 .. 15, fan-out 1 .. 2 to random
+ * cores (some off the mesh) */
+static nm_loihi_chip *random_chip(uint64_t seed)
+{
+    nm_loihi_geom g = NM_LOIHI_GEOM_DEFAULT;
+    char msg[128];
+    nm_loihi_chip *chip;
+    unsigned i, n, j;
+    g.ncomp = 256;
+    chip = nm_loihi_chip_new(3, 1, &g, msg, sizeof msg);
+    ck_assert_msg(chip != NULL, "%s", msg);
+    rs = seed;
+    for (i = 0; i < 3; i++) {
+        nm_loihi_ref *c = nm_loihi_chip_core(chip, i);
+        for (j = 0; j < 4; j++)
+            wr(c, NML_ADDR(NML_REGION_DPROF, j), nm_loihi_enc_dprof(rnd(4096), rnd(4096), rnd(4)));
+        wr(c, NML_ADDR(NML_REGION_TPROF, 0), nm_loihi_enc_tprof(20 + rnd(100)));
+        wr(c, NML_ADDR(NML_REGION_TPROF, 1), nm_loihi_enc_tprof(rnd(20)));
+        wr(c, NML_ADDR(NML_REGION_SYNFMT, 0), nm_loihi_enc_synfmt(NM_LOIHI_SIGN_MIXED, 8, 0));
+        wr(c, NML_ADDR(NML_REGION_SYNFMT, 1), nm_loihi_enc_synfmt(NM_LOIHI_SIGN_EXC, 5, 3));
+        wr(c, NML_ADDR(NML_REGION_CTRL, NML_CTRL_NUPD), 250);
+        for (n = 0; n < 256; n++) {
+            unsigned len = 1 + rnd(2);
+            wr(c, nm_loihi_addr_cx(n, NML_CX_CFG), nm_loihi_enc_cxcfg(rnd(4), rnd(2), (int)rnd(601) - 300, rnd(4)));
+            wr(c, nm_loihi_addr_cx(n, NML_CX_AXMAP), nm_loihi_enc_cxaxmap(2 * n, len));
+            wr(c, nm_loihi_addr_cx(n, NML_CX_U), (uint32_t)((int32_t)rnd(20001) - 10000));
+            wr(c, nm_loihi_addr_cx(n, NML_CX_V), (uint32_t)((int32_t)rnd(20001) - 10000));
+            for (j = 0; j < len; j++)
+                wr(c, NML_ADDR(NML_REGION_AXMAP, 2 * n + j),
+                   nm_loihi_enc_axmap(rnd(256), (int)rnd(4) - 1 - (int)i, 0));
+        }
+        for (n = 0; n < 256; n++) {
+            wr(c, NML_ADDR(NML_REGION_INAXON, n), nm_loihi_enc_inaxon(8 * n, 8, rnd(2)));
+            for (j = 0; j < 8; j++)
+                wr(c, NML_ADDR(NML_REGION_SYN, 8 * n + j), nm_loihi_enc_syn(rnd(256), (int)rnd(256) - 128, rnd(16)));
+        }
+    }
+    return chip;
+}
+
+START_TEST(chip_threads_and_portable_update_agree)
+{
+    nm_loihi_chip *chip[3];
+    unsigned k, t, i, n, spikes = 0;
+    char msg[128];
+    for (k = 0; k < 3; k++)
+        chip[k] = random_chip(7);
+    ck_assert_int_eq(nm_loihi_chip_set_threads(chip[1], 2, msg, sizeof msg), NM_OK);
+    ck_assert_uint_eq(nm_loihi_chip_threads(chip[1]), 2);
+    for (i = 0; i < 3; i++)
+        nm_loihi_ref_set_simd(nm_loihi_chip_core(chip[2], i), 0);
+    ck_assert_int_eq(nm_loihi_ref_simd(nm_loihi_chip_core(chip[2], 0)), 0);
+    for (t = 0; t < 200; t++) {
+        nm_loihi_chip_out o[3];
+        for (k = 0; k < 3; k++)
+            ck_assert_int_eq(nm_loihi_chip_step(chip[k], &o[k]), NM_OK);
+        spikes += o[0].nspikes;
+        for (k = 1; k < 3; k++) {
+            ck_assert_uint_eq(o[k].nspikes, o[0].nspikes);
+            ck_assert_uint_eq(o[k].npkts, o[0].npkts);
+            ck_assert_uint_eq(o[k].cycles, o[0].cycles);
+            for (i = 0; i < 3; i++) {
+                nm_loihi_ref *a = nm_loihi_chip_core(chip[0], i), *b = nm_loihi_chip_core(chip[k], i);
+                for (n = 0; n < 256; n++) {
+                    ck_assert_int_eq(nm_loihi_ref_u(b, n), nm_loihi_ref_u(a, n));
+                    ck_assert_int_eq(nm_loihi_ref_v(b, n), nm_loihi_ref_v(a, n));
+                    ck_assert_uint_eq(nm_loihi_ref_refcnt(b, n), nm_loihi_ref_refcnt(a, n));
+                }
+                for (n = 0; n < NML_COUNTER_NREGS; n++)
+                    ck_assert_uint_eq(nm_loihi_ref_counter(b, n), nm_loihi_ref_counter(a, n));
+            }
+        }
+    }
+    /* the network is live (the comparison is not of three silent chips) */
+    ck_assert_uint_gt(spikes, 1000);
+    for (k = 1; k < 3; k++) {
+        const nm_loihi_chip_stats *a = nm_loihi_chip_stats_get(chip[0]), *b = nm_loihi_chip_stats_get(chip[k]);
+        ck_assert_uint_eq(b->pkts, a->pkts);
+        ck_assert_uint_eq(b->offmesh, a->offmesh);
+        ck_assert_uint_eq(b->hops_ew, a->hops_ew);
+        ck_assert_uint_eq(b->cycles, a->cycles);
+    }
+    ck_assert_uint_gt(nm_loihi_chip_stats_get(chip[0])->offmesh, 0);
+    ck_assert_int_eq(nm_loihi_chip_set_threads(chip[1], 0, msg, sizeof msg), NM_ERR_ARG);
+    for (k = 0; k < 3; k++)
+        nm_loihi_chip_free(chip[k]);
+}
+END_TEST
+
 Suite *loihi_chip_suite(void)
 {
     Suite *s = suite_create("loihi-chip");
     TCase *tc = tcase_create("mesh");
     tcase_add_test(tc, chip_routes_one_step_per_hop);
     tcase_add_test(tc, chip_bad_mesh);
+    tcase_add_test(tc, chip_threads_and_portable_update_agree);
     suite_add_tcase(s, tc);
     return s;
 }

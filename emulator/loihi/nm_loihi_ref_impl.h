@@ -1,0 +1,80 @@
+/* nm_loihi_ref_impl.h - the reference core's private state, shared only by nm_loihi_ref.c and
+ * the chip model (nm_loihi_chip.c), which routes packets into the cores' input queues with
+ * the inline push below instead of a call per packet. Nothing else includes it. */
+#ifndef NM_LOIHI_REF_IMPL_H
+#define NM_LOIHI_REF_IMPL_H
+
+#include <stdint.h>
+
+#include "nm_loihi_ref.h"
+#include "nm_loihi_regmap.h"
+
+struct nm_loihi_ref {
+    nm_loihi_geom g;
+    nm_loihi_opts opts;
+    unsigned lg_ncomp; /* log2(ncomp): DA word s*ncomp + n */
+
+    /* input queue (ring) and the counters the push touches, first: the chip's router
+     * writes them for every packet */
+    uint16_t *q;
+    unsigned qhead, qcount;
+    /* CTRL */
+    uint32_t step, nupd;
+    /* counters, NML_COUNTER_* */
+    uint32_t cnt[NML_COUNTER_NREGS];
+
+    /* profile and format tables, as written (masked to their fields) */
+    uint32_t *dprof, *tprof, *synfmt;
+    /* per synapse format: the contribution x of each 8-bit mantissa (section 4.1) */
+    int32_t (*wtab)[256];
+
+    /* compartments: configuration words as written, and what the update loop reads */
+    uint32_t *cx_cfg, *cx_axmap;
+    int32_t *fu, *fv;       /* 4095 - DU and 4096 - DV of the compartment's decay profile */
+    int32_t *vth;           /* VTH_MANT << 6 */
+    int32_t *refract;       /* REFRACT */
+    int32_t *bias;          /* BIAS_MANT << BIAS_EXP */
+    /* compartment state */
+    int32_t *u, *v, *ref;
+    uint64_t *spk;          /* per-step scratch: bit n set if compartment n spiked */
+    int params_dirty;       /* a CFG or profile changed since `uniform` was computed */
+    int uniform;            /* every compartment has the same fu, fv, vth, refract, bias */
+    int32_t uni[5];         /* ... and these are they (fu, fv, vth, refract, bias): a line
+                             * the step touches anyway, where the arrays' first line is cold */
+    int simd;               /* the AVX2 update is used (nm_loihi_ref_set_simd) */
+
+    uint32_t *inaxon, *syn, *axmap;
+    /* Synapse words pre-decoded when written, in the form delivery wants: bits 0..15 the
+     * accumulator offset (DELAY mod ndslot) * ncomp + COMP mod ncomp, bits 24..31 WGT. The
+     * word of slot (t + DELAY) is then (t mod ndslot) * ncomp + offset, mod ndslot * ncomp
+     * (ndslot * ncomp <= 65536 by the geometry check). */
+    uint32_t *dsyn;
+    /* Axon-map entries pre-decoded when written: the packet each sends (src left 0) */
+    nm_loihi_pkt *ptmpl;
+    /* Dendritic accumulators, ndslot * ncomp: DA[s][n] = wrap24(da[s][n]). Deliveries add
+     * modulo 2^32 without wrapping each time; 2^24 divides 2^32, so wrapping once when the
+     * slot is consumed or read gives the same value as wrapping after every add. */
+    uint32_t *da;
+
+    /* step output buffers */
+    uint16_t *spikes;
+    nm_loihi_pkt *pkts;
+    size_t pkts_cap;        /* >= sum of CX.AXMAP.LEN over all compartments */
+    size_t axlen_sum;
+};
+
+/* nm_loihi_ref_push, inline: one packet from the network (axon mod naxin); 1 if queued,
+ * 0 if the queue was full (dropped and counted). */
+static inline int nm_loihi_ref_push_inline(nm_loihi_ref *c, unsigned axon)
+{
+    if (c->qcount == c->g.inq) {
+        c->cnt[NML_COUNTER_IN_DROPS]++;
+        return 0;
+    }
+    c->q[(c->qhead + c->qcount) & (c->g.inq - 1u)] = (uint16_t)(axon & (c->g.naxin - 1u));
+    c->qcount++;
+    c->cnt[NML_COUNTER_PKTS_IN]++;
+    return 1;
+}
+
+#endif
