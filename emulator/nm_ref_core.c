@@ -31,6 +31,8 @@ typedef struct nm_params {
     int32_t  lambda[NM_MAX_NEURONS], alpha[NM_MAX_NEURONS], beta[NM_MAX_NEURONS];
     int32_t  R[NM_MAX_NEURONS], mode[NM_MAX_NEURONS];
     uint8_t  bmask[NM_MAX_NEURONS], c_lambda[NM_MAX_NEURONS], tm[NM_MAX_NEURONS];
+    uint8_t  nx[NM_MAX_NEURONS];    /* draws after the synapses: (c_lambda != 0) + (tm != 0) */
+    uint32_t smask[4][XW];          /* bit j: neuron j's synapses of type g are stochastic */
 } nm_params;
 
 /* The state of one core. The crossbar is kept axon-major: xbar[a] holds one bit per
@@ -92,16 +94,6 @@ static int32_t clamp20(int32_t v)
 static int32_t sgn(int32_t v)
 {
     return (v > 0) - (v < 0);
-}
-
-static uint32_t draw(nm_ref_core *c)
-{
-    uint32_t x = c->prng;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    c->prng = x;
-    return x;
 }
 
 /* sgn(w) if |w| >= rho, else 0 (Cassidy's F for stochastic synapses and leak). */
@@ -297,7 +289,13 @@ static int analyse(nm_ref_core *c)
             p->bmask[j] = d.bmask;
             p->c_lambda[j] = d.c_lambda;
             p->tm[j] = d.tm;
+            p->nx[j] = (uint8_t)((d.c_lambda != 0) + (d.tm != 0));
         }
+        memset(c->px->smask, 0, sizeof c->px->smask);
+        for (j = 0; j < c->nneurons; j++)
+            for (g = 0; g < 4; g++)
+                if (c->px->bmask[j] >> g & 1u)
+                    c->px->smask[g][j / 32] |= 1u << (j % 32);
     }
     c->dirty = 0;
     return 0;
@@ -775,74 +773,230 @@ det_kernel(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8_t *fired, in
     }
 }
 
-/* Any neuron, one at a time, in the draw order of docs/neuron-model.md s6: stochastic
- * synapses in ascending axon order, then the leak, then the threshold. */
-/* hits[j]: the active axons connected to neuron j, so each neuron walks its own events
- * in ascending axon order (act is ascending). All zero between ticks: each neuron
- * clears its own row after use. */
-static _Thread_local uint64_t hits[NM_MAX_NEURONS][4];
+/* ------------------------------------------------------------------ draws ahead */
 
-static void build_hits(const nm_ref_core *c, const uint8_t *act, unsigned nact)
+/* Cores with stochastic neurons draw in the order of docs/neuron-model.md s3 (neuron by
+ * neuron; within a neuron its stochastic synaptic events in ascending axon order, then
+ * the leak, then the threshold). How many draws each neuron takes in a tick is known
+ * before any is used (its stochastic events and its two flags), so the tick first counts
+ * them (plan_draws: neuron j's draws are dbuf[drun[j] ...]), then generates all of them
+ * at once (draws_ahead), then integrates axon by axon with each neuron taking its next
+ * draw: the same draws in the same places, without the PRNG's serial chain or a walk
+ * over every neuron's events. */
+
+/* xorshift32 is linear over GF(2): k steps are a 32 x 32 bit matrix M^k. jump[p] holds
+ * M^(2^p) as four 256-entry tables, one per byte of the state:
+ * M^(2^p) x = jump[p][0][x & 255] ^ jump[p][1][x >> 8 & 255] ^ ... */
+#define JUMP_P 13       /* 2^0 .. 2^12 steps: enough for any jump below 8,192 */
+#define DRAW_LANES 16   /* chains generated side by side */
+/* the most draws one tick takes (every synapse, the leak and the threshold of every
+ * neuron), plus the chains' rounding (see draws_ahead) */
+#define DBUF (NM_MAX_NEURONS * (NM_MAX_AXONS + 2) + DRAW_LANES * 16 + 16)
+
+static uint32_t jump[JUMP_P][4][256];
+
+static uint32_t xs_step(uint32_t x)
 {
-    unsigned i, w, j;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return x;
+}
+
+static uint32_t apply_cols(const uint32_t *col, uint32_t x)
+{
+    uint32_t r = 0;
+    unsigned i;
+    for (i = 0; i < 32; i++)
+        if (x >> i & 1u)
+            r ^= col[i];
+    return r;
+}
+
+/* Run once at load, before any thread: the tables are read-only afterwards. */
+__attribute__((constructor)) static void jump_init(void)
+{
+    uint32_t col[32], sq[32];
+    unsigned p, i, b, v;
+    for (i = 0; i < 32; i++)
+        col[i] = xs_step(1u << i);  /* column i of M = M e_i */
+    for (p = 0; p < JUMP_P; p++) {
+        for (b = 0; b < 4; b++)
+            for (v = 0; v < 256; v++)
+                jump[p][b][v] = apply_cols(col, v << (8 * b));
+        for (i = 0; i < 32; i++)
+            sq[i] = apply_cols(col, col[i]); /* M^(2^(p+1)) = M^(2^p) M^(2^p) */
+        memcpy(col, sq, sizeof col);
+    }
+}
+
+/* The state k steps after x (k < 2^JUMP_P). */
+static uint32_t jump_by(uint32_t x, unsigned k)
+{
+    unsigned p;
+    for (p = 0; p < JUMP_P; p++)
+        if (k >> p & 1u)
+            x = jump[p][0][x & 255u] ^ jump[p][1][x >> 8 & 255u] ^ jump[p][2][x >> 16 & 255u] ^
+                jump[p][3][x >> 24];
+    return x;
+}
+
+typedef uint32_t v8su __attribute__((vector_size(32)));
+
+/* The next n draws of the PRNG whose state is *x, into out[0 .. n-1], in order; *x
+ * becomes the state after the last (as n calls of draw()). out must have room for
+ * n + DRAW_LANES * 16 + 16 words. Few draws are stepped one by one; more are split into
+ * DRAW_LANES chains of L consecutive draws each (L a multiple of 16), whose starts are
+ * found by jumping, stepped together in two vectors of 8 lanes, 16 steps at a time, and
+ * written back chain by chain. */
+static NM_HOT void draws_ahead(uint32_t *x, uint32_t *out, unsigned n)
+{
+    uint32_t start[DRAW_LANES], tile[16][DRAW_LANES] __attribute__((aligned(32)));
+    unsigned i, k, t, t0, L;
+    v8su va, vb;
+    if (n < 256) {
+        uint32_t s = *x;
+        for (i = 0; i < n; i++)
+            out[i] = s = xs_step(s);
+        *x = s;
+        return;
+    }
+    L = ((n + DRAW_LANES - 1) / DRAW_LANES + 15u) & ~15u;
+    start[0] = *x;
+    for (k = 1; k < DRAW_LANES; k++)
+        start[k] = jump_by(start[k - 1], L);
+    memcpy(&va, start, sizeof va);
+    memcpy(&vb, start + 8, sizeof vb);
+    for (t0 = 0; t0 < L; t0 += 16) {
+        for (t = 0; t < 16; t++) {
+            va ^= va << 13;
+            va ^= va >> 17;
+            va ^= va << 5;
+            vb ^= vb << 13;
+            vb ^= vb >> 17;
+            vb ^= vb << 5;
+            memcpy(tile[t], &va, sizeof va);
+            memcpy(tile[t] + 8, &vb, sizeof vb);
+        }
+        for (k = 0; k < DRAW_LANES; k++) {
+            uint32_t *o = out + k * L + t0;
+            for (t = 0; t < 16; t++)
+                o[t] = tile[t][k];
+        }
+    }
+    *x = out[n - 1];
+}
+
+/* This thread's draws for the core being ticked, and where each neuron's next one is. */
+static _Thread_local uint32_t dbuf[DBUF];
+static _Thread_local int32_t drun[NM_MAX_NEURONS] __attribute__((aligned(32)));
+
+/* drun[j]: the index of neuron j's first draw this tick; returns the number of draws.
+ * extra: count the leak and threshold draws too. */
+static inline __attribute__((always_inline)) unsigned
+plan_draws(const nm_ref_core *c, const uint8_t *act, unsigned nact, int extra)
+{
+    const nm_params *px = c->px;
+    const unsigned n = c->nneurons, nw = (n + 31) / 32;
+    int32_t cnt[NM_MAX_NEURONS] __attribute__((aligned(32)));
+    unsigned i, w, by, j, total = 0;
+    memset(cnt, 0, sizeof cnt);
     for (i = 0; i < nact; i++) {
-        const unsigned a = act[i];
-        for (w = 0; w < XW; w++) {
-            uint32_t b = c->xbar[a][w];
-            while (b) {
-                j = 32 * w + (unsigned)__builtin_ctz(b);
-                b &= b - 1;
-                hits[j][a / 64] |= 1ull << (a % 64);
+        const unsigned a = act[i], g = c->types[a];
+        for (w = 0; w < nw; w++) {
+            const uint32_t b = c->xbar[a][w] & px->smask[g][w];
+            if (!b)
+                continue;
+            for (by = 0; by < 4; by++) {
+                v8si m, c8;
+                memcpy(&m, bytemask[(b >> (8 * by)) & 0xffu], sizeof m);
+                memcpy(&c8, cnt + 32 * w + 8 * by, sizeof c8);
+                c8 -= m;
+                memcpy(cnt + 32 * w + 8 * by, &c8, sizeof c8);
             }
         }
     }
+    for (j = 0; j < n; j++) {
+        drun[j] = (int32_t)total;
+        total += (unsigned)cnt[j] + (extra ? px->nx[j] : 0u);
+    }
+    return total;
 }
 
-/* Neuron j's events in ascending axon order, drawing for its stochastic synapses:
- * the accumulator, before the clamp. */
-static int32_t integrate_drawing(nm_ref_core *c, unsigned j)
+/* Integration of every neuron, V += each event's contribution: active axons in
+ * ascending order, each neuron taking its next draw for a stochastic event (so its
+ * draws go to its events in ascending axon order), deterministic events added 8 neurons
+ * at a time. Afterwards drun[j] is the index of neuron j's leak (or threshold) draw.
+ * uni (a constant after inlining): every neuron has neuron 0's weights (c->u_s). */
+static inline __attribute__((always_inline)) void
+integrate_drawn(nm_ref_core *c, const uint8_t *act, unsigned nact, int uni)
 {
-    int32_t v = c->V[j];
-    unsigned w;
-    for (w = 0; w < 4; w++) {
-        uint64_t h = hits[j][w];
-        hits[j][w] = 0;
-        while (h) {
-            const unsigned a = 64 * w + (unsigned)__builtin_ctzll(h), g = c->types[a];
-            h &= h - 1;
-            if (c->px->bmask[j] >> g & 1u)
-                v += stoch_step(c->px->s[g][j], draw(c) & 0xffu);
-            else
-                v += c->px->s[g][j];
+    const nm_params *px = c->px;
+    const unsigned n = c->nneurons, nw = (n + 31) / 32;
+    int32_t *V = c->V;
+    uint32_t *const db = dbuf;
+    int32_t *const dr = drun;
+    unsigned i, w, by;
+    for (i = 0; i < nact; i++) {
+        const unsigned a = act[i], g = c->types[a];
+        const int32_t *sg = px->s[g], s0 = c->u_s[g];
+        const int32_t mag0 = s0 < 0 ? -s0 : s0, sgn0 = (s0 > 0) - (s0 < 0);
+        for (w = 0; w < nw; w++) {
+            const uint32_t row = c->xbar[a][w], sm = px->smask[g][w];
+            uint32_t b = row & sm;
+            const uint32_t det = row & ~sm;
+            while (b) {
+                const unsigned j = 32 * w + (unsigned)__builtin_ctz(b);
+                const int32_t s = uni ? s0 : sg[j];
+                const int32_t mag = uni ? mag0 : (s < 0 ? -s : s), sn = uni ? sgn0 : (s > 0) - (s < 0);
+                const int32_t rho = (int32_t)(db[dr[j]++] & 0xffu);
+                b &= b - 1;
+                V[j] += -(int32_t)(mag >= rho) & sn;
+            }
+            if (det)
+                for (by = 0; by < 4; by++) {
+                    v8si m, a8, w8;
+                    memcpy(&m, bytemask[(det >> (8 * by)) & 0xffu], sizeof m);
+                    memcpy(&a8, V + 32 * w + 8 * by, sizeof a8);
+                    if (uni) {
+                        a8 += m & s0;
+                    } else {
+                        memcpy(&w8, sg + 32 * w + 8 * by, sizeof w8);
+                        a8 += m & w8;
+                    }
+                    memcpy(V + 32 * w + 8 * by, &a8, sizeof a8);
+                }
         }
     }
-    return v;
 }
 
-/* Stochastic synapses, deterministic leak and threshold: the draws all happen during
- * integration, neuron by neuron; V then holds the accumulators for det_update. */
-static void integrate_synapse_draws(nm_ref_core *c, const uint8_t *act, unsigned nact)
+/* Plan, draw and integrate (V becomes the accumulators); extra as for plan_draws. */
+static NM_HOT void integrate_stochastic(nm_ref_core *c, const uint8_t *act, unsigned nact, int extra)
 {
-    unsigned j;
-    build_hits(c, act, nact);
-    for (j = 0; j < c->nneurons; j++)
-        c->V[j] = integrate_drawing(c, j);
+    const unsigned ndraws = plan_draws(c, act, nact, extra);
+    draws_ahead(&c->prng, dbuf, ndraws);
+    if (c->uniform)
+        integrate_drawn(c, act, nact, 1);
+    else
+        integrate_drawn(c, act, nact, 0);
 }
 
+/* Any neuron: leak and threshold one neuron at a time, with the draws planned for them. */
 static void scalar_tick(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8_t *fired)
 {
     unsigned j;
-    build_hits(c, act, nact);
+    integrate_stochastic(c, act, nact, 1);
     for (j = 0; j < c->nneurons; j++) {
         const int32_t m = c->px->mode[j], gamma = m >> MODE_GAMMA_SHIFT;
-        int32_t v = integrate_drawing(c, j), omega, eta, ae;
+        int32_t v = c->V[j], omega, eta, ae;
+        unsigned d = (unsigned)drun[j];
         v = clamp20(v);
         omega = (m & MODE_EPS) ? sgn(v) : 1;
         if (c->px->c_lambda[j])
-            v = clamp20(v + omega * stoch_step(c->px->lambda[j], draw(c) & 0xffu));
+            v = clamp20(v + omega * stoch_step(c->px->lambda[j], dbuf[d++] & 0xffu));
         else
             v = clamp20(v + omega * c->px->lambda[j]);
-        eta = c->px->tm[j] ? (int32_t)(draw(c) & ((1u << (c->px->tm[j] > 17 ? 17 : c->px->tm[j])) - 1u)) : 0;
+        eta = c->px->tm[j] ? (int32_t)(dbuf[d] & ((1u << (c->px->tm[j] > 17 ? 17 : c->px->tm[j])) - 1u)) : 0;
         ae = c->px->alpha[j] + eta;
         fired[j] = v >= ae;
         if (fired[j]) {
@@ -886,7 +1040,7 @@ NM_HOT int nm_ref_core_tick_fire(nm_ref_core *c, nm_tick_out *out)
     if (c->dirty && analyse(c))
         return NM_ERR_CFG; /* no memory for the per-neuron parameters: nothing ticked */
     if (c->synapse_draws) {
-        integrate_synapse_draws(c, act, nact);
+        integrate_stochastic(c, act, nact, 0);
         if (c->uniform)
             det_kernel(c, act, 0, fired, 1); /* no events left: leak and threshold only */
         else
