@@ -96,13 +96,6 @@ static int32_t sgn(int32_t v)
     return (v > 0) - (v < 0);
 }
 
-/* sgn(w) if |w| >= rho, else 0 (Cassidy's F for stochastic synapses and leak). */
-static int32_t stoch_step(int32_t w, uint32_t rho)
-{
-    int32_t mag = w < 0 ? -w : w;
-    return (mag >= (int32_t)rho) ? sgn(w) : 0;
-}
-
 static int xbit(const nm_ref_core *c, unsigned a, unsigned j)
 {
     return (int)((c->xbar[a][j / 32] >> (j % 32)) & 1u);
@@ -981,39 +974,36 @@ static NM_HOT void integrate_stochastic(nm_ref_core *c, const uint8_t *act, unsi
         integrate_drawn(c, act, nact, 0);
 }
 
-/* Any neuron: leak and threshold one neuron at a time, with the draws planned for them. */
-static void scalar_tick(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8_t *fired)
+/* Any neuron: after integration, leak, threshold, fire and reset with the draws planned
+ * for them (dbuf[drun[j]]: the leak's if c_lambda, then the threshold's if tm != 0),
+ * branch-free as det_update: a neuron without a stochastic leak or threshold reads a
+ * draw it does not use (the mask or the select discards it). */
+static NM_HOT void scalar_tick(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8_t *fired)
 {
+    const nm_params *px;
     unsigned j;
     integrate_stochastic(c, act, nact, 1);
+    px = c->px;
     for (j = 0; j < c->nneurons; j++) {
-        const int32_t m = c->px->mode[j], gamma = m >> MODE_GAMMA_SHIFT;
-        int32_t v = c->V[j], omega, eta, ae;
-        unsigned d = (unsigned)drun[j];
-        v = clamp20(v);
-        omega = (m & MODE_EPS) ? sgn(v) : 1;
-        if (c->px->c_lambda[j])
-            v = clamp20(v + omega * stoch_step(c->px->lambda[j], dbuf[d++] & 0xffu));
+        const int32_t m = px->mode[j], gamma = m >> MODE_GAMMA_SHIFT;
+        const int32_t lam = px->lambda[j], al = px->alpha[j], be = px->beta[j], r = px->R[j];
+        const unsigned cl = px->c_lambda[j] != 0, tmw = px->tm[j] > 17 ? 17u : px->tm[j];
+        const unsigned d = (unsigned)drun[j];
+        const int32_t rho = (int32_t)(dbuf[d] & 0xffu);
+        const int32_t eta = (int32_t)(dbuf[d + cl] & ((1u << tmw) - 1u));
+        const int32_t alam = lam < 0 ? -lam : lam, slam = (lam > 0) - (lam < 0);
+        const int32_t step = cl ? (alam >= rho ? slam : 0) : lam;
+        const int32_t ae = al + eta;
+        int32_t v = clamp20(c->V[j]), vf, vn, fire;
+        v = clamp20(v + ((m & MODE_EPS) ? sgn(v) : 1) * step);
+        fire = v >= ae;
+        vf = gamma == 0 ? r : (gamma == 1 ? v - ae : v);
+        if (m & MODE_KAPPA)
+            vn = v < -be ? -be : v;
         else
-            v = clamp20(v + omega * c->px->lambda[j]);
-        eta = c->px->tm[j] ? (int32_t)(dbuf[d] & ((1u << (c->px->tm[j] > 17 ? 17 : c->px->tm[j])) - 1u)) : 0;
-        ae = c->px->alpha[j] + eta;
-        fired[j] = v >= ae;
-        if (fired[j]) {
-            if (gamma == 0)
-                v = c->px->R[j];
-            else if (gamma == 1)
-                v = v - ae;
-        } else if (m & MODE_KAPPA) {
-            if (v < -c->px->beta[j])
-                v = -c->px->beta[j];
-        } else if (v < -(c->px->beta[j] + eta)) {
-            if (gamma == 0)
-                v = -c->px->R[j];
-            else if (gamma == 1)
-                v = v + c->px->beta[j] + eta;
-        }
-        c->V[j] = v;
+            vn = v < -(be + eta) ? (gamma == 0 ? -r : (gamma == 1 ? v + be + eta : v)) : v;
+        c->V[j] = fire ? vf : vn;
+        fired[j] = (uint8_t)fire;
     }
 }
 
