@@ -77,6 +77,7 @@ help:
 	@echo "make bench      every benchmark (W on the 64x64 model, RTL vs dense scan, Brian2, Icarus, SystemC):"
 	@echo "                one table, bench/results/summary.csv (docs/performance.md)"
 	@echo "make bench-w    only workloads W, W-high, W-stochastic on the reference backend"
+	@echo "make bench-stoch-compare  W, W-high, W-stochastic, 1 and 2 threads, STOCH_BASE and now interleaved (docs/performance.md)"
 	@echo "make rtl-shapes SHAPES=\"3x5 8x8-64x32\"  build Verilated chips of other shapes ahead (docs/chip.md s8)"
 	@echo "make bench-rtl-speed  the Verilated chip before/after issue 13, same results (docs/performance.md)"
 	@echo "make bench-rtl-cores  W with 1 and 16 --rtl-cores (docs/verification.md s4)"
