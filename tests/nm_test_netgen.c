@@ -66,8 +66,14 @@ void gen_params(rng *r, unsigned seed, netgen *g)
      * neurons share one parameter set (seed % 6 == 3) */
     g->deterministic = seed % 3 == 0;
     g->uniform = seed % 6 == 3;
-    /* the model's kernel for cores whose only draws are synapse draws (seed % 6 == 1) */
+    /* the model's kernel for cores whose only draws are synapse draws (seed % 6 == 1),
+     * also with one parameter set (seed % 12 == 7, workload W-stochastic's case) */
     g->synapse_draws_only = seed % 6 == 1;
+    /* every stochastic mode mixed in one core (seed % 6 == 5), and in one parameter set
+     * shared by every neuron (seed % 12 == 11) */
+    g->mix_all = seed % 6 == 5;
+    if (seed % 12 == 7 || seed % 12 == 11)
+        g->uniform = 1;
     g->seed_prng = (uint32_t)rng_next(r);
     if (seed % 17 == 0)
         g->seed_prng = 0; /* the register maps 0 to 1 */
@@ -87,6 +93,13 @@ static void gen_neuron(rng *r, const netgen *g, nm_neuron_cfg *n)
     n->alpha = (uint32_t)rng_mixed(r, 0, 262143, 600);
     n->beta = (uint32_t)rng_mixed(r, 0, 262143, 600);
     n->tm = (uint8_t)(rng_unit(r) < 0.5 ? 0 : rng_range(r, 0, 31));
+    if (g->mix_all) {
+        const int stoch = rng_next(r) % 4 != 0;
+        for (k = 0; k < 4; k++)
+            n->b[k] = stoch && (rng_next(r) & 1);
+        n->c_lambda = stoch && (rng_next(r) & 1);
+        n->tm = (uint8_t)(stoch && (rng_next(r) & 1) ? rng_range(r, 1, 31) : 0);
+    }
     if (g->deterministic || g->synapse_draws_only)
         n->tm = 0;
     if (g->synapse_draws_only)
@@ -124,6 +137,16 @@ void gen_core(rng *r, const netgen *g, core_image *im)
             if (d >= 1.0 || rng_unit(r) < d)
                 im->xbar[j][i / 32] |= 1u << (i % 32);
         gen_neuron(r, g, &im->n[j]);
+        if (j == 0 && g->uniform && !g->deterministic) {
+            /* the shared set is stochastic: a stochastic and a deterministic synapse
+             * type, and under mix_all a stochastic leak and threshold too */
+            im->n[0].b[0] = 1;
+            im->n[0].b[1] = 0;
+            if (g->mix_all) {
+                im->n[0].c_lambda = 1;
+                im->n[0].tm = (uint8_t)rng_range(r, 1, 31);
+            }
+        }
         if (g->uniform && j > 0) {
             nm_neuron_cfg own = im->n[j];
             im->n[j] = im->n[0];

@@ -29,6 +29,9 @@ typedef struct netgen {
     int deterministic;       /* no stochastic synapse, leak or threshold anywhere */
     int uniform;             /* every neuron has neuron 0's parameters (own V and DEST) */
     int synapse_draws_only;  /* stochastic synapses allowed, no stochastic leak or threshold */
+    int mix_all;             /* every stochastic mode in one core: per neuron a coin for each
+                              * synapse type, the leak and the threshold; 1 in 4 neurons
+                              * deterministic */
 } netgen;
 
 typedef struct core_image {

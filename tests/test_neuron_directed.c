@@ -483,6 +483,53 @@ START_TEST(test_draws_run_synapse_leak_threshold_then_next_neuron)
 }
 END_TEST
 
+/* The most draws one tick can take: 256 neurons, each connected to all 256 active
+ * stochastic axons, with a stochastic leak and a threshold mask, 256 * (256 + 2) =
+ * 66,048 draws. The expected values step xorshift32 one draw at a time in the
+ * documented order (docs/neuron-model.md s3), independently of how the model generates
+ * them: s0 = 128 adds 1 when rho <= 128; lambda = -100 subtracts 1 when rho <= 100;
+ * alpha = 262143 with tm = 17 never fires (V stays within +-256), so V is the count. */
+START_TEST(test_a_full_tick_takes_every_draw_in_order)
+{
+    nm_neuron_cfg n = base();
+    uint32_t row[N / 32], x = 0x2545f491u;
+    int32_t want[N];
+    unsigned j, i;
+    setup(_i);
+    n.s[0] = 128; n.b[0] = 1;
+    n.lambda = -100; n.c_lambda = 1;
+    n.tm = 17;
+    memset(row, 0xff, sizeof row);
+    for (j = 0; j < N; j++) {
+        put(j, &n);
+        ck_assert_int_eq(nm_core_write_xbar_row(&B, j, row), NM_OK);
+    }
+    ck_assert_int_eq(nm_core_write_prng(&B, x), NM_OK);
+    for (i = 0; i < N; i++)
+        inject(i, 1);
+    for (j = 0; j < N; j++) {
+        int32_t v = 0;
+        for (i = 0; i < N + 2; i++) {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            if (i < N)
+                v += (x & 0xffu) <= 128u;          /* synapse */
+            else if (i == N)
+                v -= (x & 0xffu) <= 100u;          /* leak */
+        }                                         /* i == N + 1: the threshold's */
+        want[j] = v;
+    }
+    tick();
+    ck_assert_uint_eq(OUT.nspikes, 0);
+    ck_assert_uint_eq(prng(), x);
+    for (j = 0; j < N; j++)
+        ck_assert_int_eq(V(j), want[j]);
+    ck_assert_uint_eq(counter(NM_COUNTER_SYN_EVENTS), N * N);
+    teardown();
+}
+END_TEST
+
 /* ------------------------------------------------------------------ scheduler */
 
 START_TEST(test_packet_lands_after_its_delay)
@@ -732,6 +779,7 @@ Suite *neuron_directed_suite(void)
     tcase_add_loop_test(tc, test_stalled_packets_cost_cycles, 0, n);
     tcase_add_loop_test(tc, test_config_space_identity_and_refusals, 0, n);
     tcase_add_loop_test(tc, test_prng_zero_seed_loads_one, 0, n);
+    tcase_add_loop_test(tc, test_a_full_tick_takes_every_draw_in_order, 0, n);
     tcase_add_loop_test(tc, test_reserved_bits_read_zero, 0, n);
     suite_add_tcase(s, tc);
     return s;
