@@ -10,7 +10,7 @@ NM_PROBE_OBJS := $(addprefix $(BUILD)/lobj/,nm_loihi_image.o nm_loihi_chip.o nm_
                  nm_loihi_prog.o) $(BUILD)/obj/nm_core_if.o $(BUILD)/obj/nm_loihi_regmap_table.o
 $(BUILD)/tools/nm-loihi-probe: tests/import/loihi_probe.c $(NM_PROBE_OBJS) | deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Iemulator/loihi -o $@ $^ -lz -lm
+	$(CC) $(CFLAGS_ALL) -Iemulator/loihi -o $@ $^ -lz -lm -pthread
 
 .PHONY: test-import-loihi
 TEST_EXTRA += test-import-loihi
