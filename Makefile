@@ -85,6 +85,7 @@ help:
 	@echo "                error and leave-one-out per point; fails above 10 % (docs/energy-model.md)"
 	@echo "make coverage   Verilator line/branch/toggle coverage of the RTL runs (docs/verification.md)"
 	@echo "make nmemu-sc   the SystemC/TLM-2.0 example platform (docs/systemc.md)"
+	@echo "make test-decompile  decompile's compact form, byte-identical compile round trips (W itself: test-long)"
 	@echo "make test-board a board of chips across 1-4 MPI ranks, identical results (docs/scale-out.md)"
 	@echo "make bench-board  the NS16e-size board (4x4 chips of 64x64) on 1 and 2 ranks (about 3 GB, minutes)"
 	@echo "make test-import  NIR and RANC import: golden NIR files, bad files, cnn_sinabs chip vs numpy (docs/import.md)"
