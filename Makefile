@@ -48,7 +48,7 @@ REF_OBJS   := $(BUILD)/obj/nm_ref_core.o $(BUILD)/obj/nm_core_prog.o $(BUILD)/ob
 RTL_OBJS   := $(BUILD)/obj/nm_rtl_core.o $(BUILD)/obj/nm_vcore_shim.o $(VCORE_LIB) $(VRT_OBJS)
 LINK_RTL   := -lz -lstdc++ -lm -pthread
 
-.PHONY: bench-w bench-rtl-cycles validate-energy lint fuzz install all deps help run demo-core test test-unit test-diff test-diff-chip test-firmware test-lint test-iverilog test-yosys \
+.PHONY: bench-w bench-rtl-cycles validate-energy lint fuzz install all deps help run run-wave demo-core test test-unit test-diff test-diff-chip test-firmware test-lint test-iverilog test-yosys \
         test-regmap test-bench regmap clean bench synth-default
 .DEFAULT_GOAL := all
 
@@ -60,7 +60,9 @@ include $(sort $(wildcard mk/*.mk))
 
 help:
 	@echo "make            install missing Debian packages (tools/install-deps) and build"
-	@echo "make run        run the bundled wave network on the RTL chip, checked against the model"
+	@echo "make run        train the digits classifier (numpy), import it, classify ten held-out digits on the"
+	@echo "                RTL chip checked against the model: answers, spikes, cycles, energy per inference"
+	@echo "make run-wave   the travelling-wave network on the RTL chip, checked against the model (a raster)"
 	@echo "make demo-core  the single-core ring demo on the RTL core"
 	@echo "make test       build and run every test (unit, RTL-vs-model differential, lint, Icarus, Yosys,"
 	@echo "                CLI, energy, SystemC equivalence, the assertion build)"
@@ -217,7 +219,11 @@ $(BUILD)/examples/%.nmi: examples/%/net.json $(BUILD)/nmemu
 	$(BUILD)/nmemu compile $< -o $@
 
 # The default demo: the travelling wave on the RTL chip, checked against the model.
-run: all $(BUILD)/examples/wave.nmi
+# make run: the digits classifier (examples/digits, docs/digits.md) on the RTL chip in check
+# mode; run-digits is in mk/python.mk. The travelling wave stays as make run-wave.
+run: all run-digits
+
+run-wave: all $(BUILD)/examples/wave.nmi
 	@mkdir -p $(RUN_DIR)
 	$(BUILD)/nmemu run $(BUILD)/examples/wave.nmi --backend check --ticks 70 --raster \
 	    --input examples/wave/input.csv --spikes $(RUN_DIR)/spikes.csv --outputs $(RUN_DIR)/outputs.csv
@@ -259,7 +265,10 @@ test-lint: | deps
 	$(VERILATOR) --lint-only -Wall -Irtl -Iregmap --top-module nm_chip $(RTL_SRC)
 	$(VERILATOR) --lint-only -Wall -Irtl -Iregmap --top-module nm_core -GNumAxons=32 -GNumNeurons=16 $(RTL_SRC)
 	$(VERILATOR) --lint-only -Wall -Irtl -Iregmap --top-module nm_core -GNumAxons=128 -GNumNeurons=64 $(RTL_SRC)
-	@echo "lint: verilator --lint-only -Wall clean (nm_core at 256x256, 32x16, 128x64; nm_chip)"
+	$(VERILATOR) --lint-only -Wall -F rtl/nm_chip.f
+	$(VERILATOR) --lint-only -Wall -F rtl/loihi/nm_loihi_chip.f
+	@echo "lint: verilator --lint-only -Wall clean (nm_core at 256x256, 32x16, 128x64; nm_chip;"
+	@echo "      the file lists rtl/nm_chip.f and rtl/loihi/nm_loihi_chip.f that users lint by hand)"
 
 test-iverilog: | deps
 	tests/rtl/run-iverilog
