@@ -253,6 +253,7 @@ static int parse_section(const uint8_t *s, size_t off, const geom *g, unsigned c
     const size_t sec = g->sec;
     size_t p = 16;
     unsigned w, j;
+    uint32_t mask[NM_NEURON_WORDS];
     char chip[32] = "";
     if (g->nimg > 1)
         snprintf(chip, sizeof chip, "chip %u ", ci);
@@ -276,15 +277,17 @@ static int parse_section(const uint8_t *s, size_t off, const geom *g, unsigned c
             c->neurons[w] = get32(s + p);
         return 0;
     }
+    for (w = 0; w < NM_NEURON_WORDS; w++)
+        mask[w] = nm_neuron_word_mask(w);
     for (j = 0; j < nn; j++) {
         uint32_t *nw = &c->neurons[j * NM_NEURON_WORDS];
         nm_neuron_cfg cfg;
         char why[96];
         for (w = 0; w < NM_NEURON_WORDS; w++, p += 4) {
             nw[w] = get32(s + p);
-            if (nw[w] & ~nm_neuron_word_mask(w))
+            if (nw[w] & ~mask[w])
                 FAIL(off + p, "%score (%u, %u) neuron %u word %u: reserved bits 0x%08x set", chip, k % mx, k / mx, j,
-                     w, nw[w] & ~nm_neuron_word_mask(w));
+                     w, nw[w] & ~mask[w]);
         }
         nm_neuron_unpack(nw, &cfg);
         if (nm_neuron_check(&cfg, why, sizeof why) != 0)

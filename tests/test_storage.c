@@ -225,6 +225,102 @@ START_TEST(test_streamed_image_loads_every_word)
 }
 END_TEST
 
+/* A board image streamed per chip (what an MPI rank does): nm_image_open_chips checks
+ * only the chip images asked for, so a rank is not refused for another rank's bad chip,
+ * while opening the whole board is; a chip not checked cannot be streamed. */
+START_TEST(test_board_streamed_per_chip)
+{
+    nm_gen_merolla_opts g;
+    nm_image *im, *op;
+    nm_ref_chip *chip;
+    nm_chip_backend b;
+    const nm_image_core *sc;
+    nm_image_stream *st;
+    char err[512], path[] = "/tmp/nm-test-storage-board-XXXXXX";
+    unsigned k, j, w;
+    int fd;
+    FILE *f;
+    nm_gen_merolla_defaults(&g);
+    g.mesh_x = 2;
+    g.mesh_y = 1;
+    g.board_x = 2;
+    g.board_y = 1;
+    g.synapses = 33;
+    im = nm_gen_merolla(&g, NULL, err, sizeof err);
+    ck_assert_msg(im != NULL, "%s", err);
+    ck_assert_uint_eq(im->chip_images, 2);
+    fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert_msg(nm_image_write(im, path, err, sizeof err) == 0, "%s", err);
+
+    /* chip 1 alone: streamed into a chip, every NEURON and XBAR word as in the image */
+    op = nm_image_open_chips(path, 1, 1, err, sizeof err);
+    ck_assert_msg(op != NULL, "%s", err);
+    ck_assert_ptr_null(op->cores);
+    ck_assert_uint_eq(op->board_x, 2);
+    ck_assert_uint_eq(op->chip_images, 2);
+    chip = nm_ref_chip_new(2, 1, 256, 256);
+    ck_assert_ptr_nonnull(chip);
+    nm_ref_chip_backend(&b, chip);
+    ck_assert_msg(nm_image_load_chip(op, 1, &b, err, sizeof err) == 0, "%s", err);
+    for (k = 0; k < 2; k++)
+        for (j = 0; j < 256; j += 17) {
+            const nm_image_core *ic = &nm_image_chip(im, 1)[k];
+            for (w = 0; w < NM_NEURON_WORDS; w++) {
+                uint32_t v;
+                ck_assert_int_eq(b.apb_read(b.impl, nm_chip_paddr(NM_CHIP_REGION_CORE, k, naddr(j, w)), &v), NM_OK);
+                ck_assert_uint_eq(v, ic->neurons[j * NM_NEURON_WORDS + w]);
+            }
+            for (w = 0; w < 8; w++) {
+                uint32_t v;
+                ck_assert_int_eq(b.apb_read(b.impl,
+                                            nm_chip_paddr(NM_CHIP_REGION_CORE, k, NM_ADDR(NM_REGION_XBAR, j * 8 + w)),
+                                            &v),
+                                 NM_OK);
+                ck_assert_uint_eq(v, ic->xbar[j * 8 + w]);
+            }
+        }
+    /* chip 0 was not checked: not streamed */
+    ck_assert_int_ne(nm_image_load_chip(op, 0, &b, err, sizeof err), 0);
+    ck_assert_msg(strstr(err, "chip 0 of the image was not read") != NULL, "%s", err);
+    b.free(b.impl);
+    /* the stream of chip 1 gives its cores in order */
+    st = nm_image_stream_open(op, 1, err, sizeof err);
+    ck_assert_msg(st != NULL, "%s", err);
+    sc = nm_image_stream_next(st, err, sizeof err);
+    ck_assert_msg(sc != NULL, "%s", err);
+    ck_assert_uint_eq(sc->prng_seed, nm_image_chip(im, 1)[0].prng_seed);
+    sc = nm_image_stream_next(st, err, sizeof err);
+    ck_assert_msg(sc != NULL, "%s", err);
+    ck_assert_uint_eq(sc->prng_seed, nm_image_chip(im, 1)[1].prng_seed);
+    ck_assert_ptr_null(nm_image_stream_next(st, err, sizeof err)); /* two cores a chip */
+    nm_image_stream_close(st);
+    nm_image_free(op);
+
+    /* chip 0's first core corrupted: a section is 15,444 bytes, the header and board
+     * section 32 + 16 = 48; chip 0 core 0's CRC is at 48 + 15,444 - 4 = 15,488 */
+    f = fopen(path, "r+b");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fseek(f, 48 + 200, SEEK_SET), 0);
+    {
+        int byte = fgetc(f);
+        ck_assert_int_ge(byte, 0);
+        ck_assert_int_eq(fseek(f, 48 + 200, SEEK_SET), 0);
+        fputc(byte ^ 0x10, f);
+    }
+    fclose(f);
+    op = nm_image_open_chips(path, 1, 1, err, sizeof err); /* the rank of chip 1: not its concern */
+    ck_assert_msg(op != NULL, "%s", err);
+    nm_image_free(op);
+    op = nm_image_open(path, err, sizeof err); /* the whole board: refused */
+    ck_assert_ptr_null(op);
+    ck_assert_msg(strstr(err, "byte 15488: chip 0 core (0, 0): section CRC") != NULL, "%s", err);
+    unlink(path);
+    nm_image_free(im);
+}
+END_TEST
+
 Suite *storage_suite(void)
 {
     Suite *s = suite_create("storage");
@@ -233,6 +329,7 @@ Suite *storage_suite(void)
     tcase_add_test(tc, test_neuron_words_read_back_as_written);
     tcase_add_test(tc, test_crossbar_words_read_back_through_staging);
     tcase_add_test(tc, test_streamed_image_loads_every_word);
+    tcase_add_test(tc, test_board_streamed_per_chip);
     suite_add_tcase(s, tc);
     return s;
 }
