@@ -93,6 +93,8 @@ typedef struct ctx {
      * again with jansson (its messages, its positions) */
     const char *cores_text, *cores_end, *text;
     int mapped, fallback;
+    json_t *set_cached;      /* the parameter set last applied, and the neuron it gave */
+    nm_neuron_cfg set_cfg;
 } ctx;
 
 static int fail(ctx *c, const char *path, const char *fmt, ...)
@@ -140,17 +142,33 @@ static int get_int(ctx *c, json_t *v, const char *path, long lo, long hi, long *
 
 /* ------------------------------------------------------------------ compile */
 
+/* get_int at path base + suffix; the path is only built when the value is wrong */
+static int get_int_at(ctx *c, json_t *v, const char *base, const char *suffix, long lo, long hi, long *out)
+{
+    char p[256];
+    if (json_is_integer(v)) {
+        json_int_t i = json_integer_value(v);
+        if (i >= lo && i <= hi) {
+            *out = (long)i;
+            return 0;
+        }
+    }
+    snprintf(p, sizeof p, "%.200s%s", base, suffix);
+    return get_int(c, v, p, lo, hi, out);
+}
+
+
 static int apply_fields(ctx *c, json_t *o, const char *path, nm_neuron_cfg *n)
 {
     unsigned f;
-    char p[256];
+    char sfx[16];
     for (f = 0; f < NFIELDS; f++) {
         json_t *v = json_object_get(o, fields[f].name);
         long x;
         if (!v)
             continue;
-        snprintf(p, sizeof p, "%.200s.%s", path, fields[f].name);
-        if (get_int(c, v, p, fields[f].lo, fields[f].hi, &x))
+        snprintf(sfx, sizeof sfx, ".%s", fields[f].name);
+        if (get_int_at(c, v, path, sfx, fields[f].lo, fields[f].hi, &x))
             return -1;
         field_set(n, f, x);
     }
@@ -184,26 +202,24 @@ static int apply_dest(ctx *c, json_t *d, const char *path, unsigned x, unsigned 
         n->dy = (int16_t)(ty - (long)y);
     }
     if (json_object_get(d, "dx")) {
-        snprintf(p, sizeof p, "%.200s.dx", path);
-        if (get_int(c, json_object_get(d, "dx"), p, -256, 255, &v))
+        if (get_int_at(c, json_object_get(d, "dx"), path, ".dx", -256, 255, &v))
             return -1;
         n->dx = (int16_t)v;
     }
     if (json_object_get(d, "dy")) {
-        snprintf(p, sizeof p, "%.200s.dy", path);
-        if (get_int(c, json_object_get(d, "dy"), p, -256, 255, &v))
+        if (get_int_at(c, json_object_get(d, "dy"), path, ".dy", -256, 255, &v))
             return -1;
         n->dy = (int16_t)v;
     }
-    snprintf(p, sizeof p, "%.200s.axon", path);
-    if (!json_object_get(d, "axon"))
+    if (!json_object_get(d, "axon")) {
+        snprintf(p, sizeof p, "%.200s.axon", path);
         return fail(c, p, "missing (0..%u)", c->na - 1);
-    if (get_int(c, json_object_get(d, "axon"), p, 0, (long)c->na - 1, &v)) /* every core has na axons */
+    }
+    if (get_int_at(c, json_object_get(d, "axon"), path, ".axon", 0, (long)c->na - 1, &v)) /* every core has na axons */
         return -1;
     n->dest_axon = (uint8_t)v;
     if (json_object_get(d, "delay")) {
-        snprintf(p, sizeof p, "%.200s.delay", path);
-        if (get_int(c, json_object_get(d, "delay"), p, 1, 15, &v))
+        if (get_int_at(c, json_object_get(d, "delay"), path, ".delay", 1, 15, &v))
             return -1;
         n->dest_delay = (uint8_t)v;
     }
@@ -259,9 +275,15 @@ static int compile_neurons(ctx *c, json_t *arr, const char *path, unsigned x, un
             set = json_object_get(c->params, json_string_value(pr));
             if (!set)
                 return fail(c, q, "no parameter set named \"%s\"", json_string_value(pr));
-            snprintf(q, sizeof q, "params.%s", json_string_value(pr));
-            if (apply_fields(c, set, q, &n))
-                return -1;
+            if (set == c->set_cached) { /* a set applies to the disabled neuron alike every time */
+                n = c->set_cfg;
+            } else {
+                snprintf(q, sizeof q, "params.%s", json_string_value(pr));
+                if (apply_fields(c, set, q, &n))
+                    return -1;
+                c->set_cached = set;
+                c->set_cfg = n;
+            }
         }
         if (apply_fields(c, o, p, &n))
             return -1;
@@ -309,6 +331,21 @@ static int compile_crossbar(ctx *c, json_t *xb, const char *path, nm_image_core 
                 return fail(c, p, "must be a string of %u hex digits (%u words of 8)", 8 * xw, xw);
             for (k = 0; k < xw; k++) {
                 char w[9];
+                uint32_t val = 0;
+                unsigned d;
+                for (d = 0; d < 8; d++) { /* 8 hex digits (anything else: strtoul's reading below) */
+                    char ch = h[8 * k + d];
+                    unsigned hv = ch >= '0' && ch <= '9' ? (unsigned)(ch - '0')
+                                  : ch >= 'a' && ch <= 'f' ? (unsigned)(ch - 'a' + 10)
+                                  : ch >= 'A' && ch <= 'F' ? (unsigned)(ch - 'A' + 10) : 16u;
+                    if (hv > 15)
+                        break;
+                    val = val << 4 | hv;
+                }
+                if (d == 8) {
+                    core->xbar[j * xw + k] = val;
+                    continue;
+                }
                 memcpy(w, h + 8 * k, 8);
                 w[8] = 0;
                 core->xbar[j * xw + k] = (uint32_t)strtoul(w, &end, 16);
@@ -437,11 +474,16 @@ static const char *value_end(const char *p, const char *end)
         while (p < end) {
             char ch = *p++;
             if (ch == '"') {
-                while (p < end && *p != '"')
-                    p += *p == '\\' ? 2 : 1;
-                if (p >= end)
-                    return end;
-                p++;
+                for (;;) { /* the next quote not escaped by an odd run of backslashes */
+                    const char *q = memchr(p, '"', (size_t)(end - p)), *b;
+                    if (!q)
+                        return end;
+                    for (b = q; b > p && b[-1] == '\\'; b--)
+                        ;
+                    p = q + 1;
+                    if ((q - b) % 2 == 0)
+                        break;
+                }
             } else if (ch == '{' || ch == '[') {
                 depth++;
             } else if (ch == '}' || ch == ']') {
