@@ -142,6 +142,31 @@ static int get_int(ctx *c, json_t *v, const char *path, long lo, long hi, long *
 
 /* ------------------------------------------------------------------ compile */
 
+/* dst = the first 200 bytes of base, then the suffix (as snprintf "%.200s%s", without
+ * its cost: a path is built for every neuron entry of every core) */
+static void path_cat(char *dst, size_t cap, const char *base, const char *suffix)
+{
+    size_t n = strnlen(base, 200), k = strlen(suffix);
+    if (n + k + 1 > cap)
+        k = cap - n - 1; /* cap is at least 256: never below 0 */
+    memcpy(dst, base, n);
+    memcpy(dst + n, suffix, k);
+    dst[n + k] = 0;
+}
+
+/* dst = base[i] */
+static void path_index(char *dst, size_t cap, const char *base, size_t i)
+{
+    char num[32], *e = num + sizeof num;
+    *--e = 0;
+    *--e = ']';
+    do
+        *--e = (char)('0' + i % 10);
+    while (i /= 10);
+    *--e = '[';
+    path_cat(dst, cap, base, e);
+}
+
 /* get_int at path base + suffix; the path is only built when the value is wrong */
 static int get_int_at(ctx *c, json_t *v, const char *base, const char *suffix, long lo, long hi, long *out)
 {
@@ -161,13 +186,14 @@ static int get_int_at(ctx *c, json_t *v, const char *base, const char *suffix, l
 static int apply_fields(ctx *c, json_t *o, const char *path, nm_neuron_cfg *n)
 {
     unsigned f;
-    char sfx[16];
     for (f = 0; f < NFIELDS; f++) {
         json_t *v = json_object_get(o, fields[f].name);
         long x;
+        char sfx[16];
         if (!v)
             continue;
-        snprintf(sfx, sizeof sfx, ".%s", fields[f].name);
+        sfx[0] = '.';
+        memcpy(sfx + 1, fields[f].name, strlen(fields[f].name) + 1);
         if (get_int_at(c, v, path, sfx, fields[f].lo, fields[f].hi, &x))
             return -1;
         field_set(n, f, x);
@@ -240,7 +266,7 @@ static int compile_neurons(ctx *c, json_t *arr, const char *path, unsigned x, un
         json_t *o = json_array_get(arr, i), *id = NULL, *ids = NULL, *pr, *dest;
         long lo, hi, j;
         nm_neuron_cfg n = disabled_neuron();
-        snprintf(p, sizeof p, "%.200s[%zu]", path, i);
+        path_index(p, sizeof p, path, i);
         if (!json_is_object(o))
             return fail(c, p, "must be an object");
         if (check_keys(c, o, p, keys, 1))
@@ -249,7 +275,7 @@ static int compile_neurons(ctx *c, json_t *arr, const char *path, unsigned x, un
         ids = json_object_get(o, "ids");
         if (!id == !ids)
             return fail(c, p, "give exactly one of \"id\" or \"ids\": [first, last]");
-        snprintf(q, sizeof q, "%.200s.%s", p, id ? "id" : "ids");
+        path_cat(q, sizeof q, p, id ? ".id" : ".ids");
         if (id) {
             if (get_int(c, id, q, 0, (long)c->nn - 1, &lo))
                 return -1;
@@ -269,7 +295,7 @@ static int compile_neurons(ctx *c, json_t *arr, const char *path, unsigned x, un
         pr = json_object_get(o, "params");
         if (pr) {
             json_t *set;
-            snprintf(q, sizeof q, "%.200s.params", p);
+            path_cat(q, sizeof q, p, ".params");
             if (!json_is_string(pr))
                 return fail(c, q, "must be the name of a parameter set");
             set = json_object_get(c->params, json_string_value(pr));
@@ -288,7 +314,7 @@ static int compile_neurons(ctx *c, json_t *arr, const char *path, unsigned x, un
         if (apply_fields(c, o, p, &n))
             return -1;
         dest = json_object_get(o, "dest");
-        snprintf(q, sizeof q, "%.200s.dest", p);
+        path_cat(q, sizeof q, p, ".dest");
         if (dest && apply_dest(c, dest, q, x, y, &n))
             return -1;
         for (j = lo; j <= hi; j++)
