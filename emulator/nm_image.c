@@ -533,9 +533,9 @@ nm_image *nm_image_open_chips(const char *path, unsigned first, unsigned count, 
         return NULL;
     }
     if (fstat(fileno(f), &sb) || !S_ISREG(sb.st_mode)) {
-        snprintf(err, errlen, "%s: not a regular file (an image is read twice: checked, then streamed)", path);
+        /* a pipe or a device cannot be read twice (checked, then streamed): read whole */
         fclose(f);
-        return NULL;
+        return nm_image_read_chips(path, first, count, err, errlen);
     }
     got = fread(h, 1, sizeof h, f);
     fclose(f);

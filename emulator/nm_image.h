@@ -74,7 +74,8 @@ nm_image *nm_image_read_chips(const char *path, unsigned first, unsigned count, 
  * checked as nm_image_read does (a bad image is refused whole), but only the geometry is
  * kept (cores is NULL); the sections are read again, one at a time, when the image is
  * loaded (nm_image_load, nm_image_load_chip, nm_image_stream_*), so a chip is programmed
- * without the whole image in memory. */
+ * without the whole image in memory. A file that is not a regular one (a pipe) is read
+ * whole instead, as nm_image_read does (cores then not NULL). */
 nm_image *nm_image_open(const char *path, char *err, size_t errlen);
 /* The same, checking only chip images first .. first + count - 1 (as nm_image_read_chips):
  * only those may be streamed then. count 0 checks the header and board section only. */
