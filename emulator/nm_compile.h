@@ -5,6 +5,7 @@
 #define NM_COMPILE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "nm_image.h"
 
@@ -15,5 +16,8 @@ nm_image *nm_compile_file(const char *path, char *err, size_t errlen);
 /* The description of an image, as a JSON text the caller frees; NULL on no memory.
  * nm_compile_string(nm_decompile(im)) gives back an identical image. */
 char *nm_decompile(const nm_image *im);
+/* The same description written to f (the image must be held, not streamed): 0, or -1 on
+ * no memory or a write error. */
+int nm_decompile_write(const nm_image *im, FILE *f);
 
 #endif

@@ -96,7 +96,6 @@ static int cmd_decompile(int argc, char **argv)
     const char *args[1];
     unsigned nargs;
     nm_image *im;
-    char *text;
     nm_out o;
     int rc = nm_opts_parse(&decompile_spec, argc, argv, args, &nargs);
     if (rc)
@@ -112,25 +111,19 @@ static int cmd_decompile(int argc, char **argv)
         fprintf(stderr, "nmemu: %s\n", err);
         return NM_EXIT_INPUT;
     }
-    text = nm_decompile(im);
-    nm_image_free(im);
-    if (!text) {
-        fprintf(stderr, "nmemu: out of memory\n");
-        return NM_EXIT_RUN;
-    }
-    if (!D.out) {
-        puts(text);
-        free(text);
-        return 0;
-    }
-    if (nm_out_open(&o, D.out, err, sizeof err)) {
+    if (nm_out_open(&o, D.out ? D.out : "-", err, sizeof err)) {
         fprintf(stderr, "nmemu: %s\n", err);
-        free(text);
+        nm_image_free(im);
         return NM_EXIT_RUN;
     }
-    fputs(text, o.f);
-    fputc('\n', o.f);
-    free(text);
+    rc = nm_decompile_write(im, o.f); /* streamed: never the whole text in memory */
+    nm_image_free(im);
+    if (rc) {
+        nm_out_close(&o, 0, err, 0);
+        fprintf(stderr, "nmemu: cannot write %s: %s\n", D.out ? D.out : "standard output",
+                ferror(o.f) ? "write error" : "out of memory");
+        return NM_EXIT_RUN;
+    }
     if (nm_out_close(&o, 1, err, sizeof err)) {
         fprintf(stderr, "nmemu: %s\n", err);
         return NM_EXIT_RUN;

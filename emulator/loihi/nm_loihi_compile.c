@@ -2,10 +2,14 @@
 #include "nm_loihi_compile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -493,9 +497,42 @@ int nm_loihi_json_is_loihi(const char *text)
     return r;
 }
 
+/* 1 when the n bytes at t hold the string s */
+static int holds(const char *t, size_t n, const char *s)
+{
+    size_t k = strlen(s), i;
+    const char *p = t;
+    while (n >= k && (p = memchr(t, s[0], n - k + 1)) != NULL) {
+        if (!memcmp(p, s, k))
+            return 1;
+        i = (size_t)(p - t) + 1;
+        t += i;
+        n -= i;
+    }
+    return 0;
+}
+
 int nm_loihi_json_file_is_loihi(const char *path)
 {
-    char *t = slurp(path, NULL, 0);
+    char *t;
+    /* a description without the text "core_type" (nor a \u escape that could spell it)
+     * is not a Loihi one: no need to parse it (a TrueNorth W is 185 MB of JSON) */
+    int fd = open(path, O_RDONLY);
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        int maybe = 1;
+        if (m != MAP_FAILED) {
+            maybe = holds(m, (size_t)st.st_size, "core_type") || holds(m, (size_t)st.st_size, "\\u");
+            munmap(m, (size_t)st.st_size);
+        }
+        close(fd);
+        if (!maybe)
+            return 0;
+    } else if (fd >= 0) {
+        close(fd);
+    }
+    t = slurp(path, NULL, 0);
     int r = t ? nm_loihi_json_is_loihi(t) : 0;
     free(t);
     return r;
