@@ -106,6 +106,8 @@ static int cmd_decompile(int argc, char **argv)
         if (nm_out_check_distinct(files, sizeof files / sizeof files[0], cerr, sizeof cerr))
             return nm_usage_error(&decompile_spec, "%s", cerr);
     }
+    if (nm_loihi_image_sniff_file(args[0])) /* core type 1 */
+        return nm_loihi_cli_decompile(args[0], D.out);
     im = nm_image_read(args[0], err, sizeof err);
     if (!im) {
         fprintf(stderr, "nmemu: %s\n", err);

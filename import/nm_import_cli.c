@@ -98,6 +98,13 @@ static int put_network(FILE *f, const nm_image *im, const char *path, const char
     return ferror(f) ? -1 : 0;
 }
 
+/* The file's name without its folders (what the provenance records as the source). */
+static const char *args_file_base(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
 static int check_out_name(const nm_cmd_spec *spec, const char *out)
 {
     if (!ends_with(out, ".json") && !ends_with(out, ".nmi"))
@@ -231,6 +238,45 @@ static int nir_loihi(const char *file, nm_graph *g)
     if (!net) {
         fprintf(stderr, "nmemu import nir: %s: %s\n", file, err);
         return NM_EXIT_INPUT;
+    }
+    {
+        /* the discretization choices, recorded in the image (docs/image-format.md, provenance) */
+        char prov[2048], vs[64], we[32], *js;
+        const char *brace = strchr(net->json, '{');
+        size_t pl, fl, i, n = 0;
+        if (N.vscale > 0)
+            snprintf(vs, sizeof vs, "%.10g", N.vscale);
+        else
+            snprintf(vs, sizeof vs, "auto");
+        if (N.wexp_set)
+            snprintf(we, sizeof we, "%d", N.wexp);
+        else
+            snprintf(we, sizeof we, "auto");
+        n += (size_t)snprintf(prov + n, sizeof prov - n, "\n  \"provenance\": {\"tool\": \"nmemu import nir\", "
+                              "\"source\": \"");
+        for (i = 0; args_file_base(file)[i] && n + 8 < sizeof prov; i++) {
+            unsigned char ch = (unsigned char)args_file_base(file)[i];
+            if (ch < 32)
+                continue;
+            if (ch == '"' || ch == '\\')
+                prov[n++] = '\\';
+            prov[n++] = (char)ch;
+        }
+        snprintf(prov + n, sizeof prov - n, "\", \"target\": \"loihi\", \"dt\": \"%.10g\", \"reset\": \"zero\", "
+                 "\"quant\": \"int%d\", \"v-scale\": \"%s\", \"wgt-exp\": \"%s\"},", N.dt, o.wbits, vs, we);
+        pl = strlen(prov);
+        fl = strlen(net->json);
+        js = brace ? malloc(fl + pl + 1) : NULL;
+        if (!js) {
+            fprintf(stderr, "nmemu import nir: out of memory\n");
+            nm_ll_net_free(net);
+            return NM_EXIT_RUN;
+        }
+        memcpy(js, net->json, (size_t)(brace - net->json) + 1);
+        memcpy(js + (brace - net->json) + 1, prov, pl);
+        memcpy(js + (brace - net->json) + 1 + pl, brace + 1, fl - (size_t)(brace - net->json));
+        free(net->json);
+        net->json = js;
     }
     li = nm_loihi_compile_text(net->json, "the lowered network", err, sizeof err);
     if (!li) {
