@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include "nm_loihi_regmap.h"
+#include "nm_prov.h"
 
 static const uint8_t header_magic[4] = {0x4e, 0x4d, 0x49, 0x1a};
 static const uint8_t core_magic[4] = {0x4c, 0x43, 0x4f, 0x52}; /* "LCOR" */
@@ -183,44 +184,7 @@ nomem:
 
 int nm_loihi_prov_check(const char *text, size_t len, char *err, size_t errlen)
 {
-    size_t i = 0, line = 1;
-    if (len > NM_LOIHI_PROV_MAX) {
-        snprintf(err, errlen, "provenance is %zu bytes, at most %u", len, NM_LOIHI_PROV_MAX);
-        return -1;
-    }
-    while (i < len) {
-        size_t k = i, v;
-        while (k < len && text[k] != '=' && text[k] != '\n') {
-            char ch = text[k];
-            if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-')) {
-                snprintf(err, errlen, "provenance line %zu: key character 0x%02x: keys are [a-z0-9_.-]", line,
-                         (unsigned char)ch);
-                return -1;
-            }
-            k++;
-        }
-        if (k == i || k - i > 63 || k == len || text[k] != '=') {
-            snprintf(err, errlen, "provenance line %zu: expected key=value with a key of 1..63 characters", line);
-            return -1;
-        }
-        for (v = k + 1; v < len && text[v] != '\n'; v++)
-            if ((unsigned char)text[v] < 32 || text[v] == 127) {
-                snprintf(err, errlen, "provenance line %zu: control character 0x%02x in the value", line,
-                         (unsigned char)text[v]);
-                return -1;
-            }
-        if (v == len) {
-            snprintf(err, errlen, "provenance line %zu: does not end in a newline", line);
-            return -1;
-        }
-        if (v - k - 1 > 1023) {
-            snprintf(err, errlen, "provenance line %zu: value of %zu bytes, at most 1023", line, v - k - 1);
-            return -1;
-        }
-        i = v + 1;
-        line++;
-    }
-    return 0;
+    return nm_prov_check(text, len, err, errlen);
 }
 
 int nm_loihi_image_set_prov(nm_loihi_image *im, const char *text, char *err, size_t errlen)

@@ -30,7 +30,7 @@ typedef struct nm_loihi_image {
  * text, zero padding to 4 bytes, CRC-32 of all before it. The text is lines "key=value\n":
  * keys 1..63 of [a-z0-9_.-], values up to 1023 printable bytes (no control characters),
  * at most NM_LOIHI_PROV_MAX bytes in all. */
-#define NM_LOIHI_PROV_MAX 16384u
+#define NM_LOIHI_PROV_MAX 16384u /* = NM_PROV_MAX, emulator/nm_prov.h */
 /* 0 if text is valid provenance; else -1 and why (naming the line) in err. */
 int nm_loihi_prov_check(const char *text, size_t len, char *err, size_t errlen);
 /* Replace the image's provenance with a copy of text (NULL or "" removes it); checked. */
