@@ -172,6 +172,12 @@ static int cmd_pack_input(int argc, char **argv)
         if (nm_out_check_distinct(files, sizeof files / sizeof files[0], cerr, sizeof cerr))
             return nm_usage_error(&pack_spec, "%s", cerr);
     }
+    if (nm_loihi_image_sniff_file(args[0])) { /* core type 1 */
+        fprintf(stderr, "nmemu: %s: an image of Loihi-style cores: the binary spike program has 8-bit axon "
+                        "numbers and a Loihi core up to 4,096 input axons; give nmemu run the text spike program "
+                        "(--input %s)\n", args[0], args[1]);
+        return NM_EXIT_INPUT;
+    }
     im = nm_image_read(args[0], err, sizeof err);
     if (!im) {
         fprintf(stderr, "nmemu: %s\n", err);

@@ -645,6 +645,7 @@ int nm_loihi_cli_sweep(const nm_loihi_sweep_args *a)
         int k = snprintf(script, sizeof script,
                          "set datafile separator ','\nset key autotitle columnhead\nset grid\n"
                          "set multiplot layout 1,%d title '%s (Loihi-style cores)' noenhanced\nset xlabel '%s'\n"
+                         "set logscale y\n" /* static and dynamic differ by orders of magnitude */
                          "set ylabel 'power (mW)'\n"
                          "plot '%s' using %s:14%s with linespoints pt 7 title 'whole chip', '' using %s:(($11 + $12) / "
                          "($3 / $4) * 1e-9) with linespoints pt 5 title 'cores used only'\n",
