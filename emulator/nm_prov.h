@@ -6,10 +6,11 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #define NM_PROV_MAX 16384u
 
-/* 0 if text (len bytes) is valid provenance; else -1 and why, naming the line. */
+/* 0 if text (len bytes) is valid provenance (each key once); else -1 and why, naming the line. */
 static inline int nm_prov_check(const char *text, size_t len, char *err, size_t errlen)
 {
     size_t i = 0, line = 1;
@@ -41,6 +42,22 @@ static inline int nm_prov_check(const char *text, size_t len, char *err, size_t 
         if (v == len) {
             snprintf(err, errlen, "provenance line %zu: does not end in a newline", line);
             return -1;
+        }
+        {
+            size_t j = 0; /* a key given twice: the earlier lines' keys */
+            while (j < i) {
+                size_t e = j;
+                while (text[e] != '=')
+                    e++;
+                if (e - j == k - i && !memcmp(text + j, text + i, k - i)) {
+                    snprintf(err, errlen, "provenance line %zu: key \"%.*s\" given twice", line, (int)(k - i),
+                             text + i);
+                    return -1;
+                }
+                while (text[j] != '\n')
+                    j++;
+                j++;
+            }
         }
         if (v - k - 1 > 1023) {
             snprintf(err, errlen, "provenance line %zu: value of %zu bytes, at most 1023", line, v - k - 1);
