@@ -1,5 +1,6 @@
 /* nm_compile.c - JSON network descriptions (docs/network-format.md) <-> images. */
 #include "nm_compile.h"
+#include "nm_prov.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -396,9 +397,44 @@ static int compile_core(ctx *c, json_t *o, const char *path, nm_image *im, unsig
     return 0;
 }
 
+/* "provenance": {"key": "text", ...} -> im->prov, "key=text" lines in the file's order
+ * (docs/image-format.md, "Provenance"). 0, or -1 with the error. */
+static int compile_provenance(ctx *c, json_t *v, nm_image *im)
+{
+    const char *key;
+    json_t *pv;
+    char *text = NULL, why[160];
+    size_t n = 0;
+    if (!v)
+        return 0;
+    if (!json_is_object(v))
+        return fail(c, "provenance", "must be an object of texts");
+    json_object_foreach(v, key, pv) {
+        char *t;
+        if (!json_is_string(pv)) {
+            free(text);
+            snprintf(why, sizeof why, "provenance.%.60s", key);
+            return fail(c, why, "must be a text");
+        }
+        t = realloc(text, n + strlen(key) + strlen(json_string_value(pv)) + 3);
+        if (!t) {
+            free(text);
+            return fail(c, "provenance", "out of memory");
+        }
+        text = t;
+        n += (size_t)sprintf(text + n, "%s=%s\n", key, json_string_value(pv));
+    }
+    if (text && nm_prov_check(text, n, why, sizeof why)) {
+        free(text);
+        return fail(c, "provenance", "%s", why + (strncmp(why, "provenance ", 11) ? 0 : 11));
+    }
+    im->prov = text;
+    return 0;
+}
+
 static nm_image *compile_root(ctx *c, json_t *root)
 {
-    static const char *const keys[] = {"mesh", "board", "core", "params", "cores", "comment", NULL};
+    static const char *const keys[] = {"mesh", "board", "core", "params", "cores", "comment", "provenance", NULL};
     json_t *mesh, *geo, *cores, *board;
     nm_image *im = NULL;
     unsigned char *seen = NULL;
@@ -515,6 +551,8 @@ static nm_image *compile_root(ctx *c, json_t *root)
         if (compile_core(c, json_array_get(cores, i), p, im, seen))
             goto bad;
     }
+    if (compile_provenance(c, json_object_get(root, "provenance"), im))
+        goto bad;
     free(seen);
     return im;
 bad:
@@ -573,6 +611,18 @@ char *nm_decompile(const nm_image *im)
         json_object_set_new(root, "board", json_pack("{s:[ii],s:b}", "chips", (int)im->board_x, (int)im->board_y,
                                                      "repeat", im->chip_images == 1));
     json_object_set_new(root, "core", json_pack("{s:i,s:i}", "axons", (int)im->naxons, "neurons", (int)im->nneurons));
+    if (im->prov && *im->prov) { /* "key=value" lines, back to an object in their order */
+        json_t *pv = json_object();
+        const char *q = im->prov;
+        while (*q) {
+            const char *eq = strchr(q, '='), *nl = strchr(eq, '\n');
+            char key[64];
+            snprintf(key, sizeof key, "%.*s", (int)(eq - q), q);
+            json_object_set_new(pv, key, json_stringn(eq + 1, (size_t)(nl - eq - 1)));
+            q = nl + 1;
+        }
+        json_object_set_new(root, "provenance", pv);
+    }
     for (k = 0; k < im->chip_images * im->mesh_x * im->mesh_y; k++) {
         const nm_image_core *ic = &im->cores[k];
         json_t *co = json_object(), *types = json_array(), *rows = json_object(), *neurons = json_array();

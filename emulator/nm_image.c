@@ -1,5 +1,6 @@
 /* nm_image.c - reader and writer of .nmi images (docs/image-format.md). */
 #include "nm_image.h"
+#include "nm_prov.h"
 #include "nm_output.h"
 
 #include <errno.h>
@@ -65,6 +66,7 @@ void nm_image_free(nm_image *im)
     if (!im)
         return;
     nm_image_release_cores(im);
+    free(im->prov);
     free(im);
 }
 
@@ -155,7 +157,7 @@ static nm_image *parse(const uint8_t *buf, size_t len, unsigned want_lo, unsigne
 {
     nm_image *im = NULL;
     unsigned mx, my, na, nn, k, j, w, bx = 1, by = 1, nimg = 1, ci, flags;
-    size_t sec, off, hdr = NM_IMAGE_HEADER_BYTES, total;
+    size_t sec, off, hdr = NM_IMAGE_HEADER_BYTES, total, prov_len = 0;
     static char dummy[1];
     if (!err || !errlen) {
         err = dummy;
@@ -221,6 +223,27 @@ static nm_image *parse(const uint8_t *buf, size_t len, unsigned want_lo, unsigne
             FAIL(42, "board section reserved half-word must be 0");
     }
     total = hdr + (size_t)nimg * mx * my * sec;
+    /* the chip images, then nothing or one provenance section ("PROV", docs/image-format.md) */
+    if (len > total && len - total >= 12 && !memcmp(buf + total, "PROV", 4)) {
+        const uint8_t *ps = buf + total;
+        size_t pn = get32(ps + 4), want = 8 + ((pn + 3) & ~(size_t)3) + 4, i;
+        char why[160];
+        if (pn == 0 || pn > NM_PROV_MAX)
+            FAIL(total + 4, "provenance text of %zu bytes: expected 1..%u", pn, NM_PROV_MAX);
+        if (len - total != want)
+            FAIL(total, "provenance section is %zu bytes, expected %zu for its %zu bytes of text", len - total, want,
+                 pn);
+        if (get32(ps + want - 4) != crc(ps, want - 4))
+            FAIL(total + want - 4, "provenance section CRC 0x%08x, computed 0x%08x", get32(ps + want - 4),
+                 crc(ps, want - 4));
+        for (i = 8 + pn; i < want - 4; i++)
+            if (ps[i])
+                FAIL(total + i, "provenance padding byte is 0x%02x, must be 0", ps[i]);
+        if (nm_prov_check((const char *)ps + 8, pn, why, sizeof why))
+            FAIL(total + 8, "%s", why);
+        prov_len = pn;
+        len = total;
+    }
     if (len != total) {
         char chips[48] = "";
         if (flags & NM_IMAGE_FLAG_BOARD)
@@ -235,6 +258,13 @@ static nm_image *parse(const uint8_t *buf, size_t len, unsigned want_lo, unsigne
     im = image_alloc(mx, my, na, nn, bx, by, nimg, want_lo, want_hi);
     if (!im)
         FAIL(0, "out of memory");
+    if (prov_len) {
+        im->prov = malloc(prov_len + 1);
+        if (!im->prov)
+            FAIL(0, "out of memory");
+        memcpy(im->prov, buf + total + 8, prov_len);
+        im->prov[prov_len] = 0;
+    }
     for (ci = want_lo; ci < want_hi; ci++)
         for (k = 0, off = hdr + (size_t)ci * mx * my * sec; k < mx * my; k++, off += sec) {
             const uint8_t *s = buf + off;
@@ -362,6 +392,7 @@ nm_image *nm_image_read(const char *path, char *err, size_t errlen)
 uint8_t *nm_image_serialize(const nm_image *im, size_t *len, char *err, size_t errlen)
 {
     size_t sec = nm_image_section_bytes(im->naxons, im->nneurons), total, off, hdr = NM_IMAGE_HEADER_BYTES;
+    size_t plen = im->prov ? strlen(im->prov) : 0;
     unsigned k, w, ncores = im->mesh_x * im->mesh_y, board = nm_image_is_board(im);
     uint8_t *b, *s;
     if (!geometry_ok(im->mesh_x, im->mesh_y, im->naxons, im->nneurons) || !board_ok(im->board_x, im->board_y) ||
@@ -377,7 +408,14 @@ uint8_t *nm_image_serialize(const nm_image *im, size_t *len, char *err, size_t e
     }
     ncores *= im->chip_images;
     total = hdr + ncores * sec;
-    b = calloc(1, total);
+    if (plen) {
+        char why[160];
+        if (nm_prov_check(im->prov, plen, why, sizeof why)) {
+            snprintf(err, errlen, "image not writable: %s", why);
+            return NULL;
+        }
+    }
+    b = calloc(1, total + (plen ? 8 + ((plen + 3) & ~(size_t)3) + 4 : 0));
     if (!b) {
         snprintf(err, errlen, "out of memory");
         return NULL;
@@ -420,6 +458,15 @@ uint8_t *nm_image_serialize(const nm_image *im, size_t *len, char *err, size_t e
         for (w = 0; w < im->nneurons * NM_NEURON_WORDS; w++, p += 4)
             put32(s + p, c->neurons[w]);
         put32(s + sec - 4, crc(s, sec - 4));
+    }
+    if (plen) { /* the provenance section (docs/image-format.md) */
+        size_t ps = 8 + ((plen + 3) & ~(size_t)3) + 4;
+        s = b + total;
+        memcpy(s, "PROV", 4);
+        put32(s + 4, (uint32_t)plen);
+        memcpy(s + 8, im->prov, plen);
+        put32(s + ps - 4, crc(s, ps - 4));
+        total += ps;
     }
     *len = total;
     return b;

@@ -36,6 +36,7 @@ typedef struct nm_image {
     unsigned mesh_x, mesh_y, naxons, nneurons;
     nm_image_core *cores; /* chip_images * mesh_x * mesh_y; chip after chip, index y * mesh_x + x */
     unsigned board_x, board_y, chip_images;
+    char *prov; /* provenance, "key=value\n" lines (NULL: none; docs/image-format.md, "Provenance") */
 } nm_image;
 
 /* An empty (all-zero words, every delay 1) image; NULL on bad geometry or no memory. */

@@ -231,6 +231,14 @@ static int cmd_info(int argc, char **argv)
            im->naxons, im->nneurons, im->mesh_x * im->mesh_y * im->nneurons);
     printf("synapses (crossbar bits set): %" PRIu64 " (%.1f%% of the crossbars)\n", syn,
            100.0 * (double)syn / ((double)im->chip_images * im->mesh_x * im->mesh_y * im->nneurons * im->naxons));
+    if (im->prov) { /* how the network was made (docs/image-format.md, "Provenance") */
+        const char *q = im->prov;
+        printf("provenance:\n");
+        for (; *q; q = strchr(q, '\n') + 1)
+            printf("  %.*s\n", (int)(strchr(q, '\n') - q), q);
+    } else {
+        printf("provenance: none recorded\n");
+    }
     {
         /* the RTL backend's builds of the chip (docs/chip.md section 8) */
         char shapes[4096], why[512];

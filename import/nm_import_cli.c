@@ -105,6 +105,23 @@ static const char *args_file_base(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/* The provenance of a TrueNorth-mode image (docs/image-format.md): "tool=...\nsource=NAME\n"
+ * and the choices in `rest` (lines "key=value\n"); malloc'd, NULL if out of memory. */
+static char *tn_provenance(const char *tool, const char *path, const char *rest)
+{
+    const char *base = *args_file_base(path) ? args_file_base(path) : path; /* "dir/": the path */
+    size_t n = strlen(tool) + strlen(base) + strlen(rest) + 32, i, k;
+    char *t = malloc(n);
+    if (!t)
+        return NULL;
+    k = (size_t)snprintf(t, n, "tool=%s\nsource=", tool);
+    for (i = 0; base[i]; i++)
+        if ((unsigned char)base[i] >= 32 && base[i] != 127) /* the value has no control characters */
+            t[k++] = base[i];
+    snprintf(t + k, n - k, "\n%s", rest);
+    return t;
+}
+
 static int check_out_name(const nm_cmd_spec *spec, const char *out)
 {
     if (!ends_with(out, ".json") && !ends_with(out, ".nmi"))
@@ -404,6 +421,22 @@ static int cmd_nir(int argc, char **argv)
     }
     memcpy(full, hdr, hl);
     memcpy(full + hl, net->report, rl + 1);
+    {
+        /* the discretization choices, recorded in the image (issue 17) */
+        char rest[512], range[32];
+        if (N.range >= 100)
+            snprintf(range, sizeof range, "max");
+        else
+            snprintf(range, sizeof range, "p%.10g", N.range);
+        snprintf(rest, sizeof rest, "target=truenorth\ndt=%.10g\nreset=%s\nquant=int%d\nquant-range=%s\n"
+                 "v-floor=%.10g\nlif-leak=%s\n", N.dt, o.reset_subtract ? "subtract" : "zero", o.wbits, range,
+                 N.vfloor, N.lif ? N.lif : "refused");
+        im->prov = tn_provenance("nmemu import nir", args[0], rest);
+        if (!im->prov) {
+            fprintf(stderr, "nmemu import nir: out of memory\n");
+            goto done;
+        }
+    }
     if (!(fo = outs_open(&os, N.out, err, sizeof err)) || (N.imap && !(fi = outs_open(&os, N.imap, err, sizeof err))) ||
         (N.nmap && !(fn = outs_open(&os, N.nmap, err, sizeof err))) ||
         (N.report && !(fr = outs_open(&os, N.report, err, sizeof err))) ||
@@ -528,6 +561,19 @@ static int cmd_ranc(int argc, char **argv)
                  "imported by nmemu import ranc from %s: grid %ux%u, no output bus, %u cores of %u axons x %u "
                  "neurons; delay = RANC tick + 1 (docs/import.md)",
                  args[0], o.grid_x, o.grid_y, net.cores_read, net.naxons, net.nneurons);
+    {
+        char rest[128];
+        if (o.out_x >= 0)
+            snprintf(rest, sizeof rest, "grid=%ux%u\noutput-bus=%d,%d\n", o.grid_x, o.grid_y, o.out_x, o.out_y);
+        else
+            snprintf(rest, sizeof rest, "grid=%ux%u\noutput-bus=none\n", o.grid_x, o.grid_y);
+        net.im->prov = tn_provenance("nmemu import ranc", args[0], rest);
+        if (!net.im->prov) {
+            fprintf(stderr, "nmemu import ranc: out of memory\n");
+            nm_ranc_free(&net);
+            return NM_EXIT_RUN;
+        }
+    }
     memset(&os, 0, sizeof os);
     err[0] = 0;
     rc = NM_EXIT_RUN;
