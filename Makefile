@@ -80,6 +80,7 @@ help:
 	@echo "make rtl-shapes SHAPES=\"3x5 8x8-64x32\"  build Verilated chips of other shapes ahead (docs/chip.md s8)"
 	@echo "make bench-rtl-speed  the Verilated chip before/after issue 13, same results (docs/performance.md)"
 	@echo "make bench-rtl-cores  W with 1 and 16 --rtl-cores (docs/verification.md s4)"
+	@echo "make bench-w-compare  W, W-high, W-stochastic on the baseline commit (PERF_BASE) and now, interleaved"
 	@echo "make validate-energy  the TrueNorth preset against the published chip power, 0.70-1.05 V: fit, check,"
 	@echo "                error and leave-one-out per point; fails above 10 % (docs/energy-model.md)"
 	@echo "make coverage   Verilator line/branch/toggle coverage of the RTL runs (docs/verification.md)"
@@ -177,6 +178,7 @@ $(BUILD)/nmemu-core-demo: $(BUILD)/obj/nm_core_demo.o $(REF_OBJS) $(RTL_OBJS)
 TEST_OBJS := $(BUILD)/tobj/test_main.o $(BUILD)/tobj/test_neuron_directed.o \
              $(BUILD)/tobj/test_regmap.o $(BUILD)/tobj/nm_test_backend.o $(BUILD)/tobj/test_chip.o \
              $(BUILD)/tobj/test_image.o $(BUILD)/tobj/test_model.o $(BUILD)/tobj/test_energy.o \
+             $(BUILD)/tobj/test_storage.o \
              $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_gen.o $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_energy.o \
              $(BUILD)/obj/nm_output.o
 $(BUILD)/tests/nm-tests: $(TEST_OBJS) $(BUILD)/obj/nm_fw.o $(CHIP_OBJS) $(REF_OBJS) $(RTL_OBJS) $(RTL_CHIP_MODEL)

@@ -165,7 +165,7 @@ nm_board *nm_board_new(const char *path, const nm_board_comm *comm, const nm_boa
     b->o = *o;
     b->nranks = comm->size;
     /* the header first (no chip read), to know the partition */
-    im = nm_image_read_chips(path, 0, 0, err, errlen);
+    im = nm_image_open_chips(path, 0, 0, err, errlen);
     if (!im)
         goto bad;
     b->bx = im->board_x;
@@ -206,12 +206,14 @@ nm_board *nm_board_new(const char *path, const nm_board_comm *comm, const nm_boa
     b->meter = calloc(b->nlocal, sizeof *b->meter);
     if ((!o->make_chip && !b->chips) || !b->be || !b->out || !b->meter)
         goto nomem;
+    /* this rank's chip images checked whole now (a bad one refused before any is
+     * loaded), then streamed from the file into each chip one core at a time, so a rank
+     * never holds a chip's words beside its models */
+    im = nm_image_open_chips(path, nimg == 1 ? 0 : b->first, nimg == 1 ? 1 : b->nlocal, err, errlen);
+    if (!im)
+        goto bad;
     for (i = 0; i < b->nlocal; i++) {
         const unsigned chip = b->first + i;
-        /* one chip image at a time (a repeated one once), so a rank never holds more
-         * than one chip's words beside its models */
-        if (!im && !(im = nm_image_read_chips(path, nimg == 1 ? 0 : chip, 1, err, errlen)))
-            goto bad;
         if (o->make_chip) {
             if (o->make_chip(&b->be[i])) {
                 snprintf(err, errlen, "cannot build the chip backend for chip %u", chip);
@@ -240,11 +242,6 @@ nm_board *nm_board_new(const char *path, const nm_board_comm *comm, const nm_boa
                                    nm_chip_paddr(NM_CHIP_REGION_CORE, k, NM_ADDR(NM_REGION_CTRL, NM_CTRL_PRNG)),
                                    o->seed + chip * b->ncores + k) != NM_OK)
                 goto nomem;
-        /* the words are in the chip now */
-        if (nimg > 1) {
-            nm_image_free(im);
-            im = NULL;
-        }
     }
     nm_image_free(im);
     return b;

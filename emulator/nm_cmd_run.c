@@ -293,7 +293,7 @@ static int run_read_inputs(run_state *s)
     }
     if (A.volts == 0)
         A.volts = s->preset.v_ref;
-    s->im = nm_image_read(s->image, err, sizeof err);
+    s->im = nm_image_open(s->image, err, sizeof err); /* checked now, streamed into the chip */
     if (!s->im) {
         fprintf(stderr, "nmemu: %s\n", err);
         return NM_EXIT_INPUT;

@@ -192,6 +192,7 @@ int nm_groups_load(nm_groups *g, const char *path, const nm_image *im, char *err
     json_t *root;
     unsigned ncores = im->mesh_x * im->mesh_y, k, j, words = im->naxons / 32;
     size_t nn = (size_t)ncores * im->nneurons;
+    nm_image_stream *st = NULL;
     int rc;
     memset(g, 0, sizeof *g);
     err[0] = 0;
@@ -237,21 +238,34 @@ int nm_groups_load(nm_groups *g, const char *path, const nm_image *im, char *err
         nm_groups_free(g);
         return -1;
     }
-    /* each neuron's route and crossbar connections, from the image */
-    for (k = 0; k < ncores; k++)
+    /* each neuron's route and crossbar connections, from the image (streamed from its
+     * file again when it is not held: nm_image_open) */
+    if (!im->cores && !(st = nm_image_stream_open(im, 0, err, errlen))) {
+        nm_groups_free(g);
+        return -1;
+    }
+    for (k = 0; k < ncores; k++) {
+        const nm_image_core *ic = st ? nm_image_stream_next(st, err, errlen) : &im->cores[k];
+        if (!ic) {
+            nm_image_stream_close(st);
+            nm_groups_free(g);
+            return -1;
+        }
         for (j = 0; j < im->nneurons; j++) {
             size_t i = (size_t)k * im->nneurons + j;
             nm_neuron_cfg n;
             unsigned ew, ns, off, w, c = 0;
-            nm_neuron_unpack(&im->cores[k].neurons[j * NM_NEURON_WORDS], &n);
+            nm_neuron_unpack(&ic->neurons[j * NM_NEURON_WORDS], &n);
             route(im->mesh_x, im->mesh_y, k % im->mesh_x, k / im->mesh_x, n.dx, n.dy, &ew, &ns, &off);
             g->route_ew[i] = (uint16_t)ew;
             g->route_ns[i] = (uint16_t)ns;
             g->route_off[i] = (uint8_t)off;
             for (w = 0; w < words; w++)
-                c += (unsigned)__builtin_popcount(im->cores[k].xbar[j * words + w]);
+                c += (unsigned)__builtin_popcount(ic->xbar[j * words + w]);
             g->conn[i] = (uint16_t)c;
         }
+    }
+    nm_image_stream_close(st);
     return 0;
 }
 

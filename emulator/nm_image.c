@@ -66,12 +66,15 @@ void nm_image_free(nm_image *im)
     if (!im)
         return;
     nm_image_release_cores(im);
+    free(im->path);
     free(im->prov);
     free(im);
 }
 
 nm_image_core *nm_image_chip(const nm_image *im, unsigned chip)
 {
+    if (!im->cores)
+        return NULL;
     return im->cores + (size_t)(im->chip_images == 1 ? 0 : chip) * im->mesh_x * im->mesh_y;
 }
 
@@ -142,27 +145,34 @@ nm_image *nm_image_new(unsigned mesh_x, unsigned mesh_y, unsigned naxons, unsign
 
 /* ------------------------------------------------------------------ reading */
 
+/* "byte N: what" into err, and return -1 */
 #define FAIL(off, ...)                                                \
     do {                                                              \
         int n_ = snprintf(err, errlen, "byte %zu: ", (size_t)(off));  \
         if (n_ > 0 && (size_t)n_ < errlen)                            \
             snprintf(err + n_, errlen - (size_t)n_, __VA_ARGS__);     \
-        nm_image_free(im);                                            \
-        return NULL;                                                  \
+        return -1;                                                    \
     } while (0)
 
-/* Parse; the core words of chip images outside [want_lo, want_hi) are skipped (left
- * NULL) after the header, board section and file size are checked. */
-static nm_image *parse(const uint8_t *buf, size_t len, unsigned want_lo, unsigned want_hi, char *err, size_t errlen)
+/* What the header and board section say. */
+typedef struct geom {
+    unsigned mx, my, na, nn, bx, by, nimg;
+    size_t sec, hdr; /* bytes of a core section; bytes before the first one */
+    size_t prov_at, prov_bytes; /* the provenance section after the cores (prov_bytes 0: none) */
+} geom;
+
+/* Bytes of a provenance section of n bytes of text (docs/image-format.md, "Provenance"). */
+static size_t prov_section_bytes(size_t n)
 {
-    nm_image *im = NULL;
-    unsigned mx, my, na, nn, k, j, w, bx = 1, by = 1, nimg = 1, ci, flags;
-    size_t sec, off, hdr = NM_IMAGE_HEADER_BYTES, total, prov_len = 0;
-    static char dummy[1];
-    if (!err || !errlen) {
-        err = dummy;
-        errlen = sizeof dummy;
-    }
+    return 8 + ((n + 3) & ~(size_t)3) + 4;
+}
+
+/* The header and board section: 0 and the geometry, or -1 with "byte N: what". `len` is
+ * the file's size; buf holds its first min(len, header + board section) bytes. */
+static int parse_header(const uint8_t *buf, size_t len, geom *g, char *err, size_t errlen)
+{
+    unsigned mx, my, na, nn, bx = 1, by = 1, nimg = 1, flags;
+    size_t sec, hdr = NM_IMAGE_HEADER_BYTES, total;
     if (len < NM_IMAGE_HEADER_BYTES)
         FAIL(len, "file ends inside the %u-byte header (%zu bytes)", NM_IMAGE_HEADER_BYTES, len);
     if (memcmp(buf, header_magic, 4))
@@ -223,85 +233,146 @@ static nm_image *parse(const uint8_t *buf, size_t len, unsigned want_lo, unsigne
             FAIL(42, "board section reserved half-word must be 0");
     }
     total = hdr + (size_t)nimg * mx * my * sec;
-    /* the chip images, then nothing or one provenance section ("PROV", docs/image-format.md) */
-    if (len > total && len - total >= 12 && !memcmp(buf + total, "PROV", 4)) {
-        const uint8_t *ps = buf + total;
-        size_t pn = get32(ps + 4), want = 8 + ((pn + 3) & ~(size_t)3) + 4, i;
-        char why[160];
-        if (pn == 0 || pn > NM_PROV_MAX)
-            FAIL(total + 4, "provenance text of %zu bytes: expected 1..%u", pn, NM_PROV_MAX);
-        if (len - total != want)
-            FAIL(total, "provenance section is %zu bytes, expected %zu for its %zu bytes of text", len - total, want,
-                 pn);
-        if (get32(ps + want - 4) != crc(ps, want - 4))
-            FAIL(total + want - 4, "provenance section CRC 0x%08x, computed 0x%08x", get32(ps + want - 4),
-                 crc(ps, want - 4));
-        for (i = 8 + pn; i < want - 4; i++)
-            if (ps[i])
-                FAIL(total + i, "provenance padding byte is 0x%02x, must be 0", ps[i]);
-        if (nm_prov_check((const char *)ps + 8, pn, why, sizeof why))
-            FAIL(total + 8, "%s", why);
-        prov_len = pn;
-        len = total;
-    }
-    if (len != total) {
+    /* the chip images, then nothing or a provenance section (checked by parse_prov) */
+    if (len != total && (len < total + prov_section_bytes(1) || len > total + prov_section_bytes(NM_PROV_MAX))) {
         char chips[48] = "";
         if (flags & NM_IMAGE_FLAG_BOARD)
             snprintf(chips, sizeof chips, "%u chip image%s of ", nimg, nimg == 1 ? "" : "s");
-        FAIL(len < total ? len : total, "file is %zu bytes, expected %zu for %s%u x %u cores", len, total, chips, mx,
-             my);
+        FAIL(len < total ? len : total, "file is %zu bytes, expected %zu for %s%u x %u cores (or those and a "
+             "provenance section)", len, total, chips, mx, my);
     }
-    if (want_hi > nimg)
-        want_hi = nimg;
-    if (want_lo > want_hi)
-        want_lo = want_hi;
-    im = image_alloc(mx, my, na, nn, bx, by, nimg, want_lo, want_hi);
-    if (!im)
-        FAIL(0, "out of memory");
-    if (prov_len) {
-        im->prov = malloc(prov_len + 1);
-        if (!im->prov)
-            FAIL(0, "out of memory");
-        memcpy(im->prov, buf + total + 8, prov_len);
-        im->prov[prov_len] = 0;
+    g->prov_at = total;
+    g->prov_bytes = len - total;
+    g->mx = mx;
+    g->my = my;
+    g->na = na;
+    g->nn = nn;
+    g->bx = bx;
+    g->by = by;
+    g->nimg = nimg;
+    g->sec = sec;
+    g->hdr = hdr;
+    return 0;
+}
+
+/* The provenance section (n bytes at file offset `at`) into *out (malloc'd text): 0, or -1
+ * with "byte N: what". */
+static int parse_prov(const uint8_t *s, size_t n, size_t at, char **out, char *err, size_t errlen)
+{
+    size_t pn = get32(s + 4), i;
+    char why[160];
+    if (memcmp(s, "PROV", 4))
+        FAIL(at, "after the core sections: expected the end of the file or a provenance section (\"PROV\")");
+    if (pn == 0 || pn > NM_PROV_MAX)
+        FAIL(at + 4, "provenance text of %zu bytes: expected 1..%u", pn, NM_PROV_MAX);
+    if (n != prov_section_bytes(pn))
+        FAIL(at, "provenance section is %zu bytes, expected %zu for its %zu bytes of text", n,
+             prov_section_bytes(pn), pn);
+    if (get32(s + n - 4) != crc(s, n - 4))
+        FAIL(at + n - 4, "provenance section CRC 0x%08x, computed 0x%08x", get32(s + n - 4), crc(s, n - 4));
+    for (i = 8 + pn; i < n - 4; i++)
+        if (s[i])
+            FAIL(at + i, "provenance padding byte is 0x%02x, must be 0", s[i]);
+    if (nm_prov_check((const char *)s + 8, pn, why, sizeof why))
+        FAIL(at + 8, "%s", why);
+    *out = malloc(pn + 1);
+    if (!*out)
+        FAIL(at, "out of memory");
+    memcpy(*out, s + 8, pn);
+    (*out)[pn] = 0;
+    return 0;
+}
+
+/* Core section k of chip image ci (at file offset off) into c, whose arrays are
+ * allocated: 0, or -1 with "byte N: what". full 0 skips the checks of each word and
+ * neuron (a section read again after a full check, whose CRC still matches). */
+static int parse_section(const uint8_t *s, size_t off, const geom *g, unsigned ci, unsigned k, nm_image_core *c,
+                         int full, char *err, size_t errlen)
+{
+    const unsigned mx = g->mx, na = g->na, nn = g->nn;
+    const size_t sec = g->sec;
+    size_t p = 16;
+    unsigned w, j;
+    char chip[32] = "";
+    if (g->nimg > 1)
+        snprintf(chip, sizeof chip, "chip %u ", ci);
+    if (memcmp(s, core_magic, 4))
+        FAIL(off, "%score section %u: magic is not \"CORE\"", chip, k);
+    if (get32(s + sec - 4) != crc(s, sec - 4))
+        FAIL(off + sec - 4, "%score (%u, %u): section CRC 0x%08x, computed 0x%08x", chip, k % mx, k / mx,
+             get32(s + sec - 4), crc(s, sec - 4));
+    if (get16(s + 4) != k % mx || get16(s + 6) != k / mx)
+        FAIL(off + 4, "%ssection %u says core (%u, %u), expected (%u, %u)", chip, k, get16(s + 4), get16(s + 6),
+             k % mx, k / mx);
+    if (get32(s + 12))
+        FAIL(off + 12, "%score (%u, %u): reserved word must be 0", chip, k % mx, k / mx);
+    c->prng_seed = get32(s + 8);
+    for (w = 0; w < na / 16; w++, p += 4)
+        c->types[w] = get32(s + p);
+    for (w = 0; w < nn * na / 32; w++, p += 4)
+        c->xbar[w] = get32(s + p);
+    if (!full) {
+        for (w = 0; w < nn * NM_NEURON_WORDS; w++, p += 4)
+            c->neurons[w] = get32(s + p);
+        return 0;
     }
-    for (ci = want_lo; ci < want_hi; ci++)
-        for (k = 0, off = hdr + (size_t)ci * mx * my * sec; k < mx * my; k++, off += sec) {
-            const uint8_t *s = buf + off;
-            nm_image_core *c = &im->cores[(size_t)ci * mx * my + k];
-            size_t p = 16;
-            char chip[32] = "";
-            if (nimg > 1)
-                snprintf(chip, sizeof chip, "chip %u ", ci);
-            if (memcmp(s, core_magic, 4))
-                FAIL(off, "%score section %u: magic is not \"CORE\"", chip, k);
-            if (get32(s + sec - 4) != crc(s, sec - 4))
-                FAIL(off + sec - 4, "%score (%u, %u): section CRC 0x%08x, computed 0x%08x", chip, k % mx, k / mx,
-                     get32(s + sec - 4), crc(s, sec - 4));
-            if (get16(s + 4) != k % mx || get16(s + 6) != k / mx)
-                FAIL(off + 4, "%ssection %u says core (%u, %u), expected (%u, %u)", chip, k, get16(s + 4),
-                     get16(s + 6), k % mx, k / mx);
-            if (get32(s + 12))
-                FAIL(off + 12, "%score (%u, %u): reserved word must be 0", chip, k % mx, k / mx);
-            c->prng_seed = get32(s + 8);
-            for (w = 0; w < na / 16; w++, p += 4)
-                c->types[w] = get32(s + p);
-            for (w = 0; w < nn * na / 32; w++, p += 4)
-                c->xbar[w] = get32(s + p);
-            for (j = 0; j < nn; j++) {
-                uint32_t *nw = &c->neurons[j * NM_NEURON_WORDS];
-                nm_neuron_cfg cfg;
-                char why[96];
-                for (w = 0; w < NM_NEURON_WORDS; w++, p += 4) {
-                    nw[w] = get32(s + p);
-                    if (nw[w] & ~nm_neuron_word_mask(w))
-                        FAIL(off + p, "%score (%u, %u) neuron %u word %u: reserved bits 0x%08x set", chip, k % mx,
-                             k / mx, j, w, nw[w] & ~nm_neuron_word_mask(w));
-                }
-                nm_neuron_unpack(nw, &cfg);
-                if (nm_neuron_check(&cfg, why, sizeof why) != 0)
-                    FAIL(off + p - 4 * NM_NEURON_WORDS, "%score (%u, %u) neuron %u: %s", chip, k % mx, k / mx, j,
-                         why);
+    for (j = 0; j < nn; j++) {
+        uint32_t *nw = &c->neurons[j * NM_NEURON_WORDS];
+        nm_neuron_cfg cfg;
+        char why[96];
+        for (w = 0; w < NM_NEURON_WORDS; w++, p += 4) {
+            nw[w] = get32(s + p);
+            if (nw[w] & ~nm_neuron_word_mask(w))
+                FAIL(off + p, "%score (%u, %u) neuron %u word %u: reserved bits 0x%08x set", chip, k % mx, k / mx, j,
+                     w, nw[w] & ~nm_neuron_word_mask(w));
+        }
+        nm_neuron_unpack(nw, &cfg);
+        if (nm_neuron_check(&cfg, why, sizeof why) != 0)
+            FAIL(off + p - 4 * NM_NEURON_WORDS, "%score (%u, %u) neuron %u: %s", chip, k % mx, k / mx, j, why);
+    }
+    return 0;
+}
+#undef FAIL
+
+/* [lo, hi) of the chip images first .. first + count - 1, clamped to the image's */
+static void chip_range(const geom *g, unsigned first, unsigned count, unsigned *lo, unsigned *hi)
+{
+    *hi = first + count < first ? ~0u : first + count;
+    if (*hi > g->nimg)
+        *hi = g->nimg;
+    *lo = first > *hi ? *hi : first;
+}
+
+/* Parse; the core words of chip images outside [first, first + count) are skipped (left
+ * NULL) after the header, board section and file size are checked. */
+static nm_image *parse(const uint8_t *buf, size_t len, unsigned first, unsigned count, char *err, size_t errlen)
+{
+    nm_image *im;
+    geom g;
+    unsigned k, ci, lo, hi;
+    static char dummy[1];
+    if (!err || !errlen) {
+        err = dummy;
+        errlen = sizeof dummy;
+    }
+    if (parse_header(buf, len, &g, err, errlen))
+        return NULL;
+    chip_range(&g, first, count, &lo, &hi);
+    im = image_alloc(g.mx, g.my, g.na, g.nn, g.bx, g.by, g.nimg, lo, hi);
+    if (!im) {
+        snprintf(err, errlen, "byte 0: out of memory");
+        return NULL;
+    }
+    if (g.prov_bytes && parse_prov(buf + g.prov_at, g.prov_bytes, g.prov_at, &im->prov, err, errlen)) {
+        nm_image_free(im);
+        return NULL;
+    }
+    for (ci = lo; ci < hi; ci++)
+        for (k = 0; k < g.mx * g.my; k++) {
+            size_t off = g.hdr + ((size_t)ci * g.mx * g.my + k) * g.sec;
+            if (parse_section(buf + off, off, &g, ci, k, &im->cores[(size_t)ci * g.mx * g.my + k], 1, err, errlen)) {
+                nm_image_free(im);
+                return NULL;
             }
         }
     return im;
@@ -372,7 +443,7 @@ nm_image *nm_image_read_chips(const char *path, unsigned first, unsigned count, 
     char why[256];
     if (!buf)
         return NULL;
-    im = parse(buf, len, first, first + count < first ? ~0u : first + count, why, sizeof why);
+    im = parse(buf, len, first, count, why, sizeof why);
     if (!im)
         snprintf(err, errlen, "%s: %s", path, why);
     if (mapped)
@@ -387,6 +458,199 @@ nm_image *nm_image_read(const char *path, char *err, size_t errlen)
     return nm_image_read_chips(path, 0, ~0u, err, errlen);
 }
 
+/* ------------------------------------------------------------------ streaming */
+
+struct nm_image_stream {
+    FILE *f;
+    const nm_image *im;
+    geom g;
+    unsigned ci;        /* the chip image */
+    unsigned next;      /* its next core section */
+    int full;           /* check every word (nm_image_open), or the CRCs only */
+    uint8_t *buf;       /* one section */
+    nm_image_core core; /* its words */
+};
+
+void nm_image_stream_close(nm_image_stream *st)
+{
+    if (!st)
+        return;
+    if (st->f)
+        fclose(st->f);
+    free(st->buf);
+    free(st->core.types);
+    free(st->core.xbar);
+    free(st->core.neurons);
+    free(st);
+}
+
+nm_image_stream *nm_image_stream_open(const nm_image *im, unsigned chip, char *err, size_t errlen)
+{
+    nm_image_stream *st;
+    geom *g;
+    if (!im->path) {
+        snprintf(err, errlen, "the image has no file to stream from");
+        return NULL;
+    }
+    if (chip >= im->board_x * im->board_y) {
+        snprintf(err, errlen, "%s: chip %u is outside the board's %u chips", im->path, chip,
+                 im->board_x * im->board_y);
+        return NULL;
+    }
+    st = calloc(1, sizeof *st);
+    if (!st) {
+        snprintf(err, errlen, "%s: out of memory", im->path);
+        return NULL;
+    }
+    st->im = im;
+    g = &st->g;
+    g->mx = im->mesh_x;
+    g->my = im->mesh_y;
+    g->na = im->naxons;
+    g->nn = im->nneurons;
+    g->bx = im->board_x;
+    g->by = im->board_y;
+    g->nimg = im->chip_images;
+    g->sec = nm_image_section_bytes(im->naxons, im->nneurons);
+    g->hdr = im->sections_at;
+    st->ci = im->chip_images == 1 ? 0 : chip;
+    if (st->ci < im->open_lo || st->ci >= im->open_hi) {
+        snprintf(err, errlen, "%s: chip %u of the image was not read", im->path, chip);
+        free(st);
+        return NULL;
+    }
+    st->buf = malloc(g->sec);
+    st->core.types = calloc(im->naxons / 16, 4);
+    st->core.xbar = calloc((size_t)im->nneurons * im->naxons / 32, 4);
+    st->core.neurons = calloc((size_t)im->nneurons * NM_NEURON_WORDS, 4);
+    if (!st->buf || !st->core.types || !st->core.xbar || !st->core.neurons) {
+        snprintf(err, errlen, "%s: out of memory", im->path);
+        nm_image_stream_close(st);
+        return NULL;
+    }
+    st->f = fopen(im->path, "rb");
+    if (!st->f || fseeko(st->f, (off_t)(g->hdr + (size_t)st->ci * g->mx * g->my * g->sec), SEEK_SET)) {
+        snprintf(err, errlen, "%s: %s", im->path, strerror(errno));
+        nm_image_stream_close(st);
+        return NULL;
+    }
+    return st;
+}
+
+const nm_image_core *nm_image_stream_next(nm_image_stream *st, char *err, size_t errlen)
+{
+    const geom *g = &st->g;
+    const size_t off = g->hdr + ((size_t)st->ci * g->mx * g->my + st->next) * g->sec;
+    char why[256];
+    if (st->next >= g->mx * g->my) {
+        snprintf(err, errlen, "%s: no core section after the last", st->im->path);
+        return NULL;
+    }
+    if (fread(st->buf, 1, g->sec, st->f) != g->sec) {
+        snprintf(err, errlen, "%s: byte %zu: file ends inside core section %u (changed since it was checked?)",
+                 st->im->path, off, st->next);
+        return NULL;
+    }
+    if (parse_section(st->buf, off, g, st->ci, st->next, &st->core, st->full, why, sizeof why)) {
+        snprintf(err, errlen, "%s: %s", st->im->path, why);
+        return NULL;
+    }
+    st->next++;
+    return &st->core;
+}
+
+nm_image *nm_image_open_chips(const char *path, unsigned first, unsigned count, char *err, size_t errlen)
+{
+    uint8_t h[NM_IMAGE_HEADER_BYTES + NM_IMAGE_BOARD_BYTES];
+    unsigned ci, k, lo, hi;
+    struct stat sb;
+    FILE *f = fopen(path, "rb");
+    nm_image *im;
+    geom g;
+    char why[256];
+    size_t got;
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fileno(f), &sb) || !S_ISREG(sb.st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file (an image is read twice: checked, then streamed)", path);
+        fclose(f);
+        return NULL;
+    }
+    got = fread(h, 1, sizeof h, f);
+    fclose(f);
+    if (got < sizeof h && got != (size_t)sb.st_size) {
+        snprintf(err, errlen, "%s: read error", path);
+        return NULL;
+    }
+    if (parse_header(h, (size_t)sb.st_size, &g, why, sizeof why)) {
+        snprintf(err, errlen, "%s: %s", path, why);
+        return NULL;
+    }
+    im = calloc(1, sizeof *im);
+    if (!im || !(im->path = malloc(strlen(path) + 1))) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        free(im);
+        return NULL;
+    }
+    memcpy(im->path, path, strlen(path) + 1);
+    im->mesh_x = g.mx;
+    im->mesh_y = g.my;
+    im->naxons = g.na;
+    im->nneurons = g.nn;
+    im->board_x = g.bx;
+    im->board_y = g.by;
+    im->chip_images = g.nimg;
+    im->sections_at = g.hdr;
+    if (g.prov_bytes) { /* the provenance section at the file's end: read and checked now */
+        uint8_t *pb = malloc(g.prov_bytes);
+        int bad = !pb || !(f = fopen(path, "rb"));
+        if (!bad) {
+            bad = fseeko(f, (off_t)g.prov_at, SEEK_SET) || fread(pb, 1, g.prov_bytes, f) != g.prov_bytes;
+            fclose(f);
+        }
+        if (bad) {
+            snprintf(err, errlen, "%s: %s", path, pb ? "cannot read its provenance section" : "out of memory");
+            free(pb);
+            nm_image_free(im);
+            return NULL;
+        }
+        if (parse_prov(pb, g.prov_bytes, g.prov_at, &im->prov, why, sizeof why)) {
+            snprintf(err, errlen, "%s: %s", path, why);
+            free(pb);
+            nm_image_free(im);
+            return NULL;
+        }
+        free(pb);
+    }
+    chip_range(&g, first, count, &lo, &hi);
+    im->open_lo = lo;
+    im->open_hi = hi;
+    /* every section checked now, so a bad image is refused before anything is loaded */
+    for (ci = lo; ci < hi; ci++) {
+        nm_image_stream *st = nm_image_stream_open(im, ci, err, errlen);
+        if (st)
+            st->full = 1;
+        for (k = 0; st && k < g.mx * g.my; k++)
+            if (!nm_image_stream_next(st, err, errlen)) {
+                nm_image_stream_close(st);
+                st = NULL;
+            }
+        if (!st) {
+            nm_image_free(im);
+            return NULL;
+        }
+        nm_image_stream_close(st);
+    }
+    return im;
+}
+
+nm_image *nm_image_open(const char *path, char *err, size_t errlen)
+{
+    return nm_image_open_chips(path, 0, ~0u, err, errlen);
+}
+
 /* ------------------------------------------------------------------ writing */
 
 uint8_t *nm_image_serialize(const nm_image *im, size_t *len, char *err, size_t errlen)
@@ -398,6 +662,11 @@ uint8_t *nm_image_serialize(const nm_image *im, size_t *len, char *err, size_t e
     if (!geometry_ok(im->mesh_x, im->mesh_y, im->naxons, im->nneurons) || !board_ok(im->board_x, im->board_y) ||
         (im->chip_images != 1 && im->chip_images != im->board_x * im->board_y)) {
         snprintf(err, errlen, "invalid geometry");
+        return NULL;
+    }
+    if (!im->cores) {
+        snprintf(err, errlen, "the image is streamed from %s, not held: read it with nm_image_read",
+                 im->path ? im->path : "a file");
         return NULL;
     }
     if (board)
@@ -415,7 +684,7 @@ uint8_t *nm_image_serialize(const nm_image *im, size_t *len, char *err, size_t e
             return NULL;
         }
     }
-    b = calloc(1, total + (plen ? 8 + ((plen + 3) & ~(size_t)3) + 4 : 0));
+    b = calloc(1, total + (plen ? prov_section_bytes(plen) : 0));
     if (!b) {
         snprintf(err, errlen, "out of memory");
         return NULL;
@@ -460,7 +729,7 @@ uint8_t *nm_image_serialize(const nm_image *im, size_t *len, char *err, size_t e
         put32(s + sec - 4, crc(s, sec - 4));
     }
     if (plen) { /* the provenance section (docs/image-format.md) */
-        size_t ps = 8 + ((plen + 3) & ~(size_t)3) + 4;
+        size_t ps = prov_section_bytes(plen);
         s = b + total;
         memcpy(s, "PROV", 4);
         put32(s + 4, (uint32_t)plen);

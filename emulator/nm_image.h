@@ -34,8 +34,13 @@ typedef struct nm_image_core {
  * (chip_images = board_x * board_y) or one chip is repeated (chip_images = 1). */
 typedef struct nm_image {
     unsigned mesh_x, mesh_y, naxons, nneurons;
-    nm_image_core *cores; /* chip_images * mesh_x * mesh_y; chip after chip, index y * mesh_x + x */
+    /* chip_images * mesh_x * mesh_y; chip after chip, index y * mesh_x + x; NULL when the
+     * image is streamed (nm_image_open) */
+    nm_image_core *cores;
     unsigned board_x, board_y, chip_images;
+    char *path;               /* the file the cores stream from (nm_image_open), else NULL */
+    unsigned open_lo, open_hi; /* the chip images nm_image_open checked, which may be streamed */
+    size_t sections_at;        /* file offset of the first core section (nm_image_open) */
     char *prov; /* provenance, "key=value\n" lines (NULL: none; docs/image-format.md, "Provenance") */
 } nm_image;
 
@@ -45,7 +50,8 @@ void nm_image_free(nm_image *im);
 /* An empty board image: bx x by chips (1..64 each), repeat != 0 for one chip repeated. */
 nm_image *nm_image_new_board(unsigned mesh_x, unsigned mesh_y, unsigned naxons, unsigned nneurons, unsigned bx,
                              unsigned by, int repeat);
-/* The cores of chip `chip` (cy * board_x + cx), mesh_x * mesh_y of them. */
+/* The cores of chip `chip` (cy * board_x + cx), mesh_x * mesh_y of them; NULL when the
+ * image is streamed (nm_image_open). */
 nm_image_core *nm_image_chip(const nm_image *im, unsigned chip);
 /* 1 when the image describes more than one chip. */
 int nm_image_is_board(const nm_image *im);
@@ -64,6 +70,25 @@ nm_image *nm_image_read(const char *path, char *err, size_t errlen);
  * are read and checked (the others keep NULL words; header, board section and file
  * size are always checked): for a process that runs some of a board's chips. */
 nm_image *nm_image_read_chips(const char *path, unsigned first, unsigned count, char *err, size_t errlen);
+
+/* Open an image for streaming: the header, the board section and every core section are
+ * checked as nm_image_read does (a bad image is refused whole), but only the geometry is
+ * kept (cores is NULL); the sections are read again, one at a time, when the image is
+ * loaded (nm_image_load, nm_image_load_chip, nm_image_stream_*), so a chip is programmed
+ * without the whole image in memory. */
+nm_image *nm_image_open(const char *path, char *err, size_t errlen);
+/* The same, checking only chip images first .. first + count - 1 (as nm_image_read_chips):
+ * only those may be streamed then. count 0 checks the header and board section only. */
+nm_image *nm_image_open_chips(const char *path, unsigned first, unsigned count, char *err, size_t errlen);
+
+/* The core sections of chip `chip` (cy * board_x + cx; its chip image, the one image when
+ * chip_images is 1) of an opened image, in index order; each one's magic, coordinates
+ * and CRC are checked again (the file may have changed since nm_image_open). _next
+ * returns a core valid until the next call, or NULL with "path: byte N: what". */
+typedef struct nm_image_stream nm_image_stream;
+nm_image_stream *nm_image_stream_open(const nm_image *im, unsigned chip, char *err, size_t errlen);
+const nm_image_core *nm_image_stream_next(nm_image_stream *st, char *err, size_t errlen);
+void nm_image_stream_close(nm_image_stream *st);
 
 /* Serialize into a new buffer (caller frees); NULL on no memory or an invalid image. */
 uint8_t *nm_image_serialize(const nm_image *im, size_t *len, char *err, size_t errlen);

@@ -53,6 +53,7 @@ int nm_image_load_chip(const nm_image *im, unsigned chip, const nm_chip_backend 
     nm_fw_bus bus = nm_chip_fw_bus(b);
     unsigned k, j, xw = im->naxons / 32;
     const nm_image_core *cores = nm_image_chip(im, chip);
+    nm_image_stream *st = NULL;
     if (im->mesh_x != b->mesh_x || im->mesh_y != b->mesh_y || im->naxons != b->naxons ||
         im->nneurons != b->nneurons) {
         snprintf(err, errlen,
@@ -61,9 +62,16 @@ int nm_image_load_chip(const nm_image *im, unsigned chip, const nm_chip_backend 
                  b->nneurons);
         return -1;
     }
+    /* an opened image (nm_image_open) is streamed from its file, one core at a time */
+    if (!cores && !(st = nm_image_stream_open(im, chip, err, errlen)))
+        return -1;
     for (k = 0; k < im->mesh_x * im->mesh_y; k++) {
-        const nm_image_core *c = &cores[k];
+        const nm_image_core *c = st ? nm_image_stream_next(st, err, errlen) : &cores[k];
         int rc;
+        if (!c) {
+            nm_image_stream_close(st);
+            return -1;
+        }
         if (!c->types) {
             snprintf(err, errlen, "chip %u of the image was not read", chip);
             return -1;
@@ -75,9 +83,11 @@ int nm_image_load_chip(const nm_image *im, unsigned chip, const nm_chip_backend 
         if (rc) {
             snprintf(err, errlen, "programming core (%u, %u) failed on the %s backend", k % im->mesh_x,
                      k / im->mesh_x, b->name);
+            nm_image_stream_close(st);
             return -1;
         }
     }
+    nm_image_stream_close(st);
     return 0;
 }
 

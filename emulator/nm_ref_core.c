@@ -23,10 +23,21 @@
 #define MODE_KAPPA 2
 #define MODE_GAMMA_SHIFT 2
 
+/* Decoded parameters of every neuron, one array per field: allocated only for cores that
+ * need them per neuron (parameter sets that differ between neurons, or any stochastic
+ * neuron); a deterministic core with one parameter set runs from its u_* fields. */
+typedef struct nm_params {
+    int32_t  s[4][NM_MAX_NEURONS] __attribute__((aligned(32)));
+    int32_t  lambda[NM_MAX_NEURONS], alpha[NM_MAX_NEURONS], beta[NM_MAX_NEURONS];
+    int32_t  R[NM_MAX_NEURONS], mode[NM_MAX_NEURONS];
+    uint8_t  bmask[NM_MAX_NEURONS], c_lambda[NM_MAX_NEURONS], tm[NM_MAX_NEURONS];
+} nm_params;
+
 /* The state of one core. The crossbar is kept axon-major: xbar[a] holds one bit per
  * neuron, so a tick touches only the rows of the axons that are active (event-driven,
- * like the RTL). Neuron parameters are decoded into arrays (one per field) when a
- * NEURON word is written; the words themselves are kept for read-back. */
+ * like the RTL). NEURON words 0..4 (the parameters) are stored once per distinct set in
+ * a small table that neurons index (most networks use few sets); the DEST word is kept
+ * decoded and re-encoded on read-back. */
 struct nm_ref_core {
     /* hot: what every tick reads, first and together */
     unsigned naxons, nneurons;
@@ -38,6 +49,7 @@ struct nm_ref_core {
                          * or threshold): leak and threshold can run as a vector loop */
     int uniform;        /* every neuron has the words 0..4 of neuron 0 (DEST may differ) */
     nm_core_opts opts;
+    nm_params *px;      /* per-neuron decoded parameters, or NULL (see nm_params) */
     uint32_t cnt[NM_COUNTER_NREGS];
     int32_t  u_s[4], u_lambda, u_alpha, u_beta, u_R, u_mode; /* neuron 0's, when uniform */
     uint64_t sched[16][4] __attribute__((aligned(64)));
@@ -45,13 +57,17 @@ struct nm_ref_core {
     uint8_t  types[NM_MAX_AXONS];
     uint32_t xbar[NM_MAX_AXONS][XW] __attribute__((aligned(32)));
     nm_pkt   dest[NM_MAX_NEURONS];
-    /* decoded parameters, one array per field */
-    int32_t  s[4][NM_MAX_NEURONS] __attribute__((aligned(32)));
-    int32_t  lambda[NM_MAX_NEURONS], alpha[NM_MAX_NEURONS], beta[NM_MAX_NEURONS];
-    int32_t  R[NM_MAX_NEURONS], mode[NM_MAX_NEURONS];
-    uint8_t  bmask[NM_MAX_NEURONS], c_lambda[NM_MAX_NEURONS], tm[NM_MAX_NEURONS];
-    /* cold: NEURON words 0..5 as written (masked), for read-back */
-    uint32_t words[NM_MAX_NEURONS][6];
+    /* cold: crossbar words written since the last tick, neuron-major (XBAR words as the
+     * config port sees them), or NULL; transposed into xbar by blocks of 32 x 32 when the
+     * last word is written or before the next tick (see stage_flush) */
+    uint32_t (*xstage)[XW];
+    int xbar_any;       /* xbar may hold a set bit */
+    /* cold: the parameter sets (NEURON words 0..4 as written, masked) */
+    uint16_t pidx[NM_MAX_NEURONS];  /* neuron j's set */
+    uint32_t (*pset)[5];            /* npset entries (cap pcap) */
+    uint16_t *pref;                 /* neurons using each entry (0: free) */
+    uint16_t *pfree;                /* free entries, a stack of nfree */
+    unsigned npset, pcap, nfree, phint;
 };
 
 /* ------------------------------------------------------------------ helpers */
@@ -100,56 +116,191 @@ static int xbit(const nm_ref_core *c, unsigned a, unsigned j)
     return (int)((c->xbar[a][j / 32] >> (j % 32)) & 1u);
 }
 
-static void decode_neuron(nm_ref_core *c, unsigned j)
+/* The decoded fields of one parameter set (NEURON words 0..4). */
+typedef struct pdec {
+    int32_t s[4], lambda, alpha, beta, R, mode;
+    uint8_t bmask, c_lambda, tm;
+} pdec;
+
+static void decode_set(const uint32_t *w, pdec *d)
 {
-    const uint32_t *w = c->words[j];
     uint32_t gamma, kappa, eps;
-    c->s[0][j] = sext(field(w[0], NM_NEURON_SYN_S0_LSB, NM_NEURON_SYN_S0_MASK), 9);
-    c->s[1][j] = sext(field(w[0], NM_NEURON_SYN_S1_LSB, NM_NEURON_SYN_S1_MASK), 9);
-    c->s[2][j] = sext(field(w[0], NM_NEURON_SYN_S2_LSB, NM_NEURON_SYN_S2_MASK), 9);
-    c->s[3][j] = sext(field(w[1], NM_NEURON_MODE_S3_LSB, NM_NEURON_MODE_S3_MASK), 9);
-    c->bmask[j] = (uint8_t)field(w[1], NM_NEURON_MODE_B_LSB, NM_NEURON_MODE_B_MASK);
-    c->lambda[j] = sext(field(w[1], NM_NEURON_MODE_LAMBDA_LSB, NM_NEURON_MODE_LAMBDA_MASK), 9);
-    c->c_lambda[j] = (uint8_t)field(w[1], NM_NEURON_MODE_C_LAMBDA_LSB, NM_NEURON_MODE_C_LAMBDA_MASK);
+    d->s[0] = sext(field(w[0], NM_NEURON_SYN_S0_LSB, NM_NEURON_SYN_S0_MASK), 9);
+    d->s[1] = sext(field(w[0], NM_NEURON_SYN_S1_LSB, NM_NEURON_SYN_S1_MASK), 9);
+    d->s[2] = sext(field(w[0], NM_NEURON_SYN_S2_LSB, NM_NEURON_SYN_S2_MASK), 9);
+    d->s[3] = sext(field(w[1], NM_NEURON_MODE_S3_LSB, NM_NEURON_MODE_S3_MASK), 9);
+    d->bmask = (uint8_t)field(w[1], NM_NEURON_MODE_B_LSB, NM_NEURON_MODE_B_MASK);
+    d->lambda = sext(field(w[1], NM_NEURON_MODE_LAMBDA_LSB, NM_NEURON_MODE_LAMBDA_MASK), 9);
+    d->c_lambda = (uint8_t)field(w[1], NM_NEURON_MODE_C_LAMBDA_LSB, NM_NEURON_MODE_C_LAMBDA_MASK);
     eps = field(w[1], NM_NEURON_MODE_EPSILON_LSB, NM_NEURON_MODE_EPSILON_MASK);
     gamma = field(w[1], NM_NEURON_MODE_GAMMA_LSB, NM_NEURON_MODE_GAMMA_MASK);
     kappa = field(w[1], NM_NEURON_MODE_KAPPA_LSB, NM_NEURON_MODE_KAPPA_MASK);
-    c->mode[j] = (int32_t)(eps * MODE_EPS | kappa * MODE_KAPPA | gamma << MODE_GAMMA_SHIFT);
-    c->tm[j] = (uint8_t)field(w[1], NM_NEURON_MODE_TM_LSB, NM_NEURON_MODE_TM_MASK);
-    c->alpha[j] = (int32_t)field(w[2], NM_NEURON_ALPHA_ALPHA_LSB, NM_NEURON_ALPHA_ALPHA_MASK);
-    c->beta[j] = (int32_t)field(w[3], NM_NEURON_BETA_BETA_LSB, NM_NEURON_BETA_BETA_MASK);
-    c->R[j] = sext(field(w[4], NM_NEURON_RESET_R_LSB, NM_NEURON_RESET_R_MASK), 18);
-    c->dest[j].dx = (int16_t)sext(field(w[5], NM_NEURON_DEST_DX_LSB, NM_NEURON_DEST_DX_MASK), 9);
-    c->dest[j].dy = (int16_t)sext(field(w[5], NM_NEURON_DEST_DY_LSB, NM_NEURON_DEST_DY_MASK), 9);
-    c->dest[j].axon = (uint8_t)field(w[5], NM_NEURON_DEST_AXON_LSB, NM_NEURON_DEST_AXON_MASK);
-    c->dest[j].delay = (uint8_t)field(w[5], NM_NEURON_DEST_DELAY_LSB, NM_NEURON_DEST_DELAY_MASK);
-    c->dirty = 1;
+    d->mode = (int32_t)(eps * MODE_EPS | kappa * MODE_KAPPA | gamma << MODE_GAMMA_SHIFT);
+    d->tm = (uint8_t)field(w[1], NM_NEURON_MODE_TM_LSB, NM_NEURON_MODE_TM_MASK);
+    d->alpha = (int32_t)field(w[2], NM_NEURON_ALPHA_ALPHA_LSB, NM_NEURON_ALPHA_ALPHA_MASK);
+    d->beta = (int32_t)field(w[3], NM_NEURON_BETA_BETA_LSB, NM_NEURON_BETA_BETA_MASK);
+    d->R = sext(field(w[4], NM_NEURON_RESET_R_LSB, NM_NEURON_RESET_R_MASK), 18);
 }
 
-/* Which tick kernel the neurons allow (recomputed after NEURON writes). */
-static void analyse(nm_ref_core *c)
+static void decode_dest(nm_ref_core *c, unsigned j, uint32_t w)
 {
-    unsigned j;
+    c->dest[j].dx = (int16_t)sext(field(w, NM_NEURON_DEST_DX_LSB, NM_NEURON_DEST_DX_MASK), 9);
+    c->dest[j].dy = (int16_t)sext(field(w, NM_NEURON_DEST_DY_LSB, NM_NEURON_DEST_DY_MASK), 9);
+    c->dest[j].axon = (uint8_t)field(w, NM_NEURON_DEST_AXON_LSB, NM_NEURON_DEST_AXON_MASK);
+    c->dest[j].delay = (uint8_t)field(w, NM_NEURON_DEST_DELAY_LSB, NM_NEURON_DEST_DELAY_MASK);
+}
+
+/* The DEST word of neuron j, re-encoded from its decoded fields (every bit the mask
+ * keeps is one of them, so this is the word as written). */
+static uint32_t encode_dest(const nm_ref_core *c, unsigned j)
+{
+    const nm_pkt *d = &c->dest[j];
+    return ((uint32_t)d->dx & NM_NEURON_DEST_DX_MASK) << NM_NEURON_DEST_DX_LSB |
+           ((uint32_t)d->dy & NM_NEURON_DEST_DY_MASK) << NM_NEURON_DEST_DY_LSB |
+           ((uint32_t)d->axon & NM_NEURON_DEST_AXON_MASK) << NM_NEURON_DEST_AXON_LSB |
+           ((uint32_t)d->delay & NM_NEURON_DEST_DELAY_MASK) << NM_NEURON_DEST_DELAY_LSB;
+}
+
+/* ------------------------------------------------------------------ parameter sets */
+
+/* A free table entry (grown as needed), or -1 on no memory. Never more than
+ * nneurons + 1 entries are in use: each in-use entry but the one being written has a
+ * neuron. */
+static int pset_alloc(nm_ref_core *c)
+{
+    if (c->nfree)
+        return c->pfree[--c->nfree];
+    if (c->npset == c->pcap) {
+        unsigned cap = c->pcap ? 2 * c->pcap : 4;
+        void *a, *b, *f;
+        if (cap > c->nneurons + 1)
+            cap = c->nneurons + 1;
+        if (cap <= c->pcap)
+            return -1;
+        a = realloc(c->pset, cap * sizeof *c->pset);
+        if (a)
+            c->pset = a;
+        b = realloc(c->pref, cap * sizeof *c->pref);
+        if (b)
+            c->pref = b;
+        f = realloc(c->pfree, cap * sizeof *c->pfree);
+        if (f)
+            c->pfree = f;
+        if (!a || !b || !f)
+            return -1;
+        c->pcap = cap;
+    }
+    c->pref[c->npset] = 0;
+    return (int)c->npset++;
+}
+
+static void pset_release(nm_ref_core *c, unsigned e)
+{
+    if (--c->pref[e] == 0)
+        c->pfree[c->nfree++] = (uint16_t)e;
+}
+
+/* Word w (0..4) of neuron j becomes v: the neuron moves to an entry holding its new
+ * words (the hint, the previous neuron's, or its own entry changed in place when no
+ * other neuron shares it, else a new one). NM_ERR_CFG on no memory. */
+static int pset_write(nm_ref_core *c, unsigned j, unsigned w, uint32_t v)
+{
+    const unsigned e = c->pidx[j];
+    uint32_t t[5];
+    unsigned k, cand[2];
+    int f;
+    if (c->pset[e][w] == v)
+        return NM_OK;
+    memcpy(t, c->pset[e], sizeof t);
+    t[w] = v;
+    c->dirty = 1;
+    cand[0] = c->phint;
+    cand[1] = c->pidx[j ? j - 1 : 0];
+    for (k = 0; k < 2; k++) {
+        const unsigned h = cand[k];
+        if (h != e && h < c->npset && c->pref[h] && !memcmp(c->pset[h], t, sizeof t)) {
+            c->pref[h]++;
+            c->pidx[j] = (uint16_t)h;
+            pset_release(c, e);
+            return NM_OK;
+        }
+    }
+    if (c->pref[e] == 1) {
+        c->pset[e][w] = v;
+        c->phint = e;
+        return NM_OK;
+    }
+    f = pset_alloc(c);
+    if (f < 0)
+        return NM_ERR_CFG;
+    memcpy(c->pset[f], t, sizeof t);
+    c->pref[f] = 1;
+    c->pidx[j] = (uint16_t)f;
+    c->phint = (unsigned)f;
+    pset_release(c, e);
+    return NM_OK;
+}
+
+/* Which tick kernel the neurons allow (recomputed after NEURON writes), and the
+ * per-neuron parameter arrays for the kernels that read them. */
+static int analyse(nm_ref_core *c)
+{
+    unsigned j, g;
     int leak_or_threshold_draws = 0;
+    const uint32_t *w0 = c->pset[c->pidx[0]];
+    pdec d;
     c->deterministic = 1;
     c->uniform = 1;
     for (j = 0; j < c->nneurons; j++) {
-        if (c->bmask[j] || c->c_lambda[j] || c->tm[j])
+        const uint32_t *w = c->pset[c->pidx[j]];
+        const uint32_t mode = w[1];
+        if (field(mode, NM_NEURON_MODE_B_LSB, NM_NEURON_MODE_B_MASK) ||
+            field(mode, NM_NEURON_MODE_C_LAMBDA_LSB, NM_NEURON_MODE_C_LAMBDA_MASK) ||
+            field(mode, NM_NEURON_MODE_TM_LSB, NM_NEURON_MODE_TM_MASK))
             c->deterministic = 0;
-        if (c->c_lambda[j] || c->tm[j])
+        if (field(mode, NM_NEURON_MODE_C_LAMBDA_LSB, NM_NEURON_MODE_C_LAMBDA_MASK) ||
+            field(mode, NM_NEURON_MODE_TM_LSB, NM_NEURON_MODE_TM_MASK))
             leak_or_threshold_draws = 1;
-        if (memcmp(c->words[j], c->words[0], 5 * sizeof(uint32_t)))
+        if (w != w0 && memcmp(w, w0, 5 * sizeof(uint32_t)))
             c->uniform = 0;
     }
     c->synapse_draws = !c->deterministic && !leak_or_threshold_draws;
-    for (j = 0; j < 4; j++)
-        c->u_s[j] = c->s[j][0];
-    c->u_lambda = c->lambda[0];
-    c->u_alpha = c->alpha[0];
-    c->u_beta = c->beta[0];
-    c->u_R = c->R[0];
-    c->u_mode = c->mode[0];
+    decode_set(w0, &d);
+    for (g = 0; g < 4; g++)
+        c->u_s[g] = d.s[g];
+    c->u_lambda = d.lambda;
+    c->u_alpha = d.alpha;
+    c->u_beta = d.beta;
+    c->u_R = d.R;
+    c->u_mode = d.mode;
+    if (c->uniform && c->deterministic) {
+        free(c->px);
+        c->px = NULL;
+    } else {
+        if (!c->px && posix_memalign((void **)&c->px, 64, sizeof *c->px))
+            c->px = NULL;
+        if (!c->px) {
+            c->dirty = 1;
+            return -1;
+        }
+        for (j = 0; j < c->nneurons; j++) {
+            nm_params *p = c->px;
+            if (j == 0 || c->pidx[j] != c->pidx[j - 1])
+                decode_set(c->pset[c->pidx[j]], &d);
+            for (g = 0; g < 4; g++)
+                p->s[g][j] = d.s[g];
+            p->lambda[j] = d.lambda;
+            p->alpha[j] = d.alpha;
+            p->beta[j] = d.beta;
+            p->R[j] = d.R;
+            p->mode[j] = d.mode;
+            p->bmask[j] = d.bmask;
+            p->c_lambda[j] = d.c_lambda;
+            p->tm[j] = d.tm;
+        }
+    }
     c->dirty = 0;
+    return 0;
 }
 
 static void row_set_word(uint64_t *row, unsigned k, uint32_t v)
@@ -158,11 +309,83 @@ static void row_set_word(uint64_t *row, unsigned k, uint32_t v)
     row[k / 2] = (row[k / 2] & ~(0xffffffffull << sh)) | ((uint64_t)v << sh);
 }
 
+/* Transpose a 32 x 32 bit matrix in place: bit c of a[r] becomes bit r of a[c]
+ * (Hacker's Delight 7-3, for bit 0 as column 0). */
+static void transpose32(uint32_t *a)
+{
+    unsigned j, k;
+    uint32_t m, t;
+    for (j = 16, m = 0x0000ffffu; j; j >>= 1, m ^= m << j)
+        for (k = 0; k < 32; k = (k + j + 1) & ~j) {
+            t = ((a[k] >> j) ^ a[k + j]) & m;
+            a[k] ^= t << j;
+            a[k + j] ^= t;
+        }
+}
+
+/* Start taking crossbar writes neuron-major (a whole core is written row after row when
+ * an image is loaded: 2,048 words, each a scatter of 32 bits into the axon rows
+ * otherwise). 0, or -1 on no memory (the writes then go to the rows one by one). */
+static int stage_begin(nm_ref_core *c)
+{
+    unsigned nb, k, i;
+    uint32_t a[32];
+    if (posix_memalign((void **)&c->xstage, 64, NM_MAX_NEURONS * sizeof *c->xstage)) {
+        c->xstage = NULL;
+        return -1;
+    }
+    if (!c->xbar_any) {
+        memset(c->xstage, 0, NM_MAX_NEURONS * sizeof *c->xstage);
+        return 0;
+    }
+    for (nb = 0; nb < XW; nb++)
+        for (k = 0; k < XW; k++) {
+            for (i = 0; i < 32; i++)
+                a[i] = c->xbar[32 * k + i][nb];
+            transpose32(a);
+            for (i = 0; i < 32; i++)
+                c->xstage[32 * nb + i][k] = a[i];
+        }
+    return 0;
+}
+
+/* Eight 32-bit lanes, unsigned (GCC vector extension); only ever a local. */
+typedef uint32_t v8su __attribute__((vector_size(32)));
+
+/* The staged words into the axon rows: row i of stage block nb holds the 8 words of one
+ * neuron, one lane per axon block k, so the 32 x 32 transposes of the 8 blocks of a
+ * neuron block run together, lane by lane (transpose32's steps on vectors). */
+NM_HOT static void stage_flush(nm_ref_core *c)
+{
+    unsigned nb, i, j, k, l;
+    v8su a[32], m, t;
+    for (nb = 0; nb < XW; nb++) {
+        for (i = 0; i < 32; i++)
+            memcpy(&a[i], c->xstage[32 * nb + i], sizeof a[i]);
+        for (j = 16, l = 0x0000ffffu; j; j >>= 1, l ^= l << j) {
+            m = (v8su){l, l, l, l, l, l, l, l};
+            for (k = 0; k < 32; k = (k + j + 1) & ~j) {
+                t = ((a[k] >> j) ^ a[k + j]) & m;
+                a[k] ^= t << j;
+                a[k + j] ^= t;
+            }
+        }
+        for (i = 0; i < 32; i++)
+            for (k = 0; k < XW; k++)
+                c->xbar[32 * k + i][nb] = a[i][k];
+    }
+    free(c->xstage);
+    c->xstage = NULL;
+    c->xbar_any = 1;
+}
+
 /* Crossbar word k of neuron j (axons 32k..32k+31), gathered from the axon rows. */
 static uint32_t xbar_word(const nm_ref_core *c, unsigned j, unsigned k)
 {
     uint32_t v = 0;
     unsigned i;
+    if (c->xstage)
+        return c->xstage[j][k];
     for (i = 0; i < 32; i++)
         v |= (uint32_t)xbit(c, 32 * k + i, j) << i;
     return v;
@@ -171,6 +394,13 @@ static uint32_t xbar_word(const nm_ref_core *c, unsigned j, unsigned k)
 static void xbar_set_word(nm_ref_core *c, unsigned j, unsigned k, uint32_t v)
 {
     unsigned i;
+    if (c->xstage || stage_begin(c) == 0) {
+        c->xstage[j][k] = v;
+        if (j == c->nneurons - 1 && k == c->naxons / 32 - 1)
+            stage_flush(c); /* the last word: a whole core written in order is done */
+        return;
+    }
+    c->xbar_any = 1;
     for (i = 0; i < 32; i++) {
         unsigned a = 32 * k + i;
         uint32_t bit = 1u << (j % 32);
@@ -198,11 +428,25 @@ nm_ref_core *nm_ref_core_new(unsigned naxons, unsigned nneurons, const nm_core_o
         c->opts = *opts;
     c->prng = NM_CTRL_PRNG_STATE_RESET;
     c->dirty = 1;
+    /* one parameter set, all zero, that every neuron uses */
+    if (pset_alloc(c) != 0) {
+        nm_ref_core_free(c);
+        return NULL;
+    }
+    memset(c->pset[0], 0, sizeof c->pset[0]);
+    c->pref[0] = (uint16_t)nneurons;
     return c;
 }
 
 void nm_ref_core_free(nm_ref_core *c)
 {
+    if (!c)
+        return;
+    free(c->px);
+    free(c->xstage);
+    free(c->pset);
+    free(c->pref);
+    free(c->pfree);
     free(c);
 }
 
@@ -268,8 +512,11 @@ int nm_ref_core_cfg_write(nm_ref_core *c, uint32_t addr, uint32_t data)
         if (word == NM_NEURON_STATE) {
             c->V[elem] = sext(data & NM_NEURON_STATE_V_MASK, NM_NEURON_STATE_V_WIDTH);
         } else {
-            c->words[elem][word] = data & nm_neuron_word_mask(word);
-            decode_neuron(c, elem);
+            data &= nm_neuron_word_mask(word);
+            if (word == NM_NEURON_DEST)
+                decode_dest(c, elem, data);
+            else
+                return pset_write(c, elem, word, data);
         }
         return NM_OK;
     case NM_REGION_SCHED:
@@ -306,7 +553,12 @@ int nm_ref_core_cfg_read(nm_ref_core *c, uint32_t addr, uint32_t *data)
         break;
     case NM_REGION_XBAR: v = xbar_word(c, elem, word); break;
     case NM_REGION_NEURON:
-        v = word == NM_NEURON_STATE ? ((uint32_t)c->V[elem] & NM_NEURON_STATE_V_MASK) : c->words[elem][word];
+        if (word == NM_NEURON_STATE)
+            v = (uint32_t)c->V[elem] & NM_NEURON_STATE_V_MASK;
+        else if (word == NM_NEURON_DEST)
+            v = encode_dest(c, elem);
+        else
+            v = c->pset[c->pidx[elem]][word];
         break;
     case NM_REGION_SCHED: v = (uint32_t)(c->sched[elem][word / 2] >> (32 * (word % 2))); break;
     default: return NM_ERR_CFG;
@@ -423,8 +675,8 @@ static inline __attribute__((always_inline)) void det_update(nm_ref_core *c, uin
     int32_t *V = c->V;
     unsigned j;
     for (j = 0; j < n; j++) {
-        const int32_t lam = uni ? l0 : c->lambda[j], al = uni ? a0 : c->alpha[j];
-        const int32_t be = uni ? b0 : c->beta[j], r = uni ? r0 : c->R[j], m = mc >= 0 ? mc : c->mode[j];
+        const int32_t lam = uni ? l0 : c->px->lambda[j], al = uni ? a0 : c->px->alpha[j];
+        const int32_t be = uni ? b0 : c->px->beta[j], r = uni ? r0 : c->px->R[j], m = mc >= 0 ? mc : c->px->mode[j];
         const int32_t gamma = m >> MODE_GAMMA_SHIFT;
         int32_t v = V[j], omega, vf, vn, fire;
         v = v > V_MAX ? V_MAX : (v < V_MIN ? V_MIN : v);
@@ -464,7 +716,7 @@ det_kernel(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8_t *fired, in
         for (i = 0; i < nact; i++)
             bs_add(&bs[c->types[act[i]]], c->xbar[act[i]]);
         for (g = 0; g < 4; g++) {
-            const int32_t s0 = c->u_s[g], *sg = c->s[g];
+            const int32_t s0 = c->u_s[g], *sg = uni ? NULL : c->px->s[g];
             if (!bs[g].np)
                 continue;
             for (j = 0; j < n; j += 8) {
@@ -487,7 +739,7 @@ det_kernel(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8_t *fired, in
     }
     for (i = 0; i < nact; i++) {
         const unsigned a = act[i], g = c->types[a];
-        const int32_t *sg = c->s[g];
+        const int32_t *sg = uni ? NULL : c->px->s[g];
         const int32_t s0 = c->u_s[g];
         for (w = 0; w < nw; w++) {
             const uint32_t bits = c->xbar[a][w];
@@ -558,10 +810,10 @@ static int32_t integrate_drawing(nm_ref_core *c, unsigned j)
         while (h) {
             const unsigned a = 64 * w + (unsigned)__builtin_ctzll(h), g = c->types[a];
             h &= h - 1;
-            if (c->bmask[j] >> g & 1u)
-                v += stoch_step(c->s[g][j], draw(c) & 0xffu);
+            if (c->px->bmask[j] >> g & 1u)
+                v += stoch_step(c->px->s[g][j], draw(c) & 0xffu);
             else
-                v += c->s[g][j];
+                v += c->px->s[g][j];
         }
     }
     return v;
@@ -582,30 +834,30 @@ static void scalar_tick(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8
     unsigned j;
     build_hits(c, act, nact);
     for (j = 0; j < c->nneurons; j++) {
-        const int32_t m = c->mode[j], gamma = m >> MODE_GAMMA_SHIFT;
+        const int32_t m = c->px->mode[j], gamma = m >> MODE_GAMMA_SHIFT;
         int32_t v = integrate_drawing(c, j), omega, eta, ae;
         v = clamp20(v);
         omega = (m & MODE_EPS) ? sgn(v) : 1;
-        if (c->c_lambda[j])
-            v = clamp20(v + omega * stoch_step(c->lambda[j], draw(c) & 0xffu));
+        if (c->px->c_lambda[j])
+            v = clamp20(v + omega * stoch_step(c->px->lambda[j], draw(c) & 0xffu));
         else
-            v = clamp20(v + omega * c->lambda[j]);
-        eta = c->tm[j] ? (int32_t)(draw(c) & ((1u << (c->tm[j] > 17 ? 17 : c->tm[j])) - 1u)) : 0;
-        ae = c->alpha[j] + eta;
+            v = clamp20(v + omega * c->px->lambda[j]);
+        eta = c->px->tm[j] ? (int32_t)(draw(c) & ((1u << (c->px->tm[j] > 17 ? 17 : c->px->tm[j])) - 1u)) : 0;
+        ae = c->px->alpha[j] + eta;
         fired[j] = v >= ae;
         if (fired[j]) {
             if (gamma == 0)
-                v = c->R[j];
+                v = c->px->R[j];
             else if (gamma == 1)
                 v = v - ae;
         } else if (m & MODE_KAPPA) {
-            if (v < -c->beta[j])
-                v = -c->beta[j];
-        } else if (v < -(c->beta[j] + eta)) {
+            if (v < -c->px->beta[j])
+                v = -c->px->beta[j];
+        } else if (v < -(c->px->beta[j] + eta)) {
             if (gamma == 0)
-                v = -c->R[j];
+                v = -c->px->R[j];
             else if (gamma == 1)
-                v = v + c->beta[j] + eta;
+                v = v + c->px->beta[j] + eta;
         }
         c->V[j] = v;
     }
@@ -617,6 +869,8 @@ NM_HOT int nm_ref_core_tick_fire(nm_ref_core *c, nm_tick_out *out)
     uint32_t events = 0, spikes = 0;
     unsigned nact = 0, w, j;
 
+    if (c->xstage)
+        stage_flush(c);
     c->cur = (c->cur + 1) & 15u;
     for (w = 0; w < 4; w++) {
         uint64_t h = c->sched[c->cur][w];
@@ -629,8 +883,8 @@ NM_HOT int nm_ref_core_tick_fire(nm_ref_core *c, nm_tick_out *out)
                 events += (uint32_t)__builtin_popcount(c->xbar[a][j]);
         }
     }
-    if (c->dirty)
-        analyse(c);
+    if (c->dirty && analyse(c))
+        return NM_ERR_CFG; /* no memory for the per-neuron parameters: nothing ticked */
     if (c->synapse_draws) {
         integrate_synapse_draws(c, act, nact);
         if (c->uniform)

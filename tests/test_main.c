@@ -12,6 +12,7 @@ Suite *chip_suite(void);
 Suite *image_suite(void);
 Suite *model_suite(void);
 Suite *energy_suite(void);
+Suite *storage_suite(void);
 
 int main(int argc, char **argv)
 {
@@ -26,6 +27,7 @@ int main(int argc, char **argv)
     srunner_add_suite(sr, image_suite());
     srunner_add_suite(sr, model_suite());
     srunner_add_suite(sr, energy_suite());
+    srunner_add_suite(sr, storage_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
