@@ -1,6 +1,7 @@
 /* nm_compile.c - JSON network descriptions (docs/network-format.md) <-> images. */
 #define _DEFAULT_SOURCE /* madvise */
 #include "nm_compile.h"
+#include "nm_prov.h"
 
 #include <fcntl.h>
 #include <stdarg.h>
@@ -686,9 +687,44 @@ static nm_image *compile_text(const char *name, const char *text, size_t len, in
     return im;
 }
 
+/* "provenance": {"key": "text", ...} -> im->prov, "key=text" lines in the file's order
+ * (docs/image-format.md, "Provenance"). 0, or -1 with the error. */
+static int compile_provenance(ctx *c, json_t *v, nm_image *im)
+{
+    const char *key;
+    json_t *pv;
+    char *text = NULL, why[160];
+    size_t n = 0;
+    if (!v)
+        return 0;
+    if (!json_is_object(v))
+        return fail(c, "provenance", "must be an object of texts");
+    json_object_foreach(v, key, pv) {
+        char *t;
+        if (!json_is_string(pv)) {
+            free(text);
+            snprintf(why, sizeof why, "provenance.%.60s", key);
+            return fail(c, why, "must be a text");
+        }
+        t = realloc(text, n + strlen(key) + strlen(json_string_value(pv)) + 3);
+        if (!t) {
+            free(text);
+            return fail(c, "provenance", "out of memory");
+        }
+        text = t;
+        n += (size_t)sprintf(text + n, "%s=%s\n", key, json_string_value(pv));
+    }
+    if (text && nm_prov_check(text, n, why, sizeof why)) {
+        free(text);
+        return fail(c, "provenance", "%s", why + (strncmp(why, "provenance ", 11) ? 0 : 11));
+    }
+    im->prov = text;
+    return 0;
+}
+
 static nm_image *compile_root(ctx *c, json_t *root)
 {
-    static const char *const keys[] = {"mesh", "board", "core", "params", "cores", "comment", NULL};
+    static const char *const keys[] = {"mesh", "board", "core", "params", "cores", "comment", "provenance", NULL};
     json_t *mesh, *geo, *cores, *board;
     nm_image *im = NULL;
     unsigned char *seen = NULL;
@@ -810,6 +846,8 @@ static nm_image *compile_root(ctx *c, json_t *root)
                 goto bad;
         }
     }
+    if (compile_provenance(c, json_object_get(root, "provenance"), im))
+        goto bad;
     free(seen);
     return im;
 bad:
@@ -1023,6 +1061,22 @@ int nm_decompile_write(const nm_image *im, FILE *f)
         fprintf(f, " \"board\": {\"chips\": [%u, %u], \"repeat\": %s},\n", im->board_x, im->board_y,
                 im->chip_images == 1 ? "true" : "false");
     fprintf(f, " \"core\": {\"axons\": %u, \"neurons\": %u},\n", im->naxons, im->nneurons);
+    if (im->prov && *im->prov) { /* "key=value" lines, back to an object in their order */
+        const char *q = im->prov;
+        fputs(" \"provenance\": {", f);
+        while (*q) {
+            const char *eq = strchr(q, '='), *nl = strchr(eq, '\n'), *ch;
+            fprintf(f, "%s\"%.*s\": \"", q == im->prov ? "" : ", ", (int)(eq - q), q);
+            for (ch = eq + 1; ch < nl; ch++) { /* nm_prov_check admits no control characters */
+                if (*ch == '"' || *ch == '\\')
+                    fputc('\\', f);
+                fputc(*ch, f);
+            }
+            fputc('"', f);
+            q = nl + 1;
+        }
+        fputs("},\n", f);
+    }
     if (nused) {
         unsigned m = 0;
         fputs(" \"params\": {", f);

@@ -1,5 +1,6 @@
 /* nm_image.c - reader and writer of .nmi images (docs/image-format.md). */
 #include "nm_image.h"
+#include "nm_prov.h"
 #include "nm_output.h"
 
 #include <errno.h>
@@ -66,6 +67,7 @@ void nm_image_free(nm_image *im)
         return;
     nm_image_release_cores(im);
     free(im->path);
+    free(im->prov);
     free(im);
 }
 
@@ -156,7 +158,14 @@ nm_image *nm_image_new(unsigned mesh_x, unsigned mesh_y, unsigned naxons, unsign
 typedef struct geom {
     unsigned mx, my, na, nn, bx, by, nimg;
     size_t sec, hdr; /* bytes of a core section; bytes before the first one */
+    size_t prov_at, prov_bytes; /* the provenance section after the cores (prov_bytes 0: none) */
 } geom;
+
+/* Bytes of a provenance section of n bytes of text (docs/image-format.md, "Provenance"). */
+static size_t prov_section_bytes(size_t n)
+{
+    return 8 + ((n + 3) & ~(size_t)3) + 4;
+}
 
 /* The header and board section: 0 and the geometry, or -1 with "byte N: what". `len` is
  * the file's size; buf holds its first min(len, header + board section) bytes. */
@@ -224,13 +233,16 @@ static int parse_header(const uint8_t *buf, size_t len, geom *g, char *err, size
             FAIL(42, "board section reserved half-word must be 0");
     }
     total = hdr + (size_t)nimg * mx * my * sec;
-    if (len != total) {
+    /* the chip images, then nothing or a provenance section (checked by parse_prov) */
+    if (len != total && (len < total + prov_section_bytes(1) || len > total + prov_section_bytes(NM_PROV_MAX))) {
         char chips[48] = "";
         if (flags & NM_IMAGE_FLAG_BOARD)
             snprintf(chips, sizeof chips, "%u chip image%s of ", nimg, nimg == 1 ? "" : "s");
-        FAIL(len < total ? len : total, "file is %zu bytes, expected %zu for %s%u x %u cores", len, total, chips, mx,
-             my);
+        FAIL(len < total ? len : total, "file is %zu bytes, expected %zu for %s%u x %u cores (or those and a "
+             "provenance section)", len, total, chips, mx, my);
     }
+    g->prov_at = total;
+    g->prov_bytes = len - total;
     g->mx = mx;
     g->my = my;
     g->na = na;
@@ -240,6 +252,34 @@ static int parse_header(const uint8_t *buf, size_t len, geom *g, char *err, size
     g->nimg = nimg;
     g->sec = sec;
     g->hdr = hdr;
+    return 0;
+}
+
+/* The provenance section (n bytes at file offset `at`) into *out (malloc'd text): 0, or -1
+ * with "byte N: what". */
+static int parse_prov(const uint8_t *s, size_t n, size_t at, char **out, char *err, size_t errlen)
+{
+    size_t pn = get32(s + 4), i;
+    char why[160];
+    if (memcmp(s, "PROV", 4))
+        FAIL(at, "after the core sections: expected the end of the file or a provenance section (\"PROV\")");
+    if (pn == 0 || pn > NM_PROV_MAX)
+        FAIL(at + 4, "provenance text of %zu bytes: expected 1..%u", pn, NM_PROV_MAX);
+    if (n != prov_section_bytes(pn))
+        FAIL(at, "provenance section is %zu bytes, expected %zu for its %zu bytes of text", n,
+             prov_section_bytes(pn), pn);
+    if (get32(s + n - 4) != crc(s, n - 4))
+        FAIL(at + n - 4, "provenance section CRC 0x%08x, computed 0x%08x", get32(s + n - 4), crc(s, n - 4));
+    for (i = 8 + pn; i < n - 4; i++)
+        if (s[i])
+            FAIL(at + i, "provenance padding byte is 0x%02x, must be 0", s[i]);
+    if (nm_prov_check((const char *)s + 8, pn, why, sizeof why))
+        FAIL(at + 8, "%s", why);
+    *out = malloc(pn + 1);
+    if (!*out)
+        FAIL(at, "out of memory");
+    memcpy(*out, s + 8, pn);
+    (*out)[pn] = 0;
     return 0;
 }
 
@@ -324,6 +364,10 @@ static nm_image *parse(const uint8_t *buf, size_t len, unsigned first, unsigned 
     im = image_alloc(g.mx, g.my, g.na, g.nn, g.bx, g.by, g.nimg, lo, hi);
     if (!im) {
         snprintf(err, errlen, "byte 0: out of memory");
+        return NULL;
+    }
+    if (g.prov_bytes && parse_prov(buf + g.prov_at, g.prov_bytes, g.prov_at, &im->prov, err, errlen)) {
+        nm_image_free(im);
         return NULL;
     }
     for (ci = lo; ci < hi; ci++)
@@ -562,6 +606,27 @@ nm_image *nm_image_open_chips(const char *path, unsigned first, unsigned count, 
     im->board_y = g.by;
     im->chip_images = g.nimg;
     im->sections_at = g.hdr;
+    if (g.prov_bytes) { /* the provenance section at the file's end: read and checked now */
+        uint8_t *pb = malloc(g.prov_bytes);
+        int bad = !pb || !(f = fopen(path, "rb"));
+        if (!bad) {
+            bad = fseeko(f, (off_t)g.prov_at, SEEK_SET) || fread(pb, 1, g.prov_bytes, f) != g.prov_bytes;
+            fclose(f);
+        }
+        if (bad) {
+            snprintf(err, errlen, "%s: %s", path, pb ? "cannot read its provenance section" : "out of memory");
+            free(pb);
+            nm_image_free(im);
+            return NULL;
+        }
+        if (parse_prov(pb, g.prov_bytes, g.prov_at, &im->prov, why, sizeof why)) {
+            snprintf(err, errlen, "%s: %s", path, why);
+            free(pb);
+            nm_image_free(im);
+            return NULL;
+        }
+        free(pb);
+    }
     chip_range(&g, first, count, &lo, &hi);
     im->open_lo = lo;
     im->open_hi = hi;
@@ -594,6 +659,7 @@ nm_image *nm_image_open(const char *path, char *err, size_t errlen)
 uint8_t *nm_image_serialize(const nm_image *im, size_t *len, char *err, size_t errlen)
 {
     size_t sec = nm_image_section_bytes(im->naxons, im->nneurons), total, off, hdr = NM_IMAGE_HEADER_BYTES;
+    size_t plen = im->prov ? strlen(im->prov) : 0;
     unsigned k, w, ncores = im->mesh_x * im->mesh_y, board = nm_image_is_board(im);
     uint8_t *b, *s;
     if (!geometry_ok(im->mesh_x, im->mesh_y, im->naxons, im->nneurons) || !board_ok(im->board_x, im->board_y) ||
@@ -614,7 +680,14 @@ uint8_t *nm_image_serialize(const nm_image *im, size_t *len, char *err, size_t e
     }
     ncores *= im->chip_images;
     total = hdr + ncores * sec;
-    b = calloc(1, total);
+    if (plen) {
+        char why[160];
+        if (nm_prov_check(im->prov, plen, why, sizeof why)) {
+            snprintf(err, errlen, "image not writable: %s", why);
+            return NULL;
+        }
+    }
+    b = calloc(1, total + (plen ? prov_section_bytes(plen) : 0));
     if (!b) {
         snprintf(err, errlen, "out of memory");
         return NULL;
@@ -657,6 +730,15 @@ uint8_t *nm_image_serialize(const nm_image *im, size_t *len, char *err, size_t e
         for (w = 0; w < im->nneurons * NM_NEURON_WORDS; w++, p += 4)
             put32(s + p, c->neurons[w]);
         put32(s + sec - 4, crc(s, sec - 4));
+    }
+    if (plen) { /* the provenance section (docs/image-format.md) */
+        size_t ps = prov_section_bytes(plen);
+        s = b + total;
+        memcpy(s, "PROV", 4);
+        put32(s + 4, (uint32_t)plen);
+        memcpy(s + 8, im->prov, plen);
+        put32(s + ps - 4, crc(s, ps - 4));
+        total += ps;
     }
     *len = total;
     return b;

@@ -41,6 +41,7 @@ typedef struct nm_image {
     char *path;               /* the file the cores stream from (nm_image_open), else NULL */
     unsigned open_lo, open_hi; /* the chip images nm_image_open checked, which may be streamed */
     size_t sections_at;        /* file offset of the first core section (nm_image_open) */
+    char *prov; /* provenance, "key=value\n" lines (NULL: none; docs/image-format.md, "Provenance") */
 } nm_image;
 
 /* An empty (all-zero words, every delay 1) image; NULL on bad geometry or no memory. */

@@ -298,7 +298,7 @@ int nm_cmd_plot(int argc, char **argv)
     const char *key;
     sbuf data = {0}, gp = {0};
     size_t i;
-    int mx, my, rc;
+    int mx, my, rc, loihi, per_core = 256;
     const char *args[1];
     unsigned nargs;
     rc = nm_opts_parse(&nm_plot_spec, argc, argv, args, &nargs);
@@ -325,6 +325,11 @@ int nm_cmd_plot(int argc, char **argv)
         json_decref(r);
         return 3;
     }
+    /* a report of Loihi-style cores (nmemu run IMAGE --report on a core-type-1 image) */
+    loihi = json_is_string(json_object_get(r, "core_type")) &&
+            !strcmp(json_string_value(json_object_get(r, "core_type")), "loihi");
+    if (json_is_integer(json_object_get(r, "compartments_per_core")))
+        per_core = (int)json_integer_value(json_object_get(r, "compartments_per_core"));
     /* the power trace the report names, unless --power-trace gave one */
     if (!trace && json_is_string(json_object_get(json_object_get(e, "power_trace"), "file"))) {
         trace = json_string_value(json_object_get(json_object_get(e, "power_trace"), "file"));
@@ -346,13 +351,19 @@ int nm_cmd_plot(int argc, char **argv)
     if (write_file(path, data.s, err, sizeof err))
         goto fail;
     snprintf(png, sizeof png, "%s/energy-classes.png", dir);
-    sb_printf(&gp,
-              "set title 'Energy by event class: %s at %.3f V, %g ticks/s, %.4g mW' noenhanced\n"
-              "set style fill solid 0.8\nset boxwidth 0.7\nset ylabel 'energy (uJ)'\nset xtics rotate by -30 noenhanced\n"
-              "set grid ytics\nunset key\nplot '%s' using 0:2:xtic(1) with boxes lc rgb '#3b6ea5'\n",
-              json_string_value(json_object_get(e, "preset")), json_real_value(json_object_get(e, "voltage_v")),
-              json_real_value(json_object_get(e, "tick_rate_hz")), json_real_value(json_object_get(e, "power_mw")),
-              path);
+    {
+        /* a Loihi run's report (core_type "loihi") has no supply voltage */
+        char volts[64] = "";
+        if (json_is_number(json_object_get(e, "voltage_v")))
+            snprintf(volts, sizeof volts, " at %.3f V", json_real_value(json_object_get(e, "voltage_v")));
+        sb_printf(&gp,
+                  "set title 'Energy by event class: %s%s, %g ticks/s, %.4g mW' noenhanced\n"
+                  "set style fill solid 0.8\nset boxwidth 0.7\nset ylabel 'energy (uJ)'\nset xtics rotate by -30 noenhanced\n"
+                  "set grid ytics\nunset key\nplot '%s' using 0:2:xtic(1) with boxes lc rgb '#3b6ea5'\n",
+                  json_string_value(json_object_get(e, "preset")), volts,
+                  json_real_value(json_object_get(e, "tick_rate_hz")), json_real_value(json_object_get(e, "power_mw")),
+                  path);
+    }
     if (nm_plot_run(gp.s, png, err, sizeof err))
         goto fail;
     printf("%s\n", png);
@@ -378,12 +389,13 @@ int nm_cmd_plot(int argc, char **argv)
             goto fail;
         snprintf(png, sizeof png, "%s/energy-cores.png", dir);
         sb_printf(&gp,
-                  "set title \"Activity energy per core (uJ): synaptic events, spikes, scheduler writes, hops\\n"
-                  "every core adds %.4g uJ static and %.4g uJ of neuron updates (mean)\"\nset xlabel 'x'\n"
+                  "set title \"Activity energy per core (uJ): %s\\n"
+                  "every core adds %.4g uJ static and %.4g uJ of %s updates (mean)\"\nset xlabel 'x'\n"
                   "set ylabel 'y'\nset xrange [-0.5:%d.5]\nset yrange [-0.5:%d.5]\nset size ratio -1\n"
                   "set palette rgbformulae 21,22,23\nplot '%s' using 1:2:3 with image notitle\n",
+                  loihi ? "synaptic ops, spikes, packets out" : "synaptic events, spikes, scheduler writes, hops",
                   json_real_value(json_object_get(e, "static_pj_per_core")) * 1e-6, n > 0 ? upd / n * 1e-6 : 0.0,
-                  mx - 1, my - 1, path);
+                  loihi ? "compartment" : "neuron", mx - 1, my - 1, path);
         if (nm_plot_run(gp.s, png, err, sizeof err))
             goto fail;
         printf("%s\n", png);
@@ -393,10 +405,10 @@ int nm_cmd_plot(int argc, char **argv)
         gp.n = 0;
         snprintf(png, sizeof png, "%s/raster.png", dir);
         sb_printf(&gp,
-                  "set title 'Spike raster' noenhanced\nset xlabel 'tick'\nset ylabel 'neuron (core index x 256 + neuron)'\n"
+                  "set title 'Spike raster' noenhanced\nset xlabel 'tick'\nset ylabel '%s (core index x %d + %s)'\n"
                   "set datafile separator ','\nunset key\n"
-                  "plot '%s' every ::1 using 1:(($3 * %d + $2) * 256 + $4) with dots lc rgb '#202020'\n",
-                  spikes, mx);
+                  "plot '%s' every ::1 using 1:(($3 * %d + $2) * %d + $4) with dots lc rgb '#202020'\n",
+                  loihi ? "compartment" : "neuron", per_core, loihi ? "compartment" : "neuron", spikes, mx, per_core);
         if (nm_plot_run(gp.s, png, err, sizeof err))
             goto fail;
         printf("%s\n", png);

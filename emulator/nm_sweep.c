@@ -29,6 +29,8 @@
 #include "nm_output.h"
 #include "nm_plot.h"
 #include "nm_ref_chip.h"
+#include "loihi/nm_loihi_cli.h"
+#include "loihi/nm_loihi_image.h"
 
 #define MAXPTS 64
 
@@ -156,11 +158,11 @@ typedef struct point_list {
 
 static struct {
     point_list rates, volts_list, syn_list, tick_list;
-    const char *out, *plot, *energy, *cores, *published, *mesh;
+    const char *out, *plot, *energy, *cores, *published, *mesh, *energies;
     double volts, tick_hz, rate;
     unsigned ticks, threads, synapses, warmup;
     uint64_t seed;
-    int have_out, have_warmup;
+    int have_out, have_warmup, have_energy;
 } S = {.energy = "truenorth-28nm", .cores = "0,0", .tick_hz = 1000, .rate = -1, .ticks = 1000, .threads = 1,
        .synapses = 128, .warmup = 50, .seed = 1};
 
@@ -239,8 +241,10 @@ static const nm_opt sweep_opts[] = {
     {.name = "published", .kind = NM_OPT_STRING, .metavar = "FILE|none", .dest = &S.published,
      .help = "merolla: the published points to draw (default\ndata/energy/truenorth-validation.json on 64x64 "
              "with a TrueNorth preset)"},
-    {.name = "energy", .kind = NM_OPT_STRING, .metavar = "P", .dest = &S.energy,
-     .help = "energy preset, a name or a file (default truenorth-28nm)"},
+    {.name = "energy", .kind = NM_OPT_STRING, .metavar = "P", .dest = &S.energy, .seen = &S.have_energy,
+     .help = "energy preset, a name or a file (default truenorth-28nm; loihi-davies2018\non a Loihi image)"},
+    {.name = "energies", .kind = NM_OPT_STRING, .metavar = "P1,P2,..", .dest = &S.energies,
+     .help = "Loihi image: energy presets, one run priced with each\n(e.g. loihi-davies2018,loihi-sanafe)"},
     {.name = "voltage", .kind = NM_OPT_DOUBLE, .metavar = "V", .min = 0, .min_open = 1, .max = NM_VOLTS_MAX,
      .dest = &S.volts, .help = "supply voltage when not swept (default: the preset's)"},
     {.name = "tick-rate", .kind = NM_OPT_DOUBLE, .metavar = "HZ", .min = 0, .min_open = 1, .max = NM_HZ_MAX,
@@ -286,6 +290,31 @@ int nm_cmd_sweep(int argc, char **argv)
     synapses = S.synapses, warmup = S.warmup;
     in_rate = S.rate >= 0 ? S.rate : 0;
     gen_rate = S.rate >= 0 ? S.rate : 20;
+    if (strcmp(image, "merolla") && nm_loihi_image_sniff_file(image)) { /* core type 1: its own axes */
+        nm_loihi_sweep_args a;
+        memset(&a, 0, sizeof a);
+        if (!strcmp(S.cores, "all"))
+            a.all_cores = 1;
+        else if (sscanf(S.cores, "%u,%u%c", &a.ix, &a.iy, &junk) != 2 || S.cores[0] < '0' || S.cores[0] > '9')
+            return nm_usage_error(&nm_sweep_spec, "--input-cores needs 'all' or X,Y, not '%s'", S.cores);
+        if (S.plot) {
+            const nm_out_role files[] = {{"the image", image, 0}, {"-o", out, 1}, {"--plot", plot, 1}};
+            if (nm_out_check_distinct(files, sizeof files / sizeof files[0], err, sizeof err))
+                return nm_usage_error(&nm_sweep_spec, "%s", err);
+        } else {
+            const nm_out_role files[] = {{"the image", image, 0}, {"-o", out, 1}};
+            if (nm_out_check_distinct(files, sizeof files / sizeof files[0], err, sizeof err))
+                return nm_usage_error(&nm_sweep_spec, "%s", err);
+        }
+        a.image = image, a.out = out, a.plot = plot, a.energy = S.have_energy ? energy : NULL;
+        a.energies = S.energies, a.rates = S.rates.v, a.nrates = S.rates.n, a.step_hz_list = S.tick_list.v;
+        a.nstep_hz = S.tick_list.n, a.nvolts = S.volts_list.n, a.nsyn = S.syn_list.n, a.rate = S.rate;
+        a.step_hz = tick_hz, a.ticks = ticks, a.warmup = S.have_warmup ? warmup : 0, a.seed = seed;
+        return nm_loihi_cli_sweep(&a);
+    }
+    if (S.energies)
+        return nm_usage_error(&nm_sweep_spec, "--energies sweeps the presets of an image of Loihi-style cores; on "
+                                              "TrueNorth-style images give one --energy");
     nlists = (S.rates.n > 0) + (S.volts_list.n > 0) + (S.syn_list.n > 0) + (S.tick_list.n > 0);
     if (nlists != 1)
         return nm_usage_error(&nm_sweep_spec, "sweep needs exactly one of --rates, --voltages, --tick-rates and "

@@ -106,6 +106,8 @@ static int cmd_decompile(int argc, char **argv)
         if (nm_out_check_distinct(files, sizeof files / sizeof files[0], cerr, sizeof cerr))
             return nm_usage_error(&decompile_spec, "%s", cerr);
     }
+    if (nm_loihi_image_sniff_file(args[0])) /* core type 1 */
+        return nm_loihi_cli_decompile(args[0], D.out);
     im = nm_image_read(args[0], err, sizeof err);
     if (!im) {
         fprintf(stderr, "nmemu: %s\n", err);
@@ -164,6 +166,12 @@ static int cmd_pack_input(int argc, char **argv)
         if (nm_out_check_distinct(files, sizeof files / sizeof files[0], cerr, sizeof cerr))
             return nm_usage_error(&pack_spec, "%s", cerr);
     }
+    if (nm_loihi_image_sniff_file(args[0])) { /* core type 1 */
+        fprintf(stderr, "nmemu: %s: an image of Loihi-style cores: the binary spike program has 8-bit axon "
+                        "numbers and a Loihi core up to 4,096 input axons; give nmemu run the text spike program "
+                        "(--input %s)\n", args[0], args[1]);
+        return NM_EXIT_INPUT;
+    }
     im = nm_image_read(args[0], err, sizeof err);
     if (!im) {
         fprintf(stderr, "nmemu: %s\n", err);
@@ -217,6 +225,14 @@ static int cmd_info(int argc, char **argv)
            im->naxons, im->nneurons, im->mesh_x * im->mesh_y * im->nneurons);
     printf("synapses (crossbar bits set): %" PRIu64 " (%.1f%% of the crossbars)\n", syn,
            100.0 * (double)syn / ((double)im->chip_images * im->mesh_x * im->mesh_y * im->nneurons * im->naxons));
+    if (im->prov) { /* how the network was made (docs/image-format.md, "Provenance") */
+        const char *q = im->prov;
+        printf("provenance:\n");
+        for (; *q; q = strchr(q, '\n') + 1)
+            printf("  %.*s\n", (int)(strchr(q, '\n') - q), q);
+    } else {
+        printf("provenance: none recorded\n");
+    }
     {
         /* the RTL backend's builds of the chip (docs/chip.md section 8) */
         char shapes[4096], why[512];

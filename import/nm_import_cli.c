@@ -98,6 +98,30 @@ static int put_network(FILE *f, const nm_image *im, const char *path, const char
     return ferror(f) ? -1 : 0;
 }
 
+/* The file's name without its folders (what the provenance records as the source). */
+static const char *args_file_base(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* The provenance of a TrueNorth-mode image (docs/image-format.md): "tool=...\nsource=NAME\n"
+ * and the choices in `rest` (lines "key=value\n"); malloc'd, NULL if out of memory. */
+static char *tn_provenance(const char *tool, const char *path, const char *rest)
+{
+    const char *base = *args_file_base(path) ? args_file_base(path) : path; /* "dir/": the path */
+    size_t n = strlen(tool) + strlen(base) + strlen(rest) + 32, i, k;
+    char *t = malloc(n);
+    if (!t)
+        return NULL;
+    k = (size_t)snprintf(t, n, "tool=%s\nsource=", tool);
+    for (i = 0; base[i]; i++)
+        if ((unsigned char)base[i] >= 32 && base[i] != 127) /* the value has no control characters */
+            t[k++] = base[i];
+    snprintf(t + k, n - k, "\n%s", rest);
+    return t;
+}
+
 static int check_out_name(const nm_cmd_spec *spec, const char *out)
 {
     if (!ends_with(out, ".json") && !ends_with(out, ".nmi"))
@@ -232,6 +256,45 @@ static int nir_loihi(const char *file, nm_graph *g)
         fprintf(stderr, "nmemu import nir: %s: %s\n", file, err);
         return NM_EXIT_INPUT;
     }
+    {
+        /* the discretization choices, recorded in the image (docs/image-format.md, provenance) */
+        char prov[2048], vs[64], we[32], *js;
+        const char *brace = strchr(net->json, '{');
+        size_t pl, fl, i, n = 0;
+        if (N.vscale > 0)
+            snprintf(vs, sizeof vs, "%.10g", N.vscale);
+        else
+            snprintf(vs, sizeof vs, "auto");
+        if (N.wexp_set)
+            snprintf(we, sizeof we, "%d", N.wexp);
+        else
+            snprintf(we, sizeof we, "auto");
+        n += (size_t)snprintf(prov + n, sizeof prov - n, "\n  \"provenance\": {\"tool\": \"nmemu import nir\", "
+                              "\"source\": \"");
+        for (i = 0; args_file_base(file)[i] && n + 8 < sizeof prov; i++) {
+            unsigned char ch = (unsigned char)args_file_base(file)[i];
+            if (ch < 32)
+                continue;
+            if (ch == '"' || ch == '\\')
+                prov[n++] = '\\';
+            prov[n++] = (char)ch;
+        }
+        snprintf(prov + n, sizeof prov - n, "\", \"target\": \"loihi\", \"dt\": \"%.10g\", \"reset\": \"zero\", "
+                 "\"quant\": \"int%d\", \"v-scale\": \"%s\", \"wgt-exp\": \"%s\"},", N.dt, o.wbits, vs, we);
+        pl = strlen(prov);
+        fl = strlen(net->json);
+        js = brace ? malloc(fl + pl + 1) : NULL;
+        if (!js) {
+            fprintf(stderr, "nmemu import nir: out of memory\n");
+            nm_ll_net_free(net);
+            return NM_EXIT_RUN;
+        }
+        memcpy(js, net->json, (size_t)(brace - net->json) + 1);
+        memcpy(js + (brace - net->json) + 1, prov, pl);
+        memcpy(js + (brace - net->json) + 1 + pl, brace + 1, fl - (size_t)(brace - net->json));
+        free(net->json);
+        net->json = js;
+    }
     li = nm_loihi_compile_text(net->json, "the lowered network", err, sizeof err);
     if (!li) {
         fprintf(stderr, "nmemu import nir: %s: the Loihi description it lowered to does not compile: %s\n", file, err);
@@ -358,6 +421,22 @@ static int cmd_nir(int argc, char **argv)
     }
     memcpy(full, hdr, hl);
     memcpy(full + hl, net->report, rl + 1);
+    {
+        /* the discretization choices, recorded in the image (issue 17) */
+        char rest[512], range[32];
+        if (N.range >= 100)
+            snprintf(range, sizeof range, "max");
+        else
+            snprintf(range, sizeof range, "p%.10g", N.range);
+        snprintf(rest, sizeof rest, "target=truenorth\ndt=%.10g\nreset=%s\nquant=int%d\nquant-range=%s\n"
+                 "v-floor=%.10g\nlif-leak=%s\n", N.dt, o.reset_subtract ? "subtract" : "zero", o.wbits, range,
+                 N.vfloor, N.lif ? N.lif : "refused");
+        im->prov = tn_provenance("nmemu import nir", args[0], rest);
+        if (!im->prov) {
+            fprintf(stderr, "nmemu import nir: out of memory\n");
+            goto done;
+        }
+    }
     if (!(fo = outs_open(&os, N.out, err, sizeof err)) || (N.imap && !(fi = outs_open(&os, N.imap, err, sizeof err))) ||
         (N.nmap && !(fn = outs_open(&os, N.nmap, err, sizeof err))) ||
         (N.report && !(fr = outs_open(&os, N.report, err, sizeof err))) ||
@@ -482,6 +561,19 @@ static int cmd_ranc(int argc, char **argv)
                  "imported by nmemu import ranc from %s: grid %ux%u, no output bus, %u cores of %u axons x %u "
                  "neurons; delay = RANC tick + 1 (docs/import.md)",
                  args[0], o.grid_x, o.grid_y, net.cores_read, net.naxons, net.nneurons);
+    {
+        char rest[128];
+        if (o.out_x >= 0)
+            snprintf(rest, sizeof rest, "grid=%ux%u\noutput-bus=%d,%d\n", o.grid_x, o.grid_y, o.out_x, o.out_y);
+        else
+            snprintf(rest, sizeof rest, "grid=%ux%u\noutput-bus=none\n", o.grid_x, o.grid_y);
+        net.im->prov = tn_provenance("nmemu import ranc", args[0], rest);
+        if (!net.im->prov) {
+            fprintf(stderr, "nmemu import ranc: out of memory\n");
+            nm_ranc_free(&net);
+            return NM_EXIT_RUN;
+        }
+    }
     memset(&os, 0, sizeof os);
     err[0] = 0;
     rc = NM_EXIT_RUN;

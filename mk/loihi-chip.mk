@@ -13,9 +13,9 @@ LCHIP_MAP_ARGS := regmap/nm_loihi_chipmap.json --c regmap/nm_loihi_chipmap.h \
 .PHONY: regmap-lchip test-regmap-lchip
 regmap: regmap-lchip
 test-regmap: test-regmap-lchip
-regmap-lchip: $(REGMAP_GEN)
+regmap-lchip: $(BUILD)/tools/nm-regmap-gen
 	$(REGMAP_GEN) $(LCHIP_MAP_ARGS)
-test-regmap-lchip: $(REGMAP_GEN)
+test-regmap-lchip: $(BUILD)/tools/nm-regmap-gen
 	$(REGMAP_GEN) --check $(LCHIP_MAP_ARGS)
 
 # ---------------------------------------------------------------- RTL checks

@@ -157,6 +157,51 @@ START_TEST(test_bad_images_are_refused_with_offset_and_reason)
 }
 END_TEST
 
+/* The provenance section (docs/image-format.md, "Provenance"): "dt=0.5\nx=y\n" is 7 + 4 =
+ * 11 bytes, padded to 12; the section is 8 + 12 + 4 = 24 bytes after the LEN = 344 bytes of
+ * the cores, its CRC at byte 344 + 20 = 364. */
+START_TEST(test_provenance_section)
+{
+    char err[256];
+    size_t len = 0;
+    nm_image *im = sample(), *back;
+    uint8_t *b, *c;
+    im->prov = strdup("dt=0.5\nx=y\n");
+    b = nm_image_serialize(im, &len, err, sizeof err);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_uint_eq(len, LEN + 24);
+    ck_assert_int_eq(memcmp(b + LEN, "PROV", 4), 0);
+    ck_assert_uint_eq(b[LEN + 4], 11);
+    back = nm_image_parse(b, len, err, sizeof err);
+    ck_assert_msg(back != NULL, "%s", err);
+    ck_assert_str_eq(back->prov, "dt=0.5\nx=y\n");
+    ck_assert_int_eq(memcmp(back->cores[1].neurons, im->cores[1].neurons, 4 * NM_NEURON_WORDS * 4), 0);
+    nm_image_free(back);
+    /* the bytes before it are an image without provenance, as every older one */
+    back = nm_image_parse(b, LEN, err, sizeof err);
+    ck_assert_msg(back != NULL, "%s", err);
+    ck_assert_ptr_null(back->prov);
+    nm_image_free(back);
+    c = malloc(len + 4);
+    ck_assert_ptr_nonnull(c);
+    memcpy(c, b, len);
+    c[LEN + 8] = 'D'; /* a key character outside [a-z0-9_.-], CRC not redone: the CRC first */
+    expect_error(c, len, "byte 364: provenance section CRC");
+    put32(c + LEN + 20, (uint32_t)crc32(0, c + LEN, 20));
+    expect_error(c, len, "byte 352: provenance line 1: key character 0x44");
+    memcpy(c, b, len);
+    memset(c + len, 0, 4);
+    expect_error(c, len + 4, "byte 344: provenance section is 28 bytes, expected 24");
+    free(im->prov);
+    im->prov = strdup("a=1\na=2\n"); /* a key twice: not written */
+    ck_assert_ptr_null(nm_image_serialize(im, &len, err, sizeof err));
+    ck_assert_msg(strstr(err, "provenance line 2: key \"a\" given twice") != NULL, "%s", err);
+    free(c);
+    free(b);
+    nm_image_free(im);
+}
+END_TEST
+
 START_TEST(test_missing_file_names_the_path)
 {
     char err[256];
@@ -173,6 +218,7 @@ Suite *image_suite(void)
     tcase_add_test(tc, test_header_fields_are_little_endian_where_documented);
     tcase_add_test(tc, test_bad_images_are_refused_with_offset_and_reason);
     tcase_add_test(tc, test_missing_file_names_the_path);
+    tcase_add_test(tc, test_provenance_section);
     suite_add_tcase(s, tc);
     return s;
 }

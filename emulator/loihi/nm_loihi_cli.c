@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "nm_load.h"
 #include "nm_loihi_compile.h"
 #include "nm_loihi_energy.h"
@@ -17,6 +19,7 @@
 #include "nm_mixed_chip.h"
 #include "nm_output.h"
 #include "nm_rtl_shapes.h"
+#include "nm_plot.h"
 
 #define EXIT_RUN 1
 #define EXIT_USAGE 2
@@ -36,6 +39,42 @@ int nm_loihi_cli_compile(const char *json_path, const char *image_path)
         return EXIT_RUN;
     }
     nm_loihi_image_free(im);
+    return 0;
+}
+
+int nm_loihi_cli_decompile(const char *image_path, const char *out_path)
+{
+    char err[768];
+    nm_loihi_image *im = nm_loihi_image_read(image_path, err, sizeof err);
+    char *text;
+    nm_out o;
+    if (!im) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        return EXIT_INPUT;
+    }
+    text = nm_loihi_decompile(im, err, sizeof err);
+    nm_loihi_image_free(im);
+    if (!text) {
+        fprintf(stderr, "nmemu: %s: cannot be described in JSON: %s\n", image_path, err);
+        return EXIT_INPUT;
+    }
+    if (!out_path) {
+        fputs(text, stdout);
+        free(text);
+        return 0;
+    }
+    memset(&o, 0, sizeof o);
+    if (nm_out_open(&o, out_path, err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        free(text);
+        return EXIT_RUN;
+    }
+    fputs(text, o.f);
+    free(text);
+    if (nm_out_close(&o, 1, err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        return EXIT_RUN;
+    }
     return 0;
 }
 
@@ -82,6 +121,18 @@ int nm_loihi_cli_info(const char *image_path)
         printf("RTL model for this shape (%s): %s\n", key, state);
         printf("RTL shapes built: %s (cache %s)\n", shapes, nm_rtl_shape_cache());
     }
+    printf("cores used (NUPD > 0 or an input axon with synapses): %u of %u\n", nm_loihi_image_cores_used(im), ncores);
+    if (im->prov) { /* the provenance section: how the network was made */
+        const char *p = im->prov;
+        printf("provenance:\n");
+        while (*p) {
+            const char *nl = strchr(p, '\n');
+            printf("  %.*s\n", (int)(nl - p), p);
+            p = nl + 1;
+        }
+    } else {
+        printf("provenance: none recorded\n");
+    }
     nm_loihi_image_free(im);
     return 0;
 }
@@ -90,7 +141,7 @@ int nm_loihi_cli_info(const char *image_path)
 
 static struct {
     unsigned ticks, threads;
-    const char *backend, *input, *spikes, *energy, *rtl_cores;
+    const char *backend, *input, *spikes, *energy, *rtl_cores, *report;
     int check;
     double step_hz;
 } LA;
@@ -116,6 +167,8 @@ static const nm_opt loihi_run_opts[] = {
     {.name = "check", .kind = NM_OPT_FLAG, .dest = &LA.check,
      .help = "with --rtl-cores: compare each RTL core with the model's copy of itself after\n"
              "every step (spikes, packets, cycles, every compartment's u, v, refractory, hw v)"},
+    {.name = "report", .kind = NM_OPT_STRING, .metavar = "F", .dest = &LA.report,
+     .help = "write a JSON report of the run and its energy (per class, per core;\nnmemu plot draws it)"},
     {.name = "step-hz", .kind = NM_OPT_DOUBLE, .metavar = "F", .min = 0, .max = NM_HZ_MAX, .min_open = 1,
      .dest = &LA.step_hz, .help = "steps per second, for static energy (default 1000)"},
     {.name = NULL}};
@@ -363,6 +416,69 @@ static int rtl_cores_diverged(lrun *r, unsigned long t)
     return 0;
 }
 
+/* The run report (the shape of nmemu run --report's, docs/loihi-energy.md section 5): mesh,
+ * steps, counts and energy per class, per core; nmemu plot draws it. 0 or -1 with err. */
+static int write_report(const char *path, const lrun *r, const nm_loihi_energy_preset *p,
+                        const nm_loihi_energy_counts *cnt, const nm_loihi_energy_result *er, double step_hz,
+                        unsigned long steps, char *err, size_t errlen)
+{
+    json_t *root = json_object(), *e = json_object(), *classes = json_object(), *cores = json_array();
+    unsigned k, c, ncores = r->im->mesh_x * r->im->mesh_y;
+    nm_out o;
+    char *text;
+    int rc;
+    double per_core_static = p->static_mw_per_chip * 1e9 / (double)p->cores_per_chip * er->seconds;
+    json_object_set_new(root, "core_type", json_string("loihi"));
+    json_object_set_new(root, "mesh", json_pack("[ii]", (int)r->im->mesh_x, (int)r->im->mesh_y));
+    json_object_set_new(root, "compartments_per_core", json_integer(r->im->g.ncomp));
+    json_object_set_new(root, "ticks", json_integer((json_int_t)steps));
+    json_object_set_new(root, "energy", e);
+    json_object_set_new(e, "preset", json_string(p->name));
+    json_object_set_new(e, "tick_rate_hz", json_real(step_hz));
+    json_object_set_new(e, "seconds", json_real(er->seconds));
+    json_object_set_new(e, "dynamic_pj", json_real(er->dynamic_pj));
+    json_object_set_new(e, "static_pj", json_real(er->static_pj));
+    json_object_set_new(e, "static_used_pj", json_real(er->static_used_pj));
+    json_object_set_new(e, "total_pj", json_real(er->total_pj));
+    json_object_set_new(e, "power_mw", json_real(er->seconds > 0 ? er->total_pj / er->seconds * 1e-9 : 0.0));
+    json_object_set_new(e, "cores_per_chip", json_integer(p->cores_per_chip));
+    json_object_set_new(e, "cores_used", json_integer(cnt->ncores_used));
+    json_object_set_new(e, "static_pj_per_core", json_real(per_core_static));
+    json_object_set_new(e, "classes", classes);
+    json_object_set_new(e, "cores", cores);
+    for (c = 0; c < NM_LE_NCLASSES; c++)
+        json_object_set_new(classes, nm_loihi_energy_class_name[c],
+                            json_pack("{s:I,s:f}", "count", (json_int_t)cnt->n[c], "pj", er->class_pj[c]));
+    for (k = 0; k < ncores; k++) {
+        const nm_loihi_ref *m = nm_loihi_chip_core(r->ref, k);
+        uint32_t upd = nm_loihi_ref_counter(m, NML_COUNTER_CX_UPDATES), act = nm_loihi_ref_counter(m, NML_COUNTER_CX_ACTIVE);
+        /* activity: what follows spikes (synaptic ops, spikes, packets out); the updates are
+         * the rest of a core's dynamic energy (hops and barriers are the chip's, not a core's) */
+        double activity = nm_loihi_ref_counter(m, NML_COUNTER_SYN_OPS) * p->pj[NM_LE_SYN_OP] +
+                          nm_loihi_ref_counter(m, NML_COUNTER_SPIKES) * p->pj[NM_LE_SPIKE] +
+                          nm_loihi_ref_counter(m, NML_COUNTER_PKTS_OUT) * p->pj[NM_LE_PKT_OUT];
+        double dyn = activity + act * p->pj[NM_LE_CX_ACTIVE] + (upd - act) * p->pj[NM_LE_CX_INACTIVE];
+        json_array_append_new(cores, json_pack("{s:i,s:i,s:f,s:f,s:f}", "x", (int)(k % r->im->mesh_x), "y",
+                                               (int)(k / r->im->mesh_x), "dynamic_pj", dyn, "activity_pj", activity,
+                                               "static_pj", per_core_static));
+    }
+    text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+    json_decref(root);
+    if (!text) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    memset(&o, 0, sizeof o);
+    rc = nm_out_open(&o, path, err, errlen);
+    if (!rc) {
+        fputs(text, o.f);
+        fputc('\n', o.f);
+        rc = nm_out_close(&o, 1, err, errlen);
+    }
+    free(text);
+    return rc ? -1 : 0;
+}
+
 int nm_loihi_cli_run(int argc, char **argv)
 {
     const char *args[1];
@@ -393,8 +509,9 @@ int nm_loihi_cli_run(int argc, char **argv)
                                                   "use --backend check");
     memset(&r, 0, sizeof r);
     {
-        nm_out_role roles[3] = {{"the image", args[0], 0}, {"--input", LA.input, 0}, {"--spikes", LA.spikes, 1}};
-        if (nm_out_check_distinct(roles, 3, err, sizeof err)) {
+        nm_out_role roles[4] = {{"the image", args[0], 0}, {"--input", LA.input, 0}, {"--spikes", LA.spikes, 1},
+                                {"--report", LA.report, 1}};
+        if (nm_out_check_distinct(roles, 4, err, sizeof err)) {
             fprintf(stderr, "nmemu: %s\n", err);
             return NM_EXIT_USAGE;
         }
@@ -530,6 +647,18 @@ int nm_loihi_cli_run(int argc, char **argv)
         }
         printf("energy (%s, %.0f steps/s): %.3f uJ dynamic + %.3f uJ static = %.3f uJ\n", preset.name, LA.step_hz,
                er.dynamic_pj * 1e-6, er.static_pj * 1e-6, er.total_pj * 1e-6);
+        printf("static: %.3f uJ for the whole chip%s of %u cores (charged above); %.3f uJ for the %u core%s used "
+               "alone, if unused cores are power-gated (docs/loihi-energy.md section 4)\n",
+               er.static_pj * 1e-6, ncores > preset.cores_per_chip ? "s" : "", preset.cores_per_chip,
+               er.static_used_pj * 1e-6, cnt.ncores_used, cnt.ncores_used == 1 ? "" : "s");
+        if (LA.report) {
+            if (write_report(LA.report, &r, &preset, &cnt, &er, LA.step_hz, ran, err, sizeof err)) {
+                fprintf(stderr, "nmemu: %s\n", err);
+                status = NM_EXIT_RUN;
+            } else {
+                printf("report: %s\n", LA.report);
+            }
+        }
     }
     if (nm_out_close(&r.fs, status == 0, err, sizeof err)) {
         fprintf(stderr, "nmemu: %s\n", err);
@@ -537,4 +666,208 @@ int nm_loihi_cli_run(int argc, char **argv)
     }
     lrun_free(&r);
     return status;
+}
+
+/* ---------------------------------------------------------------- sweep */
+
+static uint64_t sweep_mix(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* One run of the image: warmup steps, then `ticks` metered ones; every input axon of the
+ * input cores gets a spike before each step with probability rate / step_hz (seeded). */
+static int sweep_run(const nm_loihi_image *im, const nm_loihi_sweep_args *a, double rate, double step_hz,
+                     nm_loihi_energy_counts *out)
+{
+    char err[768];
+    nm_loihi_chip *chip = nm_loihi_image_load(im, err, sizeof err);
+    nm_loihi_energy_counts c0;
+    uint64_t s = a->seed, thr = (uint64_t)(rate / step_hz * 18446744073709551615.0);
+    unsigned long t;
+    unsigned k, ax, ncores = im->mesh_x * im->mesh_y, c;
+    if (!chip) {
+        fprintf(stderr, "nmemu: %s: %s\n", a->image, err);
+        return NM_EXIT_INPUT;
+    }
+    memset(&c0, 0, sizeof c0);
+    for (t = 0; t < (unsigned long)a->warmup + a->ticks; t++) {
+        nm_loihi_chip_out o;
+        if (t == a->warmup && a->warmup)
+            nm_loihi_energy_count_chip(chip, &c0);
+        for (k = 0; k < ncores && rate > 0; k++) {
+            if (!a->all_cores && (k % im->mesh_x != a->ix || k / im->mesh_x != a->iy))
+                continue;
+            for (ax = 0; ax < im->g.naxin; ax++)
+                if (rate >= step_hz || sweep_mix(&s) < thr)
+                    nm_loihi_chip_inject(chip, k, ax); /* a full queue drops it, as on the chip */
+        }
+        if (nm_loihi_chip_step(chip, &o) != NM_OK) {
+            fprintf(stderr, "nmemu: step %lu failed\n", t + 1);
+            nm_loihi_chip_free(chip);
+            return NM_EXIT_RUN;
+        }
+    }
+    nm_loihi_energy_count_chip(chip, out);
+    for (c = 0; c < NM_LE_NCLASSES; c++)
+        out->n[c] -= c0.n[c];
+    out->steps -= c0.steps;
+    nm_loihi_chip_free(chip);
+    return 0;
+}
+
+int nm_loihi_cli_sweep(const nm_loihi_sweep_args *a)
+{
+    enum { MAXP = 64 };
+    char err[1024], names[MAXP][256];
+    nm_loihi_energy_preset presets[MAXP], base;
+    nm_loihi_image *im;
+    nm_loihi_energy_counts cnt;
+    nm_out table;
+    unsigned n, i, np = 0, nlists = (a->nrates > 0) + (a->nstep_hz > 0) + (a->energies != NULL);
+    char axis;
+    double rate = a->rate >= 0 ? a->rate : 0;
+    int rc = 0, any_syn = 0;
+    if (a->nvolts || a->nsyn) {
+        fprintf(stderr, "nmemu: sweep: %s is an image of Loihi-style cores: %s\n", a->image,
+                a->nvolts ? "its energy presets have no supply voltage (sweep --energies P1,P2 or --tick-rates)"
+                          : "--synapse-counts sweeps the generated TrueNorth benchmark (nmemu sweep merolla)");
+        return NM_EXIT_USAGE;
+    }
+    if (nlists != 1) {
+        fprintf(stderr, "nmemu: sweep: on an image of Loihi-style cores give exactly one of --rates, --tick-rates "
+                        "and --energies\n");
+        return NM_EXIT_USAGE;
+    }
+    axis = a->nrates ? 'r' : a->nstep_hz ? 't' : 'e';
+    n = axis == 'r' ? a->nrates : axis == 't' ? a->nstep_hz : 0;
+    if (nm_loihi_energy_load(a->energy ? a->energy : "loihi-davies2018", &base, err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        return NM_EXIT_INPUT;
+    }
+    if (axis == 'e') {
+        const char *p = a->energies;
+        while (*p) {
+            size_t l = strcspn(p, ",");
+            if (!l || l >= sizeof names[0] || np == MAXP) {
+                fprintf(stderr, "nmemu: sweep: --energies %s: expected 1..%d preset names or files, "
+                                "comma-separated\n", a->energies, MAXP);
+                return NM_EXIT_USAGE;
+            }
+            snprintf(names[np], sizeof names[np], "%.*s", (int)l, p);
+            if (nm_loihi_energy_load(names[np], &presets[np], err, sizeof err)) {
+                fprintf(stderr, "nmemu: %s\n", err);
+                return NM_EXIT_INPUT;
+            }
+            np++;
+            p += l + (p[l] == ',');
+            if (p[-1] == ',' && !*p) {
+                fprintf(stderr, "nmemu: sweep: --energies %s: a trailing comma\n", a->energies);
+                return NM_EXIT_USAGE;
+            }
+        }
+        n = np;
+    }
+    for (i = 0; axis == 'r' && i < n; i++)
+        if (a->rates[i] > a->step_hz) {
+            fprintf(stderr, "nmemu: sweep: rate %g Hz is above the step rate %g: at most one spike per input axon "
+                            "per step\n", a->rates[i], a->step_hz);
+            return NM_EXIT_USAGE;
+        }
+    if (axis != 'r' && rate > a->step_hz) {
+        fprintf(stderr, "nmemu: sweep: --rate %g Hz is above the step rate %g\n", rate, a->step_hz);
+        return NM_EXIT_USAGE;
+    }
+    im = nm_loihi_image_read(a->image, err, sizeof err);
+    if (!im) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        return NM_EXIT_INPUT;
+    }
+    if (!a->all_cores && (a->ix >= im->mesh_x || a->iy >= im->mesh_y)) {
+        fprintf(stderr, "nmemu: --input-cores %u,%u is outside the %ux%u mesh\n", a->ix, a->iy, im->mesh_x,
+                im->mesh_y);
+        nm_loihi_image_free(im);
+        return NM_EXIT_USAGE;
+    }
+    memset(&table, 0, sizeof table);
+    if (nm_out_open(&table, a->out, err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s\n", err);
+        nm_loihi_image_free(im);
+        return NM_EXIT_RUN;
+    }
+    fprintf(table.f, "input_rate_hz,preset,steps,step_hz,spikes,syn_ops,packets,active_updates,inactive_updates,"
+                     "static_pj,static_used_pj,dynamic_pj,total_pj,power_mw,pj_per_syn_op,dynamic_pj_per_syn_op,"
+                     "cores_used\n");
+    for (i = 0; i < n && !rc; i++) {
+        const nm_loihi_energy_preset *p = axis == 'e' ? &presets[i] : &base;
+        double th = axis == 't' ? a->step_hz_list[i] : a->step_hz, r = axis == 'r' ? a->rates[i] : rate;
+        nm_loihi_energy_result er;
+        double mw, per, dper;
+        uint64_t syn;
+        if (axis == 'r' || i == 0)
+            rc = sweep_run(im, a, r, th, &cnt);
+        if (rc)
+            break;
+        nm_loihi_energy_compute(p, th, &cnt, &er);
+        syn = cnt.n[NM_LE_SYN_OP];
+        any_syn |= syn > 0;
+        mw = er.seconds > 0 ? er.total_pj / er.seconds * 1e-9 : 0;
+        per = syn ? er.total_pj / (double)syn : 0;
+        dper = syn ? er.dynamic_pj / (double)syn : 0;
+        fprintf(table.f, "%g,%s,%u,%g,%llu,%llu,%llu,%llu,%llu,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%u\n", r, p->name,
+                a->ticks, th, (unsigned long long)cnt.n[NM_LE_SPIKE], (unsigned long long)syn,
+                (unsigned long long)cnt.n[NM_LE_PKT_OUT], (unsigned long long)cnt.n[NM_LE_CX_ACTIVE],
+                (unsigned long long)cnt.n[NM_LE_CX_INACTIVE], er.static_pj, er.static_used_pj, er.dynamic_pj,
+                er.total_pj, mw, per, dper, cnt.ncores_used);
+        if (axis == 'r')
+            printf("input rate %g Hz", r);
+        else if (axis == 't')
+            printf("step rate %g steps/s", th);
+        else
+            printf("preset %s", p->name);
+        printf(": %llu spikes, %llu synaptic ops, %.4g uJ dynamic, %.4g uJ static (whole chip; %.4g uJ for the "
+               "%u core%s used), %.4g mW\n",
+               (unsigned long long)cnt.n[NM_LE_SPIKE], (unsigned long long)syn, er.dynamic_pj * 1e-6,
+               er.static_pj * 1e-6, er.static_used_pj * 1e-6, cnt.ncores_used, cnt.ncores_used == 1 ? "" : "s", mw);
+    }
+    if (nm_out_close(&table, rc == 0, err, sizeof err) || rc) {
+        if (!rc)
+            fprintf(stderr, "nmemu: %s\n", err);
+        nm_loihi_image_free(im);
+        return rc ? rc : NM_EXIT_RUN;
+    }
+    printf("table: %s\n", a->out);
+    if (a->plot) {
+        const char *col = axis == 'r' ? "1" : axis == 't' ? "4" : "0";
+        const char *xl = axis == 'r' ? "input rate per axon (Hz)" : axis == 't' ? "step rate (steps/s)" : "preset";
+        char script[4096];
+        int k = snprintf(script, sizeof script,
+                         "set datafile separator ','\nset key autotitle columnhead\nset grid\n"
+                         "set multiplot layout 1,%d title '%s (Loihi-style cores)' noenhanced\nset xlabel '%s'\n"
+                         "set logscale y\n" /* static and dynamic differ by orders of magnitude */
+                         "set ylabel 'power (mW)'\n"
+                         "plot '%s' using %s:14%s with linespoints pt 7 title 'whole chip', '' using %s:(($11 + $12) / "
+                         "($3 / $4) * 1e-9) with linespoints pt 5 title 'cores used only'\n",
+                         any_syn ? 2 : 1, a->image, xl, a->out, col, axis == 'e' ? ":xtic(2)" : "", col);
+        if (any_syn && k > 0 && (size_t)k < sizeof script)
+            snprintf(script + k, sizeof script - (size_t)k,
+                     "set ylabel 'energy per synaptic op (pJ)'\n"
+                     "plot '%s' using %s:($6 > 0 ? $15 : 1/0)%s with linespoints pt 7 lc rgb '#c03030' title "
+                     "'with static', '' using %s:($6 > 0 ? $16 : 1/0) with linespoints pt 5 lc rgb '#3b6ea5' "
+                     "title 'dynamic only'\nunset multiplot\n",
+                     a->out, col, axis == 'e' ? ":xtic(2)" : "", col);
+        else if (k > 0 && (size_t)k < sizeof script)
+            snprintf(script + k, sizeof script - (size_t)k, "unset multiplot\n");
+        if (nm_plot_run(script, a->plot, err, sizeof err)) {
+            fprintf(stderr, "nmemu: %s\n", err);
+            nm_loihi_image_free(im);
+            return NM_EXIT_RUN;
+        }
+        printf("plot: %s\n", a->plot);
+    }
+    nm_loihi_image_free(im);
+    return 0;
 }

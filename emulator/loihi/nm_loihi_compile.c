@@ -383,7 +383,7 @@ static int compile_core(ctx *c, json_t *co, const char *cpath, nm_loihi_image *i
 
 nm_loihi_image *nm_loihi_compile_text(const char *text, const char *what, char *err, size_t errlen)
 {
-    static const char *const top[] = {"core_type", "comment", "mesh", "geometry", "cores", NULL};
+    static const char *const top[] = {"core_type", "comment", "mesh", "geometry", "cores", "provenance", NULL};
     ctx c = {what, err, errlen};
     json_error_t je;
     json_t *root = json_loads(text, JSON_REJECT_DUPLICATES, &je), *v, *co;
@@ -436,6 +436,43 @@ nm_loihi_image *nm_loihi_compile_text(const char *text, const char *what, char *
         snprintf(p, sizeof p, "cores[%zu]", idx);
         if (compile_core(&c, co, p, im, done))
             goto bad;
+    }
+    /* provenance: {"key": "value", ...} -> "key=value" lines, in the file's order */
+    v = json_object_get(root, "provenance");
+    if (v) {
+        const char *key;
+        json_t *pv;
+        char *text = NULL, pe[200];
+        size_t n = 0;
+        if (!json_is_object(v)) {
+            fail(&c, "provenance", "expected an object of texts");
+            goto bad;
+        }
+        json_object_foreach(v, key, pv) {
+            size_t kl = strlen(key), vl;
+            char *t;
+            if (!json_is_string(pv)) {
+                snprintf(p, sizeof p, "provenance.%.40s", key);
+                fail(&c, p, "expected a text");
+                free(text);
+                goto bad;
+            }
+            vl = strlen(json_string_value(pv));
+            t = realloc(text, n + kl + vl + 3);
+            if (!t) {
+                free(text);
+                fail(&c, "provenance", "out of memory");
+                goto bad;
+            }
+            text = t;
+            n += (size_t)sprintf(text + n, "%s=%s\n", key, json_string_value(pv));
+        }
+        if (text && (nm_loihi_prov_check(text, n, pe, sizeof pe) || nm_loihi_image_set_prov(im, text, pe, sizeof pe))) {
+            free(text);
+            fail(&c, "provenance", "%s", pe + (strncmp(pe, "provenance ", 11) ? 0 : 11));
+            goto bad;
+        }
+        free(text);
     }
     /* cores not described update nothing */
     {
@@ -547,4 +584,334 @@ nm_loihi_image *nm_loihi_compile_file(const char *path, char *err, size_t errlen
     im = nm_loihi_compile_text(t, path, err, errlen);
     free(t);
     return im;
+}
+
+/* ------------------------------------------------------------------ decompile */
+
+typedef struct dsb {
+    char *s;
+    size_t n, cap;
+    int oom;
+} dsb;
+
+static void dsb_printf(dsb *b, const char *fmt, ...)
+{
+    va_list ap;
+    int k;
+    if (b->oom)
+        return;
+    for (;;) {
+        va_start(ap, fmt);
+        k = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? b->cap - b->n : 0, fmt, ap);
+        va_end(ap);
+        if (k < 0) {
+            b->oom = 1;
+            return;
+        }
+        if (b->s && b->n + (size_t)k < b->cap) {
+            b->n += (size_t)k;
+            return;
+        }
+        {
+            size_t cap = (b->cap ? b->cap * 2 : 4096) + (size_t)k + 1;
+            char *t = realloc(b->s, cap);
+            if (!t) {
+                b->oom = 1;
+                return;
+            }
+            b->s = t;
+            b->cap = cap;
+        }
+    }
+}
+
+/* s (n bytes) as a JSON string */
+static void dsb_jstr(dsb *b, const char *s, size_t n)
+{
+    size_t i;
+    dsb_printf(b, "\"");
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\')
+            dsb_printf(b, "\\%c", ch);
+        else if (ch < 32)
+            dsb_printf(b, "\\u%04x", ch);
+        else
+            dsb_printf(b, "%c", ch);
+    }
+    dsb_printf(b, "\"");
+}
+
+#define GETF(w, R, F) (((w) >> NML_##R##_##F##_LSB) & NML_##R##_##F##_MASK)
+
+static int dfail(char *err, size_t errlen, unsigned x, unsigned y, const char *fmt, ...)
+{
+    va_list ap;
+    int n = snprintf(err, errlen, "core (%u, %u): ", x, y);
+    if (n > 0 && (size_t)n < errlen) {
+        va_start(ap, fmt);
+        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+/* One core's object; 0, or -1 with the reason. */
+static int decompile_core(dsb *b, const nm_loihi_image *im, unsigned k, const nm_loihi_image_layout *l, char *err,
+                          size_t errlen)
+{
+    static const char *const sign_name[4] = {"null", "mixed", "excitatory", "inhibitory"};
+    const nm_loihi_geom *g = &im->g;
+    const uint32_t *w = im->words[k];
+    const uint32_t fmt_reset = (uint32_t)NML_SYNFMT_CFG_NBITS_M1_RESET << NML_SYNFMT_CFG_NBITS_M1_LSB;
+    unsigned x = k % im->mesh_x, y = k / im->mesh_x, i, j, ncx = 0, nax = 0, ndp = 0, ntp = 0, nfmt = 1;
+    unsigned naxw = 0, nsynw = 0;
+    /* how many entries of each list the description needs: up to the last word that differs
+     * from what the compiler leaves in an unlisted entry, and every index referred to */
+    for (i = 0; i < g->ncomp; i++) {
+        const uint32_t *c = w + l->cx + NM_LOIHI_IMAGE_CX_WORDS * i;
+        for (j = 0; j < NM_LOIHI_IMAGE_CX_WORDS; j++)
+            if (c[j])
+                ncx = i + 1;
+    }
+    for (i = 0; i < g->naxin; i++)
+        if (w[l->inaxon + i])
+            nax = i + 1;
+    for (i = 0; i < g->ndprof; i++)
+        if (w[l->dprof + i])
+            ndp = i + 1;
+    for (i = 0; i < g->ntprof; i++)
+        if (w[l->tprof + i])
+            ntp = i + 1;
+    for (i = 0; i < g->nsynfmt; i++)
+        if (w[l->synfmt + i] != fmt_reset)
+            nfmt = i + 1;
+    for (i = 0; i < ncx; i++) {
+        uint32_t cfg = w[l->cx + NM_LOIHI_IMAGE_CX_WORDS * i];
+        if (GETF(cfg, CX_CFG, DPROF) >= g->ndprof)
+            return dfail(err, errlen, x, y, "CX[%u].CFG: decay profile %u, the core has %u", i,
+                         (unsigned)GETF(cfg, CX_CFG, DPROF), g->ndprof);
+        if (GETF(cfg, CX_CFG, TPROF) >= g->ntprof)
+            return dfail(err, errlen, x, y, "CX[%u].CFG: threshold profile %u, the core has %u", i,
+                         (unsigned)GETF(cfg, CX_CFG, TPROF), g->ntprof);
+        if (GETF(cfg, CX_CFG, DPROF) >= ndp)
+            ndp = (unsigned)GETF(cfg, CX_CFG, DPROF) + 1;
+        if (GETF(cfg, CX_CFG, TPROF) >= ntp)
+            ntp = (unsigned)GETF(cfg, CX_CFG, TPROF) + 1;
+    }
+    for (i = 0; i < nax; i++) {
+        unsigned f = (unsigned)GETF(w[l->inaxon + i], INAXON_CFG, FMT);
+        if (f >= g->nsynfmt)
+            return dfail(err, errlen, x, y, "INAXON[%u]: synapse format %u, the core has %u", i, f, g->nsynfmt);
+        if (f >= nfmt)
+            nfmt = f + 1;
+    }
+    dsb_printf(b, "    {\"x\": %u, \"y\": %u", x, y);
+    if (w[l->nupd] != ncx)
+        dsb_printf(b, ", \"nupd\": %u", (unsigned)w[l->nupd]);
+    if (ndp) {
+        dsb_printf(b, ",\n     \"decay_profiles\": [");
+        for (i = 0; i < ndp; i++) {
+            uint32_t d = w[l->dprof + i];
+            dsb_printf(b, "%s{\"du\": %u, \"dv\": %u, \"refract_delay\": %u}", i ? ", " : "",
+                       (unsigned)GETF(d, DPROF_CFG, DU), (unsigned)GETF(d, DPROF_CFG, DV),
+                       (unsigned)GETF(d, DPROF_CFG, REFRACT));
+        }
+        dsb_printf(b, "]");
+    }
+    if (ntp) {
+        dsb_printf(b, ",\n     \"threshold_profiles\": [");
+        for (i = 0; i < ntp; i++)
+            dsb_printf(b, "%s{\"vth_mant\": %u}", i ? ", " : "", (unsigned)GETF(w[l->tprof + i], TPROF_CFG, VTH_MANT));
+        dsb_printf(b, "]");
+    }
+    dsb_printf(b, ",\n     \"synapse_formats\": [");
+    for (i = 0; i < nfmt; i++) {
+        uint32_t f = w[l->synfmt + i];
+        dsb_printf(b, "%s{\"weight_bits\": %u, \"sign_mode\": \"%s\", \"wgt_exp\": %d}", i ? ", " : "",
+                   (unsigned)GETF(f, SYNFMT_CFG, NBITS_M1) + 1, sign_name[GETF(f, SYNFMT_CFG, SIGN)],
+                   (int)nm_loihi_sext((uint32_t)GETF(f, SYNFMT_CFG, WGT_EXP), 4));
+    }
+    dsb_printf(b, "]");
+    if (ncx) {
+        dsb_printf(b, ",\n     \"compartments\": [");
+        for (i = 0; i < ncx; i++) {
+            const uint32_t *c = w + l->cx + NM_LOIHI_IMAGE_CX_WORDS * i;
+            unsigned base = (unsigned)GETF(c[1], CX_AXMAP, BASE), len = (unsigned)GETF(c[1], CX_AXMAP, LEN);
+            int32_t u = nm_loihi_sext(c[2], 24), v = nm_loihi_sext(c[3], 24);
+            int bm = (int)nm_loihi_sext((uint32_t)GETF(c[0], CX_CFG, BIAS_MANT), 13);
+            const char *sep = "";
+            if (c[4])
+                return dfail(err, errlen, x, y, "CX[%u].REF = %u: a description starts every refractory counter "
+                             "at 0", i, (unsigned)c[4]);
+            if (base != naxw)
+                return dfail(err, errlen, x, y, "CX[%u].AXMAP: its entries start at %u; the compiler lays the axon "
+                             "map out compartment after compartment, so a description puts them at %u", i, base, naxw);
+            if (v == -8388608)
+                return dfail(err, errlen, x, y, "CX[%u].V = -2^23, outside the description's -(2^23-1)..2^23-1", i);
+            dsb_printf(b, "%s\n       {", i ? "," : "");
+            if (GETF(c[0], CX_CFG, DPROF))
+                dsb_printf(b, "%s\"decay_profile\": %u", sep, (unsigned)GETF(c[0], CX_CFG, DPROF)), sep = ", ";
+            if (GETF(c[0], CX_CFG, TPROF))
+                dsb_printf(b, "%s\"threshold_profile\": %u", sep, (unsigned)GETF(c[0], CX_CFG, TPROF)), sep = ", ";
+            if (bm)
+                dsb_printf(b, "%s\"bias_mant\": %d", sep, bm), sep = ", ";
+            if (GETF(c[0], CX_CFG, BIAS_EXP))
+                dsb_printf(b, "%s\"bias_exp\": %u", sep, (unsigned)GETF(c[0], CX_CFG, BIAS_EXP)), sep = ", ";
+            if (u)
+                dsb_printf(b, "%s\"u\": %ld", sep, (long)u), sep = ", ";
+            if (v)
+                dsb_printf(b, "%s\"v\": %ld", sep, (long)v), sep = ", ";
+            if (len) {
+                if (naxw + len > g->naxout)
+                    return dfail(err, errlen, x, y, "CX[%u].AXMAP: entries %u..%u, the axon map has %u", i, base,
+                                 base + len - 1, g->naxout);
+                dsb_printf(b, "%s\"outputs\": [", sep);
+                for (j = 0; j < len; j++) {
+                    uint32_t e = w[l->axmap + naxw + j];
+                    int dx = (int)nm_loihi_sext((uint32_t)GETF(e, AXMAP_ENTRY, DX), 8);
+                    int dy = (int)nm_loihi_sext((uint32_t)GETF(e, AXMAP_ENTRY, DY), 8);
+                    unsigned ax = (unsigned)GETF(e, AXMAP_ENTRY, AXON);
+                    long tx = (long)x + dx, ty = (long)y + dy;
+                    if (ax >= NM_LOIHI_MAX_NAXIN)
+                        return dfail(err, errlen, x, y, "AXMAP[%u]: axon %u, at most %u", naxw + j, ax,
+                                     NM_LOIHI_MAX_NAXIN - 1);
+                    if (tx >= 0 && ty >= 0 && tx < (long)im->mesh_x && ty < (long)im->mesh_y)
+                        dsb_printf(b, "%s{\"core\": [%ld, %ld], \"axon\": %u}", j ? ", " : "", tx, ty, ax);
+                    else
+                        dsb_printf(b, "%s{\"dx\": %d, \"dy\": %d, \"axon\": %u}", j ? ", " : "", dx, dy, ax);
+                }
+                dsb_printf(b, "]");
+            }
+            dsb_printf(b, "}");
+            naxw += len;
+        }
+        dsb_printf(b, "]");
+    }
+    for (i = naxw; i < g->naxout; i++)
+        if (w[l->axmap + i])
+            return dfail(err, errlen, x, y, "AXMAP[%u] = 0x%08x is set but no compartment's axon map reaches it", i,
+                         (unsigned)w[l->axmap + i]);
+    if (nax) {
+        dsb_printf(b, ",\n     \"axons\": [");
+        for (i = 0; i < nax; i++) {
+            uint32_t a = w[l->inaxon + i];
+            unsigned base = (unsigned)GETF(a, INAXON_CFG, BASE), len = (unsigned)GETF(a, INAXON_CFG, LEN),
+                     f = (unsigned)GETF(a, INAXON_CFG, FMT), sign = (unsigned)GETF(w[l->synfmt + f], SYNFMT_CFG, SIGN);
+            if (base != nsynw)
+                return dfail(err, errlen, x, y, "INAXON[%u]: its synapses start at word %u; the compiler lays them "
+                             "out axon after axon, so a description puts them at %u", i, base, nsynw);
+            if (nsynw + len > g->nsyn)
+                return dfail(err, errlen, x, y, "INAXON[%u]: synapse words %u..%u, the core has %u", i, base,
+                             base + len - 1, g->nsyn);
+            dsb_printf(b, "%s\n       {", i ? "," : "");
+            if (f)
+                dsb_printf(b, "\"format\": %u%s", f, len ? ", " : "");
+            if (len) {
+                dsb_printf(b, "\"synapses\": [");
+                for (j = 0; j < len; j++) {
+                    uint32_t sw = w[l->syn + nsynw + j];
+                    unsigned cmp = (unsigned)GETF(sw, SYN_WORD, COMP), dl = (unsigned)GETF(sw, SYN_WORD, DELAY);
+                    unsigned m = (unsigned)GETF(sw, SYN_WORD, WGT);
+                    long wt;
+                    unsigned maxd = g->ndslot - 1 < 62 ? g->ndslot - 1 : 62;
+                    if (cmp >= g->ncomp)
+                        return dfail(err, errlen, x, y, "SYN[%u]: compartment %u, the core has %u", nsynw + j, cmp,
+                                     g->ncomp);
+                    if (dl > maxd)
+                        return dfail(err, errlen, x, y, "SYN[%u]: delay %u, at most %u", nsynw + j, dl, maxd);
+                    switch (sign) {
+                    case NM_LOIHI_SIGN_EXC:
+                        wt = (long)m;
+                        break;
+                    case NM_LOIHI_SIGN_INH:
+                        wt = -(long)m;
+                        break;
+                    case NM_LOIHI_SIGN_MIXED:
+                        wt = 2L * nm_loihi_sext(m, 8);
+                        break;
+                    default:
+                        if (m)
+                            return dfail(err, errlen, x, y, "SYN[%u]: weight mantissa %u under a null-sign format "
+                                         "(a description gives null formats only weight 0)", nsynw + j, m);
+                        wt = 0;
+                    }
+                    dsb_printf(b, "%s{\"compartment\": %u, \"weight\": %ld%s", j ? ", " : "", cmp, wt, dl ? "" : "}");
+                    if (dl)
+                        dsb_printf(b, ", \"delay\": %u}", dl);
+                }
+                dsb_printf(b, "]");
+            }
+            dsb_printf(b, "}");
+            nsynw += len;
+        }
+        dsb_printf(b, "]");
+    }
+    for (i = nsynw; i < g->nsyn; i++)
+        if (w[l->syn + i])
+            return dfail(err, errlen, x, y, "SYN[%u] = 0x%08x is set but no input axon's synapses reach it", i,
+                         (unsigned)w[l->syn + i]);
+    dsb_printf(b, "}");
+    return 0;
+}
+
+char *nm_loihi_decompile(const nm_loihi_image *im, char *err, size_t errlen)
+{
+    static const nm_loihi_geom def = NM_LOIHI_GEOM_DEFAULT, small = NM_LOIHI_GEOM_SMALL;
+    nm_loihi_image *blank;
+    nm_loihi_image_layout l;
+    dsb b = {0};
+    unsigned k, ncores = im->mesh_x * im->mesh_y, first = 1;
+    char msg[160];
+    nm_loihi_image_layout_of(&im->g, &l);
+    /* what the compiler leaves in a core the description does not list */
+    blank = nm_loihi_image_new(im->mesh_x, im->mesh_y, &im->g, msg, sizeof msg);
+    if (!blank) {
+        snprintf(err, errlen, "%s", msg);
+        return NULL;
+    }
+    dsb_printf(&b, "{\n  \"core_type\": \"loihi\",\n  \"mesh\": [%u, %u],\n  \"geometry\": ", im->mesh_x, im->mesh_y);
+    if (!memcmp(&im->g, &def, sizeof def))
+        dsb_printf(&b, "\"default\"");
+    else if (!memcmp(&im->g, &small, sizeof small))
+        dsb_printf(&b, "\"small\"");
+    else
+        dsb_printf(&b, "{\"ncomp\": %u, \"naxin\": %u, \"naxout\": %u, \"nsyn\": %u, \"ndslot\": %u, \"ndprof\": %u, "
+                       "\"ntprof\": %u, \"nsynfmt\": %u, \"inq\": %u}",
+                   im->g.ncomp, im->g.naxin, im->g.naxout, im->g.nsyn, im->g.ndslot, im->g.ndprof, im->g.ntprof,
+                   im->g.nsynfmt, im->g.inq);
+    if (im->prov && *im->prov) {
+        const char *p = im->prov;
+        dsb_printf(&b, ",\n  \"provenance\": {");
+        while (*p) {
+            const char *eq = strchr(p, '='), *nl = strchr(eq, '\n');
+            dsb_printf(&b, "%s\n    ", p == im->prov ? "" : ",");
+            dsb_jstr(&b, p, (size_t)(eq - p));
+            dsb_printf(&b, ": ");
+            dsb_jstr(&b, eq + 1, (size_t)(nl - eq - 1));
+            p = nl + 1;
+        }
+        dsb_printf(&b, "\n  }");
+    }
+    dsb_printf(&b, ",\n  \"cores\": [");
+    for (k = 0; k < ncores; k++) {
+        blank->words[k][l.nupd] = 0;
+        if (!memcmp(im->words[k], blank->words[k], l.nwords * sizeof(uint32_t)))
+            continue; /* a core the compiler would leave as it is */
+        dsb_printf(&b, "%s\n", first ? "" : ",");
+        first = 0;
+        if (decompile_core(&b, im, k, &l, err, errlen)) {
+            nm_loihi_image_free(blank);
+            free(b.s);
+            return NULL;
+        }
+    }
+    dsb_printf(&b, "%s]\n}\n", first ? "" : "\n  ");
+    nm_loihi_image_free(blank);
+    if (b.oom) {
+        free(b.s);
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    return b.s;
 }

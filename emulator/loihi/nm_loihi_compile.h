@@ -18,4 +18,10 @@ int nm_loihi_json_file_is_loihi(const char *path);
 nm_loihi_image *nm_loihi_compile_text(const char *text, const char *what, char *err, size_t errlen);
 nm_loihi_image *nm_loihi_compile_file(const char *path, char *err, size_t errlen);
 
+/* The description (JSON text, malloc'd) that nm_loihi_compile_text turns back into the same
+ * image, byte for byte. An image whose words the description cannot express (tables not laid
+ * out as the compiler lays them, a refractory count in the image, a synapse on a compartment
+ * beyond NCOMP, ...) gives NULL and names the core, the word and why in err. */
+char *nm_loihi_decompile(const nm_loihi_image *im, char *err, size_t errlen);
+
 #endif

@@ -199,6 +199,22 @@ int nm_loihi_energy_load(const char *name_or_path, nm_loihi_energy_preset *p, ch
     return rc;
 }
 
+/* 1 if the core is configured: NUPD > 0 or an input axon with synapses (as nm_loihi_image_cores_used) */
+static unsigned core_used(const nm_loihi_ref *r)
+{
+    const nm_loihi_geom *g = nm_loihi_ref_geom(r);
+    uint32_t w = 0;
+    unsigned a;
+    if (nm_loihi_ref_cfg_read(r, NML_ADDR(NML_REGION_CTRL, NML_CTRL_NUPD), &w) == NM_OK &&
+        (w & NML_CTRL_NUPD_COUNT_MASK))
+        return 1;
+    for (a = 0; a < g->naxin; a++)
+        if (nm_loihi_ref_cfg_read(r, NML_ADDR(NML_REGION_INAXON, a), &w) == NM_OK &&
+            ((w >> NML_INAXON_CFG_LEN_LSB) & NML_INAXON_CFG_LEN_MASK))
+            return 1;
+    return 0;
+}
+
 void nm_loihi_energy_count_chip(const nm_loihi_chip *c, nm_loihi_energy_counts *out)
 {
     const nm_loihi_chip_stats *st = nm_loihi_chip_stats_get(c);
@@ -213,6 +229,7 @@ void nm_loihi_energy_count_chip(const nm_loihi_chip *c, nm_loihi_energy_counts *
         out->n[NM_LE_CX_INACTIVE] += upd - act;
         out->n[NM_LE_SPIKE] += nm_loihi_ref_counter(r, NML_COUNTER_SPIKES);
         out->n[NM_LE_PKT_OUT] += nm_loihi_ref_counter(r, NML_COUNTER_PKTS_OUT);
+        out->ncores_used += core_used(r);
     }
     out->n[NM_LE_HOP_EW] = st->hops_ew;
     out->n[NM_LE_HOP_NS] = st->hops_ns;
@@ -232,5 +249,6 @@ void nm_loihi_energy_compute(const nm_loihi_energy_preset *p, double step_hz, co
     }
     r->seconds = step_hz > 0 ? (double)c->steps / step_hz : 0;
     r->static_pj = p->static_mw_per_chip * 1e9 * (double)chips * r->seconds; /* mW x s = 1e9 pJ */
+    r->static_used_pj = p->static_mw_per_chip * 1e9 * (double)c->ncores_used / (double)p->cores_per_chip * r->seconds;
     r->total_pj = r->dynamic_pj + r->static_pj;
 }

@@ -2,7 +2,8 @@
  * (docs/loihi-energy.md): Loihi's own event classes, priced by a preset file.
  *
  * Energy = sum over event classes of count x pJ per event + static power per chip x chips x
- * run time (steps / step rate). Presets: data/energy/loihi-davies2018.json (Davies et al.
+ * run time (steps / step rate). Static is also given for the cores used alone (static_used_pj):
+ * no public source says whether Loihi power-gates unused cores, so both are reported. Presets: data/energy/loihi-davies2018.json (Davies et al.
  * 2018 Table 2, pre-silicon) and data/energy/loihi-sanafe.json (SANA-FE's arch/loihi.yaml,
  * calibrated against the chip); every figure carries its source in the file.
  */
@@ -40,11 +41,14 @@ typedef struct nm_loihi_energy_counts {
     uint64_t n[NM_LE_NCLASSES];
     uint64_t steps;
     unsigned ncores;
+    unsigned ncores_used; /* cores configured (NUPD > 0 or an input axon with synapses) */
 } nm_loihi_energy_counts;
 
 typedef struct nm_loihi_energy_result {
     double class_pj[NM_LE_NCLASSES];
     double dynamic_pj, static_pj, total_pj;
+    double static_used_pj; /* static of the cores used only: static_mw_per_chip x used / cores_per_chip x s
+                            * (the bound if unused cores were power-gated; docs/loihi-energy.md s4) */
     double seconds;   /* steps / step rate */
 } nm_loihi_energy_result;
 

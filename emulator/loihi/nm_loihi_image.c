@@ -10,9 +10,11 @@
 #include <zlib.h>
 
 #include "nm_loihi_regmap.h"
+#include "nm_prov.h"
 
 static const uint8_t header_magic[4] = {0x4e, 0x4d, 0x49, 0x1a};
 static const uint8_t core_magic[4] = {0x4c, 0x43, 0x4f, 0x52}; /* "LCOR" */
+static const uint8_t prov_magic[4] = {0x50, 0x52, 0x4f, 0x56}; /* "PROV" */
 
 static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static uint32_t get32(const uint8_t *p)
@@ -135,6 +137,7 @@ void nm_loihi_image_free(nm_loihi_image *im)
     for (k = 0; im->words && k < im->mesh_x * im->mesh_y; k++)
         free(im->words[k]);
     free(im->words);
+    free(im->prov);
     free(im);
 }
 
@@ -175,6 +178,53 @@ nomem:
     if (msg && len)
         snprintf(msg, len, "out of memory");
     return NULL;
+}
+
+/* ------------------------------------------------------------------ provenance */
+
+int nm_loihi_prov_check(const char *text, size_t len, char *err, size_t errlen)
+{
+    return nm_prov_check(text, len, err, errlen);
+}
+
+int nm_loihi_image_set_prov(nm_loihi_image *im, const char *text, char *err, size_t errlen)
+{
+    char *c = NULL;
+    size_t n = text ? strlen(text) : 0;
+    if (n) {
+        if (nm_loihi_prov_check(text, n, err, errlen))
+            return -1;
+        c = malloc(n + 1);
+        if (!c) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        memcpy(c, text, n + 1);
+    }
+    free(im->prov);
+    im->prov = c;
+    return 0;
+}
+
+unsigned nm_loihi_image_cores_used(const nm_loihi_image *im)
+{
+    nm_loihi_image_layout l;
+    unsigned k, a, used = 0;
+    nm_loihi_image_layout_of(&im->g, &l);
+    for (k = 0; k < im->mesh_x * im->mesh_y; k++) {
+        const uint32_t *w = im->words[k];
+        int u = (w[l.nupd] & NML_CTRL_NUPD_COUNT_MASK) != 0;
+        for (a = 0; a < im->g.naxin && !u; a++)
+            u = ((w[l.inaxon + a] >> NML_INAXON_CFG_LEN_LSB) & NML_INAXON_CFG_LEN_MASK) != 0;
+        used += (unsigned)u;
+    }
+    return used;
+}
+
+/* Bytes of the provenance section for text of n bytes. */
+static size_t prov_section_bytes(size_t n)
+{
+    return 8u + ((n + 3u) & ~(size_t)3u) + 4u;
 }
 
 /* ------------------------------------------------------------------ reading */
@@ -260,8 +310,28 @@ nm_loihi_image *nm_loihi_image_parse(const uint8_t *buf, size_t len, char *err, 
     if (get32(buf + 20) != sec)
         FAIL(20, "section_bytes %u, expected %zu for this geometry", get32(buf + 20), sec);
     total = NM_LOIHI_IMAGE_HEADER_BYTES + (size_t)mx * my * sec;
-    if (len != total)
-        FAIL(len < total ? len : total, "file is %zu bytes, expected %zu for %u x %u cores", len, total, mx, my);
+    /* the core sections, then nothing or one provenance section */
+    if (len < total || (len > total && (len - total < 12 || memcmp(buf + total, prov_magic, 4))))
+        FAIL(len < total ? len : total, "file is %zu bytes, expected %zu for %u x %u cores (or those and a "
+             "provenance section starting \"PROV\")", len, total, mx, my);
+    if (len > total) {
+        const uint8_t *s = buf + total;
+        size_t n = get32(s + 4), want;
+        if (n > NM_LOIHI_PROV_MAX || n == 0)
+            FAIL(total + 4, "provenance text of %zu bytes: expected 1..%u", n, NM_LOIHI_PROV_MAX);
+        want = prov_section_bytes(n);
+        if (len - total != want)
+            FAIL(total, "provenance section is %zu bytes, expected %zu for its %zu bytes of text", len - total, want,
+                 n);
+        if (get32(s + want - 4) != crc(s, want - 4))
+            FAIL(total + want - 4, "provenance section CRC 0x%08x, computed 0x%08x", get32(s + want - 4),
+                 crc(s, want - 4));
+        for (i = 8 + n; i < want - 4; i++)
+            if (s[i])
+                FAIL(total + i, "provenance padding byte is 0x%02x, must be 0", s[i]);
+        if (nm_loihi_prov_check((const char *)s + 8, n, msg, sizeof msg))
+            FAIL(total + 8, "%s", msg);
+    }
     im = nm_loihi_image_new(mx, my, &g, msg, sizeof msg);
     if (!im)
         FAIL(0, "%s", msg);
@@ -287,6 +357,14 @@ nm_loihi_image *nm_loihi_image_parse(const uint8_t *buf, size_t len, char *err, 
             }
             im->words[k][i] = v;
         }
+    }
+    if (len > total) {
+        size_t n = get32(buf + total + 4);
+        im->prov = malloc(n + 1);
+        if (!im->prov)
+            FAIL(total, "out of memory");
+        memcpy(im->prov, buf + total + 8, n);
+        im->prov[n] = 0;
     }
     return im;
 }
@@ -327,7 +405,7 @@ nm_loihi_image *nm_loihi_image_read(const char *path, char *err, size_t errlen)
 uint8_t *nm_loihi_image_serialize(const nm_loihi_image *im, size_t *len, char *err, size_t errlen)
 {
     nm_loihi_image_layout l;
-    size_t sec, total, i;
+    size_t sec, total, i, plen;
     unsigned k, n;
     uint8_t *b;
     char msg[160];
@@ -340,7 +418,12 @@ uint8_t *nm_loihi_image_serialize(const nm_loihi_image *im, size_t *len, char *e
     sec = nm_loihi_image_section_bytes(&im->g);
     n = im->mesh_x * im->mesh_y;
     total = NM_LOIHI_IMAGE_HEADER_BYTES + (size_t)n * sec;
-    b = calloc(1, total);
+    plen = im->prov ? strlen(im->prov) : 0;
+    if (plen && nm_loihi_prov_check(im->prov, plen, msg, sizeof msg)) {
+        snprintf(err, errlen, "image not writable: %s", msg);
+        return NULL;
+    }
+    b = calloc(1, total + (plen ? prov_section_bytes(plen) : 0));
     if (!b) {
         snprintf(err, errlen, "out of memory");
         return NULL;
@@ -380,6 +463,15 @@ uint8_t *nm_loihi_image_serialize(const nm_loihi_image *im, size_t *len, char *e
             put32(s + 16 + 4 * i, im->words[k][i]);
         }
         put32(s + sec - 4, crc(s, sec - 4));
+    }
+    if (plen) {
+        uint8_t *s = b + total;
+        size_t ps = prov_section_bytes(plen);
+        memcpy(s, prov_magic, 4);
+        put32(s + 4, (uint32_t)plen);
+        memcpy(s + 8, im->prov, plen);
+        put32(s + ps - 4, crc(s, ps - 4));
+        total += ps;
     }
     *len = total;
     return b;

@@ -23,7 +23,20 @@ typedef struct nm_loihi_image {
     unsigned mesh_x, mesh_y;
     nm_loihi_geom g;
     uint32_t **words; /* per core (index y * mesh_x + x): nm_loihi_image_nwords(&g) words */
+    char *prov;       /* provenance, "key=value\n" lines (NULL: none; docs/image-format.md) */
 } nm_loihi_image;
+
+/* The optional provenance section after the core sections: "PROV", u32 text bytes N, the
+ * text, zero padding to 4 bytes, CRC-32 of all before it. The text is lines "key=value\n":
+ * keys 1..63 of [a-z0-9_.-], values up to 1023 printable bytes (no control characters),
+ * at most NM_LOIHI_PROV_MAX bytes in all. */
+#define NM_LOIHI_PROV_MAX 16384u /* = NM_PROV_MAX, emulator/nm_prov.h */
+/* 0 if text is valid provenance; else -1 and why (naming the line) in err. */
+int nm_loihi_prov_check(const char *text, size_t len, char *err, size_t errlen);
+/* Replace the image's provenance with a copy of text (NULL or "" removes it); checked. */
+int nm_loihi_image_set_prov(nm_loihi_image *im, const char *text, char *err, size_t errlen);
+/* The number of cores the image configures: NUPD > 0 or an input axon with synapses. */
+unsigned nm_loihi_image_cores_used(const nm_loihi_image *im);
 
 /* Where each table starts in a core's words (section order). */
 typedef struct nm_loihi_image_layout {

@@ -8,7 +8,9 @@
 
 static const nm_loihi_energy_counts COUNTS = {
     /* syn_op, active, inactive, spike, pkt_out, hop_ew, hop_ns, barrier */
-    {1000, 10, 20, 3, 6, 4, 2, 1}, 1, 1};
+    {1000, 10, 20, 3, 6, 4, 2, 1}, 1, 1, 1};
+/* a mesh of 200 cores (two chips of 128) of which 3 are used, 1 step */
+static const nm_loihi_energy_counts COUNTS200 = {{0, 0, 0, 0, 0, 0, 0, 1}, 1, 200, 3};
 
 START_TEST(energy_davies)
 {
@@ -26,6 +28,23 @@ START_TEST(energy_davies)
     ck_assert_double_eq_tol(r.seconds, 0.001, 1e-12);
     ck_assert_double_eq_tol(r.static_pj, 1.04e8, 1e-3);
     ck_assert_double_eq_tol(r.total_pj, 1.04e8 + 25480.2, 1e-3);
+    /* the one core used alone: 104 mW / 128 x 1 ms = 0.8125 uJ = 8.125e5 pJ (not in the total) */
+    ck_assert_double_eq_tol(r.static_used_pj, 8.125e5, 1e-6);
+}
+END_TEST
+
+START_TEST(energy_static_cores_used)
+{
+    nm_loihi_energy_preset p;
+    nm_loihi_energy_result r;
+    char err[512];
+    ck_assert_msg(nm_loihi_energy_load("data/energy/loihi-davies2018.json", &p, err, sizeof err) == 0, "%s", err);
+    nm_loihi_energy_compute(&p, 1000.0, &COUNTS200, &r);
+    /* 200 cores need ceil(200 / 128) = 2 chips: 2 x 104 mW x 1 ms = 208 uJ = 2.08e8 pJ;
+     * 3 cores used: 104 x 3 / 128 = 2.4375 mW x 1 ms = 2.4375 uJ = 2.4375e6 pJ */
+    ck_assert_double_eq_tol(r.static_pj, 2.08e8, 1e-3);
+    ck_assert_double_eq_tol(r.static_used_pj, 2.4375e6, 1e-6);
+    ck_assert_double_eq_tol(r.total_pj, 2.08e8, 1e-3);
 }
 END_TEST
 
@@ -84,6 +103,7 @@ Suite *loihi_energy_suite(void)
     tcase_add_test(tc, energy_davies);
     tcase_add_test(tc, energy_sanafe);
     tcase_add_test(tc, energy_bad_presets);
+    tcase_add_test(tc, energy_static_cores_used);
     suite_add_tcase(s, tc);
     return s;
 }

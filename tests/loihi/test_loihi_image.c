@@ -142,6 +142,75 @@ START_TEST(image_bad_loihi_images)
 END_TEST
 
 /* The TrueNorth reader: 1.0 reads, 1.1 with core type 0 reads, a Loihi image is refused by name. */
+/* The provenance section (docs/image-format.md, "Provenance"): "a=1\nbc=x y\n" is 4 + 7 = 11
+ * bytes, padded to 12; section = 8 + 12 + 4 = 24 bytes after the 3248 of the cores. */
+START_TEST(image_provenance)
+{
+    nm_loihi_image *im = sample(), *back;
+    uint8_t *b, *c;
+    size_t n, i;
+    char err[256];
+    ck_assert_int_eq(nm_loihi_image_set_prov(im, "a=1\nbc=x y\n", err, sizeof err), 0);
+    b = nm_loihi_image_serialize(im, &n, err, sizeof err);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_uint_eq(n, LEN + 24);
+    ck_assert_int_eq(memcmp(b + LEN, "PROV", 4), 0);
+    ck_assert_uint_eq(b[LEN + 4], 11);
+    ck_assert_uint_eq(b[LEN + 19], 0); /* the padding byte */
+    back = nm_loihi_image_parse(b, n, err, sizeof err);
+    ck_assert_msg(back != NULL, "%s", err);
+    ck_assert_str_eq(back->prov, "a=1\nbc=x y\n");
+    for (i = 0; i < 2; i++)
+        ck_assert_int_eq(memcmp(back->words[i], im->words[i], 395 * 4), 0);
+    nm_loihi_image_free(back);
+    /* without the section: the old layout, accepted, no provenance */
+    back = nm_loihi_image_parse(b, LEN, err, sizeof err);
+    ck_assert_msg(back != NULL, "%s", err);
+    ck_assert_ptr_null(back->prov);
+    nm_loihi_image_free(back);
+    c = malloc(n + 4);
+    ck_assert_ptr_nonnull(c);
+    /* a non-zero padding byte (CRC redone): refused at its byte */
+    memcpy(c, b, n);
+    c[LEN + 19] = 1;
+    put32(c + LEN + 20, crc(c + LEN, 20));
+    ck_assert_ptr_null(nm_loihi_image_parse(c, n, err, sizeof err));
+    ck_assert_msg(strstr(err, "byte 3267: provenance padding byte is 0x01") != NULL, "%s", err);
+    /* a control character in a value (CRC redone) */
+    memcpy(c, b, n);
+    c[LEN + 8 + 8] = '\t'; /* "bc=x y": the space */
+    put32(c + LEN + 20, crc(c + LEN, 20));
+    ck_assert_ptr_null(nm_loihi_image_parse(c, n, err, sizeof err));
+    ck_assert_msg(strstr(err, "provenance line 2: control character 0x09") != NULL, "%s", err);
+    /* a broken CRC */
+    memcpy(c, b, n);
+    c[LEN + 8] = 'b';
+    ck_assert_ptr_null(nm_loihi_image_parse(c, n, err, sizeof err));
+    ck_assert_msg(strstr(err, "byte 3268: provenance section CRC") != NULL, "%s", err);
+    /* four bytes after the section, or something else than "PROV" after the cores */
+    memcpy(c, b, n);
+    memset(c + n, 0, 4);
+    ck_assert_ptr_null(nm_loihi_image_parse(c, n + 4, err, sizeof err));
+    ck_assert_msg(strstr(err, "provenance section is 28 bytes, expected 24") != NULL, "%s", err);
+    memcpy(c, b, n);
+    c[LEN] = 'Q';
+    ck_assert_ptr_null(nm_loihi_image_parse(c, n, err, sizeof err));
+    ck_assert_msg(strstr(err, "byte 3248: file is 3272 bytes, expected 3248") != NULL, "%s", err);
+    /* a bad text is refused before writing */
+    ck_assert_int_eq(nm_loihi_image_set_prov(im, "A=1\n", err, sizeof err), -1);
+    ck_assert_int_eq(nm_loihi_image_set_prov(im, "a=1", err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "does not end in a newline") != NULL, "%s", err);
+    /* cores used: core 1 has NUPD 3; core 0 keeps NUPD's reset value 0xFFFF (every compartment
+     * updated), so it counts too; with NUPD 0 and no synapses it does not */
+    ck_assert_uint_eq(nm_loihi_image_cores_used(im), 2);
+    im->words[0][0] = 0;
+    ck_assert_uint_eq(nm_loihi_image_cores_used(im), 1);
+    free(c);
+    free(b);
+    nm_loihi_image_free(im);
+}
+END_TEST
+
 START_TEST(image_truenorth_reader_and_version_bump)
 {
     nm_image *tn = nm_image_new(1, 1, 32, 4), *back;
@@ -187,6 +256,7 @@ Suite *loihi_image_suite(void)
     TCase *tc = tcase_create("format");
     tcase_add_test(tc, image_round_trip_and_load);
     tcase_add_test(tc, image_bad_loihi_images);
+    tcase_add_test(tc, image_provenance);
     tcase_add_test(tc, image_truenorth_reader_and_version_bump);
     suite_add_tcase(s, tc);
     return s;
