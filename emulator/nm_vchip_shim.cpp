@@ -131,7 +131,7 @@ static void eval(nm_vchip *v, nm_vchip_pins *p)
 // tick, a host flit or an APB access that arrives in that cycle; docs/performance.md).
 static void cycle(nm_vchip *v, nm_vchip_pins *p)
 {
-#ifdef NM_VCHIP_NO_SETTLE
+#if defined(NM_VCHIP_NO_SETTLE)
     pins_in(v->top, p);   // the experiment of docs/performance.md: inputs with the edge
 #else
     if (pins_in(v->top, p))

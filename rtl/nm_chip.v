@@ -84,20 +84,17 @@ module nm_chip #(
         wire [7:0] axon;
         wire [3:0] delay;
 
-        // Clock gating (docs/chip.md, "Clock gating"): a core or router whose state
-        // cannot change at the next edge gets no clock edge. The core may change state
-        // when it is busy, a tick starts, a packet is delivered, or a config access or
-        // its response is in flight; the router when a flit is offered to it or held in
-        // it, or a counter is written. Otherwise every register keeps its value anyway
-        // (the core's counters add 0, its config response is already 0).
-        wire c_en = c_busy[C] || core_tick || r_out_valid[C][0] || c_cfg_req[C] || c_cfg_rvalid[C];
+        // Clock gating (docs/chip.md section 9): a router whose state cannot change at
+        // the next edge gets no clock edge: it may change only when a flit is offered to
+        // it or held in it, or a counter is written. (The cores are not gated: they are
+        // busy almost every cycle of a tick, and a gate per core cost more simulation
+        // time than it saved; docs/performance.md.)
         wire r_en = (|r_in_valid[C]) || !r_idle[C] || r_cnt_we[C];
-        wire c_gclk, r_gclk;
-        nm_icg u_core_icg   (.clk_i(clk_i), .en_i(c_en), .gclk_o(c_gclk));
+        wire r_gclk;
         nm_icg u_router_icg (.clk_i(clk_i), .en_i(r_en), .gclk_o(r_gclk));
 
         nm_core #(.NumAxons(NumAxons), .NumNeurons(NumNeurons)) u_core (
-          .clk_i           (c_gclk),
+          .clk_i           (clk_i),
           .rst_ni          (rst_ni),
           .tick_i          (core_tick),
           /* verilator lint_off PINCONNECTEMPTY */
