@@ -124,11 +124,11 @@ static void eval(nm_vchip *v, nm_vchip_pins *p)
     pins_out(v->top, p);
 }
 
-// One clock cycle. The chip's clock gates (rtl/nm_icg.v) latch their enables while the
+// One clock cycle. The routers' clock gates (rtl/nm_icg.v) latch their enables while the
 // clock is low, as real silicon does between the edges: new inputs reach them only
 // through an evaluation with the clock low, so when an input changed the model is
-// evaluated once before the rising edge (without it, a gated core or router misses a
-// tick, a host flit or an APB access that arrives in that cycle; docs/performance.md).
+// evaluated once before the rising edge (without it, router (0,0) drops a host flit
+// that arrives in that cycle; docs/performance.md, docs/chip.md section 9).
 static void cycle(nm_vchip *v, nm_vchip_pins *p)
 {
 #if defined(NM_VCHIP_NO_SETTLE)
