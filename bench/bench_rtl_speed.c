@@ -13,7 +13,10 @@
  * semantics; the bench target compares it between the baseline and the fast build.
  *
  * usage: bench-rtl-speed --label L [--ticks N] [--warmup N] [--repeat R] [--csv F]
- *                        [--wave IMAGE INPUT] [--no-busy]
+ *                        [--wave IMAGE INPUT] [--no-busy] [--ticks-out F]
+ * --ticks-out F writes every tick of the first run of each workload to F (workload, tick,
+ * cycles, spikes, off-chip packets, FNV-1a of its spikes): diff two builds' files to find
+ * the first tick where they part.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -110,7 +113,7 @@ typedef struct result {
 
 /* One fresh chip, one workload. */
 static int run_once(const nm_image *im, const nm_input *in, size_t nin, unsigned warmup, unsigned ticks,
-                    result *r)
+                    result *r, FILE *tout, const char *name)
 {
     nm_rtl_chip *c = nm_rtl_chip_new(NULL);
     nm_chip_backend b;
@@ -149,6 +152,13 @@ static int run_once(const nm_image *im, const nm_input *in, size_t nin, unsigned
         if (t >= warmup)
             cyc += o.cycles;
         h = fnv(h, o.cycles);
+        if (tout && rc == NM_OK) {
+            uint64_t hs = 0xcbf29ce484222325ull;
+            for (k = 0; k < o.nspikes; k++)
+                hs = fnv(hs, (uint32_t)o.spikes[k].core << 16 | o.spikes[k].neuron);
+            fprintf(tout, "%s,%u,%u,%u,%u,%016" PRIx64 "\n", name, t, (unsigned)o.cycles, (unsigned)o.nspikes,
+                    (unsigned)o.noff, hs);
+        }
         for (k = 0; k < o.nspikes; k++)
             h = fnv(h, (uint32_t)o.spikes[k].core << 16 | o.spikes[k].neuron);
         for (k = 0; k < o.noff; k++)
@@ -181,14 +191,14 @@ static int cmp_d(const void *a, const void *b)
 }
 
 static int workload(const char *label, const char *name, const nm_image *im, const nm_input *in, size_t nin,
-                    unsigned warmup, unsigned ticks, unsigned repeat, FILE *csv)
+                    unsigned warmup, unsigned ticks, unsigned repeat, FILE *csv, FILE *tout)
 {
     double w[64], c[64];
     result r = {0, 0, 0, 0};
     uint64_t fp = 0;
     unsigned i;
     for (i = 0; i < repeat; i++) {
-        int rc = run_once(im, in, nin, warmup, ticks, &r);
+        int rc = run_once(im, in, nin, warmup, ticks, &r, i ? NULL : tout, name);
         if (rc != NM_OK) {
             fprintf(stderr, "bench-rtl-speed: %s %s: %s\n", label, name, nm_strerror(rc));
             return 1;
@@ -213,10 +223,10 @@ static int workload(const char *label, const char *name, const nm_image *im, con
 
 int main(int argc, char **argv)
 {
-    const char *label = "rtl", *csvp = NULL, *wave = NULL, *wave_in = NULL;
+    const char *label = "rtl", *csvp = NULL, *wave = NULL, *wave_in = NULL, *toutp = NULL;
     unsigned ticks = 100, warmup = 5, repeat = 3, i;
     int busy = 1, rc = 0;
-    FILE *csv = NULL;
+    FILE *csv = NULL, *tout = NULL;
     for (i = 1; i < (unsigned)argc; i++) {
         if (!strcmp(argv[i], "--label") && i + 1 < (unsigned)argc)
             label = argv[++i];
@@ -231,11 +241,13 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--wave") && i + 2 < (unsigned)argc) {
             wave = argv[++i];
             wave_in = argv[++i];
-        } else if (!strcmp(argv[i], "--no-busy"))
+        } else if (!strcmp(argv[i], "--ticks-out") && i + 1 < (unsigned)argc)
+            toutp = argv[++i];
+        else if (!strcmp(argv[i], "--no-busy"))
             busy = 0;
         else {
             fprintf(stderr, "usage: %s --label L [--ticks N] [--warmup N] [--repeat R] [--csv F] "
-                            "[--wave IMAGE INPUT] [--no-busy]\n", argv[0]);
+                            "[--wave IMAGE INPUT] [--no-busy] [--ticks-out F]\n", argv[0]);
             return 2;
         }
     }
@@ -256,10 +268,20 @@ int main(int argc, char **argv)
         if (fresh)
             fprintf(csv, "label,workload,ticks,cycles,wall_cycles_per_s,cpu_cycles_per_s,runs,fingerprint\n");
     }
+    if (toutp) {
+        tout = fopen(toutp, "w");
+        if (!tout) {
+            perror(toutp);
+            if (csv)
+                fclose(csv);
+            return 1;
+        }
+        fprintf(tout, "workload,tick,cycles,spikes,offchip,spike_hash\n");
+    }
     printf("%-10s %-5s %6s %12s %14s %14s  %s\n", "build", "load", "ticks", "cycles", "cycles/s wall",
            "cycles/s cpu", "fingerprint");
     if (busy)
-        rc = workload(label, "busy", NULL, NULL, 0, warmup, ticks, repeat, csv);
+        rc = workload(label, "busy", NULL, NULL, 0, warmup, ticks, repeat, csv, tout);
     if (!rc && wave) {
         char err[512];
         nm_image *im = nm_image_read(wave, err, sizeof err);
@@ -269,11 +291,13 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench-rtl-speed: %s\n", err);
             rc = 1;
         } else
-            rc = workload(label, "wave", im, in, nin, warmup, ticks * 10, repeat, csv);
+            rc = workload(label, "wave", im, in, nin, warmup, ticks * 10, repeat, csv, tout);
         free(in);
         nm_image_free(im);
     }
     if (csv)
         fclose(csv);
+    if (tout)
+        fclose(tout);
     return rc;
 }

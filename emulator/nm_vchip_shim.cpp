@@ -50,8 +50,13 @@ template <typename T, typename N> static void trace_of(const T &valid, const N &
     p->ntrace = n;
 }
 
-static void pins_in(Vnm_chip *t, const nm_vchip_pins *p)
+// Drive the inputs; true if any of them changed.
+static bool pins_in(Vnm_chip *t, const nm_vchip_pins *p)
 {
+    const bool changed = t->rst_ni != p->rst_n || t->tick_i != p->tick || t->host_valid_i != p->host_valid ||
+                         t->host_flit_i != p->host_flit || t->off_ready_i != p->off_ready || t->psel_i != p->psel ||
+                         t->penable_i != p->penable || t->pwrite_i != p->pwrite || t->paddr_i != p->paddr ||
+                         t->pwdata_i != p->pwdata;
     t->rst_ni = p->rst_n;
     t->tick_i = p->tick;
     t->host_valid_i = p->host_valid;
@@ -62,6 +67,7 @@ static void pins_in(Vnm_chip *t, const nm_vchip_pins *p)
     t->pwrite_i = p->pwrite;
     t->paddr_i = p->paddr;
     t->pwdata_i = p->pwdata;
+    return changed;
 }
 
 static void pins_out(const Vnm_chip *t, nm_vchip_pins *p)
@@ -118,9 +124,19 @@ static void eval(nm_vchip *v, nm_vchip_pins *p)
     pins_out(v->top, p);
 }
 
+// One clock cycle. The routers' clock gates (rtl/nm_icg.v) latch their enables while the
+// clock is low, as real silicon does between the edges: new inputs reach them only
+// through an evaluation with the clock low, so when an input changed the model is
+// evaluated once before the rising edge (without it, router (0,0) drops a host flit
+// that arrives in that cycle; docs/performance.md, docs/chip.md section 9).
 static void cycle(nm_vchip *v, nm_vchip_pins *p)
 {
-    pins_in(v->top, p);
+#if defined(NM_VCHIP_NO_SETTLE)
+    pins_in(v->top, p);   // the experiment of docs/performance.md: inputs with the edge
+#else
+    if (pins_in(v->top, p))
+        v->top->eval();
+#endif
     v->cycle();
     pins_out(v->top, p);
 }

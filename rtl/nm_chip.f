@@ -4,6 +4,7 @@
 -I../regmap
 --top-module nm_chip
 nm_fifo.v
+nm_icg.v
 nm_router.v
 nm_core.v
 nm_chip.v

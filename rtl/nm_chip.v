@@ -84,6 +84,15 @@ module nm_chip #(
         wire [7:0] axon;
         wire [3:0] delay;
 
+        // Clock gating (docs/chip.md section 9): a router whose state cannot change at
+        // the next edge gets no clock edge: it may change only when a flit is offered to
+        // it or held in it, or a counter is written. (The cores are not gated: they are
+        // busy almost every cycle of a tick, and a gate per core cost more simulation
+        // time than it saved; docs/performance.md.)
+        wire r_en = (|r_in_valid[C]) || !r_idle[C] || r_cnt_we[C];
+        wire r_gclk;
+        nm_icg u_router_icg (.clk_i(clk_i), .en_i(r_en), .gclk_o(r_gclk));
+
         nm_core #(.NumAxons(NumAxons), .NumNeurons(NumNeurons)) u_core (
           .clk_i           (clk_i),
           .rst_ni          (rst_ni),
@@ -116,7 +125,7 @@ module nm_chip #(
         assign r_in_flit[C][FlitW*0 +: FlitW] = {delay, axon, dy, dx};
 
         nm_router #(.FifoDepth(FifoDepth)) u_router (
-          .clk_i       (clk_i),
+          .clk_i       (r_gclk),
           .rst_ni      (rst_ni),
           .in_valid_i  (r_in_valid[C]),
           .in_ready_o  (r_in_ready[C]),
