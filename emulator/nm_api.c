@@ -326,7 +326,7 @@ static int loihi_open(nm_sim **out, const char *path, const char *json, const ch
         free(s);
         return rc;
     }
-    snprintf(s->name, sizeof s->name, "ref");
+    snprintf(s->name, sizeof s->name, "%s", nml_backend(s->L));
     nml_geometry(s->L, &s->mesh_x, &s->mesh_y, &s->naxons, &s->nneurons);
     *out = s;
     return NM_OK;

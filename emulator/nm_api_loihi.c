@@ -1,6 +1,7 @@
 /* nm_api_loihi.c - the nm_sim API over a chip of Loihi-style cores: the reference model
- * (emulator/loihi/nm_loihi_chip.c) loaded from a Loihi image or description, spikes, v in both
- * views, u, counters, the Loihi energy model (docs/python.md, "Loihi-mode images"). */
+ * (emulator/loihi/nm_loihi_chip.c), the Verilated chip of the image's shape (rtl) or both compared
+ * every step (check), loaded from a Loihi image or description; spikes, v in both views, u,
+ * counters, the Loihi energy model (docs/python.md, "Loihi-mode images"). */
 #include "nm_api_loihi.h"
 
 #include <stdarg.h>
@@ -14,7 +15,10 @@
 #include "nm_loihi_compile.h"
 #include "nm_loihi_energy.h"
 #include "nm_loihi_image.h"
+#include "nm_loihi_lockstep.h"
+#include "nm_loihi_prog.h"
 #include "nm_loihi_regmap.h"
+#include "nm_rtl_shapes.h"
 
 typedef struct rbuf {
     uint32_t *w;
@@ -24,7 +28,11 @@ typedef struct rbuf {
 
 struct nml_sim {
     char image[256];
-    nm_loihi_chip *chip;
+    nm_loihi_chip *chip;       /* the model: every backend runs it (counters and energy come from it) */
+    nm_loihi_rtl_chip *rtl;    /* rtl and check: the Verilated chip */
+    int compare;               /* check: compare after every step */
+    int stopped;               /* an error left the chips out of step */
+    char backend[8];
     unsigned mx, my, naxin, ncomp;
     uint64_t tick;
     nm_loihi_energy_preset preset;
@@ -89,14 +97,14 @@ int nml_open(nml_sim **out, const char *path, const char *json, const char *name
     nml_sim *s;
     nm_loihi_image *im;
     const char *what = path ? path : name ? name : "description";
+    const char *be = o && o->backend ? o->backend : "ref";
     *out = NULL;
-    if (o && o->backend && strcmp(o->backend, "ref"))
-        return fail(err, errlen, NM_API_ERR_UNSUPPORTED,
-                    "%s: a chip of Loihi-style cores runs on the ref backend only, not '%s' (the Loihi RTL is "
-                    "built per core geometry: make test-diff-loihi)", what, o->backend);
+    if (strcmp(be, "ref") && strcmp(be, "rtl") && strcmp(be, "check"))
+        return fail(err, errlen, NM_ERR_ARG, "%s: unknown backend '%s' (ref, rtl or check)", what, be);
     if (o && o->trace)
-        return fail(err, errlen, NM_API_ERR_UNSUPPORTED, "%s: a waveform needs the RTL; Loihi-style cores run on ref",
-                    what);
+        return fail(err, errlen, NM_API_ERR_UNSUPPORTED,
+                    "%s: waveforms of a chip of Loihi-style cores are not offered by the binding (nmemu run cannot "
+                    "write one either)", what);
     if (o && o->have_seed)
         return fail(err, errlen, NM_API_ERR_UNSUPPORTED, "%s: Loihi-style cores have no PRNG to seed", what);
     if (path)
@@ -112,6 +120,7 @@ int nml_open(nml_sim **out, const char *path, const char *json, const char *name
         return fail(err, errlen, NM_ERR_NOMEM, "out of memory");
     }
     snprintf(s->image, sizeof s->image, "%s", what);
+    snprintf(s->backend, sizeof s->backend, "%s", be);
     s->mx = im->mesh_x, s->my = im->mesh_y, s->naxin = im->g.naxin, s->ncomp = im->g.ncomp;
     s->spikes.width = 4, s->cycles.width = 1;
     s->step_hz = o && o->tick_hz > 0 ? o->tick_hz : 1000;
@@ -123,11 +132,29 @@ int nml_open(nml_sim **out, const char *path, const char *json, const char *name
         return NM_API_ERR_INPUT;
     }
     s->chip = nm_loihi_image_load(im, err, errlen);
-    nm_loihi_image_free(im);
     if (!s->chip) {
+        nm_loihi_image_free(im);
         free(s);
         return NM_API_ERR_INPUT;
     }
+    if (strcmp(be, "ref")) {
+        /* as nmemu run --backend rtl|check: the build of the image's shape, made on first use
+         * and cached (nm_rtl_shapes.h), programmed with every config word of the image */
+        char why[1024];
+        int rc;
+        const nm_vlchip_api *api = nm_rtl_lshape_get(im->mesh_x, im->mesh_y, &im->g, why, sizeof why);
+        if (!api)
+            rc = fail(err, errlen, NM_API_ERR_UNSUPPORTED, "%s: %s", what, why);
+        else if ((rc = nm_loihi_lockstep_rtl_new(api, im, what, &s->rtl, why, sizeof why)) != NM_OK)
+            rc = fail(err, errlen, rc == NM_ERR_ARG ? NM_API_ERR_INPUT : rc, "%s", why);
+        if (rc != NM_OK) {
+            nm_loihi_image_free(im);
+            nml_free(s);
+            return rc;
+        }
+        s->compare = !strcmp(be, "check");
+    }
+    nm_loihi_image_free(im);
     nm_loihi_energy_count_chip(s->chip, &s->base);
     *out = s;
     return NM_OK;
@@ -138,6 +165,7 @@ void nml_free(nml_sim *s)
     if (!s)
         return;
     nm_loihi_chip_free(s->chip);
+    nm_loihi_rtl_chip_free(s->rtl);
     free(s->spikes.w);
     free(s->cycles.w);
     free(s);
@@ -154,6 +182,17 @@ void nml_geometry(const nml_sim *s, unsigned *mx, unsigned *my, unsigned *naxin,
 uint64_t nml_tick(const nml_sim *s)
 {
     return s->tick;
+}
+
+const char *nml_backend(const nml_sim *s)
+{
+    return s->backend;
+}
+
+static int live(const nml_sim *s, char *err, size_t errlen)
+{
+    return s->stopped ? fail(err, errlen, NM_API_ERR_STATE, "the simulation stopped after an earlier error; open it "
+                                                            "again") : NM_OK;
 }
 
 static int check_xya(const nml_sim *s, const char *what, size_t i, uint32_t x, uint32_t y, uint32_t a, char *err,
@@ -173,13 +212,23 @@ static int push_in(nml_sim *s, uint32_t x, uint32_t y, uint32_t a, char *err, si
     if (rc == NM_ERR_FULL)
         return fail(err, errlen, rc, "core (%u, %u): input queue full before tick %llu, packet for axon %u dropped", x,
                     y, (unsigned long long)s->tick, a);
-    return rc == NM_OK ? NM_OK : fail(err, errlen, rc, "core (%u, %u) refused axon %u", x, y, a);
+    if (rc != NM_OK)
+        return fail(err, errlen, rc, "core (%u, %u) refused axon %u", x, y, a);
+    /* the same packet into the Verilated chip's west port of core (0, 0), routed to (x, y) */
+    if (s->rtl && (rc = nm_loihi_rtl_chip_host_send(s->rtl, nm_fw_loihi_host_flit((int)x, (int)y, a))) != NM_OK) {
+        s->stopped = 1;
+        return fail(err, errlen, rc, "before tick %llu: the RTL chip did not take the host packet for core (%u, %u) "
+                    "axon %u: %s", (unsigned long long)s->tick, x, y, a, nm_loihi_rtl_chip_error(s->rtl));
+    }
+    return NM_OK;
 }
 
 int nml_inject(nml_sim *s, size_t n, const uint32_t *xyad, char *err, size_t errlen)
 {
     size_t i;
-    int rc;
+    int rc = live(s, err, errlen);
+    if (rc != NM_OK)
+        return rc;
     for (i = 0; i < n; i++) {
         const uint32_t *r = &xyad[4 * i];
         if ((rc = check_xya(s, "inject", i, r[0], r[1], r[2], err, errlen)) != NM_OK)
@@ -198,19 +247,37 @@ int nml_inject(nml_sim *s, size_t n, const uint32_t *xyad, char *err, size_t err
 static int step(nml_sim *s, char *err, size_t errlen)
 {
     nm_loihi_chip_out o;
-    unsigned k, j;
+    nm_loihi_rtl_chip_out ro;
+    unsigned k, j, bw = s->rtl ? nm_loihi_rtl_chip_mesh_x(s->rtl) : s->mx;
+    char msg[512];
     int rc = nm_loihi_chip_step(s->chip, &o);
-    if (rc != NM_OK)
+    if (rc != NM_OK) {
+        s->stopped = 1;
         return fail(err, errlen, rc, "step %llu failed", (unsigned long long)s->tick);
+    }
+    if (s->rtl && (rc = nm_loihi_rtl_chip_step(s->rtl, &ro)) != NM_OK) {
+        s->stopped = 1;
+        return fail(err, errlen, rc, "tick %llu: the RTL chip failed: %s", (unsigned long long)s->tick,
+                    nm_loihi_rtl_chip_error(s->rtl));
+    }
+    /* check: spikes and every compartment's u, v, refractory counter and hardware-view v, as
+     * nmemu run --backend check (the step number in the message is the tick, from 0) */
+    if (s->compare && nm_loihi_lockstep_diverged(s->chip, s->rtl, s->mx, s->my, s->ncomp, (unsigned long)s->tick,
+                                                 msg, sizeof msg)) {
+        s->stopped = 1;
+        return fail(err, errlen, NM_API_ERR_DIVERGED, "%s", msg);
+    }
     for (k = 0; k < s->mx * s->my; k++) {
-        const nm_loihi_out *co = nm_loihi_chip_core_out(s->chip, k);
+        /* rtl: the Verilated chip's spikes (check: equal to the model's, compared above) */
+        const nm_loihi_out *co = s->rtl ? nm_loihi_rtl_chip_core_out(s->rtl, (k / s->mx) * bw + k % s->mx)
+                                        : nm_loihi_chip_core_out(s->chip, k);
         for (j = 0; j < co->nspikes; j++) {
             uint32_t r[4] = {(uint32_t)s->tick, k % s->mx, k / s->mx, co->spikes[j]};
             if (push(&s->spikes, r))
                 return fail(err, errlen, NM_ERR_NOMEM, "out of memory");
         }
     }
-    if (push(&s->cycles, &o.cycles))
+    if (push(&s->cycles, s->rtl ? &ro.cycles : &o.cycles))
         return fail(err, errlen, NM_ERR_NOMEM, "out of memory");
     s->tick++;
     s->metered++;
@@ -228,7 +295,9 @@ int nml_run(nml_sim *s, uint64_t ticks, size_t n, const uint32_t *inputs, char *
     uint32_t *in = NULL;
     size_t i, next = 0;
     uint64_t t;
-    int rc = NM_OK;
+    int rc = live(s, err, errlen);
+    if (rc != NM_OK)
+        return rc;
     for (i = 0; i < n; i++) {
         const uint32_t *r = &inputs[4 * i];
         if (r[0] >= ticks)
@@ -292,9 +361,26 @@ int nml_get(nml_sim *s, int what, unsigned x, unsigned y, unsigned first, unsign
     if ((rc = check_range(s, x, y, first, n, err, errlen)) != NM_OK)
         return rc;
     c = nm_loihi_chip_core(s->chip, y * s->mx + x);
-    for (j = 0; j < n; j++)
-        out[j] = what == 0 ? nm_loihi_ref_v(c, first + j) : what == 1 ? nm_loihi_ref_vhw(c, first + j)
-                                                                      : nm_loihi_ref_u(c, first + j);
+    for (j = 0; j < n; j++) {
+        int32_t m = what == 0 ? nm_loihi_ref_v(c, first + j) : what == 1 ? nm_loihi_ref_vhw(c, first + j)
+                                                                         : nm_loihi_ref_u(c, first + j);
+        if (s->rtl) {
+            /* the Verilated chip's state words: u, v, refractory counter, v (hardware view) */
+            static const char *const fn[3] = {"v", "v (hardware view)", "u"};
+            uint32_t w[4];
+            int32_t r;
+            unsigned core = y * nm_loihi_rtl_chip_mesh_x(s->rtl) + x;
+            if (nm_fw_loihi_read_cx_state(nm_loihi_rtl_chip_bus(s->rtl), core, first + j, w) != NM_FW_OK)
+                return fail(err, errlen, NM_ERR_CFG, "core (%u, %u) compartment %u: the RTL refused a state read: %s",
+                            x, y, first + j, nm_loihi_rtl_chip_error(s->rtl));
+            r = nm_loihi_sext(w[what == 0 ? 1 : what == 1 ? 3 : 0], 24);
+            if (s->compare && r != m)
+                return fail(err, errlen, NM_API_ERR_DIVERGED, "core (%u, %u) compartment %u: %s: ref=%d rtl=%d", x, y,
+                            first + j, fn[what], m, r);
+            m = r;
+        }
+        out[j] = m;
+    }
     return NM_OK;
 }
 
@@ -310,11 +396,21 @@ int nml_set_v(nml_sim *s, unsigned x, unsigned y, unsigned first, unsigned n, co
         if (v[j] < -8388607 || v[j] > 8388607)
             return fail(err, errlen, NM_ERR_ARG, "v[%u] = %d is outside -8388607..8388607 (24 bits, clamped)", j,
                         v[j]);
+    if ((rc = live(s, err, errlen)) != NM_OK)
+        return rc;
     c = nm_loihi_chip_core(s->chip, y * s->mx + x);
-    for (j = 0; j < n; j++)
-        if ((rc = nm_loihi_ref_cfg_write(c, NML_ADDR(NML_REGION_CX, (first + j) * NML_CX_STRIDE + NML_CX_V),
-                                         (uint32_t)v[j] & 0xFFFFFFu)) != NM_OK)
+    for (j = 0; j < n; j++) {
+        uint32_t a = NML_ADDR(NML_REGION_CX, (first + j) * NML_CX_STRIDE + NML_CX_V);
+        if ((rc = nm_loihi_ref_cfg_write(c, a, (uint32_t)v[j] & 0xFFFFFFu)) != NM_OK)
             return fail(err, errlen, rc, "cannot write v of core (%u, %u) compartment %u", x, y, first + j);
+        /* the same word into the Verilated chip through the firmware */
+        if (s->rtl && nm_fw_loihi_core_write(nm_loihi_rtl_chip_bus(s->rtl), y * nm_loihi_rtl_chip_mesh_x(s->rtl) + x,
+                                             a, (uint32_t)v[j] & 0xFFFFFFu) != NM_FW_OK) {
+            s->stopped = 1;
+            return fail(err, errlen, NM_ERR_CFG, "the RTL refused v of core (%u, %u) compartment %u: %s", x, y,
+                        first + j, nm_loihi_rtl_chip_error(s->rtl));
+        }
+    }
     return NM_OK;
 }
 
@@ -401,7 +497,7 @@ int nml_report(nml_sim *s, char **json, char *err, size_t errlen)
     cl = json_object();
     json_object_set_new(o, "image", json_string(s->image));
     json_object_set_new(o, "core_type", json_string("loihi"));
-    json_object_set_new(o, "backend", json_string("ref"));
+    json_object_set_new(o, "backend", json_string(s->backend));
     json_object_set_new(o, "mesh", json_pack("[ii]", (int)s->mx, (int)s->my));
     json_object_set_new(o, "ticks", json_integer((json_int_t)s->tick));
     for (i = 0; i < NM_SIM_NCOUNTERS; i++)

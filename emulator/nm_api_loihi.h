@@ -1,5 +1,5 @@
 /* nm_api_loihi.h - internal: the nm_sim API (nm_api.h) over a chip of Loihi-style cores (reference
- * model). nm_api.c dispatches to these when the image or description is of Loihi type. */
+ * model, Verilated chip or both in lockstep). nm_api.c dispatches to these when the image or description is of Loihi type. */
 #ifndef NM_API_LOIHI_H
 #define NM_API_LOIHI_H
 
@@ -19,6 +19,7 @@ int nml_open(nml_sim **out, const char *path, const char *json, const char *name
 void nml_free(nml_sim *s);
 void nml_geometry(const nml_sim *s, unsigned *mx, unsigned *my, unsigned *naxin, unsigned *ncomp);
 uint64_t nml_tick(const nml_sim *s);
+const char *nml_backend(const nml_sim *s); /* "ref", "rtl" or "check" */
 int nml_inject(nml_sim *s, size_t n, const uint32_t *xyad, char *err, size_t errlen);
 int nml_run(nml_sim *s, uint64_t ticks, size_t n, const uint32_t *inputs, char *err, size_t errlen);
 size_t nml_spike_count(const nml_sim *s);

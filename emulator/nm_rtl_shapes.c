@@ -190,10 +190,16 @@ static int lapi_is(const nm_vlchip_api *a, unsigned mx, unsigned my, const nm_lo
 
 int nm_rtl_lshape_fits_linked(unsigned mx, unsigned my, const nm_loihi_geom *g)
 {
+#ifdef NM_NO_LINKED_VLCHIP
+    /* libnmemu.so (mk/python_lrtl.mk) links no build of Loihi-style cores: every shape is a library */
+    (void)mx, (void)my, (void)g;
+    return 0;
+#else
     const nm_vlchip_api *a = nm_vlchip_linked_api();
     return mx <= a->mesh_x && my <= a->mesh_y && a->ncomp == g->ncomp && a->naxin == g->naxin &&
            a->naxout == g->naxout && a->nsyn == g->nsyn && a->ndslot == g->ndslot && a->ndprof == g->ndprof &&
            a->ntprof == g->ntprof && a->nsynfmt == g->nsynfmt && a->inq >= g->inq;
+#endif
 }
 
 static void lshape_lib(unsigned mx, unsigned my, const nm_loihi_geom *g, char *lib, size_t len)
@@ -205,12 +211,14 @@ static void lshape_lib(unsigned mx, unsigned my, const nm_loihi_geom *g, char *l
 
 const nm_vlchip_api *nm_rtl_lshape_get(unsigned mx, unsigned my, const nm_loihi_geom *g, char *err, size_t errlen)
 {
-    const nm_vlchip_api *a = nm_vlchip_linked_api();
+    const nm_vlchip_api *a;
     char key[160], lib[4400];
     void *h;
     nm_vlchip_shape_fn fn;
+#ifndef NM_NO_LINKED_VLCHIP
     if (nm_rtl_lshape_fits_linked(mx, my, g))
-        return a;
+        return nm_vlchip_linked_api();
+#endif
     nm_rtl_lshape_key(mx, my, g, key, sizeof key);
     if (nm_rtl_lshape_check(mx, my, g, err, errlen) || run_builder(key, key, NULL, err, errlen))
         return NULL;
@@ -241,12 +249,16 @@ int nm_rtl_lshape_built(unsigned mx, unsigned my, const nm_loihi_geom *g)
 
 void nm_rtl_lshape_list(char *buf, size_t len)
 {
+#ifndef NM_NO_LINKED_VLCHIP
     const nm_vlchip_api *a = nm_vlchip_linked_api();
     nm_loihi_geom lg;
+    char key[160];
+#endif
     DIR *d = opendir(nm_rtl_shape_cache());
     struct dirent *e;
-    char *names[512], key[160];
+    char *names[512];
     size_t n = 0, k, used;
+#ifndef NM_NO_LINKED_VLCHIP
     lg.ncomp = a->ncomp;
     lg.naxin = a->naxin;
     lg.naxout = a->naxout;
@@ -258,6 +270,11 @@ void nm_rtl_lshape_list(char *buf, size_t len)
     lg.inq = a->inq;
     nm_rtl_lshape_key(a->mesh_x, a->mesh_y, &lg, key, sizeof key);
     used = (size_t)snprintf(buf, len, "%s (linked)", key);
+#else
+    used = 0;
+    if (len)
+        buf[0] = 0;
+#endif
     while (d && (e = readdir(d)) && n < 512) {
         char lib[4400];
         struct stat sb;
@@ -272,7 +289,7 @@ void nm_rtl_lshape_list(char *buf, size_t len)
     qsort(names, n, sizeof *names, cmp_str);
     for (k = 0; k < n; k++) {
         if (used < len)
-            used += (size_t)snprintf(buf + used, len - used, ", %s", names[k]);
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", names[k]);
         free(names[k]);
     }
 }

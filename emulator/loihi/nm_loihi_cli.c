@@ -12,6 +12,7 @@
 #include "nm_loihi_compile.h"
 #include "nm_loihi_energy.h"
 #include "nm_loihi_image.h"
+#include "nm_loihi_lockstep.h"
 #include "nm_loihi_prog.h"
 #include "nm_loihi_regmap.h"
 #include "nm_loihi_rtl.h"
@@ -210,93 +211,35 @@ static void lrun_free(lrun *r)
     free(r->in);
 }
 
-/* The Verilated chip, programmed with the image through the firmware. */
+/* The Verilated chip, programmed with the image through the firmware (nm_loihi_lockstep.c). */
 static int build_rtl(lrun *r, const char *image)
 {
-    char err[768];
-    const nm_loihi_geom *bg, *ig = &r->im->g;
-    nm_loihi_image_layout l;
-    unsigned k;
-    size_t i;
+    char err[1024];
+    int rc;
     /* the linked build if the image fits in it, else the build of the image's shape (made on
      * first use, cached: nm_rtl_shapes.h, docs/loihi-chip.md) */
-    const nm_vlchip_api *api = nm_rtl_lshape_get(r->im->mesh_x, r->im->mesh_y, ig, err, sizeof err);
+    const nm_vlchip_api *api = nm_rtl_lshape_get(r->im->mesh_x, r->im->mesh_y, &r->im->g, err, sizeof err);
     if (!api) {
         fprintf(stderr, "nmemu: %s: %s\n", image, err);
         return NM_EXIT_RUN;
     }
-    r->rtl = nm_loihi_rtl_chip_new_api(api, NULL, err, sizeof err);
-    if (!r->rtl) {
+    if ((rc = nm_loihi_lockstep_rtl_new(api, r->im, image, &r->rtl, err, sizeof err)) != NM_OK) {
         fprintf(stderr, "nmemu: %s\n", err);
-        return NM_EXIT_RUN;
+        return rc == NM_ERR_ARG ? NM_EXIT_INPUT : NM_EXIT_RUN;
     }
-    bg = nm_loihi_rtl_chip_geom(r->rtl);
     r->bw = nm_loihi_rtl_chip_mesh_x(r->rtl);
-    if (bg->ncomp != ig->ncomp || bg->naxin != ig->naxin || bg->naxout != ig->naxout || bg->nsyn != ig->nsyn ||
-        bg->ndslot != ig->ndslot || bg->ndprof != ig->ndprof || bg->ntprof != ig->ntprof ||
-        bg->nsynfmt != ig->nsynfmt || bg->inq < ig->inq || r->im->mesh_x > r->bw ||
-        r->im->mesh_y > nm_loihi_rtl_chip_mesh_y(r->rtl)) {
-        fprintf(stderr, "nmemu: %s: the RTL chip of Loihi-style cores is built as %u x %u cores of %u compartments, "
-                        "%u input axons, %u axon-map entries, %u synapse words, %u delay slots, %u/%u/%u profiles "
-                        "and formats, input queue %u; the image has %u x %u cores of %u, %u, %u, %u, %u, %u/%u/%u, "
-                        "queue %u (it needs the same core geometry, a queue at least as deep, and a mesh that "
-                        "fits; docs/loihi-chip.md)\n",
-                image, r->bw, nm_loihi_rtl_chip_mesh_y(r->rtl), bg->ncomp, bg->naxin, bg->naxout, bg->nsyn,
-                bg->ndslot, bg->ndprof, bg->ntprof, bg->nsynfmt, bg->inq, r->im->mesh_x, r->im->mesh_y, ig->ncomp,
-                ig->naxin, ig->naxout, ig->nsyn, ig->ndslot, ig->ndprof, ig->ntprof, ig->nsynfmt, ig->inq);
-        return NM_EXIT_INPUT;
-    }
-    nm_loihi_image_layout_of(ig, &l);
-    for (k = 0; k < r->im->mesh_x * r->im->mesh_y; k++) {
-        unsigned core = (k / r->im->mesh_x) * r->bw + k % r->im->mesh_x;
-        for (i = 0; i < l.nwords; i++)
-            if (nm_fw_loihi_core_write(nm_loihi_rtl_chip_bus(r->rtl), core, nm_loihi_image_word_addr(&l, i),
-                                       r->im->words[k][i]) != NM_FW_OK) {
-                fprintf(stderr, "nmemu: %s: core %u: the RTL refused config word %zu (address 0x%05x)\n", image,
-                        k, i, (unsigned)nm_loihi_image_word_addr(&l, i));
-                return NM_EXIT_RUN;
-            }
-    }
     return 0;
 }
 
 /* check: the first divergence between the model and the RTL after step t; 0 if none. */
 static int diverged(lrun *r, unsigned long t)
 {
-    static const char *const f[4] = {"u", "v", "refractory", "v (hardware view)"};
-    static const int wid[4] = {24, 24, 6, 24};
-    unsigned k, n, j;
-    for (k = 0; k < r->im->mesh_x * r->im->mesh_y; k++) {
-        unsigned x = k % r->im->mesh_x, y = k / r->im->mesh_x, core = y * r->bw + x;
-        const nm_loihi_out *a = nm_loihi_chip_core_out(r->ref, k), *b = nm_loihi_rtl_chip_core_out(r->rtl, core);
-        nm_loihi_ref *m = nm_loihi_chip_core(r->ref, k);
-        for (j = 0; j < a->nspikes || j < b->nspikes; j++)
-            if (j >= a->nspikes || j >= b->nspikes || a->spikes[j] != b->spikes[j]) {
-                fprintf(stderr, "nmemu: check: backends diverged at step %lu, core (%u, %u): spike %u: ref %s%d, "
-                                "rtl %s%d\n", t, x, y, j, j < a->nspikes ? "compartment " : "none",
-                        j < a->nspikes ? a->spikes[j] : 0, j < b->nspikes ? "compartment " : "none",
-                        j < b->nspikes ? b->spikes[j] : 0);
-                return 1;
-            }
-        for (n = 0; n < r->im->g.ncomp; n++) {
-            uint32_t w[4];
-            if (nm_fw_loihi_read_cx_state(nm_loihi_rtl_chip_bus(r->rtl), core, n, w) != NM_FW_OK) {
-                fprintf(stderr, "nmemu: check: step %lu, core (%u, %u): the RTL refused a state read\n", t, x, y);
-                return 1;
-            }
-            for (j = 0; j < 4; j++) {
-                uint32_t mw = 0;
-                nm_loihi_ref_cfg_read(m, nm_loihi_addr_cx(n, NML_CX_U + j), &mw);
-                if (mw != w[j]) {
-                    fprintf(stderr, "nmemu: check: backends diverged at step %lu, core (%u, %u), compartment %u, "
-                                    "%s: ref %ld, rtl %ld\n", t, x, y, n, f[j],
-                            (long)nm_loihi_sext(mw, (unsigned)wid[j]), (long)nm_loihi_sext(w[j], (unsigned)wid[j]));
-                    return 1;
-                }
-            }
-        }
-    }
-    return 0;
+    char msg[512];
+    if (!nm_loihi_lockstep_diverged(r->ref, r->rtl, r->im->mesh_x, r->im->mesh_y, r->im->g.ncomp, t, msg,
+                                    sizeof msg))
+        return 0;
+    fprintf(stderr, "nmemu: %s\n", msg);
+    return 1;
 }
 
 /* --rtl-cores: a Verilated Loihi core for each chosen core, programmed with the image's words,

@@ -272,10 +272,13 @@ static nm_loihi_rtl_chip *fail(nm_loihi_rtl_chip *c, char *msg, size_t len, cons
     return NULL;
 }
 
+/* libnmemu.so (mk/python_lrtl.mk) has no linked build: only the shape libraries */
+#ifndef NM_NO_LINKED_VLCHIP
 nm_loihi_rtl_chip *nm_loihi_rtl_chip_new(const char *trace_path, char *msg, size_t len)
 {
     return nm_loihi_rtl_chip_new_api(nm_vlchip_linked_api(), trace_path, msg, len);
 }
+#endif
 
 nm_loihi_rtl_chip *nm_loihi_rtl_chip_new_api(const nm_vlchip_api *api, const char *trace_path, char *msg, size_t len)
 {
