@@ -138,8 +138,10 @@ int  nm_sim_energy_reset(nm_sim *s, char *err, size_t errlen);
 int  nm_sim_report(nm_sim *s, char **json, char *err, size_t errlen);
 
 /* Loihi-mode images and descriptions (core type 1, docs/loihi-core.md) open through the same
- * calls on the ref backend: spikes are (tick, x, y, compartment), nm_sim_get_v reads v in the
- * state view, nm_sim_get_vhw in the hardware view (REFRACT * 128 on a spike step), nm_sim_get_u
+ * calls on every backend (rtl and check: the Verilated chip of the image's shape, built on first
+ * use into the shape cache, nm_rtl_shapes.h; counters and energy from the model in lockstep;
+ * check compares spikes and every compartment's state after every tick): spikes are
+ * (tick, x, y, compartment), nm_sim_get_v reads v in the state view, nm_sim_get_vhw in the hardware view (REFRACT * 128 on a spike step), nm_sim_get_u
  * the current u, the counters are nm_sim_counter_name_of's, the energy is the Loihi model's
  * (default preset loihi-davies2018), inject takes delay 1 only, there are no off-chip packets. */
 int nm_sim_core_type(const nm_sim *s);                 /* 0 TrueNorth-mode, 1 Loihi-mode */

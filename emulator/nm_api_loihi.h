@@ -1,5 +1,6 @@
 /* nm_api_loihi.h - internal: the nm_sim API (nm_api.h) over a chip of Loihi-style cores (reference
- * model, Verilated chip or both in lockstep). nm_api.c dispatches to these when the image or description is of Loihi type. */
+ * model, Verilated chip or both in lockstep). nm_api.c dispatches to these when the image or
+ * description is of Loihi type. */
 #ifndef NM_API_LOIHI_H
 #define NM_API_LOIHI_H
 

@@ -73,7 +73,9 @@ class Chip:
     source: a path to an image (.nmi) or a JSON description (docs/network-format.md), or
     json=TEXT (or a dict) for a description held in memory.
     backend: "ref" (the C reference model), "rtl" (the Verilated chip, a 4 x 4 mesh of 256 x 256
-    cores) or "check" (both, compared after every tick; a divergence raises Error).
+    cores; for a Loihi-mode chip the Verilated chip of the image's shape, built on first use
+    into build/rtl-shapes) or "check" (both, compared after every tick; a divergence raises
+    Error with code ERR_DIVERGED).
     threads: worker threads of the ref backend. energy: a preset name (truenorth-28nm,
     loihi-14nm) or file; volts, tick_rate: operating point of the energy report (None: the
     preset's voltage, 1000 ticks/s). seed: replace the image's PRNG seeds (core k: seed + k).

@@ -96,9 +96,10 @@ class LoihiBinding(unittest.TestCase):
                 json.dump(LIF, f)
             c = nmemu.Chip(js)
             self.assertEqual(c.core_type, "loihi")
+            # rtl and check: python/tests/test_loihi_rtl.py (they need a Verilated build)
             with self.assertRaises(nmemu.Error) as e:
-                nmemu.Chip(js, backend="rtl")
-            self.assertIn("ref backend only", str(e.exception))
+                nmemu.Chip(js, backend="fpga")
+            self.assertIn("unknown backend 'fpga' (ref, rtl or check)", str(e.exception))
         c = self.chip()
         self.assertEqual(len(c.offchip()), 0)
         with self.assertRaises(nmemu.Error):
