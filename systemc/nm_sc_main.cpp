@@ -1,4 +1,5 @@
-// nm_sc_main.cpp - nmemu-sc: an example virtual platform around nm_sc_chip.
+// nm_sc_main.cpp - nmemu-sc: an example virtual platform around nm_sc_chip (TrueNorth-
+// style cores); images of core type 1 go to the Loihi-style platform, nm_sc_lmain.cpp.
 //
 //   nmemu-sc IMAGE [--ticks N] [--input SPIKES] [--spikes F] [--outputs F]
 //                  [--report F] [--raster] [--period-ns P] [--fw-tick] [--fw-offchip]
@@ -29,6 +30,7 @@
 #include <jansson.h>
 
 #include "nm_sc_chip.h"
+#include "nm_sc_main.h"
 #include "nm_sc_tlm_bus.h"
 
 extern "C" {
@@ -36,6 +38,7 @@ extern "C" {
 #include "nm_chipmap.h"
 #include "nm_image.h"
 #include "nm_load.h"
+#include "nm_loihi_image.h"
 #include "nm_output.h"
 #include "nm_regmap.h"
 #include "nm_report.h"
@@ -46,26 +49,13 @@ using namespace sc_core;
 static const char usage_text[] =
     "usage: nmemu-sc IMAGE [--ticks N] [--input SPIKES] [--spikes F] [--outputs F]\n"
     "                [--report F] [--raster] [--period-ns P] [--fw-tick [--fw-offchip]]\n"
-    "The image runs on the SystemC/TLM-2.0 model of the chip (docs/systemc.md); the\n"
-    "options and outputs are those of nmemu run (docs/nmemu.1). --period-ns sets the\n"
+    "The image runs on the SystemC/TLM-2.0 model of the chip its core type names\n"
+    "(TrueNorth- or Loihi-style, docs/systemc.md); the options and outputs are those of\n"
+    "nmemu run (docs/nmemu.1). --period-ns sets the\n"
     "chip's clock period (default 10); --fw-tick runs ticks with the firmware (CTRL.TICK\n"
     "written and STATUS polled over TLM) instead of the chip's tick event; --fw-offchip\n"
     "lets the firmware drain off-chip packets over TLM instead of the offchip_out FIFO.\n"
     "exit status: 0 ok, 1 run failed, 2 usage, 3 bad input file\n";
-
-struct options {
-    const char *image = nullptr, *input = nullptr, *spikes = nullptr, *outputs = nullptr, *report = nullptr;
-    unsigned long ticks = 100;
-    double period_ns = 10;
-    bool raster = false, fw_tick = false, fw_offchip = false;
-};
-
-static int exit_code = 0;
-
-static double now_s()
-{
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 // The platform's CPU: one thread that runs the whole experiment.
 class nm_sc_host : public sc_module {
@@ -105,38 +95,6 @@ class nm_sc_host : public sc_module {
     void run();
     json_t *report(const nm_chip_backend &b, uint32_t ticks, uint64_t spikes, uint64_t off, uint64_t cmin,
                    uint64_t cmax, uint64_t ctot);
-};
-
-// Output file written the way nmemu writes its own (emulator/nm_output.h): a regular
-// file under a temporary name, renamed when complete; devices, FIFOs and "-" directly.
-struct outfile {
-    nm_out o{};
-    FILE *f = nullptr;
-    bool open(const char *p, const char *header)
-    {
-        char err[8400];
-        if (!p)
-            return true;
-        if (nm_out_open(&o, p, err, sizeof err)) {
-            std::fprintf(stderr, "nmemu-sc: %s\n", err);
-            return false;
-        }
-        f = o.f;
-        std::fputs(header, f);
-        return true;
-    }
-    bool close(bool keep)
-    {
-        char err[8400];
-        if (!f)
-            return true;
-        f = nullptr;
-        if (nm_out_close(&o, keep, err, sizeof err)) {
-            std::fprintf(stderr, "nmemu-sc: %s\n", err);
-            return false;
-        }
-        return true;
-    }
 };
 
 json_t *nm_sc_host::report(const nm_chip_backend &b, uint32_t ticks, uint64_t spikes, uint64_t off, uint64_t cmin,
@@ -374,6 +332,8 @@ int sc_main(int argc, char **argv)
             return 2;
         }
     }
+    if (nm_loihi_image_sniff_file(o.image)) // core type 1: the chip of Loihi-style cores
+        return nm_sc_loihi_main(o);
     char err[512];
     nm_image *im = nm_image_read(o.image, err, sizeof err);
     if (!im) {
