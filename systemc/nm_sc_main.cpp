@@ -51,10 +51,11 @@ static const char usage_text[] =
     "                [--report F] [--raster] [--period-ns P] [--fw-tick [--fw-offchip]]\n"
     "The image runs on the SystemC/TLM-2.0 model of the chip its core type names\n"
     "(TrueNorth- or Loihi-style, docs/systemc.md); the options and outputs are those of\n"
-    "nmemu run (docs/nmemu.1). --period-ns sets the\n"
-    "chip's clock period (default 10); --fw-tick runs ticks with the firmware (CTRL.TICK\n"
-    "written and STATUS polled over TLM) instead of the chip's tick event; --fw-offchip\n"
-    "lets the firmware drain off-chip packets over TLM instead of the offchip_out FIFO.\n"
+    "nmemu run (docs/nmemu.1; on a Loihi image --ticks counts steps). --period-ns sets\n"
+    "the chip's clock period (default 10); --fw-tick runs ticks with the firmware\n"
+    "(CTRL.TICK written and STATUS polled over TLM) instead of the chip's tick event;\n"
+    "--fw-offchip lets the firmware drain off-chip packets over TLM instead of the\n"
+    "offchip_out FIFO.\n"
     "exit status: 0 ok, 1 run failed, 2 usage, 3 bad input file\n";
 
 // The platform's CPU: one thread that runs the whole experiment.
