@@ -46,6 +46,8 @@ extern "C" {
 
 using namespace sc_core;
 
+int exit_code = 0;
+
 static const char usage_text[] =
     "usage: nmemu-sc IMAGE [--ticks N] [--input SPIKES] [--spikes F] [--outputs F]\n"
     "                [--report F] [--raster] [--period-ns P] [--fw-tick [--fw-offchip]]\n"
