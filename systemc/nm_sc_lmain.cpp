@@ -36,6 +36,15 @@ extern "C" {
 
 using namespace sc_core;
 
+// the firmware's chip-level calls (nm_fw_chip_addr, nm_fw_tick, nm_sc_fw_tick) use the
+// TrueNorth chip's map: the Loihi chip's registers must sit at the same places
+static_assert(NML_CHIP_REGION_SHIFT == NM_CHIP_REGION_SHIFT && NML_CHIP_REGION_CHIP == NM_CHIP_REGION_CHIP &&
+                  NML_CHIP_CHIP_CTRL == NM_CHIP_CHIP_CTRL && NML_CHIP_CHIP_STATUS == NM_CHIP_CHIP_STATUS &&
+                  NML_CHIP_CHIP_GEOMETRY == NM_CHIP_CHIP_GEOMETRY && NML_CHIP_CHIP_OUT_POP == NM_CHIP_CHIP_OUT_POP &&
+                  NML_CHIP_CHIP_CTRL_STEP_LSB == NM_CHIP_CHIP_CTRL_TICK_LSB &&
+                  NML_CHIP_CHIP_STATUS_BUSY_LSB == NM_CHIP_CHIP_STATUS_BUSY_LSB,
+              "the chip registers of both chips at the same offsets");
+
 // the core counters in register order (docs/loihi-register-map.md, COUNTER region)
 static const char *const counter_name[NML_COUNTER_NREGS] = {"axon_events", "syn_ops",    "cx_updates", "cx_active",
                                                              "spikes",      "pkts_out",   "pkts_in",    "in_drops",
@@ -231,7 +240,7 @@ void nm_sc_lhost::run()
             chip_.tick.notify(SC_ZERO_TIME);
             wait(chip_.tick_done);
         } else {
-            int rc = nm_fw_tick(&fw, 10000000u, fwoff.data(), (unsigned)fwoff.size(), &nfw);
+            int rc = nm_sc_fw_tick(&fw, o_.fw_offchip, 10000000u, fwoff.data(), (unsigned)fwoff.size(), &nfw);
             if (rc != NM_FW_OK) {
                 std::snprintf(err, sizeof err, "step %lu: the firmware's step failed (%d)", t, rc);
                 fail(1, err);

@@ -166,7 +166,7 @@ void nm_sc_host::run()
             chip_.tick.notify(SC_ZERO_TIME);
             wait(chip_.tick_done);
         } else {
-            int rc = nm_fw_tick(&fw, 10000000u, fwoff.data(), (unsigned)fwoff.size(), &nfw);
+            int rc = nm_sc_fw_tick(&fw, o_.fw_offchip, 10000000u, fwoff.data(), (unsigned)fwoff.size(), &nfw);
             if (rc != NM_FW_OK) {
                 std::snprintf(err, sizeof err, "tick %" PRIu32 ": the firmware's tick failed (%d)", t, rc);
                 fail(1, err);

@@ -8,7 +8,10 @@
 #include <chrono>
 #include <cstdio>
 
+#include "nm_sc_tlm_bus.h"
+
 extern "C" {
+#include "nm_chipmap.h"
 #include "nm_output.h"
 }
 
@@ -59,6 +62,30 @@ struct outfile {
         return true;
     }
 };
+
+// A tick (a step on the Loihi-style chip) run by the firmware: CTRL bit 0 (TICK, STEP)
+// written, STATUS polled over TLM until BUSY falls (both chips have these registers at the
+// same offsets). With drain (--fw-offchip: the chip's offchip_out unbound) this is
+// nm_fw_tick, which also drains the off-chip queue into out[0..cap), *n of them; without,
+// the queue belongs to the wrapper's offchip_out sink, and a firmware reading OUT_* at the
+// same time would race with it (the head popped by the sink between OUT_INFO and OUT_POP).
+inline int nm_sc_fw_tick(const nm_fw_bus *b, bool drain, uint32_t max_polls, nm_fw_offchip *out, unsigned cap,
+                         unsigned *n)
+{
+    uint32_t status = 0;
+    if (drain)
+        return nm_fw_tick(b, max_polls, out, cap, n);
+    *n = 0;
+    if (b->write32(b->ctx, nm_fw_chip_addr(NM_CHIP_CHIP_CTRL), 1u << NM_CHIP_CHIP_CTRL_TICK_LSB))
+        return NM_FW_EBUS;
+    for (uint32_t polls = 0; polls < max_polls; polls++) {
+        if (b->read32(b->ctx, nm_fw_chip_addr(NM_CHIP_CHIP_STATUS), &status))
+            return NM_FW_EBUS;
+        if (!((status >> NM_CHIP_CHIP_STATUS_BUSY_LSB) & 1u))
+            return NM_FW_OK;
+    }
+    return NM_FW_ETIMEOUT;
+}
 
 // Run the image (core type 1) on the SystemC model of the chip of Loihi-style cores.
 int nm_sc_loihi_main(const options &o);
