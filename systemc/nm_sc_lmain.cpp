@@ -322,8 +322,8 @@ void nm_sc_lhost::run()
     if (chip_.spikes_dropped() || chip_.pkts_dropped())
         fail(1, "spike_out or pkt_out overflowed: trace events were lost");
     // the line of nmemu run --backend rtl, with this backend's name
-    std::printf("ran %lu steps on %u x %u Loihi-style cores (systemc): %" PRIu64 " spikes, %" PRIu64 " packets, %" PRIu64
-                " synaptic ops, %" PRIu64 " of %" PRIu64 " updates active; %" PRIu64
+    std::printf("ran %lu steps on %u x %u Loihi-style cores (systemc): %" PRIu64 " spikes, %" PRIu64
+                " packets, %" PRIu64 " synaptic ops, %" PRIu64 " of %" PRIu64 " updates active; %" PRIu64
                 " cycles (RTL chip, step request to step done)\n",
                 ran, im_->mesh_x, im_->mesh_y, nspikes, npkts, syn, act, upd, cyc);
     std::printf("cycles per step: min %" PRIu64 ", mean %.1f, max %" PRIu64 ", total %" PRIu64
