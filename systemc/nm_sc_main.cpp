@@ -8,12 +8,13 @@
 // (nm_fw.c, unchanged: through nm_load.c, whose bus callbacks issue TLM transactions on
 // nm_sc_tlm_bus), then for each tick writes that tick's host spikes into the chip's
 // spike_in FIFO and runs the tick through the chip's tick / tick_done events (the tick
-// pin, as nmemu's RTL harness does) or, with --fw-tick, with the firmware (nm_fw_tick:
+// pin, as nmemu's RTL harness does) or, with --fw-tick, with the firmware (nm_sc_fw_tick:
 // CTRL.TICK, then STATUS polled over TLM). The cycles of a tick count from the tick
 // request, including any wait for host packets to land: a CTRL.TICK write arrives a
 // cycle or two later than the pin, so after host input --fw-tick can count fewer.
-// With --fw-offchip the offchip_out port stays unbound and the firmware drains the
-// chip's off-chip queue over TLM (OUT_INFO, OUT_FLIT, OUT_TICK, OUT_POP) while it polls.
+// With --fw-offchip the offchip_out port stays unbound and the firmware (nm_fw_tick)
+// drains the chip's off-chip queue over TLM (OUT_INFO, OUT_FLIT, OUT_TICK, OUT_POP) while
+// it polls; without it the firmware leaves the queue to the offchip_out sink.
 // Spikes come from spike_out, off-chip packets from offchip_out. The outputs have the
 // formats of `nmemu run` (docs/nmemu.1), so tests/check-systemc compares them with
 // `nmemu run --backend rtl` on the same image and input.
