@@ -1,4 +1,5 @@
-// nm_sc_main.cpp - nmemu-sc: an example virtual platform around nm_sc_chip.
+// nm_sc_main.cpp - nmemu-sc: an example virtual platform around nm_sc_chip (TrueNorth-
+// style cores); images of core type 1 go to the Loihi-style platform, nm_sc_lmain.cpp.
 //
 //   nmemu-sc IMAGE [--ticks N] [--input SPIKES] [--spikes F] [--outputs F]
 //                  [--report F] [--raster] [--period-ns P] [--fw-tick] [--fw-offchip]
@@ -7,12 +8,13 @@
 // (nm_fw.c, unchanged: through nm_load.c, whose bus callbacks issue TLM transactions on
 // nm_sc_tlm_bus), then for each tick writes that tick's host spikes into the chip's
 // spike_in FIFO and runs the tick through the chip's tick / tick_done events (the tick
-// pin, as nmemu's RTL harness does) or, with --fw-tick, with the firmware (nm_fw_tick:
+// pin, as nmemu's RTL harness does) or, with --fw-tick, with the firmware (nm_sc_fw_tick:
 // CTRL.TICK, then STATUS polled over TLM). The cycles of a tick count from the tick
 // request, including any wait for host packets to land: a CTRL.TICK write arrives a
 // cycle or two later than the pin, so after host input --fw-tick can count fewer.
-// With --fw-offchip the offchip_out port stays unbound and the firmware drains the
-// chip's off-chip queue over TLM (OUT_INFO, OUT_FLIT, OUT_TICK, OUT_POP) while it polls.
+// With --fw-offchip the offchip_out port stays unbound and the firmware (nm_fw_tick)
+// drains the chip's off-chip queue over TLM (OUT_INFO, OUT_FLIT, OUT_TICK, OUT_POP) while
+// it polls; without it the firmware leaves the queue to the offchip_out sink.
 // Spikes come from spike_out, off-chip packets from offchip_out. The outputs have the
 // formats of `nmemu run` (docs/nmemu.1), so tests/check-systemc compares them with
 // `nmemu run --backend rtl` on the same image and input.
@@ -29,6 +31,7 @@
 #include <jansson.h>
 
 #include "nm_sc_chip.h"
+#include "nm_sc_main.h"
 #include "nm_sc_tlm_bus.h"
 
 extern "C" {
@@ -36,6 +39,7 @@ extern "C" {
 #include "nm_chipmap.h"
 #include "nm_image.h"
 #include "nm_load.h"
+#include "nm_loihi_image.h"
 #include "nm_output.h"
 #include "nm_regmap.h"
 #include "nm_report.h"
@@ -43,29 +47,19 @@ extern "C" {
 
 using namespace sc_core;
 
+int exit_code = 0;
+
 static const char usage_text[] =
     "usage: nmemu-sc IMAGE [--ticks N] [--input SPIKES] [--spikes F] [--outputs F]\n"
     "                [--report F] [--raster] [--period-ns P] [--fw-tick [--fw-offchip]]\n"
-    "The image runs on the SystemC/TLM-2.0 model of the chip (docs/systemc.md); the\n"
-    "options and outputs are those of nmemu run (docs/nmemu.1). --period-ns sets the\n"
-    "chip's clock period (default 10); --fw-tick runs ticks with the firmware (CTRL.TICK\n"
-    "written and STATUS polled over TLM) instead of the chip's tick event; --fw-offchip\n"
-    "lets the firmware drain off-chip packets over TLM instead of the offchip_out FIFO.\n"
+    "The image runs on the SystemC/TLM-2.0 model of the chip its core type names\n"
+    "(TrueNorth- or Loihi-style, docs/systemc.md); the options and outputs are those of\n"
+    "nmemu run (docs/nmemu.1; on a Loihi image --ticks counts steps). --period-ns sets\n"
+    "the chip's clock period (default 10); --fw-tick runs ticks with the firmware\n"
+    "(CTRL.TICK written and STATUS polled over TLM) instead of the chip's tick event;\n"
+    "--fw-offchip lets the firmware drain off-chip packets over TLM instead of the\n"
+    "offchip_out FIFO.\n"
     "exit status: 0 ok, 1 run failed, 2 usage, 3 bad input file\n";
-
-struct options {
-    const char *image = nullptr, *input = nullptr, *spikes = nullptr, *outputs = nullptr, *report = nullptr;
-    unsigned long ticks = 100;
-    double period_ns = 10;
-    bool raster = false, fw_tick = false, fw_offchip = false;
-};
-
-static int exit_code = 0;
-
-static double now_s()
-{
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 // The platform's CPU: one thread that runs the whole experiment.
 class nm_sc_host : public sc_module {
@@ -105,38 +99,6 @@ class nm_sc_host : public sc_module {
     void run();
     json_t *report(const nm_chip_backend &b, uint32_t ticks, uint64_t spikes, uint64_t off, uint64_t cmin,
                    uint64_t cmax, uint64_t ctot);
-};
-
-// Output file written the way nmemu writes its own (emulator/nm_output.h): a regular
-// file under a temporary name, renamed when complete; devices, FIFOs and "-" directly.
-struct outfile {
-    nm_out o{};
-    FILE *f = nullptr;
-    bool open(const char *p, const char *header)
-    {
-        char err[8400];
-        if (!p)
-            return true;
-        if (nm_out_open(&o, p, err, sizeof err)) {
-            std::fprintf(stderr, "nmemu-sc: %s\n", err);
-            return false;
-        }
-        f = o.f;
-        std::fputs(header, f);
-        return true;
-    }
-    bool close(bool keep)
-    {
-        char err[8400];
-        if (!f)
-            return true;
-        f = nullptr;
-        if (nm_out_close(&o, keep, err, sizeof err)) {
-            std::fprintf(stderr, "nmemu-sc: %s\n", err);
-            return false;
-        }
-        return true;
-    }
 };
 
 json_t *nm_sc_host::report(const nm_chip_backend &b, uint32_t ticks, uint64_t spikes, uint64_t off, uint64_t cmin,
@@ -205,7 +167,7 @@ void nm_sc_host::run()
             chip_.tick.notify(SC_ZERO_TIME);
             wait(chip_.tick_done);
         } else {
-            int rc = nm_fw_tick(&fw, 10000000u, fwoff.data(), (unsigned)fwoff.size(), &nfw);
+            int rc = nm_sc_fw_tick(&fw, o_.fw_offchip, 10000000u, fwoff.data(), (unsigned)fwoff.size(), &nfw);
             if (rc != NM_FW_OK) {
                 std::snprintf(err, sizeof err, "tick %" PRIu32 ": the firmware's tick failed (%d)", t, rc);
                 fail(1, err);
@@ -374,6 +336,8 @@ int sc_main(int argc, char **argv)
             return 2;
         }
     }
+    if (nm_loihi_image_sniff_file(o.image)) // core type 1: the chip of Loihi-style cores
+        return nm_sc_loihi_main(o);
     char err[512];
     nm_image *im = nm_image_read(o.image, err, sizeof err);
     if (!im) {

@@ -142,8 +142,8 @@ int nm_loihi_cli_info(const char *image_path)
 
 static struct {
     unsigned ticks, threads;
-    const char *backend, *input, *spikes, *energy, *rtl_cores, *report;
-    int check;
+    const char *backend, *input, *spikes, *outputs, *energy, *rtl_cores, *report;
+    int check, raster;
     double step_hz;
 } LA;
 
@@ -160,6 +160,11 @@ static const nm_opt loihi_run_opts[] = {
      .help = "host spikes: lines 'tick,x,y,axon' ('#' comments)"},
     {.name = "spikes", .kind = NM_OPT_STRING, .metavar = "F", .dest = &LA.spikes,
      .help = "write every spike as 'tick,x,y,compartment'"},
+    {.name = "outputs", .kind = NM_OPT_STRING, .metavar = "F", .dest = &LA.outputs,
+     .help = "with --backend rtl or check: write the packets that left the RTL chip's\n"
+             "mesh as 'tick,side,pos,dx,dy,axon' (the model drops them)"},
+    {.name = "raster", .kind = NM_OPT_FLAG, .dest = &LA.raster,
+     .help = "print one line per step: the spikes of every core and the step's cycles"},
     {.name = "energy", .kind = NM_OPT_STRING, .metavar = "P", .dest = &LA.energy,
      .help = "Loihi energy preset (default loihi-davies2018)"},
     {.name = "rtl-cores", .kind = NM_OPT_STRING, .metavar = "LIST", .dest = &LA.rtl_cores,
@@ -191,7 +196,7 @@ typedef struct lrun {
     unsigned long fault_step;
     nm_input *in;
     size_t nin, next;
-    nm_out fs;
+    nm_out fs, fo;
 } lrun;
 
 static void lrun_free(lrun *r)
@@ -199,6 +204,7 @@ static void lrun_free(lrun *r)
     char e[256];
     unsigned k;
     nm_out_close(&r->fs, 0, e, sizeof e);
+    nm_out_close(&r->fo, 0, e, sizeof e);
     nm_loihi_rtl_chip_free(r->rtl);
     nm_loihi_chip_free(r->ref);
     if (r->rc)
@@ -447,14 +453,17 @@ int nm_loihi_cli_run(int argc, char **argv)
     use_rtl = strcmp(LA.backend, "ref") != 0;
     if (LA.rtl_cores && use_rtl)
         return nm_usage_error(&nm_loihi_run_spec, "--rtl-cores runs cores as RTL inside the ref backend (--backend ref)");
+    if (LA.outputs && !use_rtl)
+        return nm_usage_error(&nm_loihi_run_spec, "--outputs needs --backend rtl or check: the model chip drops the "
+                                                  "packets that leave its mesh");
     if (LA.check && !LA.rtl_cores)
         return nm_usage_error(&nm_loihi_run_spec, "--check compares the --rtl-cores with the model; for the whole chip "
                                                   "use --backend check");
     memset(&r, 0, sizeof r);
     {
-        nm_out_role roles[4] = {{"the image", args[0], 0}, {"--input", LA.input, 0}, {"--spikes", LA.spikes, 1},
-                                {"--report", LA.report, 1}};
-        if (nm_out_check_distinct(roles, 4, err, sizeof err)) {
+        nm_out_role roles[5] = {{"the image", args[0], 0}, {"--input", LA.input, 0}, {"--spikes", LA.spikes, 1},
+                                {"--outputs", LA.outputs, 1}, {"--report", LA.report, 1}};
+        if (nm_out_check_distinct(roles, 5, err, sizeof err)) {
             fprintf(stderr, "nmemu: %s\n", err);
             return NM_EXIT_USAGE;
         }
@@ -494,16 +503,23 @@ int nm_loihi_cli_run(int argc, char **argv)
         lrun_free(&r);
         return rc;
     }
-    if (nm_out_open(&r.fs, LA.spikes, err, sizeof err)) {
+    if (nm_out_open(&r.fs, LA.spikes, err, sizeof err) || nm_out_open(&r.fo, LA.outputs, err, sizeof err)) {
         fprintf(stderr, "nmemu: %s\n", err);
         lrun_free(&r);
         return NM_EXIT_RUN;
     }
     if (r.fs.f)
         fprintf(r.fs.f, "tick,x,y,compartment\n");
+    if (r.fo.f)
+        fprintf(r.fo.f, "tick,side,pos,dx,dy,axon\n");
+    if (LA.raster)
+        printf("raster: one row per step, one column per core (index y * %u + x), the count of its spikes\n"
+               "  (. none, 1-9, + ten or more)\n",
+               r.im->mesh_x);
     for (t = 1; t <= LA.ticks; t++) {
         nm_loihi_chip_out o;
-        nm_loihi_rtl_chip_out ro;
+        nm_loihi_rtl_chip_out ro = {0, 0};
+        char row[64 * 64 + 1]; /* --raster: a mesh is at most 64 x 64 cores */
         unsigned k, j;
         /* an input spike for tick T enters the queue before step T (tick 0: before step 1) */
         while (r.next < r.nin && r.in[r.next].tick <= t) {
@@ -556,14 +572,28 @@ int nm_loihi_cli_run(int argc, char **argv)
             cyc += o.cycles;
         else
             cyc += ro.cycles;
-        if (r.fs.f)
+        if (r.fs.f || LA.raster)
             for (k = 0; k < ncores; k++) {
                 unsigned x = k % r.im->mesh_x, y = k / r.im->mesh_x;
                 const nm_loihi_out *co = use_ref ? nm_loihi_chip_core_out(r.ref, k)
                                                  : nm_loihi_rtl_chip_core_out(r.rtl, y * r.bw + x);
-                for (j = 0; j < co->nspikes; j++)
+                for (j = 0; r.fs.f && j < co->nspikes; j++)
                     fprintf(r.fs.f, "%lu,%u,%u,%u\n", t, x, y, co->spikes[j]);
+                row[k] = (char)(co->nspikes == 0 ? '.' : co->nspikes < 10 ? '0' + (int)co->nspikes : '+');
             }
+        if (LA.raster) {
+            row[ncores] = 0;
+            printf("%6lu |%s| %" PRIu32 " cycles\n", t, row, use_rtl ? ro.cycles : o.cycles);
+        }
+        if (r.fo.f) {
+            unsigned n;
+            const nm_loihi_rtl_offchip *q = nm_loihi_rtl_chip_offchip(r.rtl, &n);
+            for (j = 0; j < n; j++) /* flit {axon[11:0], dy[8:0], dx[8:0]}, dx and dy signed */
+                fprintf(r.fo.f, "%" PRIu32 ",%u,%u,%d,%d,%u\n", q[j].step, q[j].side, q[j].pos,
+                        (int)(q[j].flit & 0x1ffu) - (q[j].flit & 0x100u ? 512 : 0),
+                        (int)((q[j].flit >> 9) & 0x1ffu) - ((q[j].flit >> 9) & 0x100u ? 512 : 0),
+                        (unsigned)(q[j].flit >> 18) & 0xfffu);
+        }
     }
     if (!status) {
         nm_loihi_energy_count_chip(r.ref, &cnt);
@@ -603,7 +633,7 @@ int nm_loihi_cli_run(int argc, char **argv)
             }
         }
     }
-    if (nm_out_close(&r.fs, status == 0, err, sizeof err)) {
+    if (nm_out_close(&r.fs, status == 0, err, sizeof err) || nm_out_close(&r.fo, status == 0, err, sizeof err)) {
         fprintf(stderr, "nmemu: %s\n", err);
         status = NM_EXIT_RUN;
     }

@@ -33,6 +33,9 @@ struct nm_loihi_rtl_chip {
     core_buf *bufs;
     core_be *bes;
     uint32_t early_off; /* off-chip packets popped while sending host input */
+    nm_loihi_rtl_offchip *offs; /* off-chip packets since the last step ended */
+    unsigned noffs, offs_cap;
+    int offs_stale;     /* offs holds the previous step's: clear it before the next one */
     int stopped;
     char err[1024];
 };
@@ -101,6 +104,39 @@ const nm_fw_bus *nm_loihi_rtl_chip_bus(nm_loihi_rtl_chip *c)
     return &c->bus;
 }
 
+/* The off-chip queue's head, if any, is popped at the next edge: record it. */
+static int pop_offchip(nm_loihi_rtl_chip *c)
+{
+    nm_loihi_rtl_offchip *o;
+    c->p.off_ready = c->p.off_valid;
+    if (c->offs_stale) {
+        c->noffs = 0;
+        c->offs_stale = 0;
+    }
+    if (!c->p.off_valid)
+        return NM_OK;
+    if (c->noffs == c->offs_cap) {
+        unsigned cap = c->offs_cap ? 2 * c->offs_cap : 64;
+        nm_loihi_rtl_offchip *n = realloc(c->offs, cap * sizeof *n);
+        if (!n)
+            return NM_ERR_NOMEM;
+        c->offs = n;
+        c->offs_cap = cap;
+    }
+    o = &c->offs[c->noffs++];
+    o->step = c->p.off_tick;
+    o->side = c->p.off_side;
+    o->pos = c->p.off_pos;
+    o->flit = c->p.off_flit;
+    return NM_OK;
+}
+
+const nm_loihi_rtl_offchip *nm_loihi_rtl_chip_offchip(const nm_loihi_rtl_chip *c, unsigned *n)
+{
+    *n = c->noffs;
+    return c->offs;
+}
+
 int nm_loihi_rtl_chip_host_send(nm_loihi_rtl_chip *c, uint32_t flit)
 {
     uint64_t n;
@@ -110,8 +146,12 @@ int nm_loihi_rtl_chip_host_send(nm_loihi_rtl_chip *c, uint32_t flit)
     c->p.host_flit = flit;
     for (n = 0; n < STEP_CYCLE_LIMIT; n++) {
         int ready = c->p.host_ready;
-        c->p.off_ready = c->p.off_valid;
         c->early_off += c->p.off_valid;
+        if (pop_offchip(c) != NM_OK) {
+            c->p.host_valid = 0;
+            c->p.off_ready = 0;
+            return NM_ERR_NOMEM;
+        }
         cycle(c);
         if (ready || c->stopped)
             break;
@@ -165,12 +205,20 @@ int nm_loihi_rtl_chip_step(nm_loihi_rtl_chip *c, nm_loihi_rtl_chip_out *out)
         c->bufs[k].out.nspikes = 0;
         c->bufs[k].out.npkts = 0;
     }
+    if (c->offs_stale) { /* no packet left while the host packets went in */
+        c->noffs = 0;
+        c->offs_stale = 0;
+    }
     c->p.tick = 1;
     for (n = 0; n < STEP_CYCLE_LIMIT && rc == NM_OK; n++) {
         int done = c->p.tick_done;
         rc = collect(c);
-        c->p.off_ready = c->p.off_valid;
         out->noff += c->p.off_valid;
+        {
+            int e = pop_offchip(c);
+            if (rc == NM_OK)
+                rc = e;
+        }
         if (started)
             out->cycles++;
         cycle(c);
@@ -180,6 +228,7 @@ int nm_loihi_rtl_chip_step(nm_loihi_rtl_chip *c, nm_loihi_rtl_chip_out *out)
         started = started || c->p.busy;
         if (done) {
             c->p.off_ready = 0;
+            c->offs_stale = 1;
             return rc;
         }
     }
@@ -365,5 +414,6 @@ void nm_loihi_rtl_chip_free(nm_loihi_rtl_chip *c)
         }
     free(c->bufs);
     free(c->bes);
+    free(c->offs);
     free(c);
 }

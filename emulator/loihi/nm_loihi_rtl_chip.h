@@ -53,6 +53,19 @@ typedef struct nm_loihi_rtl_chip_out {
 int nm_loihi_rtl_chip_step(nm_loihi_rtl_chip *c, nm_loihi_rtl_chip_out *out);
 const nm_loihi_out *nm_loihi_rtl_chip_core_out(const nm_loihi_rtl_chip *c, unsigned core);
 
+/* A packet that left the mesh, as the off-chip queue gave it (docs/loihi-chip-register-map.md
+ * OUT_INFO, OUT_FLIT, OUT_STEP): the step counter when it left, side (0 east, 1 west,
+ * 2 north, 3 south), position (y for east/west, x for north/south), flit {axon, dy, dx}. */
+typedef struct nm_loihi_rtl_offchip {
+    uint32_t step;
+    uint8_t side, pos;
+    uint32_t flit;
+} nm_loihi_rtl_offchip;
+/* The off-chip packets of the last step (out->noff of them: those popped while the host
+ * packets before it went in, then the step's own), in the order they left; valid until the
+ * next host packet or step. */
+const nm_loihi_rtl_offchip *nm_loihi_rtl_chip_offchip(const nm_loihi_rtl_chip *c, unsigned *n);
+
 /* Core i as a backend (config port only). */
 void nm_loihi_rtl_chip_core_backend(nm_loihi_backend *b, nm_loihi_rtl_chip *c, unsigned core);
 

@@ -1,0 +1,380 @@
+// nm_sc_lmain.cpp - nmemu-sc on an image of Loihi-style cores (core type 1): the platform
+// around nm_sc_lchip (docs/systemc.md, "Loihi-style chip").
+//
+// A host thread (the platform's CPU) waits for the chip to finish clearing its memories
+// (CHIP.STATUS.IDLE over TLM), checks the chip's shape (CHIP.GEOMETRY, core 0's GEOM0..3)
+// against the image's, writes every configuration word of the image with the firmware
+// driver (nm_fw_loihi_core_write, issuing TLM transactions on nm_sc_tlm_bus), then for each
+// step t = 1 .. N writes the host spikes of ticks <= t into spike_in (as nmemu run: an input
+// spike for tick T enters before step T, tick 0 before step 1) and runs the step with the
+// tick / tick_done events (the step pin, as nmemu's C harness nm_loihi_rtl_chip.c does) or,
+// with --fw-tick, with the firmware (nm_fw_tick: CTRL.STEP, then STATUS polled over TLM).
+// Spikes come from spike_out, packets from pkt_out, off-chip packets from offchip_out (or,
+// with --fw-offchip, from the firmware draining OUT_* over TLM). The outputs are those of
+// `nmemu run --backend rtl` on the image (spikes CSV, the "ran ..." line, --raster), plus
+// the off-chip packets (--outputs) and a report of every counter read over TLM (--report);
+// tests/check-systemc-loihi compares them.
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <jansson.h>
+
+#include "nm_sc_lchip.h"
+#include "nm_sc_main.h"
+#include "nm_sc_tlm_bus.h"
+
+extern "C" {
+#include "nm_load.h"
+#include "nm_loihi_chipmap.h"
+#include "nm_loihi_image.h"
+#include "nm_loihi_regmap.h"
+}
+
+using namespace sc_core;
+
+// the firmware's chip-level calls (nm_fw_chip_addr, nm_fw_tick, nm_sc_fw_tick) use the
+// TrueNorth chip's map: the Loihi chip's registers must sit at the same places
+static_assert(NML_CHIP_REGION_SHIFT == NM_CHIP_REGION_SHIFT && NML_CHIP_REGION_CHIP == NM_CHIP_REGION_CHIP &&
+                  NML_CHIP_CHIP_CTRL == NM_CHIP_CHIP_CTRL && NML_CHIP_CHIP_STATUS == NM_CHIP_CHIP_STATUS &&
+                  NML_CHIP_CHIP_GEOMETRY == NM_CHIP_CHIP_GEOMETRY && NML_CHIP_CHIP_OUT_POP == NM_CHIP_CHIP_OUT_POP &&
+                  NML_CHIP_CHIP_CTRL_STEP_LSB == NM_CHIP_CHIP_CTRL_TICK_LSB &&
+                  NML_CHIP_CHIP_STATUS_BUSY_LSB == NM_CHIP_CHIP_STATUS_BUSY_LSB,
+              "the chip registers of both chips at the same offsets");
+
+// the core counters in register order (docs/loihi-register-map.md, COUNTER region)
+static const char *const counter_name[NML_COUNTER_NREGS] = {"axon_events", "syn_ops",    "cx_updates", "cx_active",
+                                                             "spikes",      "pkts_out",   "pkts_in",    "in_drops",
+                                                             "busy_cycles", "stall_cycles"};
+static const char *const router_name[6] = {"flits_l", "flits_e", "flits_w", "flits_n", "flits_s", "stall"};
+
+// a 9-bit two's-complement field
+static int sext9(uint32_t v)
+{
+    v &= 0x1ffu;
+    return v & 0x100u ? (int)v - 512 : (int)v;
+}
+
+class nm_sc_lhost : public sc_module {
+  public:
+    SC_HAS_PROCESS(nm_sc_lhost);
+    nm_sc_lhost(sc_module_name n, const options &o, const nm_loihi_image *im, const nm_input *in, size_t nin,
+                nm_sc_lchip &chip, nm_sc_tlm_bus &bus, sc_fifo<nm_sc_packet> &fin, sc_fifo<nm_sc_spike> &fspk,
+                sc_fifo<nm_sc_lpkt> &fpkt, sc_fifo<nm_sc_offchip> &foff)
+        : sc_module(n), o_(o), im_(im), in_(in), nin_(nin), chip_(chip), bus_(bus), fin_(fin), fspk_(fspk),
+          fpkt_(fpkt), foff_(foff)
+    {
+        SC_THREAD(run);
+    }
+
+  private:
+    const options &o_;
+    const nm_loihi_image *im_;
+    const nm_input *in_;
+    size_t nin_;
+    nm_sc_lchip &chip_;
+    nm_sc_tlm_bus &bus_;
+    sc_fifo<nm_sc_packet> &fin_;
+    sc_fifo<nm_sc_spike> &fspk_;
+    sc_fifo<nm_sc_lpkt> &fpkt_;
+    sc_fifo<nm_sc_offchip> &foff_;
+    unsigned bw_ = 0, bh_ = 0; // the build's mesh
+
+    void fail(int code, const std::string &msg)
+    {
+        std::fprintf(stderr, "nmemu-sc: %s\n", msg.c_str());
+        exit_code = code;
+        sc_stop();
+        wait(); // never resumes
+    }
+
+    unsigned core_of(unsigned k) const { return (k / im_->mesh_x) * bw_ + k % im_->mesh_x; }
+    void setup(nm_fw_bus &fw);
+    void run();
+    json_t *report(nm_fw_bus &fw, unsigned long steps, uint64_t spikes, uint64_t pkts, uint64_t off, uint64_t cmin,
+                   uint64_t cmax, uint64_t ctot);
+};
+
+// Wait for the chip's reset clearing, check its shape against the image, program it.
+void nm_sc_lhost::setup(nm_fw_bus &fw)
+{
+    char msg[1024];
+    uint32_t st = 0, geo = 0, g[4];
+    unsigned n;
+    for (n = 0; n < 1000000; n++) {
+        if (fw.read32(fw.ctx, nm_fw_chip_addr(NML_CHIP_CHIP_STATUS), &st))
+            fail(1, "the chip refused a STATUS read over TLM");
+        if ((st >> NML_CHIP_CHIP_STATUS_IDLE_LSB) & 1u)
+            break;
+    }
+    if (n == 1000000)
+        fail(1, "the chip did not become idle after reset");
+    if (fw.read32(fw.ctx, nm_fw_chip_addr(NML_CHIP_CHIP_GEOMETRY), &geo))
+        fail(1, "cannot read the chip's geometry over TLM");
+    bw_ = (geo >> NML_CHIP_CHIP_GEOMETRY_MESH_X_LSB) & NML_CHIP_CHIP_GEOMETRY_MESH_X_MASK;
+    bh_ = (geo >> NML_CHIP_CHIP_GEOMETRY_MESH_Y_LSB) & NML_CHIP_CHIP_GEOMETRY_MESH_Y_MASK;
+    for (unsigned i = 0; i < 4; i++)
+        if (nm_fw_loihi_core_read(&fw, 0, NML_ADDR(NML_REGION_CTRL, NML_CTRL_GEOM0 + i), &g[i]) != NM_FW_OK)
+            fail(1, "the chip refused a read of core 0's GEOM registers");
+    nm_loihi_geom b;
+    b.ncomp = g[0] & 0xffffu;
+    b.naxin = g[0] >> 16;
+    b.naxout = g[1] & 0xffffu;
+    b.nsyn = g[1] >> 16;
+    b.ndslot = g[2] & 0xffu;
+    b.ndprof = (g[2] >> 8) & 0xffu;
+    b.ntprof = (g[2] >> 16) & 0xffu;
+    b.nsynfmt = g[2] >> 24;
+    b.inq = g[3] & 0xffffu;
+    const nm_loihi_geom &ig = im_->g;
+    if (b.ncomp != ig.ncomp || b.naxin != ig.naxin || b.naxout != ig.naxout || b.nsyn != ig.nsyn ||
+        b.ndslot != ig.ndslot || b.ndprof != ig.ndprof || b.ntprof != ig.ntprof || b.nsynfmt != ig.nsynfmt ||
+        b.inq < ig.inq || im_->mesh_x > bw_ || im_->mesh_y > bh_) {
+        std::snprintf(msg, sizeof msg,
+                      "%s: the SystemC model of the chip of Loihi-style cores is built as %u x %u cores of %u "
+                      "compartments, %u input axons, %u axon-map entries, %u synapse words, %u delay slots, %u/%u/%u "
+                      "profiles and formats, input queue %u; the image has %u x %u cores of %u, %u, %u, %u, %u, "
+                      "%u/%u/%u, queue %u (it needs the same core geometry, a queue at least as deep, and a mesh "
+                      "that fits; docs/systemc.md)",
+                      o_.image, bw_, bh_, b.ncomp, b.naxin, b.naxout, b.nsyn, b.ndslot, b.ndprof, b.ntprof, b.nsynfmt,
+                      b.inq, im_->mesh_x, im_->mesh_y, ig.ncomp, ig.naxin, ig.naxout, ig.nsyn, ig.ndslot, ig.ndprof,
+                      ig.ntprof, ig.nsynfmt, ig.inq);
+        fail(3, msg);
+    }
+    // every configuration word through the firmware driver, as nmemu's RTL backend does
+    // (nm_loihi_lockstep.c)
+    nm_loihi_image_layout l;
+    nm_loihi_image_layout_of(&ig, &l);
+    for (unsigned k = 0; k < im_->mesh_x * im_->mesh_y; k++)
+        for (size_t i = 0; i < l.nwords; i++)
+            if (nm_fw_loihi_core_write(&fw, core_of(k), nm_loihi_image_word_addr(&l, i), im_->words[k][i]) !=
+                NM_FW_OK) {
+                std::snprintf(msg, sizeof msg, "%s: core %u: the chip refused config word %zu (address 0x%05x)",
+                              o_.image, k, i, (unsigned)nm_loihi_image_word_addr(&l, i));
+                fail(1, msg);
+            }
+}
+
+json_t *nm_sc_lhost::report(nm_fw_bus &fw, unsigned long steps, uint64_t spikes, uint64_t pkts, uint64_t off,
+                            uint64_t cmin, uint64_t cmax, uint64_t ctot)
+{
+    json_t *r = json_object(), *tot = json_object(), *cores = json_array();
+    uint64_t sum[NML_COUNTER_NREGS] = {0};
+    json_object_set_new(r, "image", json_string(o_.image));
+    json_object_set_new(r, "backend", json_string("systemc"));
+    json_object_set_new(r, "core_type", json_string("loihi"));
+    json_object_set_new(r, "mesh", json_pack("[ii]", (int)im_->mesh_x, (int)im_->mesh_y));
+    json_object_set_new(r, "build_mesh", json_pack("[ii]", (int)bw_, (int)bh_));
+    json_object_set_new(r, "compartments_per_core", json_integer(im_->g.ncomp));
+    json_object_set_new(r, "ticks", json_integer((json_int_t)steps));
+    json_object_set_new(r, "spikes", json_integer((json_int_t)spikes));
+    json_object_set_new(r, "packets", json_integer((json_int_t)pkts));
+    json_object_set_new(r, "offchip_packets", json_integer((json_int_t)off));
+    json_object_set_new(r, "cycles_per_tick",
+                        json_pack("{s:I,s:f,s:I,s:I}", "min", (json_int_t)(steps ? cmin : 0), "mean",
+                                  steps ? (double)ctot / (double)steps : 0.0, "max", (json_int_t)cmax, "total",
+                                  (json_int_t)ctot));
+    for (unsigned k = 0; k < im_->mesh_x * im_->mesh_y; k++) {
+        uint32_t c[NML_COUNTER_NREGS], rc[6];
+        if (nm_fw_loihi_read_core_counters(&fw, core_of(k), c) != NM_FW_OK ||
+            nm_fw_loihi_read_router_counters(&fw, core_of(k), rc) != NM_FW_OK) {
+            json_decref(r);
+            json_decref(tot);
+            json_decref(cores);
+            return nullptr;
+        }
+        json_t *cc = json_object(), *rr = json_object();
+        for (unsigned i = 0; i < NML_COUNTER_NREGS; i++) {
+            json_object_set_new(cc, counter_name[i], json_integer(c[i]));
+            sum[i] += c[i];
+        }
+        for (unsigned i = 0; i < 6; i++)
+            json_object_set_new(rr, router_name[i], json_integer(rc[i]));
+        json_array_append_new(cores, json_pack("{s:i,s:i,s:o,s:o}", "x", (int)(k % im_->mesh_x), "y",
+                                               (int)(k / im_->mesh_x), "counters", cc, "router", rr));
+    }
+    for (unsigned i = 0; i < NML_COUNTER_NREGS; i++)
+        json_object_set_new(tot, counter_name[i], json_integer((json_int_t)sum[i]));
+    json_object_set_new(r, "counters", tot);
+    json_object_set_new(r, "cores", cores);
+    return r;
+}
+
+void nm_sc_lhost::run()
+{
+    char err[512];
+    nm_fw_bus fw = bus_.fw_bus();
+    double t_load = now_s();
+    setup(fw);
+    t_load = now_s() - t_load;
+
+    const unsigned ncores = im_->mesh_x * im_->mesh_y;
+    outfile fs, fo;
+    if (!fs.open(o_.spikes, "tick,x,y,compartment\n") || !fo.open(o_.outputs, "tick,side,pos,dx,dy,axon\n"))
+        fail(1, "cannot open the output files");
+    if (o_.raster)
+        std::printf("raster: one row per step, one column per core (index y * %u + x), the count of its spikes\n"
+                    "  (. none, 1-9, + ten or more)\n",
+                    im_->mesh_x);
+    std::vector<std::vector<uint16_t>> spk(bw_ * bh_);
+    std::vector<char> row(ncores + 1, 0);
+    std::vector<nm_fw_offchip> fwoff(4096);
+    std::vector<nm_sc_offchip> offs;
+    uint64_t nspikes = 0, npkts = 0, noff = 0, cyc = 0, cmin = UINT64_MAX, cmax = 0, c0 = chip_.cycles();
+    size_t next = 0;
+    unsigned long t, ran = 0;
+    const double t0 = now_s();
+    const sc_time s0 = sc_time_stamp();
+    for (t = 1; t <= o_.ticks; t++) {
+        // an input spike for tick T enters before step T (tick 0: before step 1), as nmemu run
+        for (; next < nin_ && in_[next].tick <= t; next++) {
+            nm_sc_packet q;
+            q.flit = nm_fw_loihi_host_flit((int)in_[next].x, (int)in_[next].y, in_[next].axon);
+            fin_.write(q);
+        }
+        unsigned nfw = 0;
+        if (!o_.fw_tick) {
+            chip_.tick.notify(SC_ZERO_TIME);
+            wait(chip_.tick_done);
+        } else {
+            int rc = nm_sc_fw_tick(&fw, o_.fw_offchip, 10000000u, fwoff.data(), (unsigned)fwoff.size(), &nfw);
+            if (rc != NM_FW_OK) {
+                std::snprintf(err, sizeof err, "step %lu: the firmware's step failed (%d)", t, rc);
+                fail(1, err);
+            }
+        }
+        ran = t;
+        const uint32_t c = chip_.last_tick_cycles();
+        for (auto &v : spk)
+            v.clear();
+        nm_sc_spike s;
+        while (fspk_.nb_read(s)) {
+            if (s.tick != t - 1 || s.core >= spk.size()) {
+                std::snprintf(err, sizeof err, "step %lu: a spike of step %" PRIu32 " in the FIFO", t, s.tick + 1);
+                fail(1, err);
+            }
+            spk[s.core].push_back(s.neuron);
+        }
+        nm_sc_lpkt p;
+        while (fpkt_.nb_read(p)) {
+            if (p.tick != t - 1) {
+                std::snprintf(err, sizeof err, "step %lu: a packet of step %" PRIu32 " in the FIFO", t, p.tick + 1);
+                fail(1, err);
+            }
+            // the packets of the image's cores (as nmemu run counts them)
+            if (p.core % bw_ < im_->mesh_x && p.core / bw_ < im_->mesh_y)
+                npkts++;
+        }
+        offs.clear();
+        nm_sc_offchip q;
+        while (foff_.nb_read(q))
+            offs.push_back(q);
+        for (unsigned k = 0; k < nfw; k++) { // drained by the firmware (offchip_out unbound)
+            q.tick = fwoff[k].tick;
+            q.side = (uint8_t)((fwoff[k].info >> NML_CHIP_CHIP_OUT_INFO_SIDE_LSB) & NML_CHIP_CHIP_OUT_INFO_SIDE_MASK);
+            q.pos = (uint8_t)((fwoff[k].info >> NML_CHIP_CHIP_OUT_INFO_POS_LSB) & NML_CHIP_CHIP_OUT_INFO_POS_MASK);
+            q.flit = fwoff[k].flit;
+            offs.push_back(q);
+        }
+        noff += offs.size();
+        cyc += c;
+        if (c < cmin) cmin = c;
+        if (c > cmax) cmax = c;
+        for (unsigned k = 0; k < ncores; k++) {
+            const std::vector<uint16_t> &v = spk[core_of(k)];
+            nspikes += v.size();
+            row[k] = (char)(v.empty() ? '.' : v.size() < 10 ? '0' + v.size() : '+');
+            for (size_t j = 0; fs.f && j < v.size(); j++)
+                std::fprintf(fs.f, "%lu,%u,%u,%u\n", t, k % im_->mesh_x, k / im_->mesh_x, v[j]);
+        }
+        if (o_.raster)
+            std::printf("%6lu |%s| %" PRIu32 " cycles\n", t, row.data(), c);
+        for (size_t j = 0; fo.f && j < offs.size(); j++)
+            std::fprintf(fo.f, "%" PRIu32 ",%u,%u,%d,%d,%u\n", offs[j].tick, offs[j].side, offs[j].pos,
+                         sext9(offs[j].flit), sext9(offs[j].flit >> 9), (unsigned)(offs[j].flit >> 18) & 0xfffu);
+    }
+    const double wall = now_s() - t0;
+    const sc_time sim = sc_time_stamp() - s0;
+    const uint64_t run_cycles = chip_.cycles() - c0;
+    // the counters of the image's cores, over TLM
+    uint64_t syn = 0, upd = 0, act = 0;
+    for (unsigned k = 0; k < ncores; k++) {
+        uint32_t c[NML_COUNTER_NREGS];
+        if (nm_fw_loihi_read_core_counters(&fw, core_of(k), c) != NM_FW_OK)
+            fail(1, "the chip refused a counter read over TLM");
+        syn += c[NML_COUNTER_SYN_OPS];
+        upd += c[NML_COUNTER_CX_UPDATES];
+        act += c[NML_COUNTER_CX_ACTIVE];
+    }
+    bool ok = fs.close(true) && fo.close(true);
+    if (ok && o_.report) {
+        outfile fr;
+        json_t *r = report(fw, ran, nspikes, npkts, noff, cmin, cmax, cyc);
+        ok = r && fr.open(o_.report, "") && json_dumpf(r, fr.f, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0 &&
+             std::fputc('\n', fr.f) != EOF && fr.close(true);
+        json_decref(r);
+    }
+    if (!ok)
+        fail(1, "cannot write the outputs");
+    if (chip_.spikes_dropped() || chip_.pkts_dropped())
+        fail(1, "spike_out or pkt_out overflowed: trace events were lost");
+    // the line of nmemu run --backend rtl, with this backend's name
+    std::printf("ran %lu steps on %u x %u Loihi-style cores (systemc): %" PRIu64 " spikes, %" PRIu64
+                " packets, %" PRIu64 " synaptic ops, %" PRIu64 " of %" PRIu64 " updates active; %" PRIu64
+                " cycles (RTL chip, step request to step done)\n",
+                ran, im_->mesh_x, im_->mesh_y, nspikes, npkts, syn, act, upd, cyc);
+    std::printf("cycles per step: min %" PRIu64 ", mean %.1f, max %" PRIu64 ", total %" PRIu64
+                "; %" PRIu64 " packets left the %u x %u mesh of the build\n",
+                ran ? cmin : 0, ran ? (double)cyc / ran : 0.0, cmax, cyc, noff, bw_, bh_);
+    std::printf("systemc: image loaded in %.2f s (%" PRIu64 " TLM transactions in all); %lu steps in %.2f s = %.1f "
+                "steps/s, %" PRIu64 " clock cycles = %.0f cycles/s; simulated %s at %g ns\n",
+                t_load, bus_.transactions, ran, wall, wall > 0 ? ran / wall : 0.0, run_cycles,
+                wall > 0 ? run_cycles / wall : 0.0, sim.to_string().c_str(), o_.period_ns);
+    if (o_.spikes)
+        std::printf("spikes: %s\n", o_.spikes);
+    if (o_.outputs)
+        std::printf("outputs: %s\n", o_.outputs);
+    if (o_.report)
+        std::printf("report: %s\n", o_.report);
+    sc_stop();
+}
+
+int nm_sc_loihi_main(const options &o)
+{
+    char err[768];
+    nm_loihi_image *im = nm_loihi_image_read(o.image, err, sizeof err);
+    if (!im) {
+        std::fprintf(stderr, "nmemu-sc: %s\n", err);
+        return 3;
+    }
+    nm_input *in = nullptr;
+    size_t nin = 0;
+    if (o.input && nm_inputs_read(o.input, im->mesh_x, im->mesh_y, im->g.naxin, &in, &nin, err, sizeof err)) {
+        std::fprintf(stderr, "nmemu-sc: %s\n", err);
+        nm_loihi_image_free(im);
+        return 3;
+    }
+    {
+        // the platform: chip, bus master, FIFOs, host
+        nm_sc_lchip chip("chip", sc_time(o.period_ns, SC_NS));
+        nm_sc_tlm_bus bus("bus");
+        sc_fifo<nm_sc_packet> fin("spike_in", 1024);
+        sc_fifo<nm_sc_spike> fspk("spike_out", 1 << 16);
+        sc_fifo<nm_sc_lpkt> fpkt("pkt_out", 1 << 16);
+        sc_fifo<nm_sc_offchip> foff("offchip_out", 1 << 14);
+        bus.socket.bind(chip.apb);
+        chip.spike_in(fin);
+        chip.spike_out(fspk);
+        chip.pkt_out(fpkt);
+        if (!o.fw_offchip)
+            chip.offchip_out(foff);
+        nm_sc_lhost host("host", o, im, in, nin, chip, bus, fin, fspk, fpkt, foff);
+        sc_start();
+    }
+    std::free(in);
+    nm_loihi_image_free(im);
+    return exit_code;
+}
