@@ -5,6 +5,7 @@
 #include "nm_lower_loihi.h"
 
 #include "nm_compose.h"
+#include "nm_place.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -540,11 +541,39 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
         lfail(L, "%zu Loihi cores need a %ux%u mesh; the largest is 64x64", ncores, mx, my);
         goto fail;
     }
-    /* cores in creation order (layer after layer, each in Morton order) along a snake: row 0 west to
-     * east, row 1 east to west, ...: consecutive cores are always neighbours */
-    for (c = 0; c < ncores; c++) {
-        cores[c].y = (int)(c / mx);
-        cores[c].x = (int)((c / mx) % 2 ? mx - 1 - c % mx : c % mx);
+    /* cores sorted by where their elements sit in their layer's image (the mean position, 0..1; 1-D
+     * layers at the centre) along a Hilbert curve and laid on the mesh along the same curve
+     * (nm_place.c, as on the TrueNorth path): the cores that see one patch of the image sit together */
+    {
+        size_t nc = ncores ? ncores : 1;
+        double *kx = calloc(nc, sizeof *kx), *ky = calloc(nc, sizeof *ky);
+        int *px = malloc(nc * sizeof *px), *py = malloc(nc * sizeof *py), bad = !kx || !ky || !px || !py;
+        for (c = 0; !bad && c < ncores; c++) {
+            layer *y = &ly[cores[c].layer];
+            const nm_node *nd = &g->nodes[y->node];
+            for (p = cores[c].first; p < cores[c].first + cores[c].count; p++) {
+                size_t e = y->ord[p];
+                double qx = 0.5, qy = 0.5;
+                if (nd->out_ndim == 3) {
+                    size_t H = nd->out_shape[1], W = nd->out_shape[2];
+                    qy = ((double)((e / W) % H) + 0.5) / (double)H;
+                    qx = ((double)(e % W) + 0.5) / (double)W;
+                } else if (nd->out_ndim == 2)
+                    qx = ((double)(e % nd->out_shape[1]) + 0.5) / (double)nd->out_shape[1];
+                kx[c] += qx / (double)cores[c].count;
+                ky[c] += qy / (double)cores[c].count;
+            }
+        }
+        bad = bad || nm_place_hilbert(ncores, kx, ky, mx, my, px, py);
+        for (c = 0; !bad && c < ncores; c++) {
+            cores[c].x = px[c];
+            cores[c].y = py[c];
+        }
+        free(kx), free(ky), free(px), free(py);
+        if (bad) {
+            lfail(L, "out of memory");
+            goto fail;
+        }
     }
 
     /* ---- emit: per core, its axons (distinct source elements), formats, synapses */
@@ -884,8 +913,8 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
               "4,096 axon-map entries, 32,768 synapse words per core), %zu compartments, %zu synapses, %zu axon-map "
               "entries; per spike %.3g packets and %.3g hops (X then Y; mean over source elements); fan-out through "
               "the axon map, no relays; elements packed in Morton order of their positions (channels innermost; "
-              "index order for 1-D nodes), cores laid along a snake; every layer adds one step (a spike hop), input "
-              "map tick_offset 1%s\n",
+              "index order for 1-D nodes), cores placed by image position along a Hilbert curve; every layer "
+              "adds one step (a spike hop), input map tick_offset 1%s\n",
         ncores, mx, my, tot_comp, tot_syn, tot_ent, nsrc_spk ? pkt_sum / nsrc_spk : 0.0,
         nsrc_spk ? hop_sum / nsrc_spk : 0.0,
         cyclic ? "; recurrent edges take one step, as in the graph" : "");
