@@ -151,7 +151,7 @@ typedef struct layer {
     /* report */
     double werr, wmax, therr, usum;
     size_t wclip, wzero, bclip, synapses, fanin;
-    int ulimited;        /* S lowered so that u and the accumulators cannot wrap */
+    int ulimited;        /* S lowered so that u and the accumulators cannot wrap (1) or for --v-floor (2) */
 } layer;
 
 typedef struct llcore {
@@ -334,9 +334,13 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
     else
         sbf(&rep, "--v-scale auto (threshold = 2^17 units, less if a bias needs it or u could wrap), ");
     if (o->wexp_set)
-        sbf(&rep, "--wgt-exp %d\n", o->wexp);
+        sbf(&rep, "--wgt-exp %d", o->wexp);
     else
-        sbf(&rep, "--wgt-exp auto (largest weight in the top code)\n");
+        sbf(&rep, "--wgt-exp auto (largest weight in the top code)");
+    if (o->vfloor > 0)
+        sbf(&rep, ", --v-floor %g (an automatic scale keeps -%g x the threshold above v's saturation)", o->vfloor,
+            o->vfloor);
+    sbf(&rep, "\n");
     sbf(&rep, "equations per step: u = u * (1 - dt/tau_syn) + sum w x; v = v * (1 - dt/tau_mem) + u + bias; "
               "spike when v > threshold, then v = 0\n");
     sbf(&rep, "quantization per layer:\n");
@@ -409,6 +413,11 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
             if (maxsu > 0 && maxsu * (1 + 1.0 / 254) * y->S > 8388607.0) {
                 y->S = 8388607.0 / (maxsu * (1 + 1.0 / 254));
                 y->ulimited = 1;
+            }
+            /* --v-floor F: v saturates at -(2^23 - 1) units; -F thresholds must stay above it */
+            if (o->vfloor > 0 && o->vfloor * maxth * y->S > 8388607.0) {
+                y->S = 8388607.0 / (o->vfloor * maxth);
+                y->ulimited = 2;
             }
         }
         else
@@ -890,12 +899,12 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
             "(x = weight << %d); DU %d..%d, DV %d..%d, vth_mant %d..%d (threshold error <= %.3g %%); "
             "%zu synapses, largest |w| %.6g, largest weight error %.4g (%.3g %% of the largest |w|), %zu clipped, "
             "%zu rounded to 0; %zu biases clipped; fan-in up to %zu; one step's input at most %.3g x the "
-            "largest threshold (u and the accumulators wrap at 2^23 units: %.3g x)%s\n",
+            "largest threshold (u and the accumulators wrap at 2^23 units: %.3g x; v saturates there)%s\n",
             n->name, nm_node_type_name(n->type), n->out_size, y->ncores, y->S, y->ep - 6, y->ep, dumin, dumax,
             dvmin, dvmax, vtmin, vtmax, 100 * y->therr, y->synapses, y->wmax, y->werr,
             y->wmax > 0 ? 100 * y->werr / y->wmax : 0.0, y->wclip, y->wzero, y->bclip, y->fanin,
             vtmax > 0 ? y->usum * y->S / (vtmax * 64.0) : 0.0, vtmax > 0 ? 8388607.0 / (vtmax * 64.0) : 0.0,
-            y->ulimited ? " (scale lowered for it)" : "");
+            y->ulimited == 2 ? " (scale lowered for --v-floor)" : y->ulimited ? " (scale lowered for it)" : "");
         if (n->type == NM_N_CUBALIF || n->type == NM_N_CUBALI) {
             for (j = 0; j < n->out_size && y->b[j] == 0; j++)
                 ;

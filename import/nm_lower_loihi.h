@@ -17,6 +17,8 @@ typedef struct nm_ll_opts {
     double vscale;      /* units of v per 1.0 of the float graph; 0: per layer, automatic */
     int wexp_set;       /* 1: every layer uses wexp (WGT_EXP -8..7); 0: per layer, automatic */
     int wexp;
+    double vfloor;      /* > 0: an automatic scale keeps -vfloor x the largest threshold above v's
+                         * saturation (-2^23 units); 0: no such limit */
 } nm_ll_opts;
 
 typedef struct nm_ll_net {
