@@ -304,35 +304,67 @@ int nm_compose_init(nm_compose *C, const nm_graph *g, const size_t *order, char 
     return nm_compose_init_delays(C, g, order, 0, err, errlen);
 }
 
+static int composes(const nm_compose *C, nm_node_type t)
+{
+    return nm_compose_is_linear(t) || (t == NM_N_DELAY && C->dt > 0);
+}
+
+/* Compose node v after the linear nodes it reads (state: 0 not yet, 1 in progress, 2 done), so
+ * the result does not depend on the order's treatment of cycles; a cycle of linear nodes only
+ * (no neuron on it) has no meaning and is refused. */
+static int compose_node(nm_compose *C, size_t v, unsigned char *state, char *err, size_t errlen)
+{
+    const nm_graph *g = C->g;
+    const nm_node *n = &g->nodes[v];
+    nm_expr *in;
+    size_t e;
+    if (state[v] == 2)
+        return 0;
+    if (state[v] == 1) {
+        snprintf(err, errlen, "node '%s' (%s): on a cycle of linear nodes only (no neuron on it)", n->name,
+                 nm_node_type_name(n->type));
+        return -1;
+    }
+    state[v] = 1;
+    for (e = 0; e < g->nedges; e++)
+        if (g->edges[e].d == v && composes(C, g->nodes[g->edges[e].s].type) &&
+            compose_node(C, g->edges[e].s, state, err, errlen))
+            return -1;
+    in = node_input(C, v, n->in_size, err, errlen);
+    if (!in)
+        return -1;
+    C->out[v] = calloc(n->out_size ? n->out_size : 1, sizeof **C->out);
+    if (!C->out[v] || linear_apply(C, v, in, C->out[v], err, errlen)) {
+        if (!C->out[v])
+            snprintf(err, errlen, "out of memory");
+        nm_exprs_free(in, n->in_size);
+        return -1;
+    }
+    nm_exprs_free(in, n->in_size);
+    state[v] = 2;
+    return 0;
+}
+
 int nm_compose_init_delays(nm_compose *C, const nm_graph *g, const size_t *order, double dt, char *err,
                            size_t errlen)
 {
     size_t oi;
+    unsigned char *state;
     C->g = g;
     C->dt = dt;
     C->out = calloc(g->nnodes ? g->nnodes : 1, sizeof *C->out);
-    if (!C->out) {
+    state = calloc(g->nnodes ? g->nnodes : 1, 1);
+    if (!C->out || !state) {
+        free(state);
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    for (oi = 0; oi < g->nnodes; oi++) {
-        size_t v = order[oi];
-        const nm_node *n = &g->nodes[v];
-        nm_expr *in;
-        if (!nm_compose_is_linear(n->type) && !(n->type == NM_N_DELAY && dt > 0))
-            continue;
-        in = node_input(C, v, n->in_size, err, errlen);
-        if (!in)
-            return -1;
-        C->out[v] = calloc(n->out_size ? n->out_size : 1, sizeof **C->out);
-        if (!C->out[v] || linear_apply(C, v, in, C->out[v], err, errlen)) {
-            if (!C->out[v])
-                snprintf(err, errlen, "out of memory");
-            nm_exprs_free(in, n->in_size);
+    for (oi = 0; oi < g->nnodes; oi++)
+        if (composes(C, g->nodes[order[oi]].type) && compose_node(C, order[oi], state, err, errlen)) {
+            free(state);
             return -1;
         }
-        nm_exprs_free(in, n->in_size);
-    }
+    free(state);
     return 0;
 }
 

@@ -7,6 +7,7 @@ the last of core 0, feeds neuron 1024 in core 1.
 bigconv.nir: Input (80, 8, 8) -> Conv2d 80 -> 2 channels, kernel 8 x 8, no padding -> IF (2, 1, 1):
 each IF element reads 80 x 8 x 8 = 5,120 input elements, more than the 4,096 input axons of a
 Loihi core (one per source element), so no core can gather its inputs: a clear error.
+lincycle.nir: Input 2 -> Linear a -> Linear b -> a (a cycle with no neuron on it) and b -> IF: refused.
 Usage: make_nir_loihi.py DIR"""
 import os
 import sys
@@ -34,3 +35,9 @@ write(os.path.join(d, "bigconv.nir"),
        "if": ("IF", {"r": np.ones((2, 1, 1), np.float32), "v_threshold": np.ones((2, 1, 1), np.float32)}),
        "output": ("Output", {"shape": [2, 1, 1]})},
       [["input", "conv"], ["conv", "if"], ["if", "output"]])
+write(os.path.join(d, "lincycle.nir"),
+      {"input": ("Input", {"shape": [2]}), "a": ("Linear", {"weight": np.eye(2, dtype=np.float32)}),
+       "b": ("Linear", {"weight": np.eye(2, dtype=np.float32)}),
+       "if": ("IF", {"r": np.ones(2, np.float32), "v_threshold": np.ones(2, np.float32)}),
+       "output": ("Output", {"shape": [2]})},
+      [["input", "a"], ["a", "b"], ["b", "a"], ["b", "if"], ["if", "output"]])
