@@ -36,9 +36,9 @@ int nm_compose_is_linear(nm_node_type t);
 /* Parameter `name` of node n for element i (a one-value array applies to all); 0 if absent. */
 double nm_node_param(const nm_node *n, const char *name, size_t i);
 
-/* Compose every linear node, in the topological `order` (nm_graph_topo_order). 0, or -1
- * with a message naming the node. Delay nodes are not composed (a lowering that meets one
- * refuses it first). */
+/* Compose every linear node, visiting them in `order` (nm_graph_topo_order), each after the
+ * linear nodes it reads. 0, or -1 with a message naming the node (a cycle of linear nodes
+ * only is refused). Delay nodes are not composed (a lowering that meets one refuses it first). */
 int nm_compose_init(nm_compose *c, const nm_graph *g, const size_t *order, char *err, size_t errlen);
 /* The same, and Delay nodes too: a Delay of d seconds adds round(d / dt) steps to the delay of
  * every term through it (its elements must share one delay, a whole number of dt steps). */
