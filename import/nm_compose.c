@@ -1,7 +1,8 @@
 /* nm_compose.c - the linear nodes of an import graph (Affine, Linear, Scale, Flatten,
  * Conv1d, Conv2d, SumPool2d, AvgPool2d) composed into sparse linear expressions over the
  * elements of population nodes: convolutions become connections, pool -> conv chains one
- * matrix (docs/import.md section 3, "Composition"). */
+ * matrix (docs/import.md section 3, "Composition"); Delay nodes into the terms' delays when
+ * the lowering gives a time step (docs/import.md section 9). Also Morton ranks of elements. */
 #include "nm_compose.h"
 
 #include <math.h>
@@ -39,6 +40,8 @@ static int term_cmp(const void *a, const void *b)
         return x->pop < y->pop ? -1 : 1;
     if (x->idx != y->idx)
         return x->idx < y->idx ? -1 : 1;
+    if (x->delay != y->delay)
+        return x->delay < y->delay ? -1 : 1;
     return 0;
 }
 
@@ -49,7 +52,8 @@ static void expr_merge(nm_expr *e)
         return;
     qsort(e->t, e->n, sizeof *e->t, term_cmp);
     for (i = 0; i < e->n; i++) {
-        if (k && e->t[k - 1].pop == e->t[i].pop && e->t[k - 1].idx == e->t[i].idx)
+        if (k && e->t[k - 1].pop == e->t[i].pop && e->t[k - 1].idx == e->t[i].idx &&
+            e->t[k - 1].delay == e->t[i].delay)
             e->t[k - 1].w += e->t[i].w;
         else
             e->t[k++] = e->t[i];
@@ -57,7 +61,7 @@ static void expr_merge(nm_expr *e)
     e->n = k;
 }
 
-static int expr_add(nm_expr *e, uint32_t *cap, uint32_t pop, uint32_t idx, double w)
+static int expr_add(nm_expr *e, uint32_t *cap, uint32_t pop, uint32_t idx, int32_t delay, double w)
 {
     if (e->n == *cap) {
         uint32_t nc = *cap ? *cap * 2 : 8;
@@ -69,6 +73,7 @@ static int expr_add(nm_expr *e, uint32_t *cap, uint32_t pop, uint32_t idx, doubl
     }
     e->t[e->n].pop = pop;
     e->t[e->n].idx = idx;
+    e->t[e->n].delay = pop == NM_CONST_POP ? 0 : delay;
     e->t[e->n].w = w;
     e->n++;
     return 0;
@@ -81,9 +86,10 @@ static int expr_add_out(const nm_compose *C, nm_expr *e, uint32_t *cap, size_t p
     if (c == 0)
         return 0;
     if (nm_compose_is_population(C->g->nodes[p].type))
-        return expr_add(e, cap, (uint32_t)p, (uint32_t)i, c);
+        return expr_add(e, cap, (uint32_t)p, (uint32_t)i, 0, c);
     for (k = 0; k < C->out[p][i].n; k++)
-        if (expr_add(e, cap, C->out[p][i].t[k].pop, C->out[p][i].t[k].idx, c * C->out[p][i].t[k].w))
+        if (expr_add(e, cap, C->out[p][i].t[k].pop, C->out[p][i].t[k].idx, C->out[p][i].t[k].delay,
+                     c * C->out[p][i].t[k].w))
             return -1;
     return 0;
 }
@@ -103,6 +109,13 @@ static nm_expr *node_input(const nm_compose *C, size_t v, size_t nin, char *err,
             snprintf(err, errlen, "edge '%s' -> '%s': '%s' gives %zu values, '%s' (%s) takes %zu", C->g->nodes[p].name,
                   C->g->nodes[v].name, C->g->nodes[p].name, C->g->nodes[p].out_size, C->g->nodes[v].name,
                   nm_node_type_name(C->g->nodes[v].type), nin);
+            goto bad;
+        }
+        if (!nm_compose_is_population(C->g->nodes[p].type) && !C->out[p]) {
+            snprintf(err, errlen, "edge '%s' -> '%s': '%s' (%s) is not composed before '%s' (a cycle through linear "
+                     "nodes only, with no neuron on it, or a node this lowering does not compose)", C->g->nodes[p].name,
+                     C->g->nodes[v].name, C->g->nodes[p].name, nm_node_type_name(C->g->nodes[p].type),
+                     C->g->nodes[v].name);
             goto bad;
         }
         for (i = 0; i < nin; i++) {
@@ -143,6 +156,7 @@ static int linear_apply(const nm_compose *C, size_t v, nm_expr *in, nm_expr *out
 {
     const nm_node *n = &C->g->nodes[v];
     size_t o, i;
+    int32_t dl_ = 0; /* steps added by a Delay node */
     uint32_t *cap = calloc(n->out_size ? n->out_size : 1, sizeof *cap);
     if (!cap) {
         snprintf(err, errlen, "out of memory");
@@ -152,10 +166,33 @@ static int linear_apply(const nm_compose *C, size_t v, nm_expr *in, nm_expr *out
     do {                                                                                                     \
         uint32_t k_;                                                                                         \
         for (k_ = 0; k_ < in[ii].n; k_++)                                                                    \
-            if ((c) != 0 && expr_add(&out[oo], &cap[oo], in[ii].t[k_].pop, in[ii].t[k_].idx, (c) * in[ii].t[k_].w)) \
+            if ((c) != 0 && expr_add(&out[oo], &cap[oo], in[ii].t[k_].pop, in[ii].t[k_].idx,             \
+                                     in[ii].t[k_].delay + dl_, (c) * in[ii].t[k_].w))                        \
                 goto oom;                                                                                    \
     } while (0)
     switch (n->type) {
+    case NM_N_DELAY: {
+        const nm_arr *a = nm_node_arr(n, "delay");
+        double d0 = a && a->n ? a->v[0] : 0, st;
+        for (i = 0; a && i < a->n; i++)
+            if (a->v[i] != d0) {
+                free(cap);
+                snprintf(err, errlen, "node '%s' (Delay): its elements' delays differ (%g s and %g s); the Loihi "
+                         "lowering takes one delay per Delay node", n->name, d0, a->v[i]);
+                return -1;
+            }
+        st = d0 / C->dt;
+        if (!(st >= 0) || st > 1e6 || fabs(st - floor(st + 0.5)) > 1e-6 * (st + 1)) {
+            free(cap);
+            snprintf(err, errlen, "node '%s' (Delay): %g s is not a whole number of --dt %g s steps", n->name, d0,
+                     C->dt);
+            return -1;
+        }
+        dl_ = (int32_t)floor(st + 0.5);
+        for (o = 0; o < n->out_size; o++)
+            ADDIN(o, o, 1.0);
+        break;
+    }
     case NM_N_FLATTEN:
         for (o = 0; o < n->out_size; o++)
             ADDIN(o, o, 1.0);
@@ -171,7 +208,7 @@ static int linear_apply(const nm_compose *C, size_t v, nm_expr *in, nm_expr *out
             for (i = 0; i < nin; i++)
                 ADDIN(o, i, w->v[o * nin + i]);
             if (n->type == NM_N_AFFINE && nm_node_param(n, "bias", o) != 0 &&
-                expr_add(&out[o], &cap[o], NM_CONST_POP, 0, nm_node_param(n, "bias", o)))
+                expr_add(&out[o], &cap[o], NM_CONST_POP, 0, 0, nm_node_param(n, "bias", o)))
                 goto oom;
         }
         break;
@@ -208,7 +245,8 @@ static int linear_apply(const nm_compose *C, size_t v, nm_expr *in, nm_expr *out
                                 i = ((g * cpg + ci) * ih + (size_t)yy) * iw + (size_t)xx;
                                 ADDIN(o, i, c);
                             }
-                    if (nm_node_param(n, "bias", co) != 0 && expr_add(&out[o], &cap[o], NM_CONST_POP, 0, nm_node_param(n, "bias", co)))
+                    if (nm_node_param(n, "bias", co) != 0 &&
+                        expr_add(&out[o], &cap[o], NM_CONST_POP, 0, 0, nm_node_param(n, "bias", co)))
                         goto oom;
                 }
         }
@@ -263,31 +301,70 @@ oom:
 
 int nm_compose_init(nm_compose *C, const nm_graph *g, const size_t *order, char *err, size_t errlen)
 {
+    return nm_compose_init_delays(C, g, order, 0, err, errlen);
+}
+
+static int composes(const nm_compose *C, nm_node_type t)
+{
+    return nm_compose_is_linear(t) || (t == NM_N_DELAY && C->dt > 0);
+}
+
+/* Compose node v after the linear nodes it reads (state: 0 not yet, 1 in progress, 2 done), so
+ * the result does not depend on the order's treatment of cycles; a cycle of linear nodes only
+ * (no neuron on it) has no meaning and is refused. */
+static int compose_node(nm_compose *C, size_t v, unsigned char *state, char *err, size_t errlen)
+{
+    const nm_graph *g = C->g;
+    const nm_node *n = &g->nodes[v];
+    nm_expr *in;
+    size_t e;
+    if (state[v] == 2)
+        return 0;
+    if (state[v] == 1) {
+        snprintf(err, errlen, "node '%s' (%s): on a cycle of linear nodes only (no neuron on it)", n->name,
+                 nm_node_type_name(n->type));
+        return -1;
+    }
+    state[v] = 1;
+    for (e = 0; e < g->nedges; e++)
+        if (g->edges[e].d == v && composes(C, g->nodes[g->edges[e].s].type) &&
+            compose_node(C, g->edges[e].s, state, err, errlen))
+            return -1;
+    in = node_input(C, v, n->in_size, err, errlen);
+    if (!in)
+        return -1;
+    C->out[v] = calloc(n->out_size ? n->out_size : 1, sizeof **C->out);
+    if (!C->out[v] || linear_apply(C, v, in, C->out[v], err, errlen)) {
+        if (!C->out[v])
+            snprintf(err, errlen, "out of memory");
+        nm_exprs_free(in, n->in_size);
+        return -1;
+    }
+    nm_exprs_free(in, n->in_size);
+    state[v] = 2;
+    return 0;
+}
+
+int nm_compose_init_delays(nm_compose *C, const nm_graph *g, const size_t *order, double dt, char *err,
+                           size_t errlen)
+{
     size_t oi;
+    unsigned char *state;
     C->g = g;
+    C->dt = dt;
     C->out = calloc(g->nnodes ? g->nnodes : 1, sizeof *C->out);
-    if (!C->out) {
+    state = calloc(g->nnodes ? g->nnodes : 1, 1);
+    if (!C->out || !state) {
+        free(state);
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    for (oi = 0; oi < g->nnodes; oi++) {
-        size_t v = order[oi];
-        const nm_node *n = &g->nodes[v];
-        nm_expr *in;
-        if (!nm_compose_is_linear(n->type))
-            continue;
-        in = node_input(C, v, n->in_size, err, errlen);
-        if (!in)
-            return -1;
-        C->out[v] = calloc(n->out_size ? n->out_size : 1, sizeof **C->out);
-        if (!C->out[v] || linear_apply(C, v, in, C->out[v], err, errlen)) {
-            if (!C->out[v])
-                snprintf(err, errlen, "out of memory");
-            nm_exprs_free(in, n->in_size);
+    for (oi = 0; oi < g->nnodes; oi++)
+        if (composes(C, g->nodes[order[oi]].type) && compose_node(C, order[oi], state, err, errlen)) {
+            free(state);
             return -1;
         }
-        nm_exprs_free(in, n->in_size);
-    }
+    free(state);
     return 0;
 }
 
@@ -305,4 +382,59 @@ void nm_compose_free(nm_compose *C)
         nm_exprs_free(C->out[v], C->g->nodes[v].out_size);
     free(C->out);
     C->out = NULL;
+}
+
+/* ------------------------------------------------------------ Morton ranks */
+
+typedef struct kv {
+    uint64_t key;
+    uint32_t idx;
+} kv;
+
+static int kv_cmp(const void *a, const void *b)
+{
+    const kv *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static uint64_t spread(uint32_t v)
+{
+    uint64_t x = v & 0xFFFFu, r = 0;
+    int b;
+    for (b = 0; b < 16; b++)
+        r |= ((x >> b) & 1u) << (2 * b);
+    return r;
+}
+
+uint32_t *nm_morton_rank(const nm_node *n)
+{
+    size_t N = n->out_size, i;
+    kv *a = malloc((N ? N : 1) * sizeof *a);
+    uint32_t *r = malloc((N ? N : 1) * sizeof *r);
+    if (!a || !r) {
+        free(a);
+        free(r);
+        return NULL;
+    }
+    for (i = 0; i < N; i++) {
+        uint64_t key = i;
+        if (n->out_ndim == 3) {
+            size_t C = n->out_shape[0], H = n->out_shape[1], W = n->out_shape[2];
+            size_t c = i / (H * W), y = (i / W) % H, x = i % W;
+            (void)C;
+            key = (spread((uint32_t)y) << 1 | spread((uint32_t)x)) << 16 | c;
+        } else if (n->out_ndim == 2) {
+            size_t L = n->out_shape[1];
+            key = (uint64_t)(i % L) << 16 | (i / L);
+        }
+        a[i].key = key;
+        a[i].idx = (uint32_t)i;
+    }
+    qsort(a, N, sizeof *a, kv_cmp);
+    for (i = 0; i < N; i++)
+        r[a[i].idx] = (uint32_t)i;
+    free(a);
+    return r;
 }

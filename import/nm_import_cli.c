@@ -134,7 +134,7 @@ static int check_out_name(const nm_cmd_spec *spec, const char *out)
 static struct {
     const char *out, *imap, *nmap, *report, *target, *reset, *quant, *lif;
     double dt, vfloor, range, vscale;
-    int seen_out, seen_reset, seen_quant, wexp_set, wexp;
+    int seen_out, seen_reset, seen_quant, seen_vfloor, wexp_set, wexp;
 } N;
 
 static int parse_vscale(const char *v, void *dest, char *err, unsigned long errlen)
@@ -207,8 +207,8 @@ static const nm_opt nir_opts[] = {
      "loihi: the synapse formats' weight exponent -6..7 (default auto:\nper layer, the largest weight in the top code)"},
     {"quant-range", 0, NM_OPT_CUSTOM, "max|pNN", 0, 0, 0, NULL, parse_range, &N.range, NULL, 0,
      "per neuron, the largest |w| (default) or its NN-th percentile\nmaps to the top code; larger weights clip"},
-    {"v-floor", 0, NM_OPT_DOUBLE, "F", 1, 1e6, 0, NULL, NULL, &N.vfloor, NULL, 0,
-     "potentials down to -F x v_threshold stay exact (default 400);\nbelow, V saturates at -beta"},
+    {"v-floor", 0, NM_OPT_DOUBLE, "F", 1, 1e6, 0, NULL, NULL, &N.vfloor, &N.seen_vfloor, 0,
+     "potentials down to -F x v_threshold stay exact (truenorth: default\n400, V saturates at -beta; loihi: default none, v saturates at\n-2^23 units)"},
     {"lif-leak", 0, NM_OPT_CHOICE, "linear", 0, 0, 0, "linear", NULL, &N.lif, NULL, 0,
      "accept LIF, its decay approximated by a constant leak"},
     {"input-map", 0, NM_OPT_STRING, "F", 0, 0, 0, NULL, NULL, &N.imap, NULL, 0,
@@ -250,6 +250,7 @@ static int nir_loihi(const char *file, nm_graph *g)
     o.vscale = N.vscale;
     o.wexp_set = N.wexp_set;
     o.wexp = N.wexp;
+    o.vfloor = N.seen_vfloor ? N.vfloor : 0;
     net = nm_lower_loihi(g, &o, err, sizeof err);
     nm_graph_free(g);
     if (!net) {
@@ -258,7 +259,7 @@ static int nir_loihi(const char *file, nm_graph *g)
     }
     {
         /* the discretization choices, recorded in the image (docs/image-format.md, provenance) */
-        char prov[2048], vs[64], we[32], *js;
+        char prov[2048], vs[64], we[32], vf[64], *js;
         const char *brace = strchr(net->json, '{');
         size_t pl, fl, i, n = 0;
         if (N.vscale > 0)
@@ -269,6 +270,10 @@ static int nir_loihi(const char *file, nm_graph *g)
             snprintf(we, sizeof we, "%d", N.wexp);
         else
             snprintf(we, sizeof we, "auto");
+        if (N.seen_vfloor)
+            snprintf(vf, sizeof vf, "%.10g", N.vfloor);
+        else
+            snprintf(vf, sizeof vf, "none");
         n += (size_t)snprintf(prov + n, sizeof prov - n, "\n  \"provenance\": {\"tool\": \"nmemu import nir\", "
                               "\"source\": \"");
         for (i = 0; args_file_base(file)[i] && n + 8 < sizeof prov; i++) {
@@ -280,7 +285,8 @@ static int nir_loihi(const char *file, nm_graph *g)
             prov[n++] = (char)ch;
         }
         snprintf(prov + n, sizeof prov - n, "\", \"target\": \"loihi\", \"dt\": \"%.10g\", \"reset\": \"zero\", "
-                 "\"quant\": \"int%d\", \"v-scale\": \"%s\", \"wgt-exp\": \"%s\"},", N.dt, o.wbits, vs, we);
+                 "\"quant\": \"int%d\", \"v-scale\": \"%s\", \"wgt-exp\": \"%s\", \"v-floor\": \"%s\"},", N.dt, o.wbits,
+                 vs, we, vf);
         pl = strlen(prov);
         fl = strlen(net->json);
         js = brace ? malloc(fl + pl + 1) : NULL;

@@ -1,7 +1,11 @@
-/* nm_lower_loihi.c - NIR graph onto Loihi-mode cores: dense composition of linear nodes, neuron
- * discretization, weight quantization into synapse formats, packing into cores, axon-map fan-out,
- * and the Loihi network description (docs/import.md section 9). */
+/* nm_lower_loihi.c - NIR graph onto Loihi-mode cores: the linear nodes (convolutions and pooling
+ * too) composed into sparse connections by nm_compose.c, neuron discretization, weight quantization
+ * into synapse formats, packing into cores in Morton order, axon-map fan-out, and the Loihi network
+ * description (docs/import.md section 9). */
 #include "nm_lower_loihi.h"
+
+#include "nm_compose.h"
+#include "nm_place.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -19,7 +23,6 @@
 #define LL_NTPROF 8u
 #define LL_MAXOUT 255u     /* axon-map entries per compartment (CX.AXMAP.LEN) */
 #define LL_MAXDELAY 62
-#define LL_DENSE_MAX (1u << 26) /* elements of one composed matrix */
 
 /* ------------------------------------------------------------------ strings */
 
@@ -64,20 +67,7 @@ static void sbf(sb *b, const char *fmt, ...)
     }
 }
 
-/* ------------------------------------------------------------------ composition */
-
-typedef struct term {
-    size_t pop;   /* population node (Input or neuron node) */
-    int delay;    /* steps, from Delay nodes */
-    double *m;    /* rows x pop's out_size */
-} term;
-
-typedef struct expr {
-    term *t;
-    size_t nt;
-    size_t rows;
-    double *b;    /* rows */
-} expr;
+/* ------------------------------------------------------------------ composition (nm_compose.c) */
 
 typedef struct lower {
     const nm_graph *g;
@@ -113,220 +103,30 @@ static double par(const nm_node *n, const char *name, size_t i)
     return a->v[a->n == 1 ? 0 : i];
 }
 
-static void expr_free(expr *e)
+/* The input of neuron node v as nm_compose gives it: per element its terms over population
+ * elements (pop, idx, delay, w); the bias terms are summed into *b and removed, zero weights
+ * dropped. */
+static int layer_input(lower *L, const nm_compose *C, size_t v, nm_expr **in, double **b)
 {
-    size_t i;
-    for (i = 0; i < e->nt; i++)
-        free(e->t[i].m);
-    free(e->t);
-    free(e->b);
-    memset(e, 0, sizeof *e);
-}
-
-/* Add term (pop, delay, m) into e, merging with an equal (pop, delay); m is taken. */
-static int expr_add(lower *L, expr *e, size_t pop, int delay, double *m)
-{
-    size_t i, k, np = L->g->nodes[pop].out_size;
-    term *nt;
-    for (i = 0; i < e->nt; i++)
-        if (e->t[i].pop == pop && e->t[i].delay == delay) {
-            for (k = 0; k < e->rows * np; k++)
-                e->t[i].m[k] += m[k];
-            free(m);
-            return 0;
-        }
-    nt = realloc(e->t, (e->nt + 1) * sizeof *nt);
-    if (!nt) {
-        free(m);
+    size_t rows = L->g->nodes[v].out_size, j;
+    uint32_t t, m;
+    *in = nm_compose_input(C, v, L->err, L->errlen);
+    if (!*in)
+        return -1;
+    *b = calloc(rows ? rows : 1, sizeof **b);
+    if (!*b)
         return lfail(L, "out of memory");
-    }
-    e->t = nt;
-    e->t[e->nt].pop = pop;
-    e->t[e->nt].delay = delay;
-    e->t[e->nt].m = m;
-    e->nt++;
-    return 0;
-}
-
-static int compose(lower *L, size_t x, expr *out, int depth);
-
-/* The sum of every predecessor's expression (rows = node's input size). */
-static int node_input(lower *L, size_t v, size_t rows, expr *out, int depth)
-{
-    const nm_graph *g = L->g;
-    size_t e, i, k;
-    int any = 0;
-    memset(out, 0, sizeof *out);
-    out->rows = rows;
-    out->b = calloc(rows ? rows : 1, sizeof *out->b);
-    if (!out->b)
-        return lfail(L, "out of memory");
-    for (e = 0; e < g->nedges; e++) {
-        expr p;
-        if (g->edges[e].d != v)
-            continue;
-        any = 1;
-        if (compose(L, g->edges[e].s, &p, depth + 1))
-            goto fail;
-        if (p.rows != rows) {
-            lfail(L, "node '%s' (%s): its input '%s' has %zu elements, it takes %zu", g->nodes[v].name,
-                  nm_node_type_name(g->nodes[v].type), g->nodes[g->edges[e].s].name, p.rows, rows);
-            expr_free(&p);
-            goto fail;
+    for (j = 0; j < rows; j++) {
+        nm_expr *e = &(*in)[j];
+        for (t = m = 0; t < e->n; t++) {
+            if (e->t[t].pop == NM_CONST_POP)
+                (*b)[j] += e->t[t].w;
+            else if (e->t[t].w != 0)
+                e->t[m++] = e->t[t];
         }
-        for (k = 0; k < rows; k++)
-            out->b[k] += p.b[k];
-        for (i = 0; i < p.nt; i++) {
-            if (expr_add(L, out, p.t[i].pop, p.t[i].delay, p.t[i].m)) {
-                p.t[i].m = NULL;
-                expr_free(&p);
-                goto fail;
-            }
-            p.t[i].m = NULL;
-        }
-        expr_free(&p);
-    }
-    if (!any) {
-        lfail(L, "node '%s' (%s): no input edge", g->nodes[v].name, nm_node_type_name(g->nodes[v].type));
-        goto fail;
+        e->n = m;
     }
     return 0;
-fail:
-    expr_free(out);
-    return -1;
-}
-
-/* The expression of node x's output over population elements. */
-static int compose(lower *L, size_t x, expr *out, int depth)
-{
-    const nm_graph *g = L->g;
-    const nm_node *n = &g->nodes[x];
-    size_t rows = n->out_size, i, r, c, k;
-    expr in;
-    if (depth > 256)
-        return lfail(L, "node '%s' (%s): a cycle through linear nodes only (no neuron on it)", n->name,
-                     nm_node_type_name(n->type));
-    if (is_pop(n->type)) {
-        double *m;
-        memset(out, 0, sizeof *out);
-        out->rows = rows;
-        if ((double)rows * (double)rows > LL_DENSE_MAX)
-            return lfail(L, "node '%s' (%s): %zu elements are too many for the dense Loihi lowering", n->name,
-                         nm_node_type_name(n->type), rows);
-        out->b = calloc(rows ? rows : 1, sizeof *out->b);
-        m = calloc(rows ? rows * rows : 1, sizeof *m);
-        if (!out->b || !m) {
-            free(m);
-            expr_free(out);
-            return lfail(L, "out of memory");
-        }
-        for (i = 0; i < rows; i++)
-            m[i * rows + i] = 1;
-        if (expr_add(L, out, x, 0, m)) {
-            expr_free(out);
-            return -1;
-        }
-        return 0;
-    }
-    switch (n->type) {
-    case NM_N_AFFINE:
-    case NM_N_LINEAR: {
-        const nm_arr *w = nm_node_arr(n, "weight"), *bias = n->type == NM_N_AFFINE ? nm_node_arr(n, "bias") : NULL;
-        size_t o, ii;
-        if (!w || w->ndim != 2)
-            return lfail(L, "node '%s' (%s): weight must be a matrix (out x in)", n->name, nm_node_type_name(n->type));
-        o = w->shape[0];
-        ii = w->shape[1];
-        if (node_input(L, x, ii, &in, depth))
-            return -1;
-        memset(out, 0, sizeof *out);
-        out->rows = o;
-        out->b = calloc(o ? o : 1, sizeof *out->b);
-        if (!out->b) {
-            expr_free(&in);
-            return lfail(L, "out of memory");
-        }
-        for (r = 0; r < o; r++) {
-            double s = bias && bias->n ? bias->v[bias->n == 1 ? 0 : r] : 0;
-            for (c = 0; c < ii; c++)
-                s += w->v[r * ii + c] * in.b[c];
-            out->b[r] = s;
-        }
-        for (k = 0; k < in.nt; k++) {
-            size_t np = g->nodes[in.t[k].pop].out_size;
-            double *m;
-            if ((double)o * (double)np > LL_DENSE_MAX) {
-                expr_free(&in);
-                expr_free(out);
-                return lfail(L, "node '%s' (%s): %zu x %zu weights are too many for the dense Loihi lowering", n->name,
-                             nm_node_type_name(n->type), o, np);
-            }
-            m = calloc(o && np ? o * np : 1, sizeof *m);
-            if (!m) {
-                expr_free(&in);
-                expr_free(out);
-                return lfail(L, "out of memory");
-            }
-            for (r = 0; r < o; r++)
-                for (c = 0; c < ii; c++) {
-                    double wv = w->v[r * ii + c];
-                    const double *src = in.t[k].m + c * np;
-                    size_t p;
-                    if (wv == 0)
-                        continue;
-                    for (p = 0; p < np; p++)
-                        m[r * np + p] += wv * src[p];
-                }
-            if (expr_add(L, out, in.t[k].pop, in.t[k].delay, m)) {
-                expr_free(&in);
-                expr_free(out);
-                return -1;
-            }
-        }
-        expr_free(&in);
-        return 0;
-    }
-    case NM_N_SCALE:
-    case NM_N_FLATTEN:
-    case NM_N_DELAY: {
-        int d = 0;
-        if (node_input(L, x, rows, &in, depth))
-            return -1;
-        if (n->type == NM_N_SCALE) {
-            for (k = 0; k < in.nt; k++) {
-                size_t np = g->nodes[in.t[k].pop].out_size;
-                for (r = 0; r < rows; r++)
-                    for (c = 0; c < np; c++)
-                        in.t[k].m[r * np + c] *= par(n, "scale", r);
-            }
-            for (r = 0; r < rows; r++)
-                in.b[r] *= par(n, "scale", r);
-        } else if (n->type == NM_N_DELAY) {
-            const nm_arr *a = nm_node_arr(n, "delay");
-            double d0 = a && a->n ? a->v[0] : 0;
-            for (i = 0; a && i < a->n; i++)
-                if (a->v[i] != d0) {
-                    expr_free(&in);
-                    return lfail(L, "node '%s' (Delay): its elements' delays differ (%g s and %g s); the Loihi "
-                                    "lowering takes one delay per Delay node", n->name, d0, a->v[i]);
-                }
-            d = (int)floor(d0 / L->o->dt + 0.5);
-            if (d < 0 || fabs(d0 / L->o->dt - d) > 1e-6 * (d0 / L->o->dt + 1)) {
-                expr_free(&in);
-                return lfail(L, "node '%s' (Delay): %g s is not a whole number of --dt %g s steps", n->name, d0,
-                             L->o->dt);
-            }
-            for (k = 0; k < in.nt; k++)
-                in.t[k].delay += d;
-        }
-        *out = in;
-        return 0;
-    }
-    default:
-        return lfail(L, "node '%s' (%s): not lowered onto Loihi-mode cores (the Loihi lowering composes Affine, "
-                        "Linear, Scale, Flatten and Delay; convolutions and pooling: use --target truenorth)",
-                     n->name, nm_node_type_name(n->type));
-    }
 }
 
 /* ------------------------------------------------------------------ layers */
@@ -340,20 +140,23 @@ typedef struct cxp {
 
 typedef struct layer {
     size_t node;
-    expr in;
+    nm_expr *in;         /* per element: terms (pop, idx, delay, w) over population elements */
+    double *b;           /* per element: the bias (an input to u in the graph) */
     cxp *cx;
     double S;            /* chip units of v per 1.0 */
     int ep;              /* 6 + WGT_EXP */
     size_t core0, ncores;
+    uint32_t *ord;       /* packing order: ord[p] = the element at position p (Morton order) */
     uint32_t *core_of, *comp_of; /* per element */
     /* report */
-    double werr, wmax, therr;
-    size_t wclip, wzero, bclip, synapses;
+    double werr, wmax, therr, usum;
+    size_t wclip, wzero, bclip, synapses, fanin;
+    int ulimited;        /* S lowered so that u and the accumulators cannot wrap (1) or for --v-floor (2) */
 } layer;
 
 typedef struct llcore {
     size_t layer;
-    size_t first, count;       /* elements [first, first + count) of the layer */
+    size_t first, count;       /* positions [first, first + count) of the layer's packing order */
     size_t naxon;
     size_t nsyn;
     int x, y;
@@ -451,9 +254,10 @@ static double wq(double q, int sign, int wbits, int *clipped)
 nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, size_t errlen)
 {
     lower Ls = {g, o, err, errlen}, *L = &Ls;
+    nm_compose C;
     layer *ly = NULL;
     llcore *cores = NULL;
-    size_t nly = 0, ncores = 0, i, j, k, t, c;
+    size_t nly = 0, ncores = 0, i, j, k, t, c, p;
     size_t *pop_base = NULL, nelem = 0, *lay_of = NULL;
     nm_ll_net *net = NULL;
     sb js = {0}, rep = {0}, im = {0}, nm = {0};
@@ -465,6 +269,7 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
     double hop_sum = 0, pkt_sum = 0;
     size_t nsrc_spk = 0;
 
+    memset(&C, 0, sizeof C);
     if (!(o->dt > 0)) {
         snprintf(err, errlen, "--dt must be > 0");
         return NULL;
@@ -483,10 +288,8 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
             lfail(L, "node '%s' (Threshold): a memoryless threshold has no Loihi compartment form", n->name);
             goto fail;
         }
-        if (n->type == NM_N_CONV1D || n->type == NM_N_CONV2D || n->type == NM_N_SUMPOOL2D ||
-            n->type == NM_N_AVGPOOL2D) {
-            lfail(L, "node '%s' (%s): convolutions and pooling are not lowered onto Loihi-mode cores yet; "
-                     "use --target truenorth", n->name, nm_node_type_name(n->type));
+        if (!is_pop(n->type) && !nm_compose_is_linear(n->type) && n->type != NM_N_DELAY && n->type != NM_N_OUTPUT) {
+            lfail(L, "node '%s' (%s): not lowered onto Loihi-mode cores", n->name, nm_node_type_name(n->type));
             goto fail;
         }
     }
@@ -518,6 +321,10 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
         lfail(L, "the graph has no neuron node (LIF, CubaLIF, LI, CubaLI, IF) to put on Loihi-mode cores");
         goto fail;
     }
+    /* the linear nodes (Affine, Linear, Scale, Flatten, Conv1d, Conv2d, SumPool2d, AvgPool2d) and
+     * Delay composed into sparse expressions: nm_compose.c, shared with the TrueNorth path */
+    if (nm_compose_init_delays(&C, g, order, o->dt, err, errlen))
+        goto fail;
 
     sbf(&rep, "discretization: --target loihi, --dt %g s, reset to 0 after a spike (Loihi's only reset), "
               "refractory 1 step, --weight-bits %d, ",
@@ -525,11 +332,15 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
     if (o->vscale > 0)
         sbf(&rep, "--v-scale %g, ", o->vscale);
     else
-        sbf(&rep, "--v-scale auto (threshold = 2^17 units, less if a bias needs it), ");
+        sbf(&rep, "--v-scale auto (threshold = 2^17 units, less if a bias needs it or u could wrap), ");
     if (o->wexp_set)
-        sbf(&rep, "--wgt-exp %d\n", o->wexp);
+        sbf(&rep, "--wgt-exp %d", o->wexp);
     else
-        sbf(&rep, "--wgt-exp auto (largest weight in the top code)\n");
+        sbf(&rep, "--wgt-exp auto (largest weight in the top code)");
+    if (o->vfloor > 0)
+        sbf(&rep, ", --v-floor %g (an automatic scale keeps -%g x the threshold above v's saturation)", o->vfloor,
+            o->vfloor);
+    sbf(&rep, "\n");
     sbf(&rep, "equations per step: u = u * (1 - dt/tau_syn) + sum w x; v = v * (1 - dt/tau_mem) + u + bias; "
               "spike when v > threshold, then v = 0\n");
     sbf(&rep, "quantization per layer:\n");
@@ -539,44 +350,49 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
         layer *y = &ly[k];
         const nm_node *n = &g->nodes[y->node];
         size_t rows = n->out_size;
-        double maxth = 0, maxw = 0;
+        double maxth = 0, maxw = 0, maxsu = 0;
         double *vthf = NULL, *bpi = NULL, *vlk = NULL;
-        if (node_input(L, y->node, rows, &y->in, 0))
+        if (layer_input(L, &C, y->node, &y->in, &y->b))
             goto fail;
-        y->cx = calloc(rows, sizeof *y->cx);
-        y->core_of = calloc(rows, sizeof *y->core_of);
-        y->comp_of = calloc(rows, sizeof *y->comp_of);
-        vthf = calloc(rows, sizeof *vthf);
-        bpi = calloc(rows, sizeof *bpi);
-        vlk = calloc(rows, sizeof *vlk);
+        y->cx = calloc(rows ? rows : 1, sizeof *y->cx);
+        y->core_of = calloc(rows ? rows : 1, sizeof *y->core_of);
+        y->comp_of = calloc(rows ? rows : 1, sizeof *y->comp_of);
+        vthf = calloc(rows ? rows : 1, sizeof *vthf);
+        bpi = calloc(rows ? rows : 1, sizeof *bpi);
+        vlk = calloc(rows ? rows : 1, sizeof *vlk);
         if (!y->cx || !y->core_of || !y->comp_of || !vthf || !bpi || !vlk) {
             free(vthf), free(bpi), free(vlk);
             lfail(L, "out of memory");
             goto fail;
         }
         for (j = 0; j < rows; j++) {
+            double su = 0;
             if (neuron_params(L, n, j, &y->cx[j], &vthf[j], &bpi[j], &vlk[j])) {
                 free(vthf), free(bpi), free(vlk);
                 goto fail;
             }
             if (vthf[j] > maxth)
                 maxth = vthf[j];
-            for (t = 0; t < y->in.nt; t++) {
-                size_t np = g->nodes[y->in.t[t].pop].out_size, p;
-                if (y->in.t[t].delay > LL_MAXDELAY) {
+            for (t = 0; t < y->in[j].n; t++) {
+                const nm_term *tm = &y->in[j].t[t];
+                double w = fabs(tm->w * y->cx[j].gin);
+                if (tm->delay > LL_MAXDELAY) {
                     free(vthf), free(bpi), free(vlk);
                     lfail(L, "node '%s' (%s): a synaptic delay of %d steps; Loihi takes 0..%d", n->name,
-                          nm_node_type_name(n->type), y->in.t[t].delay, LL_MAXDELAY);
+                          nm_node_type_name(n->type), (int)tm->delay, LL_MAXDELAY);
                     goto fail;
                 }
-                for (p = 0; p < np; p++) {
-                    double w = fabs(y->in.t[t].m[j * np + p] * y->cx[j].gin);
-                    if (w > maxw)
-                        maxw = w;
-                }
+                if (w > maxw)
+                    maxw = w;
+                su += w;
             }
+            if (su > maxsu)
+                maxsu = su;
+            if (y->in[j].n > y->fanin)
+                y->fanin = y->in[j].n;
         }
         y->wmax = maxw;
+        y->usum = maxsu;
         if (o->vscale > 0)
             y->S = o->vscale;
         else if (maxth > 0) {
@@ -584,13 +400,25 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
              * smaller, down to a threshold of 2^12 units (vth_mant 64) */
             double maxb = 0;
             for (j = 0; j < rows; j++) {
-                double b = fabs(y->in.b[j] * bpi[j] + vlk[j]);
+                double b = fabs(y->b[j] * bpi[j] + vlk[j]);
                 if (b > maxb)
                     maxb = b;
             }
             y->S = 131072.0 / maxth;
             if (maxb > 0 && maxb * y->S > 524160.0)
                 y->S = fmax(524160.0 / maxb, 4096.0 / maxth);
+            /* u and the dendritic accumulators are 24-bit and wrap: the largest input one step can
+             * bring (every input spiking, all weights of one sign at their largest) must stay
+             * below 2^23 (the largest weight rounds up by at most 1/254) */
+            if (maxsu > 0 && maxsu * (1 + 1.0 / 254) * y->S > 8388607.0) {
+                y->S = 8388607.0 / (maxsu * (1 + 1.0 / 254));
+                y->ulimited = 1;
+            }
+            /* --v-floor F: v saturates at -(2^23 - 1) units; -F thresholds must stay above it */
+            if (o->vfloor > 0 && o->vfloor * maxth * y->S > 8388607.0) {
+                y->S = 8388607.0 / (o->vfloor * maxth);
+                y->ulimited = 2;
+            }
         }
         else
             y->S = maxw > 0 ? 254.0 * 64 / maxw : 1;
@@ -603,7 +431,7 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
         }
         for (j = 0; j < rows; j++) {
             cxp *cx = &y->cx[j];
-            double bv = (y->in.b[j] * bpi[j] + vlk[j]) * y->S, th;
+            double bv = (y->b[j] * bpi[j] + vlk[j]) * y->S, th;
             long bi = (long)floor(bv + 0.5);
             int e = 0;
             if (vthf[j] > 0) {
@@ -629,24 +457,50 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
         free(vthf), free(bpi), free(vlk);
     }
 
-    /* ---- packing: a core holds elements of one layer, within every limit */
+    /* ---- packing: a core holds elements of one layer, taken in Morton order of their positions
+     * (channels innermost: a core holds every channel of a compact patch, so a source element
+     * reaches few cores), within every limit */
     for (k = 0; k < nly; k++) {
         layer *y = &ly[k];
-        size_t rows = g->nodes[y->node].out_size;
+        const nm_node *n = &g->nodes[y->node];
+        size_t rows = n->out_size;
         int32_t cur = -1;
         int dprof[LL_NDPROF][2], ndp = 0, tprof[LL_NTPROF], ntp = 0;
+        uint32_t *rank = nm_morton_rank(n);
+        y->ord = malloc((rows ? rows : 1) * sizeof *y->ord);
+        if (!rank || !y->ord) {
+            free(rank);
+            lfail(L, "out of memory");
+            goto fail;
+        }
+        for (j = 0; j < rows; j++)
+            y->ord[rank[j]] = (uint32_t)j;
+        free(rank);
         y->core0 = ncores;
-        for (j = 0; j < rows; j++) {
-            size_t newax = 0, nsyn = 0;
+        for (p = 0; p < rows; p++) {
+            const nm_expr *e;
+            size_t newax = 0, nsrc = 0, nsyn;
             int d, found_d = 0, found_t = 0;
-            for (t = 0; t < y->in.nt; t++) {
-                size_t pop = y->in.t[t].pop, np = g->nodes[pop].out_size, p;
-                for (p = 0; p < np; p++)
-                    if (y->in.t[t].m[j * np + p] != 0) {
-                        nsyn++;
-                        if (cur < 0 || mark[pop_base[pop] + p] != cur)
-                            newax++;
-                    }
+            j = y->ord[p];
+            e = &y->in[j];
+            nsyn = e->n;
+            for (t = 0; t < e->n; t++) {
+                if (t && e->t[t].pop == e->t[t - 1].pop && e->t[t].idx == e->t[t - 1].idx)
+                    continue; /* the same source at another delay: the same axon */
+                nsrc++;
+                if (cur < 0 || mark[pop_base[e->t[t].pop] + e->t[t].idx] != cur)
+                    newax++;
+            }
+            if (nsrc > LL_NAXIN) {
+                lfail(L, "node '%s' (%s): element %zu reads %zu source elements; a Loihi core has %u input axons "
+                         "(one per source element), so its inputs cannot meet in one core",
+                      n->name, nm_node_type_name(n->type), j, nsrc, LL_NAXIN);
+                goto fail;
+            }
+            if (nsyn > LL_NSYN) {
+                lfail(L, "node '%s' (%s): element %zu has %zu synapses; a Loihi core holds %u synapse words", n->name,
+                      nm_node_type_name(n->type), j, nsyn, LL_NSYN);
+                goto fail;
             }
             if (cur >= 0) {
                 for (d = 0; d < ndp; d++)
@@ -655,11 +509,6 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
                 for (d = 0; d < ntp; d++)
                     if (tprof[d] == y->cx[j].vth)
                         found_t = 1;
-            }
-            if (nsyn > LL_NSYN) {
-                lfail(L, "node '%s' (%s): element %zu has %zu synapses; a Loihi core holds %u", g->nodes[y->node].name,
-                      nm_node_type_name(g->nodes[y->node].type), j, nsyn, LL_NSYN);
-                goto fail;
             }
             if (cur < 0 || cores[cur].count >= LL_NCOMP || cores[cur].naxon + newax > LL_NAXIN ||
                 cores[cur].nsyn + nsyn > LL_NSYN || (!found_d && ndp >= (int)LL_NDPROF) ||
@@ -672,27 +521,14 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
                 cores = nc;
                 memset(&cores[ncores], 0, sizeof cores[ncores]);
                 cores[ncores].layer = k;
-                cores[ncores].first = j;
+                cores[ncores].first = p;
                 cur = (int32_t)ncores++;
                 ndp = ntp = 0;
                 found_d = found_t = 0;
-                newax = 0;
-                for (t = 0; t < y->in.nt; t++) {
-                    size_t pop = y->in.t[t].pop, np = g->nodes[pop].out_size, p;
-                    for (p = 0; p < np; p++)
-                        if (y->in.t[t].m[j * np + p] != 0 && mark[pop_base[pop] + p] != cur) {
-                            mark[pop_base[pop] + p] = cur;
-                            newax++;
-                        }
-                }
-            } else {
-                for (t = 0; t < y->in.nt; t++) {
-                    size_t pop = y->in.t[t].pop, np = g->nodes[pop].out_size, p;
-                    for (p = 0; p < np; p++)
-                        if (y->in.t[t].m[j * np + p] != 0)
-                            mark[pop_base[pop] + p] = cur;
-                }
+                newax = nsrc;
             }
+            for (t = 0; t < e->n; t++)
+                mark[pop_base[e->t[t].pop] + e->t[t].idx] = cur;
             if (!found_d) {
                 dprof[ndp][0] = y->cx[j].du;
                 dprof[ndp++][1] = y->cx[j].dv;
@@ -714,9 +550,39 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
         lfail(L, "%zu Loihi cores need a %ux%u mesh; the largest is 64x64", ncores, mx, my);
         goto fail;
     }
-    for (c = 0; c < ncores; c++) {
-        cores[c].x = (int)(c % mx);
-        cores[c].y = (int)(c / mx);
+    /* cores sorted by where their elements sit in their layer's image (the mean position, 0..1; 1-D
+     * layers at the centre) along a Hilbert curve and laid on the mesh along the same curve
+     * (nm_place.c, as on the TrueNorth path): the cores that see one patch of the image sit together */
+    {
+        size_t nc = ncores ? ncores : 1;
+        double *kx = calloc(nc, sizeof *kx), *ky = calloc(nc, sizeof *ky);
+        int *px = malloc(nc * sizeof *px), *py = malloc(nc * sizeof *py), bad = !kx || !ky || !px || !py;
+        for (c = 0; !bad && c < ncores; c++) {
+            layer *y = &ly[cores[c].layer];
+            const nm_node *nd = &g->nodes[y->node];
+            for (p = cores[c].first; p < cores[c].first + cores[c].count; p++) {
+                size_t e = y->ord[p];
+                double qx = 0.5, qy = 0.5;
+                if (nd->out_ndim == 3) {
+                    size_t H = nd->out_shape[1], W = nd->out_shape[2];
+                    qy = ((double)((e / W) % H) + 0.5) / (double)H;
+                    qx = ((double)(e % W) + 0.5) / (double)W;
+                } else if (nd->out_ndim == 2)
+                    qx = ((double)(e % nd->out_shape[1]) + 0.5) / (double)nd->out_shape[1];
+                kx[c] += qx / (double)cores[c].count;
+                ky[c] += qy / (double)cores[c].count;
+            }
+        }
+        bad = bad || nm_place_hilbert(ncores, kx, ky, mx, my, px, py);
+        for (c = 0; !bad && c < ncores; c++) {
+            cores[c].x = px[c];
+            cores[c].y = py[c];
+        }
+        free(kx), free(ky), free(px), free(py);
+        if (bad) {
+            lfail(L, "out of memory");
+            goto fail;
+        }
     }
 
     /* ---- emit: per core, its axons (distinct source elements), formats, synapses */
@@ -731,20 +597,23 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
             goto fail;
         }
         /* count targets per source */
+        for (i = 0; i < nelem; i++) {
+            mark[i] = -1;
+            axon_of[i] = -1;
+        }
         for (c = 0; c < ncores; c++) {
             layer *y = &ly[cores[c].layer];
-            for (i = 0; i < nelem; i++)
-                mark[i] = -1;
-            for (j = cores[c].first; j < cores[c].first + cores[c].count; j++)
-                for (t = 0; t < y->in.nt; t++) {
-                    size_t pop = y->in.t[t].pop, np = g->nodes[pop].out_size, p;
-                    for (p = 0; p < np; p++)
-                        if (y->in.t[t].m[j * np + p] != 0 && mark[pop_base[pop] + p] != (int32_t)c) {
-                            mark[pop_base[pop] + p] = (int32_t)c;
-                            nt_of[pop_base[pop] + p]++;
-                            ntgt++;
-                        }
+            for (p = cores[c].first; p < cores[c].first + cores[c].count; p++) {
+                const nm_expr *e = &y->in[y->ord[p]];
+                for (t = 0; t < e->n; t++) {
+                    size_t x = pop_base[e->t[t].pop] + e->t[t].idx;
+                    if (mark[x] != (int32_t)c) {
+                        mark[x] = (int32_t)c;
+                        nt_of[x]++;
+                        ntgt++;
+                    }
                 }
+            }
         }
         for (i = 0; i < nelem; i++)
             tstart[i + 1] = tstart[i] + nt_of[i];
@@ -764,57 +633,76 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
             layer *y = &ly[cores[c].layer];
             const nm_node *n = &g->nodes[y->node];
             int dp[LL_NDPROF][2], ndp = 0, tp[LL_NTPROF], ntp = 0, fmt_sign[3] = {0, 0, 0};
-            size_t na = 0, s;
+            size_t na = 0, s, pend = cores[c].first + cores[c].count, ns = cores[c].nsyn;
             srcid *ax = malloc(((cores[c].naxon ? cores[c].naxon : 1) + 1) * sizeof *ax);
+            size_t *sstart = calloc(cores[c].naxon + 2, sizeof *sstart), *sfill = NULL;
+            uint32_t *scomp = malloc((ns ? ns : 1) * sizeof *scomp);
+            int32_t *sdel = malloc((ns ? ns : 1) * sizeof *sdel);
+            double *sw = malloc((ns ? ns : 1) * sizeof *sw);
             int *axsign = NULL;
-            if (!ax) {
+            if (!ax || !sstart || !scomp || !sdel || !sw) {
+                free(ax), free(sstart), free(scomp), free(sdel), free(sw);
                 lfail(L, "out of memory");
                 goto emit_fail;
             }
-            for (i = 0; i < nelem; i++)
-                axon_of[i] = -1;
-            for (j = cores[c].first; j < cores[c].first + cores[c].count; j++)
-                for (t = 0; t < y->in.nt; t++) {
-                    size_t pop = y->in.t[t].pop, np = g->nodes[pop].out_size, p;
-                    for (p = 0; p < np; p++)
-                        if (y->in.t[t].m[j * np + p] != 0 && axon_of[pop_base[pop] + p] < 0) {
-                            axon_of[pop_base[pop] + p] = (int32_t)na;
-                            ax[na].pop = pop;
-                            ax[na].idx = p;
-                            na++;
-                        }
+            /* the core's axons in order of first use; synapses bucketed per axon, compartments in order */
+            for (p = cores[c].first; p < pend; p++) {
+                const nm_expr *e = &y->in[y->ord[p]];
+                for (t = 0; t < e->n; t++) {
+                    size_t x = pop_base[e->t[t].pop] + e->t[t].idx;
+                    if (axon_of[x] < 0) {
+                        axon_of[x] = (int32_t)na;
+                        ax[na].pop = e->t[t].pop;
+                        ax[na].idx = e->t[t].idx;
+                        na++;
+                    }
+                    sstart[axon_of[x] + 1]++;
                 }
+            }
+            for (s = 0; s < na; s++)
+                sstart[s + 1] += sstart[s];
+            sfill = malloc((na ? na : 1) * sizeof *sfill);
             axsign = calloc(na ? na : 1, sizeof *axsign);
-            if (!axsign) {
-                free(ax);
+            if (!sfill || !axsign) {
+                free(ax), free(sstart), free(scomp), free(sdel), free(sw), free(sfill), free(axsign);
                 lfail(L, "out of memory");
                 goto emit_fail;
+            }
+            memcpy(sfill, sstart, (na ? na : 1) * sizeof *sfill);
+            for (p = cores[c].first; p < pend; p++) {
+                size_t jj = y->ord[p];
+                const nm_expr *e = &y->in[jj];
+                for (t = 0; t < e->n; t++) {
+                    size_t q = sfill[axon_of[pop_base[e->t[t].pop] + e->t[t].idx]]++;
+                    scomp[q] = (uint32_t)(p - cores[c].first);
+                    sdel[q] = e->t[t].delay;
+                    sw[q] = e->t[t].w * y->cx[jj].gin;
+                }
             }
             /* sign mode per axon: 1 mixed, 2 excitatory, 3 inhibitory */
             for (s = 0; s < na; s++) {
                 int pos = 0, neg = 0;
-                size_t np = g->nodes[ax[s].pop].out_size;
-                for (j = cores[c].first; j < cores[c].first + cores[c].count; j++)
-                    for (t = 0; t < y->in.nt; t++)
-                        if (y->in.t[t].pop == ax[s].pop) {
-                            double w = y->in.t[t].m[j * np + ax[s].idx];
-                            pos |= w > 0;
-                            neg |= w < 0;
-                        }
+                size_t q;
+                for (q = sstart[s]; q < sstart[s + 1]; q++) {
+                    pos |= sw[q] > 0;
+                    neg |= sw[q] < 0;
+                }
                 axsign[s] = pos && neg ? 1 : neg ? 3 : 2;
                 fmt_sign[axsign[s] - 1] = 1;
-                /* the source's target list */
+                /* the source's target list; the axon free for the next core */
                 {
                     size_t e = pop_base[ax[s].pop] + ax[s].idx;
                     tcore[tstart[e] + nt_of[e]] = c;
                     taxon[tstart[e] + nt_of[e]] = s;
                     nt_of[e]++;
+                    axon_of[e] = -1;
                 }
             }
-            sbf(&js, "%s\n    {\"x\": %d, \"y\": %d, \"comment\": \"%s elements %zu..%zu\",\n     \"decay_profiles\": [",
-                c ? "," : "", cores[c].x, cores[c].y, n->name, cores[c].first, cores[c].first + cores[c].count - 1);
-            for (j = cores[c].first; j < cores[c].first + cores[c].count; j++) {
+            sbf(&js, "%s\n    {\"x\": %d, \"y\": %d, \"comment\": \"%s positions %zu..%zu\",\n     \"decay_profiles\": [",
+                c ? "," : "", cores[c].x, cores[c].y, n->name, cores[c].first, pend - 1);
+            for (p = cores[c].first; p < pend; p++) {
                 int d, f = 0;
+                j = y->ord[p];
                 for (d = 0; d < ndp; d++)
                     f |= dp[d][0] == y->cx[j].du && dp[d][1] == y->cx[j].dv;
                 if (!f) {
@@ -844,8 +732,9 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
                             o->wbits, sn[f], y->ep - 6);
                 }
                 sbf(&js, "],\n     \"compartments\": [");
-                for (j = cores[c].first; j < cores[c].first + cores[c].count; j++) {
+                for (p = cores[c].first; p < pend; p++) {
                     int d, dpi = 0, tpi = 0;
+                    j = y->ord[p];
                     for (d = 0; d < ndp; d++)
                         if (dp[d][0] == y->cx[j].du && dp[d][1] == y->cx[j].dv)
                             dpi = d;
@@ -854,53 +743,43 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
                             tpi = d;
                     sbf(&js, "%s\n      {\"decay_profile\": %d, \"threshold_profile\": %d, \"bias_mant\": %d, "
                              "\"bias_exp\": %d, \"outputs\": [@@OUT%zu@@]}",
-                        j > cores[c].first ? "," : "", dpi, tpi, y->cx[j].bias_mant, y->cx[j].bias_exp,
+                        p > cores[c].first ? "," : "", dpi, tpi, y->cx[j].bias_mant, y->cx[j].bias_exp,
                         pop_base[y->node] + j);
                 }
                 sbf(&js, "],\n     \"axons\": [");
                 for (s = 0; s < na; s++) {
-                    size_t np = g->nodes[ax[s].pop].out_size;
                     int first = 1;
+                    size_t q;
                     sbf(&js, "%s\n      {\"format\": %d, \"synapses\": [", s ? "," : "", fidx[axsign[s] - 1]);
-                    for (j = cores[c].first; j < cores[c].first + cores[c].count; j++)
-                        for (t = 0; t < y->in.nt; t++) {
-                            double w, q, v;
-                            int clip;
-                            if (y->in.t[t].pop != ax[s].pop)
-                                continue;
-                            w = y->in.t[t].m[j * np + ax[s].idx] * y->cx[j].gin;
-                            if (w == 0)
-                                continue;
-                            q = w * y->S / ldexp(1, y->ep);
-                            v = wq(q, axsign[s], o->wbits, &clip);
-                            y->wclip += (size_t)clip;
-                            {
-                                double e = fabs(v * ldexp(1, y->ep) / y->S - w);
-                                if (e > y->werr)
-                                    y->werr = e;
-                            }
-                            if (v == 0) {
-                                y->wzero++;
-                                continue;
-                            }
-                            sbf(&js, "%s{\"compartment\": %zu, \"weight\": %.0f, \"delay\": %d}", first ? "" : ", ",
-                                j - cores[c].first, v, y->in.t[t].delay);
-                            first = 0;
-                            y->synapses++;
+                    for (q = sstart[s]; q < sstart[s + 1]; q++) {
+                        double w = sw[q], qv, v, e2;
+                        int clip;
+                        qv = w * y->S / ldexp(1, y->ep);
+                        v = wq(qv, axsign[s], o->wbits, &clip);
+                        y->wclip += (size_t)clip;
+                        e2 = fabs(v * ldexp(1, y->ep) / y->S - w);
+                        if (e2 > y->werr)
+                            y->werr = e2;
+                        if (v == 0) {
+                            y->wzero++;
+                            continue;
                         }
+                        sbf(&js, "%s{\"compartment\": %u, \"weight\": %.0f, \"delay\": %d}", first ? "" : ", ",
+                            scomp[q], v, (int)sdel[q]);
+                        first = 0;
+                        y->synapses++;
+                    }
                     sbf(&js, "]}");
                 }
                 sbf(&js, "]}");
             }
-            free(ax);
-            free(axsign);
+            free(ax), free(sstart), free(scomp), free(sdel), free(sw), free(sfill), free(axsign);
             continue;
         emit_fail:
             free(nt_of), free(tstart), free(axon_of), free(tcore), free(taxon);
             goto fail;
         }
         sbf(&js, "\n  ]\n}\n");
-
         /* fill in each compartment's outputs, check the axon-map limits, hops */
         {
             sb out = {0};
@@ -1019,12 +898,15 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
             "  %s (%s): %zu compartments on %zu core(s); scale %.6g units of v per 1.0; wgt_exp %d "
             "(x = weight << %d); DU %d..%d, DV %d..%d, vth_mant %d..%d (threshold error <= %.3g %%); "
             "%zu synapses, largest |w| %.6g, largest weight error %.4g (%.3g %% of the largest |w|), %zu clipped, "
-            "%zu rounded to 0; %zu biases clipped\n",
+            "%zu rounded to 0; %zu biases clipped; fan-in up to %zu; one step's input at most %.3g x the "
+            "largest threshold (u and the accumulators wrap at 2^23 units: %.3g x; v saturates there)%s\n",
             n->name, nm_node_type_name(n->type), n->out_size, y->ncores, y->S, y->ep - 6, y->ep, dumin, dumax,
             dvmin, dvmax, vtmin, vtmax, 100 * y->therr, y->synapses, y->wmax, y->werr,
-            y->wmax > 0 ? 100 * y->werr / y->wmax : 0.0, y->wclip, y->wzero, y->bclip);
+            y->wmax > 0 ? 100 * y->werr / y->wmax : 0.0, y->wclip, y->wzero, y->bclip, y->fanin,
+            vtmax > 0 ? y->usum * y->S / (vtmax * 64.0) : 0.0, vtmax > 0 ? 8388607.0 / (vtmax * 64.0) : 0.0,
+            y->ulimited == 2 ? " (scale lowered for --v-floor)" : y->ulimited ? " (scale lowered for it)" : "");
         if (n->type == NM_N_CUBALIF || n->type == NM_N_CUBALI) {
-            for (j = 0; j < n->out_size && y->in.b[j] == 0; j++)
+            for (j = 0; j < n->out_size && y->b[j] == 0; j++)
                 ;
             if (j < n->out_size)
                 sbf(&rep, "    bias: Affine biases enter u in the graph; Loihi's bias enters v, so each is given as "
@@ -1038,15 +920,17 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
     }
     sbf(&rep, "placement: %zu Loihi cores on a %u x %u mesh (default geometry: 1,024 compartments, 4,096 input axons, "
               "4,096 axon-map entries, 32,768 synapse words per core), %zu compartments, %zu synapses, %zu axon-map "
-              "entries; per spike %.3g packets and %.3g hops (X then Y); fan-out through the axon map, no relays; "
-              "every layer adds one step (a spike hop), input map tick_offset 1%s\n",
+              "entries; per spike %.3g packets and %.3g hops (X then Y; mean over source elements); fan-out through "
+              "the axon map, no relays; elements packed in Morton order of their positions (channels innermost; "
+              "index order for 1-D nodes), cores placed by image position along a Hilbert curve; every layer "
+              "adds one step (a spike hop), input map tick_offset 1%s\n",
         ncores, mx, my, tot_comp, tot_syn, tot_ent, nsrc_spk ? pkt_sum / nsrc_spk : 0.0,
         nsrc_spk ? hop_sum / nsrc_spk : 0.0,
         cyclic ? "; recurrent edges take one step, as in the graph" : "");
     for (c = 0; c < ncores; c++)
-        sbf(&rep, "  core (%d, %d): %s elements %zu..%zu, %zu input axons, %zu nonzero float weights\n", cores[c].x, cores[c].y,
-            g->nodes[ly[cores[c].layer].node].name, cores[c].first, cores[c].first + cores[c].count - 1,
-            cores[c].naxon, cores[c].nsyn);
+        sbf(&rep, "  core (%d, %d): %s positions %zu..%zu (%zu compartments), %zu input axons, %zu nonzero float "
+                  "weights\n", cores[c].x, cores[c].y, g->nodes[ly[cores[c].layer].node].name, cores[c].first,
+            cores[c].first + cores[c].count - 1, cores[c].count, cores[c].naxon, cores[c].nsyn);
     if (rep.oom || js.oom || im.oom || nm.oom) {
         lfail(L, "out of memory");
         goto fail;
@@ -1098,12 +982,15 @@ nm_ll_net *nm_lower_loihi(const nm_graph *g, const nm_ll_opts *o, char *err, siz
     js.s = rep.s = im.s = nm.s = NULL;
 fail:
     for (k = 0; ly && k < nly; k++) {
-        expr_free(&ly[k].in);
+        nm_exprs_free(ly[k].in, g->nodes[ly[k].node].out_size);
+        free(ly[k].b);
+        free(ly[k].ord);
         free(ly[k].cx);
         free(ly[k].core_of);
         free(ly[k].comp_of);
     }
     free(ly);
+    nm_compose_free(&C);
     free(cores);
     free(pop_base);
     free(lay_of);

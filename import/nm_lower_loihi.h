@@ -1,5 +1,6 @@
 /* nm_lower_loihi.h - lowering of an import graph onto Loihi-mode cores (docs/import.md section 9):
- * linear nodes composed into one dense weight matrix per (neuron node, source population, delay),
+ * linear nodes (Affine, Linear, Scale, Flatten, Conv1d, Conv2d, SumPool2d, AvgPool2d, Delay)
+ * composed into sparse connections (nm_compose.h),
  * LIF / CubaLIF / LI / CubaLI / IF elements onto compartments, weights quantized to Loihi's
  * synapse formats, fan-out through the axon map, Delay nodes into synaptic delays; the result is
  * a Loihi network description (docs/loihi-network-format.md) that nm_loihi_compile builds. */
@@ -16,6 +17,8 @@ typedef struct nm_ll_opts {
     double vscale;      /* units of v per 1.0 of the float graph; 0: per layer, automatic */
     int wexp_set;       /* 1: every layer uses wexp (WGT_EXP -8..7); 0: per layer, automatic */
     int wexp;
+    double vfloor;      /* > 0: an automatic scale keeps -vfloor x the largest threshold above v's
+                         * saturation (-2^23 units); 0: no such limit */
 } nm_ll_opts;
 
 typedef struct nm_ll_net {

@@ -127,63 +127,6 @@ static int check_types(lower *L, const size_t *order)
     return 0;
 }
 
-/* ------------------------------------------------------------ Morton ranks */
-
-typedef struct kv {
-    uint64_t key;
-    uint32_t idx;
-} kv;
-
-static int kv_cmp(const void *a, const void *b)
-{
-    const kv *x = a, *y = b;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-static uint64_t spread(uint32_t v)
-{
-    uint64_t x = v & 0xFFFFu, r = 0;
-    int b;
-    for (b = 0; b < 16; b++)
-        r |= ((x >> b) & 1u) << (2 * b);
-    return r;
-}
-
-/* Rank of every element when positions are visited in Morton (Z) order, channels innermost,
- * so runs of consecutive ranks are compact patches. */
-static uint32_t *morton_rank(const nm_node *n)
-{
-    size_t N = n->out_size, i;
-    kv *a = malloc((N ? N : 1) * sizeof *a);
-    uint32_t *r = malloc((N ? N : 1) * sizeof *r);
-    if (!a || !r) {
-        free(a);
-        free(r);
-        return NULL;
-    }
-    for (i = 0; i < N; i++) {
-        uint64_t key = i;
-        if (n->out_ndim == 3) {
-            size_t C = n->out_shape[0], H = n->out_shape[1], W = n->out_shape[2];
-            size_t c = i / (H * W), y = (i / W) % H, x = i % W;
-            (void)C;
-            key = (spread((uint32_t)y) << 1 | spread((uint32_t)x)) << 16 | c;
-        } else if (n->out_ndim == 2) {
-            size_t L = n->out_shape[1];
-            key = (uint64_t)(i % L) << 16 | (i / L);
-        }
-        a[i].key = key;
-        a[i].idx = (uint32_t)i;
-    }
-    qsort(a, N, sizeof *a, kv_cmp);
-    for (i = 0; i < N; i++)
-        r[a[i].idx] = (uint32_t)i;
-    free(a);
-    return r;
-}
-
 /* ------------------------------------------------------------ neurons and cores */
 
 static void disabled_cfg(nm_neuron_cfg *c)
@@ -970,7 +913,7 @@ nm_tn_net *nm_lower_tn(const nm_graph *g, const nm_tn_opts *o, char *err, size_t
         v = order[oi];
         n = &g->nodes[v];
         if (is_pop(n->type)) {
-            L.rank[v] = morton_rank(n);
+            L.rank[v] = nm_morton_rank(n);
             if (!L.rank[v]) {
                 lfail(&L, "out of memory");
                 goto bad;

@@ -3,6 +3,7 @@
  * that talk sit close; destinations resolved to (dx, dy); hop figures; the chip image and
  * the input and neuron maps. */
 #include "nm_lower_tn.h"
+#include "nm_place.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -75,6 +76,34 @@ static int ckey_cmp(const void *a, const void *b)
     return x->core < y->core ? -1 : x->core > y->core;
 }
 
+int nm_place_hilbert(size_t n, const double *cx, const double *cy, unsigned mx, unsigned my, int *x, int *y)
+{
+    unsigned pow2 = 1, d, k = 0;
+    size_t i;
+    ckey *ord = malloc((n ? n : 1) * sizeof *ord);
+    if (!ord)
+        return -1;
+    while (pow2 < mx || pow2 < my)
+        pow2 *= 2;
+    for (i = 0; i < n; i++) {
+        unsigned qx = (unsigned)(cx[i] * 65535.0), qy = (unsigned)(cy[i] * 65535.0);
+        ord[i].key = hilbert_xy2d(65536, qx > 65535 ? 65535 : qx, qy > 65535 ? 65535 : qy);
+        ord[i].core = i;
+    }
+    qsort(ord, n, sizeof *ord, ckey_cmp);
+    for (d = 0; d < pow2 * pow2 && k < n; d++) {
+        unsigned hx, hy;
+        hilbert_d2xy(pow2, d, &hx, &hy);
+        if (hx >= mx || hy >= my)
+            continue;
+        x[ord[k].core] = (int)hx;
+        y[ord[k].core] = (int)hy;
+        k++;
+    }
+    free(ord);
+    return 0;
+}
+
 static int dist(const nm_tn_net *n, int a, int b)
 {
     int dx = n->cores[a].x - n->cores[b].x, dy = n->cores[a].y - n->cores[b].y;
@@ -83,7 +112,7 @@ static int dist(const nm_tn_net *n, int a, int b)
 
 int nm_tn_place(nm_tn_net *n, char *err, size_t errlen)
 {
-    unsigned side = 1, mx, my, pow2 = 1, d, k = 0;
+    unsigned side = 1, mx, my;
     size_t i;
     double hops = 0, pk = 0;
     size_t ngraph = 0;
@@ -97,28 +126,23 @@ int nm_tn_place(nm_tn_net *n, char *err, size_t errlen)
         my = 1;
     if (mx > 64 || my > 64)
         return pfail(err, errlen, "the network needs %zu cores; the largest mesh (64 x 64) holds 4096", n->ncores);
-    while (pow2 < mx || pow2 < my)
-        pow2 *= 2;
     {
-        ckey *ord = malloc((n->ncores ? n->ncores : 1) * sizeof *ord);
-        if (!ord)
+        size_t nc = n->ncores ? n->ncores : 1;
+        double *kx = malloc(nc * sizeof *kx), *ky = malloc(nc * sizeof *ky);
+        int *px = malloc(nc * sizeof *px), *py = malloc(nc * sizeof *py);
+        int bad = !kx || !ky || !px || !py;
+        for (i = 0; !bad && i < n->ncores; i++) {
+            kx[i] = n->cores[i].cx;
+            ky[i] = n->cores[i].cy;
+        }
+        bad = bad || nm_place_hilbert(n->ncores, kx, ky, mx, my, px, py);
+        for (i = 0; !bad && i < n->ncores; i++) {
+            n->cores[i].x = px[i];
+            n->cores[i].y = py[i];
+        }
+        free(kx), free(ky), free(px), free(py);
+        if (bad)
             return pfail(err, errlen, "out of memory");
-        for (i = 0; i < n->ncores; i++) {
-            unsigned qx = (unsigned)(n->cores[i].cx * 65535.0), qy = (unsigned)(n->cores[i].cy * 65535.0);
-            ord[i].key = hilbert_xy2d(65536, qx > 65535 ? 65535 : qx, qy > 65535 ? 65535 : qy);
-            ord[i].core = i;
-        }
-        qsort(ord, n->ncores, sizeof *ord, ckey_cmp);
-        for (d = 0; d < pow2 * pow2 && k < n->ncores; d++) {
-            unsigned x, y;
-            hilbert_d2xy(pow2, d, &x, &y);
-            if (x >= mx || y >= my)
-                continue;
-            n->cores[ord[k].core].x = (int)x;
-            n->cores[ord[k].core].y = (int)y;
-            k++;
-        }
-        free(ord);
     }
     n->mesh_x = mx;
     n->mesh_y = my;

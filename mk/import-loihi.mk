@@ -18,6 +18,14 @@ TEST_EXTRA += test-import-loihi
 test-import-loihi: $(BUILD)/nmemu $(BUILD)/tools/nm-loihi-probe import-deps
 	tests/import/run-import-loihi-tests $(BUILD)/nmemu $(BUILD)/tools/nm-loihi-probe $(IMPORT_PY) $(BUILD)/import-loihi-tests
 
+# make test-long: the same with cnn_sinabs on Loihi-mode cores at the length of the TrueNorth
+# comparison (20 ticks of input, 100 to drain; make test runs 10 and 20)
+.PHONY: test-long-import-loihi
+test-long: test-long-import-loihi
+test-long-import-loihi: $(BUILD)/nmemu $(BUILD)/tools/nm-loihi-probe import-deps
+	tests/import/run-import-loihi-tests $(BUILD)/nmemu $(BUILD)/tools/nm-loihi-probe $(IMPORT_PY) \
+	    $(BUILD)/import-loihi-tests-long 20 100
+
 # ---------------------------------------------------------------- digits on Loihi-mode cores
 # examples/digits/digits_loihi.py: train, export NIR, nmemu import nir --target loihi, run every
 # held-out image with nmemu run, image by image against the integer reference (docs/digits.md)

@@ -50,12 +50,14 @@ class Net:
                 f = fmts[a.get("format", 0)]
                 nb, sm, e = f.get("weight_bits", 8), f.get("sign_mode", "mixed"), 6 + f.get("wgt_exp", 0)
                 kk = (9 if sm == "mixed" else 8) - nb
-                syn = []
+                comp, xs, ds = [], [], []
                 for s in a["synapses"]:
                     wt = (s["weight"] >> kk) << kk
                     x = wt << e if e >= 0 else wt >> -e
-                    syn.append((s["compartment"], x, s.get("delay", 0)))
-                k["axons"].append(syn)
+                    comp.append(s["compartment"])
+                    xs.append(x)
+                    ds.append(s.get("delay", 0))
+                k["axons"].append((np.array(comp, np.int64), np.array(xs, np.int64), np.array(ds, np.int64)))
             self.cores[key] = k
         self.t = 0
         self.queue = {key: [] for key in self.cores}
@@ -72,11 +74,11 @@ class Net:
             q, self.queue[key] = self.queue[key], []
             acc = k["acc"]
             for a in q:
-                for comp, x, d in k["axons"][a]:
-                    s = (t + d) % 64
-                    acc[s, comp] = wrap24(acc[s, comp] + x)
+                comp, x, d = k["axons"][a]
+                # the accumulators wrap at 24 bits; adding in int64 and wrapping when read is the same
+                np.add.at(acc, ((t + d) % 64, comp), x)
             s = t % 64
-            inp = acc[s].copy()
+            inp = wrap24(acc[s])
             acc[s] = 0
             k["u"] = wrap24(decay(k["u"], k["keep_u"]) + inp)
             r = np.where(k["r"] > 0, k["r"] - 1, 0)
