@@ -102,6 +102,8 @@ int main(int argc, char **argv)
             mh = (unsigned)atoi(argv[++i]);
         } else if (!strcmp(argv[i], "--ncomp") && i + 1 < (unsigned)argc)
             ncomp = (unsigned)atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--ndslot") && i + 1 < (unsigned)argc)
+            g.ndslot = (unsigned)atoi(argv[++i]);
         else if (!strcmp(argv[i], "--steps") && i + 1 < (unsigned)argc)
             steps = (unsigned)atoi(argv[++i]);
         else if (!strcmp(argv[i], "--warmup") && i + 1 < (unsigned)argc)

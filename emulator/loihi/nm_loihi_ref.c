@@ -69,21 +69,16 @@ static void fill_wtab(nm_loihi_ref *c, unsigned f)
 {
     unsigned w;
     for (w = 0; w < 256; w++)
-        c->wtab[f * 256u + w] = weight_of(c->synfmt[f], w);
+        c->wtab[f][w] = weight_of(c->synfmt[f], w);
 }
 
 /* a synapse word in the form delivery reads (struct nm_loihi_ref, dsyn) */
-#define DSYN_DELAY_LSB 26u
-#define EV_FMT_LSB 20u
-#define EV_KEEP 0xfffffu /* the bits of a dsyn word an event keeps */
-#define EV_COMP 0xfffu   /* an event's compartment */
-#define EV_WIDX_LSB 12u  /* an event's weight index, FMT * 256 + WGT */
 static uint32_t dsyn_of(const nm_loihi_ref *c, uint32_t w)
 {
     uint32_t d = (w >> NML_SYN_WORD_DELAY_LSB) & NML_SYN_WORD_DELAY_MASK & (c->g.ndslot - 1u);
     uint32_t n = (w >> NML_SYN_WORD_COMP_LSB) & NML_SYN_WORD_COMP_MASK & (c->g.ncomp - 1u);
     uint32_t x = (w >> NML_SYN_WORD_WGT_LSB) & NML_SYN_WORD_WGT_MASK;
-    return d << DSYN_DELAY_LSB | x << EV_WIDX_LSB | n;
+    return x << 24 | d << c->lg_ncomp | n;
 }
 
 /* the packet axon-map entry e (word w) sends */
@@ -129,56 +124,6 @@ static void check_uniform(nm_loihi_ref *c)
     c->uni[4] = c->bias[0];
 }
 
-/* ------------------------------------------------------------------ event lists */
-
-/* words per event buffer: evcap and slack for whole-vector stores past the end */
-#define EVSTRIDE(c) ((size_t)(c)->evcap + 16u)
-
-static uint32_t *ev_list(const nm_loihi_ref *c, unsigned s)
-{
-    return &c->evbuf[(size_t)c->evbuf_of[s] * EVSTRIDE(c)];
-}
-
-/* slot s's list gets a buffer (the one freed last) */
-static void ev_acquire(nm_loihi_ref *c, unsigned s)
-{
-    c->evbuf_of[s] = (int32_t)c->evfree[--c->nfree];
-    c->evcnt[s] = 0;
-}
-
-static void ev_release(nm_loihi_ref *c, unsigned s)
-{
-    c->evfree[c->nfree++] = (uint32_t)c->evbuf_of[s];
-    c->evbuf_of[s] = -1;
-    c->evcnt[s] = 0;
-}
-
-/* adds slot s's events into dst (ncomp words) and frees the list */
-static void ev_add_into(nm_loihi_ref *c, unsigned s, uint32_t *restrict dst)
-{
-    const uint32_t *restrict l;
-    const int32_t *restrict wt = c->wtab;
-    uint32_t k, n;
-    if (c->evbuf_of[s] < 0)
-        return;
-    l = ev_list(c, s);
-    n = c->evcnt[s];
-    for (k = 0; k < n; k++)
-        dst[l[k] & EV_COMP] += (uint32_t)wt[l[k] >> EV_WIDX_LSB];
-    ev_release(c, s);
-}
-
-/* every list into the dense accumulators */
-static void ev_flush(nm_loihi_ref *c)
-{
-    unsigned s;
-    for (s = 0; s < c->g.ndslot; s++)
-        if (c->evbuf_of[s] >= 0) {
-            ev_add_into(c, s, &c->da[(size_t)s << c->lg_ncomp]);
-            c->dnz[s] = 1;
-        }
-}
-
 /* ------------------------------------------------------------------ life cycle */
 
 /* zeroed memory on a 64-byte (cache line) boundary */
@@ -215,7 +160,7 @@ nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *o
     c->dprof = calloc(g->ndprof, sizeof *c->dprof);
     c->tprof = calloc(g->ntprof, sizeof *c->tprof);
     c->synfmt = calloc(g->nsynfmt, sizeof *c->synfmt);
-    c->wtab = calloc((size_t)g->nsynfmt * 256u, sizeof *c->wtab);
+    c->wtab = calloc(g->nsynfmt, sizeof *c->wtab);
     c->cx_cfg = calloc(g->ncomp, sizeof *c->cx_cfg);
     c->cx_axmap = calloc(g->ncomp, sizeof *c->cx_axmap);
     c->fu = calloc(g->ncomp, sizeof *c->fu);
@@ -233,14 +178,6 @@ nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *o
     c->dsyn = calloc_aligned(g->nsyn, sizeof *c->dsyn);
     c->ptmpl = calloc(g->naxout, sizeof *c->ptmpl);
     c->da = calloc_aligned((size_t)g->ndslot * g->ncomp, sizeof *c->da);
-    c->dnz = calloc(g->ndslot, sizeof *c->dnz);
-    c->evcap = 2u * g->ncomp + 64u;
-    /* not zeroed: only the words below evcnt are ever read, and untouched pages of the
-     * buffers nobody uses cost no memory */
-    c->evbuf = aligned_alloc(64, (size_t)g->ndslot * EVSTRIDE(c) * sizeof *c->evbuf);
-    c->evcnt = calloc(g->ndslot, sizeof *c->evcnt);
-    c->evbuf_of = calloc(g->ndslot, sizeof *c->evbuf_of);
-    c->evfree = calloc(g->ndslot, sizeof *c->evfree);
 
     c->q = calloc(g->inq, sizeof *c->q);
     c->spikes = calloc(g->ncomp, sizeof *c->spikes);
@@ -248,8 +185,7 @@ nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *o
     c->pkts = calloc(c->pkts_cap, sizeof *c->pkts);
     if (!c->dprof || !c->tprof || !c->synfmt || !c->wtab || !c->cx_cfg || !c->cx_axmap || !c->fu ||
         !c->fv || !c->vth || !c->refract || !c->bias || !c->u || !c->v || !c->ref || !c->spk ||
-        !c->inaxon || !c->syn || !c->axmap || !c->dsyn || !c->ptmpl || !c->da || !c->q || !c->spikes || !c->pkts || !c->dnz || !c->evbuf || !c->evcnt || !c->evbuf_of ||
-        !c->evfree) {
+        !c->inaxon || !c->syn || !c->axmap || !c->dsyn || !c->ptmpl || !c->da || !c->q || !c->spikes || !c->pkts) {
         nm_loihi_ref_free(c);
         goto nomem;
     }
@@ -261,11 +197,6 @@ nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *o
         decode_cx(c, n);
     for (n = 0; n < g->naxout; n++)
         c->ptmpl[n].entry = (uint16_t)n; /* the reset word 0 sends to axon 0 of this core */
-    for (n = 0; n < g->ndslot; n++) {
-        c->evbuf_of[n] = -1;
-        c->evfree[n] = g->ndslot - 1u - n; /* buffer 0 on top */
-    }
-    c->nfree = g->ndslot;
     nm_loihi_ref_set_simd(c, NM_LOIHI_SIMD_BEST);
     return c;
 nomem:
@@ -282,7 +213,6 @@ void nm_loihi_ref_free(nm_loihi_ref *c)
     free(c->cx_cfg); free(c->cx_axmap); free(c->fu); free(c->fv); free(c->vth);
     free(c->refract); free(c->bias); free(c->u); free(c->v); free(c->ref); free(c->spk);
     free(c->inaxon); free(c->syn); free(c->axmap); free(c->dsyn); free(c->ptmpl); free(c->da); free(c->q);
-    free(c->dnz); free(c->evbuf); free(c->evcnt); free(c->evbuf_of); free(c->evfree);
     free(c->spikes); free(c->pkts);
     free(c);
 }
@@ -365,7 +295,6 @@ int nm_loihi_ref_cfg_write(nm_loihi_ref *c, uint32_t addr, uint32_t data)
             decode_cx(c, n);
         return NM_OK;
     case NML_REGION_SYNFMT:
-        ev_flush(c); /* the lists hold weight indices: what was delivered keeps its weight */
         c->synfmt[elem] = data & SYNFMT_MASK;
         fill_wtab(c, elem);
         return NM_OK;
@@ -401,18 +330,12 @@ int nm_loihi_ref_cfg_write(nm_loihi_ref *c, uint32_t addr, uint32_t data)
     case NML_REGION_SYN:
         c->syn[elem] = data & SYN_MASK;
         c->dsyn[elem] = dsyn_of(c, c->syn[elem]);
-        if ((c->dsyn[elem] >> DSYN_DELAY_LSB) > c->dmax)
-            c->dmax = c->dsyn[elem] >> DSYN_DELAY_LSB;
         return NM_OK;
     case NML_REGION_AXMAP:
         c->axmap[elem] = data & AXMAP_MASK;
         c->ptmpl[elem] = pkt_of(c->axmap[elem], elem);
         return NM_OK;
-    case NML_REGION_DA:
-        ev_flush(c);
-        c->da[elem] = data & 0xffffffu;
-        c->dnz[elem >> c->lg_ncomp] = 1;
-        return NM_OK;
+    case NML_REGION_DA:     c->da[elem] = data & 0xffffffu; return NM_OK;
     default: return NM_ERR_CFG;
     }
 }
@@ -466,12 +389,7 @@ int nm_loihi_ref_cfg_read(const nm_loihi_ref *c, uint32_t addr, uint32_t *data)
     case NML_REGION_INAXON: *data = c->inaxon[elem]; return NM_OK;
     case NML_REGION_SYN:    *data = c->syn[elem]; return NM_OK;
     case NML_REGION_AXMAP:  *data = c->axmap[elem]; return NM_OK;
-    default:
-        /* The flush changes how the accumulators are held, not their values; the core is
-         * never a const object (nm_loihi_ref_new allocates it), so the cast is defined. */
-        ev_flush((nm_loihi_ref *)(uintptr_t)c);
-        *data = c->da[elem] & 0xffffffu;
-        return NM_OK;
+    default:                *data = c->da[elem] & 0xffffffu; return NM_OK;
     }
 }
 
@@ -491,94 +409,42 @@ int nm_loihi_ref_inject(nm_loihi_ref *c, unsigned axon)
 
 /* ------------------------------------------------------------------ one step */
 
-/* The list ends of slots t .. t+dmax (tail[d] for delay d), each given a buffer. Returns
- * the room left in the fullest of them. */
-static uint32_t ev_tails(nm_loihi_ref *c, uint32_t t, uint32_t **tail)
+/* Adds val[k] into da[idx[k]]: first every accumulator line is prefetched (the accumulators
+ * of a big chip are not in cache, and the misses then overlap), then the adds. */
+static inline __attribute__((always_inline)) void apply(uint32_t *restrict da, const uint32_t *restrict idx,
+                                                        const uint32_t *restrict val, unsigned n)
 {
-    const unsigned slm = c->g.ndslot - 1u;
-    uint32_t fill = 0;
-    unsigned d;
-    for (d = 0; d <= c->dmax; d++) {
-        unsigned s = (t + d) & slm;
-        if (c->evbuf_of[s] < 0)
-            ev_acquire(c, s);
-        tail[d] = ev_list(c, s) + c->evcnt[s];
-        fill = c->evcnt[s] > fill ? c->evcnt[s] : fill;
-    }
-    return c->evcap - fill;
-}
-
-static void ev_tails_done(nm_loihi_ref *c, uint32_t t, uint32_t *const *tail)
-{
-    const unsigned slm = c->g.ndslot - 1u;
-    unsigned d;
-    for (d = 0; d <= c->dmax; d++) {
-        unsigned s = (t + d) & slm;
-        c->evcnt[s] = (uint32_t)(tail[d] - ev_list(c, s));
-    }
-}
-
-/* one event's run of synapse words straight into the dense accumulators (a run longer
- * than a whole list) */
-static void deliver_dense(nm_loihi_ref *c, uint32_t t, unsigned base, unsigned len, uint32_t fb)
-{
-    const unsigned smask = c->g.nsyn - 1u, slm = c->g.ndslot - 1u;
-    unsigned j;
-    for (j = 0; j < len; j++) {
-        uint32_t w = c->dsyn[(base + j) & smask];
-        unsigned s = (t + (w >> DSYN_DELAY_LSB)) & slm;
-        c->da[((size_t)s << c->lg_ncomp) + (w & EV_COMP)] += (uint32_t)c->wtab[((w & EV_KEEP) | fb) >> EV_WIDX_LSB];
-        c->dnz[s] = 1;
-    }
-}
-
-#ifdef NM_X86_AVX2
-#define NM_AVX512 __attribute__((target("avx512f")))
-/* the largest dmax append_run16 takes: it makes one pass per delay */
-#define RUN16_DMAX 15u
-
-/* One event's run of pre-decoded synapse words pw[0 .. len-1] appended to the lists of
- * delays 0 .. dmax, 16 words at a time: per delay, the words of that delay compressed to
- * the front of a vector that is stored whole at the list's end (the 16 words of slack
- * after each buffer take what lies past the new end). */
-NM_AVX512 static void append_run16(uint32_t **tail, const uint32_t *pw, unsigned len, uint32_t fb, unsigned dmax)
-{
-    const __m512i keep = _mm512_set1_epi32((int)EV_KEEP), fbv = _mm512_set1_epi32((int)fb);
-    unsigned j, d;
-    for (j = 0; j < len; j += 16) {
-        __mmask16 lm = len - j >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (len - j)) - 1u);
-        __m512i w = _mm512_maskz_loadu_epi32(lm, pw + j);
-        __m512i e = _mm512_or_si512(_mm512_and_si512(w, keep), fbv);
-        __m512i dv = _mm512_srli_epi32(w, DSYN_DELAY_LSB);
-        for (d = 0; d <= dmax; d++) {
-            __mmask16 m = _mm512_mask_cmpeq_epi32_mask(lm, dv, _mm512_set1_epi32((int)d));
-            _mm512_storeu_si512((void *)tail[d], _mm512_maskz_compress_epi32(m, e));
-            tail[d] += __builtin_popcount(m);
-        }
-    }
-}
+    unsigned k;
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 4
 #endif
+    for (k = 0; k < n; k++)
+        __builtin_prefetch(&da[idx[k]], 1);
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 4
+#endif
+    for (k = 0; k < n; k++)
+        da[idx[k]] += val[k];
+}
 
-/* DELIVER: m queued events into the event lists of slots t .. t+dmax (struct nm_loihi_ref,
- * da). Returns the cycles. The events' INAXON words are fetched first (all prefetched,
- * then read, prefetching their synapse runs); then each run's pre-decoded words are
- * appended to the lists of their delays. Addition modulo 2^24 commutes, so where an event
- * lands (list or dense part) changes no result. */
+/* DELIVER: m queued events into the accumulator slots of step t. Returns the cycles.
+ * Written for memory-level parallelism: the events' INAXON words are fetched first (all
+ * prefetched, then read, prefetching their synapse runs); then the runs' pre-decoded words
+ * (struct nm_loihi_ref, dsyn) become (accumulator index, x) pairs, up to CHUNK at a time,
+ * added with the accumulators prefetched a few entries ahead. Addition modulo 2^24
+ * commutes, so the split changes no result. */
+#define CHUNK 256u
 #define EVCHUNK 64u
-static uint32_t deliver(nm_loihi_ref *c, unsigned m, uint32_t t)
+static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref *c, unsigned m, uint32_t t)
 {
     const unsigned smask = c->g.nsyn - 1u, qmask = c->g.inq - 1u, fmask = c->g.nsynfmt - 1u;
-    uint32_t *tail[NM_LOIHI_MAX_NDSLOT];
-    uint32_t cfgs[EVCHUNK];
-    uint32_t cycles = 0, synops = 0, room;
-    unsigned e0, e, j;
+    const uint32_t tb = (t & (c->g.ndslot - 1u)) << c->lg_ncomp;
+    const uint32_t amask = (c->g.ndslot << c->lg_ncomp) - 1u;
+    uint32_t idx[CHUNK], val[CHUNK], cfgs[EVCHUNK];
+    uint32_t cycles = 0, synops = 0;
+    unsigned e0, e, j, nb = 0;
+    uint32_t *da = c->da;
     const uint32_t *ds = c->dsyn;
-#ifdef NM_X86_AVX2
-    const int run16 = c->simd == NM_LOIHI_SIMD_AVX512 && c->dmax <= RUN16_DMAX;
-#endif
-    if (!m)
-        return 0;
-    room = ev_tails(c, t, tail);
     for (e0 = 0; e0 < m; e0 += EVCHUNK) {
         unsigned ne = m - e0 < EVCHUNK ? m - e0 : EVCHUNK;
         for (e = 0; e < ne; e++)
@@ -596,45 +462,68 @@ static uint32_t deliver(nm_loihi_ref *c, unsigned m, uint32_t t)
             uint32_t cfg = cfgs[e];
             unsigned base = ((cfg >> NML_INAXON_CFG_BASE_LSB) & NML_INAXON_CFG_BASE_MASK) & smask;
             unsigned len = (cfg >> NML_INAXON_CFG_LEN_LSB) & NML_INAXON_CFG_LEN_MASK;
-            uint32_t fb = (((cfg >> NML_INAXON_CFG_FMT_LSB) & NML_INAXON_CFG_FMT_MASK) & fmask) << EV_FMT_LSB;
+            const int32_t *wt = c->wtab[((cfg >> NML_INAXON_CFG_FMT_LSB) & NML_INAXON_CFG_FMT_MASK) & fmask];
             synops += len;
             cycles += 2u + 2u * len;
-            if (len > room) { /* a list could overflow: everything to the dense part first */
-                ev_tails_done(c, t, tail);
-                ev_flush(c);
-                room = ev_tails(c, t, tail);
-                if (len > room) {
-                    deliver_dense(c, t, base, len, fb);
-                    continue;
+            while (len) {
+                unsigned piece = len < CHUNK - nb ? len : CHUNK - nb;
+                uint32_t *restrict pi = &idx[nb], *restrict pv = &val[nb];
+                if (base + piece <= smask + 1u) {
+                    const uint32_t *restrict pw = &ds[base];
+                    for (j = 0; j < piece; j++) {
+                        uint32_t w = pw[j];
+                        pi[j] = (tb + w) & amask;
+                        pv[j] = (uint32_t)wt[w >> 24];
+                    }
+                } else {
+                    for (j = 0; j < piece; j++) {
+                        uint32_t w = ds[(base + j) & smask];
+                        pi[j] = (tb + w) & amask;
+                        pv[j] = (uint32_t)wt[w >> 24];
+                    }
                 }
-            }
-            room -= len;
-#ifdef NM_X86_AVX2
-            if (run16 && base + len <= smask + 1u) {
-                append_run16(tail, &ds[base], len, fb, c->dmax);
-                continue;
-            }
-#endif
-            if (base + len <= smask + 1u) {
-                const uint32_t *restrict pw = &ds[base];
-                for (j = 0; j < len; j++) {
-                    uint32_t w = pw[j];
-                    *tail[w >> DSYN_DELAY_LSB]++ = (w & EV_KEEP) | fb;
-                }
-            } else {
-                for (j = 0; j < len; j++) {
-                    uint32_t w = ds[(base + j) & smask];
-                    *tail[w >> DSYN_DELAY_LSB]++ = (w & EV_KEEP) | fb;
+                nb += piece;
+                base = (base + piece) & smask;
+                len -= piece;
+                if (nb == CHUNK) {
+                    apply(da, idx, val, nb);
+                    nb = 0;
                 }
             }
         }
         c->qhead = (c->qhead + ne) & qmask;
     }
-    ev_tails_done(c, t, tail);
+    apply(da, idx, val, nb);
     c->qcount -= m;
     c->cnt[NML_COUNTER_AXON_EVENTS] += m;
     c->cnt[NML_COUNTER_SYN_OPS] += synops;
     return cycles;
+}
+
+/* deliver_body compiled twice: for AVX2 (the decode loop gathers the weights 8 at a time)
+ * and for the baseline, where it stays scalar (an SSE2 gather is 8 scalar loads anyway) */
+#if defined(NM_X86_AVX2)
+__attribute__((target("avx2"))) static uint32_t deliver_avx2(nm_loihi_ref *c, unsigned m, uint32_t t)
+{
+    return deliver_body(c, m, t);
+}
+#endif
+
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("no-tree-vectorize")))
+#endif
+static uint32_t deliver_c(nm_loihi_ref *c, unsigned m, uint32_t t)
+{
+    return deliver_body(c, m, t);
+}
+
+static uint32_t deliver(nm_loihi_ref *c, unsigned m, uint32_t t)
+{
+#if defined(NM_X86_AVX2)
+    if (c->simd) /* AVX2 or AVX-512 */
+        return deliver_avx2(c, m, t);
+#endif
+    return deliver_c(c, m, t);
 }
 
 /* sgn(x) * ((|x| * f) >> 12) for |x| <= 2^23, 0 <= f <= 4096, in 32-bit arithmetic:
@@ -777,6 +666,8 @@ static int cpu_has_avx2(void)
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2");
 }
+
+#define NM_AVX512 __attribute__((target("avx512f")))
 
 /* decay() on 16 lanes (AVX-512 has no vpsignd: the negative lanes are negated under a mask) */
 NM_AVX512 static inline __m512i decay16(__m512i x, __m512i f)
@@ -964,25 +855,13 @@ int nm_loihi_ref_tick(nm_loihi_ref *c, nm_loihi_out *out)
 {
     const nm_loihi_geom *g = &c->g;
     unsigned nupd = c->nupd < g->ncomp ? c->nupd : g->ncomp;
-    unsigned m = c->qcount, nspk, s;
+    unsigned m = c->qcount, nspk;
     uint32_t t, cycles, npkts = 0, stalls = 0;
     uint32_t *slot;
-    /* slot t's accumulators when its dense part is zero: a stack array that stays in L1
-     * from one core's step to the next */
-    _Alignas(64) uint32_t scratch[NM_LOIHI_MAX_NCOMP];
 
     t = ++c->step;
     cycles = 2u + deliver(c, m, t);
-    s = t & (g->ndslot - 1u);
-    if (c->dnz[s] || nupd < g->ncomp) {
-        /* the update clears only words 0 .. nupd-1 of the slot */
-        slot = &c->da[(size_t)s << c->lg_ncomp];
-        c->dnz[s] = nupd < g->ncomp;
-    } else {
-        slot = scratch;
-        memset(scratch, 0, g->ncomp * sizeof *scratch);
-    }
-    ev_add_into(c, s, slot);
+    slot = &c->da[(size_t)(t & (g->ndslot - 1u)) << c->lg_ncomp];
     nspk = update(c, nupd, slot, &c->cnt[NML_COUNTER_CX_ACTIVE]);
     cycles += 3u * nupd;
 
@@ -1027,14 +906,13 @@ int nm_loihi_ref_simd(const nm_loihi_ref *c)
 }
 
 /* A hint that this core steps soon: fetch what the start of its step touches (its queue
- * head, the list bookkeeping, the compartment state). */
+ * head, the dense accumulators and delivery list of the slot it will consume). */
 void nm_loihi_ref_prefetch(const nm_loihi_ref *c)
 {
     unsigned k;
     for (k = 0; k < c->qcount && k < 64; k += 32)
         __builtin_prefetch(&c->q[(c->qhead + k) & (c->g.inq - 1u)]);
-    __builtin_prefetch(&c->evbuf_of[(c->step + 1u) & (c->g.ndslot - 1u)]);
-    __builtin_prefetch(&c->evcnt[(c->step + 1u) & (c->g.ndslot - 1u)]);
+    __builtin_prefetch(&c->da[(size_t)((c->step + 1u) & (c->g.ndslot - 1u)) << c->lg_ncomp]);
     __builtin_prefetch(c->u);
     __builtin_prefetch(c->v);
     __builtin_prefetch(c->ref);

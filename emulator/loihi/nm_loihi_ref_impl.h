@@ -25,9 +25,8 @@ struct nm_loihi_ref {
 
     /* profile and format tables, as written (masked to their fields) */
     uint32_t *dprof, *tprof, *synfmt;
-    /* the contribution x of each 8-bit mantissa (section 4.1) under each synapse format:
-     * word FMT * 256 + WGT */
-    int32_t *wtab;
+    /* per synapse format: the contribution x of each 8-bit mantissa (section 4.1) */
+    int32_t (*wtab)[256];
 
     /* compartments: configuration words as written, and what the update loop reads */
     uint32_t *cx_cfg, *cx_axmap;
@@ -45,38 +44,17 @@ struct nm_loihi_ref {
     int simd;               /* NM_LOIHI_SIMD_*: the update in use (nm_loihi_ref_set_simd) */
 
     uint32_t *inaxon, *syn, *axmap;
-    /* Synapse words pre-decoded when written, in the form delivery wants: bits 0..11
-     * COMP mod ncomp, bits 12..19 WGT, bits 20..25 zero, bits 26..31 DELAY mod ndslot. An
-     * event is the word with the delay cleared and the INAXON format in bits 20..23: then
-     * bits 0..11 are the compartment and bits 12..23 the weight index FMT * 256 + WGT
-     * into wtab. */
+    /* Synapse words pre-decoded when written, in the form delivery wants: bits 0..15 the
+     * accumulator offset (DELAY mod ndslot) * ncomp + COMP mod ncomp, bits 24..31 WGT. The
+     * word of slot (t + DELAY) is then (t mod ndslot) * ncomp + offset, mod ndslot * ncomp
+     * (ndslot * ncomp <= 65536 by the geometry check). */
     uint32_t *dsyn;
-    unsigned dmax;          /* >= every DELAY in dsyn (grows on SYN writes, never shrinks) */
     /* Axon-map entries pre-decoded when written: the packet each sends (src left 0) */
     nm_loihi_pkt *ptmpl;
-    /* Dendritic accumulators. DA[s][n] = wrap24(da[s][n] + the x of every event of slot s's
-     * list for compartment n). Deliveries add modulo 2^32 without wrapping each time; 2^24
-     * divides 2^32, so wrapping once when the slot is consumed or read gives the same value
-     * as wrapping after every add, in any order.
-     * The dense part da (ndslot * ncomp words) holds what the config port wrote and what
-     * the lists were flushed into; dnz[s] is 0 if slot s of it is known to be all zero.
-     * Delivery appends events to per-slot lists instead of adding into da: a sequential
-     * write of 4 bytes per synaptic event rather than a read-modify-write of a random line
-     * of a 4 KB-per-slot array. A list lives in one of ndslot buffers of evcap words while
-     * its slot has events (evbuf_of[s], -1 if none); freed buffers are reused last-in
-     * first-out, so the few lists of a step stay in cache. The consuming step adds slot
-     * t's list into a zeroed scratch array on the stack (or into da[t] if dnz is set) and
-     * updates from it. The lists are flushed into da (ev_flush) before anything that
-     * would see or change the difference: a DA read or write, a SYNFMT write (the list
-     * holds weight indices, not weights), and a delivery that would overflow a list. */
+    /* Dendritic accumulators, ndslot * ncomp: DA[s][n] = wrap24(da[s][n]). Deliveries add
+     * modulo 2^32 without wrapping each time; 2^24 divides 2^32, so wrapping once when the
+     * slot is consumed or read gives the same value as wrapping after every add. */
     uint32_t *da;
-    uint8_t *dnz;
-    uint32_t *evbuf;        /* ndslot buffers of evcap words */
-    uint32_t evcap;
-    uint32_t *evcnt;        /* events in slot s's list */
-    int32_t *evbuf_of;      /* slot -> buffer, -1: none */
-    uint32_t *evfree;       /* stack of free buffers, nfree of them */
-    unsigned nfree;
 
     /* step output buffers */
     uint16_t *spikes;
