@@ -65,11 +65,45 @@ static int32_t weight_of(uint32_t f, unsigned w)
     return (wv >= 0) ? (wv >> -e) : -(int32_t)((((uint32_t)-wv) + (1u << -e) - 1u) >> -e);
 }
 
+/* Whether every x of format f is the mantissa times 2^s, so delivery can compute it from the
+ * pre-decoded word (WGT in bits 24..31) with two instructions instead of a table look-up:
+ * NML_WLIN_SIGNED x = sext8(WGT) * 2^s, NML_WLIN_UNSIGNED x = WGT * 2^s, NML_WLIN_NEG
+ * x = -WGT * 2^s; else NML_WLIN_TABLE. c->wsh[f] = 24 - s. */
+enum { NML_WLIN_TABLE, NML_WLIN_SIGNED, NML_WLIN_UNSIGNED, NML_WLIN_NEG };
+
+static void classify_wtab(nm_loihi_ref *c, unsigned f)
+{
+    const int32_t *x = c->wtab[f];
+    int kind;
+    c->wlin[f] = NML_WLIN_TABLE;
+    for (kind = NML_WLIN_SIGNED; kind <= NML_WLIN_NEG; kind++) {
+        int32_t one = kind == NML_WLIN_NEG ? -x[1] : x[1];
+        unsigned sh = 0, w;
+        if (one <= 0 || (one & (one - 1)) != 0)
+            continue;
+        while ((1 << sh) < one)
+            sh++;
+        if (sh > 24)
+            continue;
+        for (w = 0; w < 256; w++) {
+            int32_t m = kind == NML_WLIN_SIGNED ? sext(w, 8) : kind == NML_WLIN_UNSIGNED ? (int32_t)w : -(int32_t)w;
+            if (x[w] != m * (1 << sh))
+                break;
+        }
+        if (w == 256) {
+            c->wlin[f] = (uint8_t)kind;
+            c->wsh[f] = (uint8_t)(24u - sh);
+            return;
+        }
+    }
+}
+
 static void fill_wtab(nm_loihi_ref *c, unsigned f)
 {
     unsigned w;
     for (w = 0; w < 256; w++)
         c->wtab[f][w] = weight_of(c->synfmt[f], w);
+    classify_wtab(c, f);
 }
 
 /* a synapse word in the form delivery reads (struct nm_loihi_ref, dsyn) */
@@ -161,6 +195,8 @@ nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *o
     c->tprof = calloc(g->ntprof, sizeof *c->tprof);
     c->synfmt = calloc(g->nsynfmt, sizeof *c->synfmt);
     c->wtab = calloc(g->nsynfmt, sizeof *c->wtab);
+    c->wlin = calloc(g->nsynfmt, sizeof *c->wlin);
+    c->wsh = calloc(g->nsynfmt, sizeof *c->wsh);
     c->cx_cfg = calloc(g->ncomp, sizeof *c->cx_cfg);
     c->cx_axmap = calloc(g->ncomp, sizeof *c->cx_axmap);
     c->fu = calloc(g->ncomp, sizeof *c->fu);
@@ -183,7 +219,7 @@ nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *o
     c->spikes = calloc(g->ncomp, sizeof *c->spikes);
     c->pkts_cap = 16;
     c->pkts = calloc(c->pkts_cap, sizeof *c->pkts);
-    if (!c->dprof || !c->tprof || !c->synfmt || !c->wtab || !c->cx_cfg || !c->cx_axmap || !c->fu ||
+    if (!c->dprof || !c->tprof || !c->synfmt || !c->wtab || !c->wlin || !c->wsh || !c->cx_cfg || !c->cx_axmap || !c->fu ||
         !c->fv || !c->vth || !c->refract || !c->bias || !c->u || !c->v || !c->ref || !c->spk ||
         !c->inaxon || !c->syn || !c->axmap || !c->dsyn || !c->ptmpl || !c->da || !c->q || !c->spikes || !c->pkts) {
         nm_loihi_ref_free(c);
@@ -209,7 +245,7 @@ void nm_loihi_ref_free(nm_loihi_ref *c)
 {
     if (!c)
         return;
-    free(c->dprof); free(c->tprof); free(c->synfmt); free(c->wtab);
+    free(c->dprof); free(c->tprof); free(c->synfmt); free(c->wtab); free(c->wlin); free(c->wsh);
     free(c->cx_cfg); free(c->cx_axmap); free(c->fu); free(c->fv); free(c->vth);
     free(c->refract); free(c->bias); free(c->u); free(c->v); free(c->ref); free(c->spk);
     free(c->inaxon); free(c->syn); free(c->axmap); free(c->dsyn); free(c->ptmpl); free(c->da); free(c->q);
@@ -462,7 +498,9 @@ static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref 
             uint32_t cfg = cfgs[e];
             unsigned base = ((cfg >> NML_INAXON_CFG_BASE_LSB) & NML_INAXON_CFG_BASE_MASK) & smask;
             unsigned len = (cfg >> NML_INAXON_CFG_LEN_LSB) & NML_INAXON_CFG_LEN_MASK;
-            const int32_t *wt = c->wtab[((cfg >> NML_INAXON_CFG_FMT_LSB) & NML_INAXON_CFG_FMT_MASK) & fmask];
+            const unsigned f = ((cfg >> NML_INAXON_CFG_FMT_LSB) & NML_INAXON_CFG_FMT_MASK) & fmask;
+            const int32_t *wt = c->wtab[f];
+            const unsigned kind = c->wlin[f], sh = c->wsh[f];
             synops += len;
             cycles += 2u + 2u * len;
             while (len) {
@@ -470,10 +508,33 @@ static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref 
                 uint32_t *restrict pi = &idx[nb], *restrict pv = &val[nb];
                 if (base + piece <= smask + 1u) {
                     const uint32_t *restrict pw = &ds[base];
-                    for (j = 0; j < piece; j++) {
-                        uint32_t w = pw[j];
-                        pi[j] = (tb + w) & amask;
-                        pv[j] = (uint32_t)wt[w >> 24];
+                    /* the x of a linear format from WGT's bits in place (no look-up: the
+                     * loops vectorize without a gather) */
+                    switch (kind) {
+                    case NML_WLIN_SIGNED:
+                        for (j = 0; j < piece; j++) {
+                            pi[j] = (tb + pw[j]) & amask;
+                            pv[j] = (uint32_t)((int32_t)(pw[j] & 0xff000000u) >> sh);
+                        }
+                        break;
+                    case NML_WLIN_UNSIGNED:
+                        for (j = 0; j < piece; j++) {
+                            pi[j] = (tb + pw[j]) & amask;
+                            pv[j] = (pw[j] & 0xff000000u) >> sh;
+                        }
+                        break;
+                    case NML_WLIN_NEG:
+                        for (j = 0; j < piece; j++) {
+                            pi[j] = (tb + pw[j]) & amask;
+                            pv[j] = 0u - ((pw[j] & 0xff000000u) >> sh);
+                        }
+                        break;
+                    default:
+                        for (j = 0; j < piece; j++) {
+                            uint32_t w = pw[j];
+                            pi[j] = (tb + w) & amask;
+                            pv[j] = (uint32_t)wt[w >> 24];
+                        }
                     }
                 } else {
                     for (j = 0; j < piece; j++) {

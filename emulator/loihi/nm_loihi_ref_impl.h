@@ -27,6 +27,7 @@ struct nm_loihi_ref {
     uint32_t *dprof, *tprof, *synfmt;
     /* per synapse format: the contribution x of each 8-bit mantissa (section 4.1) */
     int32_t (*wtab)[256];
+    uint8_t *wlin, *wsh;    /* per format: x linear in WGT? (classify_wtab in nm_loihi_ref.c) */
 
     /* compartments: configuration words as written, and what the update loop reads */
     uint32_t *cx_cfg, *cx_axmap;
