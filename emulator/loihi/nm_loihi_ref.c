@@ -470,6 +470,17 @@ static inline __attribute__((always_inline)) void apply(uint32_t *restrict da, c
  * added with the accumulators prefetched a few entries ahead. Addition modulo 2^24
  * commutes, so the split changes no result. */
 #define CHUNK 256u
+
+/* 8 words in a GCC/Clang generic vector (AVX2 in deliver_avx2, SSE2 pairs elsewhere);
+ * macros, not functions: a function passing one would change the ABI without AVX */
+typedef uint32_t v8u32 __attribute__((vector_size(32)));
+typedef int32_t v8i32 __attribute__((vector_size(32)));
+#define LD8(v, p) memcpy(&(v), (p), sizeof(v))
+#define ST8(p, e)                                                                         \
+    do {                                                                                  \
+        v8u32 st8_ = (e);                                                                 \
+        memcpy((p), &st8_, sizeof st8_);                                                  \
+    } while (0)
 #define EVCHUNK 64u
 static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref *c, unsigned m, uint32_t t)
 {
@@ -508,23 +519,45 @@ static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref 
                 uint32_t *restrict pi = &idx[nb], *restrict pv = &val[nb];
                 if (base + piece <= smask + 1u) {
                     const uint32_t *restrict pw = &ds[base];
-                    /* the x of a linear format from WGT's bits in place (no look-up: the
-                     * loops vectorize without a gather) */
+                    /* the x of a linear format from WGT's bits in place (no look-up), 8
+                     * words at a time, then one by one */
+                    j = 0;
                     switch (kind) {
                     case NML_WLIN_SIGNED:
-                        for (j = 0; j < piece; j++) {
+                        for (; j + 8u <= piece; j += 8u) {
+                            v8u32 w, hw;
+                            LD8(w, pw + j);
+                            hw = w & 0xff000000u;
+                            ST8(pi + j, (w + tb) & amask);
+                            ST8(pv + j, (v8u32)((v8i32)hw >> (int)sh));
+                        }
+                        for (; j < piece; j++) {
                             pi[j] = (tb + pw[j]) & amask;
                             pv[j] = (uint32_t)((int32_t)(pw[j] & 0xff000000u) >> sh);
                         }
                         break;
                     case NML_WLIN_UNSIGNED:
-                        for (j = 0; j < piece; j++) {
+                        for (; j + 8u <= piece; j += 8u) {
+                            v8u32 w, hw;
+                            LD8(w, pw + j);
+                            hw = w & 0xff000000u;
+                            ST8(pi + j, (w + tb) & amask);
+                            ST8(pv + j, hw >> sh);
+                        }
+                        for (; j < piece; j++) {
                             pi[j] = (tb + pw[j]) & amask;
                             pv[j] = (pw[j] & 0xff000000u) >> sh;
                         }
                         break;
                     case NML_WLIN_NEG:
-                        for (j = 0; j < piece; j++) {
+                        for (; j + 8u <= piece; j += 8u) {
+                            v8u32 w, hw;
+                            LD8(w, pw + j);
+                            hw = w & 0xff000000u;
+                            ST8(pi + j, (w + tb) & amask);
+                            ST8(pv + j, 0u - (hw >> sh));
+                        }
+                        for (; j < piece; j++) {
                             pi[j] = (tb + pw[j]) & amask;
                             pv[j] = 0u - ((pw[j] & 0xff000000u) >> sh);
                         }
