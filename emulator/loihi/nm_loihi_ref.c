@@ -9,6 +9,7 @@
 #include "nm_loihi_ref_impl.h"
 
 #define V_MAX ((1 << 23) - 1)
+#define RUN16 16u /* delivery stages a run of up to this many synapse words in one piece */
 
 
 
@@ -211,7 +212,7 @@ nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *o
     c->inaxon = calloc(g->naxin, sizeof *c->inaxon);
     c->syn = calloc_aligned(g->nsyn, sizeof *c->syn);
     c->axmap = calloc(g->naxout, sizeof *c->axmap);
-    c->dsyn = calloc_aligned(g->nsyn, sizeof *c->dsyn);
+    c->dsyn = calloc_aligned(g->nsyn + RUN16, sizeof *c->dsyn); /* + the words a 16-word load reads past a run */
     c->ptmpl = calloc(g->naxout, sizeof *c->ptmpl);
     c->da = calloc_aligned((size_t)g->ndslot * g->ncomp, sizeof *c->da);
 
@@ -475,7 +476,15 @@ static inline __attribute__((always_inline)) void apply(uint32_t *restrict da, c
  * macros, not functions: a function passing one would change the ABI without AVX */
 typedef uint32_t v8u32 __attribute__((vector_size(32)));
 typedef int32_t v8i32 __attribute__((vector_size(32)));
+typedef uint32_t v16u32 __attribute__((vector_size(64)));
+typedef int32_t v16i32 __attribute__((vector_size(64)));
 #define LD8(v, p) memcpy(&(v), (p), sizeof(v))
+#define LD16(v, p) memcpy(&(v), (p), sizeof(v))
+#define ST16(p, e)                                                                        \
+    do {                                                                                  \
+        v16u32 st16_ = (e);                                                               \
+        memcpy((p), &st16_, sizeof st16_);                                                \
+    } while (0)
 #define ST8(p, e)                                                                         \
     do {                                                                                  \
         v8u32 st8_ = (e);                                                                 \
@@ -487,7 +496,7 @@ static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref 
     const unsigned smask = c->g.nsyn - 1u, qmask = c->g.inq - 1u, fmask = c->g.nsynfmt - 1u;
     const uint32_t tb = (t & (c->g.ndslot - 1u)) << c->lg_ncomp;
     const uint32_t amask = (c->g.ndslot << c->lg_ncomp) - 1u;
-    uint32_t idx[CHUNK], val[CHUNK], cfgs[EVCHUNK];
+    uint32_t idx[CHUNK + RUN16], val[CHUNK + RUN16], cfgs[EVCHUNK];
     uint32_t cycles = 0, synops = 0;
     unsigned e0, e, j, nb = 0;
     uint32_t *da = c->da;
@@ -514,6 +523,23 @@ static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref 
             const unsigned kind = c->wlin[f], sh = c->wsh[f];
             synops += len;
             cycles += 2u + 2u * len;
+            if (kind != NML_WLIN_TABLE && len <= RUN16 && nb + len <= CHUNK && base + len <= smask + 1u) {
+                /* the common short run in one piece: 16 words loaded and staged whatever
+                 * len is (the arrays have RUN16 words of slack; only len of them count) */
+                v16u32 w, hw, x;
+                LD16(w, &ds[base]);
+                hw = w & 0xff000000u;
+                x = kind == NML_WLIN_SIGNED ? (v16u32)((v16i32)hw >> (int)sh)
+                    : kind == NML_WLIN_UNSIGNED ? hw >> sh : 0u - (hw >> sh);
+                ST16(&idx[nb], (w + tb) & amask);
+                ST16(&val[nb], x);
+                nb += len;
+                if (nb == CHUNK) {
+                    apply(da, idx, val, nb);
+                    nb = 0;
+                }
+                continue;
+            }
             while (len) {
                 unsigned piece = len < CHUNK - nb ? len : CHUNK - nb;
                 uint32_t *restrict pi = &idx[nb], *restrict pv = &val[nb];
@@ -594,9 +620,15 @@ static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref 
     return cycles;
 }
 
-/* deliver_body compiled twice: for AVX2 (the decode loop gathers the weights 8 at a time)
- * and for the baseline, where it stays scalar (an SSE2 gather is 8 scalar loads anyway) */
+/* deliver_body compiled three times: for AVX-512 (a 16-word run staged in one register),
+ * for AVX2 (the decode loop gathers the weights 8 at a time) and for the baseline, where it
+ * stays scalar (an SSE2 gather is 8 scalar loads anyway) */
 #if defined(NM_X86_AVX2)
+__attribute__((target("avx512f"))) static uint32_t deliver_avx512(nm_loihi_ref *c, unsigned m, uint32_t t)
+{
+    return deliver_body(c, m, t);
+}
+
 __attribute__((target("avx2"))) static uint32_t deliver_avx2(nm_loihi_ref *c, unsigned m, uint32_t t)
 {
     return deliver_body(c, m, t);
@@ -614,7 +646,9 @@ static uint32_t deliver_c(nm_loihi_ref *c, unsigned m, uint32_t t)
 static uint32_t deliver(nm_loihi_ref *c, unsigned m, uint32_t t)
 {
 #if defined(NM_X86_AVX2)
-    if (c->simd) /* AVX2 or AVX-512 */
+    if (c->simd == NM_LOIHI_SIMD_AVX512)
+        return deliver_avx512(c, m, t);
+    if (c->simd)
         return deliver_avx2(c, m, t);
 #endif
     return deliver_c(c, m, t);
