@@ -2,9 +2,10 @@
  * the network from a seed on the reference chip model, runs it, reports steps/s; can dump the
  * network for the Brian2 peer (bench/loihi/loihi_brian2.py) and write the spike raster.
  *
- * usage: bench-loihi [--mesh W H] [--ncomp N] [--steps S] [--warmup K] [--seed X] [--threads T]
- *                    [--portable | --avx2] [--dump PREFIX] [--raster FILE] [--raster-steps K]
- *                    [--csv FILE] [--label L]
+ * usage: bench-loihi [--mesh W H] [--ncomp N] [--ndslot D] [--steps S] [--warmup K] [--seed X]
+ *                    [--threads T] [--portable | --avx2] [--dump PREFIX] [--raster FILE]
+ *                    [--raster-steps K] [--csv FILE] [--label L]
+ * --ndslot D builds the cores with D delay slots (default 64; L's delays need 8).
  * --threads T runs the chip on T threads (nm_loihi_chip_set_threads; CPU time is then the
  * sum over the threads); --portable uses the portable C compartment update, --avx2 the AVX2
  * one (default: the best the CPU has, AVX-512 where it is there).
