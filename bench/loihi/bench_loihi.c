@@ -2,11 +2,13 @@
  * the network from a seed on the reference chip model, runs it, reports steps/s; can dump the
  * network for the Brian2 peer (bench/loihi/loihi_brian2.py) and write the spike raster.
  *
- * usage: bench-loihi [--mesh W H] [--ncomp N] [--steps S] [--warmup K] [--seed X] [--threads T]
- *                    [--portable] [--dump PREFIX] [--raster FILE] [--raster-steps K] [--csv FILE]
- *                    [--label L]
+ * usage: bench-loihi [--mesh W H] [--ncomp N] [--ndslot D] [--steps S] [--warmup K] [--seed X]
+ *                    [--threads T] [--portable | --avx2] [--dump PREFIX] [--raster FILE]
+ *                    [--raster-steps K] [--csv FILE] [--label L]
+ * --ndslot D builds the cores with D delay slots (default 64; L's delays need 8).
  * --threads T runs the chip on T threads (nm_loihi_chip_set_threads; CPU time is then the
- * sum over the threads); --portable uses the portable C compartment update, not AVX2.
+ * sum over the threads); --portable uses the portable C compartment update, --avx2 the AVX2
+ * one (default: the best the CPU has, AVX-512 where it is there).
  *
  * Workload L, per core (NCOMP compartments, default 1,024; 16 x 8 cores):
  *   decay profile 0: DU 2048, DV 64, REFRACT 1; threshold VTH_MANT 100 (6,400); bias 640
@@ -82,7 +84,7 @@ static void die(const char *what, int rc)
 int main(int argc, char **argv)
 {
     unsigned mw = 16, mh = 8, ncomp = 1024, steps = 2000, warmup = 20, rsteps = 0, nthreads = 1;
-    int portable = 0;
+    int simd = NM_LOIHI_SIMD_BEST;
     uint64_t seed = 1;
     const char *dump = NULL, *raster = NULL, *csv = NULL, *label = "L";
     nm_loihi_geom g = NM_LOIHI_GEOM_DEFAULT;
@@ -93,6 +95,7 @@ int main(int argc, char **argv)
     FILE *fsyn = NULL, *fr = NULL;
     uint64_t spikes = 0, events0 = 0, events1 = 0, synops0 = 0, synops1 = 0;
     double t0 = now(), t1, c0 = cpu_now(), c1, sps, cps;
+    static const char *const simd_name[] = {"portable C", "AVX2", "AVX-512"};
 
     for (i = 1; i < (unsigned)argc; i++) {
         if (!strcmp(argv[i], "--mesh") && i + 2 < (unsigned)argc) {
@@ -100,6 +103,8 @@ int main(int argc, char **argv)
             mh = (unsigned)atoi(argv[++i]);
         } else if (!strcmp(argv[i], "--ncomp") && i + 1 < (unsigned)argc)
             ncomp = (unsigned)atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--ndslot") && i + 1 < (unsigned)argc)
+            g.ndslot = (unsigned)atoi(argv[++i]);
         else if (!strcmp(argv[i], "--steps") && i + 1 < (unsigned)argc)
             steps = (unsigned)atoi(argv[++i]);
         else if (!strcmp(argv[i], "--warmup") && i + 1 < (unsigned)argc)
@@ -107,7 +112,9 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--threads") && i + 1 < (unsigned)argc)
             nthreads = (unsigned)atoi(argv[++i]);
         else if (!strcmp(argv[i], "--portable"))
-            portable = 1;
+            simd = NM_LOIHI_SIMD_PORTABLE;
+        else if (!strcmp(argv[i], "--avx2"))
+            simd = NM_LOIHI_SIMD_AVX2;
         else if (!strcmp(argv[i], "--seed") && i + 1 < (unsigned)argc)
             seed = strtoull(argv[++i], NULL, 0);
         else if (!strcmp(argv[i], "--dump") && i + 1 < (unsigned)argc)
@@ -223,7 +230,7 @@ int main(int argc, char **argv)
         return 1;
     }
     for (i = 0; i < ncores; i++)
-        nm_loihi_ref_set_simd(nm_loihi_chip_core(chip, i), !portable);
+        nm_loihi_ref_set_simd(nm_loihi_chip_core(chip, i), simd);
     if (raster) {
         fr = fopen(raster, "w");
         if (!fr) {
@@ -270,7 +277,7 @@ int main(int argc, char **argv)
     printf("bench-loihi %s: %u x %u cores x %u compartments, %u thread(s), %s update, %u steps in %.3f s: %.0f steps/s "
            "(%.0f per CPU second); %.1f spikes/step (%.2f %%), input activity %.2f %%, %.0f synaptic ops/step (%.3g/s)\n",
            label, mw, mh, ncomp, nm_loihi_chip_threads(chip),
-           nm_loihi_ref_simd(nm_loihi_chip_core(chip, 0)) ? "AVX2" : "portable C", steps, t1 - t0, sps, cps, (double)spikes / steps,
+           simd_name[nm_loihi_ref_simd(nm_loihi_chip_core(chip, 0))], steps, t1 - t0, sps, cps, (double)spikes / steps,
            100.0 * (double)spikes / steps / (ncores * ncomp), 100.0 * (double)events1 / steps / (ncores * ncomp),
            (double)synops1 / steps, (double)synops1 / (t1 - t0));
     if (csv) {

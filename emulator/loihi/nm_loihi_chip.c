@@ -219,25 +219,27 @@ static void tick_range(nm_loihi_chip *c, worker *wk)
  * lo .. hi-1 (all of them with one thread); off-mesh packets are counted by share 0. */
 static void route_range(nm_loihi_chip *c, worker *wk)
 {
-    unsigned i, k, lo = wk->lo, hi = wk->hi, all = lo == 0 && hi == c->n;
+    const unsigned lo = wk->lo, span = wk->hi - wk->lo, w = c->w, h = c->h;
+    nm_loihi_ref *const *cores = c->cores;
+    unsigned i;
     uint64_t ew = 0, ns = 0, off = 0;
     for (i = 0; i < c->n; i++) {
         const nm_loihi_out *o = &c->outs[i];
-        int x = (int)(i % c->w), y = (int)(i / c->w);
-        for (k = 0; k < o->npkts; k++) {
-            const nm_loihi_pkt *p = &o->pkts[k];
-            int dx = x + p->dx, dy = y + p->dy;
-            unsigned d;
-            if (dx < 0 || dy < 0 || dx >= (int)c->w || dy >= (int)c->h) {
+        const nm_loihi_pkt *p = o->pkts, *pe = o->pkts + o->npkts;
+        const unsigned x = i % w, y = i / w;
+        for (; p < pe; p++) {
+            /* off the mesh on either side: the unsigned sum wraps past w or h */
+            unsigned dx = x + (unsigned)(int)p->dx, dy = y + (unsigned)(int)p->dy, d;
+            if (dx >= w || dy >= h) {
                 off++;
                 continue;
             }
-            d = (unsigned)dy * c->w + (unsigned)dx;
-            if (!all && (d < lo || d >= hi))
+            d = dy * w + dx;
+            if (d - lo >= span)
                 continue;
             ew += (uint64_t)(p->dx < 0 ? -p->dx : p->dx);
             ns += (uint64_t)(p->dy < 0 ? -p->dy : p->dy);
-            nm_loihi_ref_push_inline(c->cores[d], p->axon);
+            nm_loihi_ref_push_inline(cores[d], p->axon);
             if (c->rtl && c->rtl[d]) {
                 nm_loihi_backend *b = c->rtl[d];
                 int rc = b->inject(b->impl, p->axon);

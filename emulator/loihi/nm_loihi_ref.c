@@ -9,6 +9,7 @@
 #include "nm_loihi_ref_impl.h"
 
 #define V_MAX ((1 << 23) - 1)
+#define RUN16 16u /* delivery stages a run of up to this many synapse words in one piece */
 
 
 
@@ -65,11 +66,45 @@ static int32_t weight_of(uint32_t f, unsigned w)
     return (wv >= 0) ? (wv >> -e) : -(int32_t)((((uint32_t)-wv) + (1u << -e) - 1u) >> -e);
 }
 
+/* Whether every x of format f is the mantissa times 2^s, so delivery can compute it from the
+ * pre-decoded word (WGT in bits 24..31) with two instructions instead of a table look-up:
+ * NML_WLIN_SIGNED x = sext8(WGT) * 2^s, NML_WLIN_UNSIGNED x = WGT * 2^s, NML_WLIN_NEG
+ * x = -WGT * 2^s; else NML_WLIN_TABLE. c->wsh[f] = 24 - s. */
+enum { NML_WLIN_TABLE, NML_WLIN_SIGNED, NML_WLIN_UNSIGNED, NML_WLIN_NEG };
+
+static void classify_wtab(nm_loihi_ref *c, unsigned f)
+{
+    const int32_t *x = c->wtab[f];
+    int kind;
+    c->wlin[f] = NML_WLIN_TABLE;
+    for (kind = NML_WLIN_SIGNED; kind <= NML_WLIN_NEG; kind++) {
+        int32_t one = kind == NML_WLIN_NEG ? -x[1] : x[1];
+        unsigned sh = 0, w;
+        if (one <= 0 || (one & (one - 1)) != 0)
+            continue;
+        while ((1 << sh) < one)
+            sh++;
+        if (sh > 24)
+            continue;
+        for (w = 0; w < 256; w++) {
+            int32_t m = kind == NML_WLIN_SIGNED ? sext(w, 8) : kind == NML_WLIN_UNSIGNED ? (int32_t)w : -(int32_t)w;
+            if (x[w] != m * (1 << sh))
+                break;
+        }
+        if (w == 256) {
+            c->wlin[f] = (uint8_t)kind;
+            c->wsh[f] = (uint8_t)(24u - sh);
+            return;
+        }
+    }
+}
+
 static void fill_wtab(nm_loihi_ref *c, unsigned f)
 {
     unsigned w;
     for (w = 0; w < 256; w++)
         c->wtab[f][w] = weight_of(c->synfmt[f], w);
+    classify_wtab(c, f);
 }
 
 /* a synapse word in the form delivery reads (struct nm_loihi_ref, dsyn) */
@@ -161,6 +196,8 @@ nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *o
     c->tprof = calloc(g->ntprof, sizeof *c->tprof);
     c->synfmt = calloc(g->nsynfmt, sizeof *c->synfmt);
     c->wtab = calloc(g->nsynfmt, sizeof *c->wtab);
+    c->wlin = calloc(g->nsynfmt, sizeof *c->wlin);
+    c->wsh = calloc(g->nsynfmt, sizeof *c->wsh);
     c->cx_cfg = calloc(g->ncomp, sizeof *c->cx_cfg);
     c->cx_axmap = calloc(g->ncomp, sizeof *c->cx_axmap);
     c->fu = calloc(g->ncomp, sizeof *c->fu);
@@ -175,7 +212,7 @@ nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *o
     c->inaxon = calloc(g->naxin, sizeof *c->inaxon);
     c->syn = calloc_aligned(g->nsyn, sizeof *c->syn);
     c->axmap = calloc(g->naxout, sizeof *c->axmap);
-    c->dsyn = calloc_aligned(g->nsyn, sizeof *c->dsyn);
+    c->dsyn = calloc_aligned(g->nsyn + RUN16, sizeof *c->dsyn); /* + the words a 16-word load reads past a run */
     c->ptmpl = calloc(g->naxout, sizeof *c->ptmpl);
     c->da = calloc_aligned((size_t)g->ndslot * g->ncomp, sizeof *c->da);
 
@@ -183,7 +220,7 @@ nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *o
     c->spikes = calloc(g->ncomp, sizeof *c->spikes);
     c->pkts_cap = 16;
     c->pkts = calloc(c->pkts_cap, sizeof *c->pkts);
-    if (!c->dprof || !c->tprof || !c->synfmt || !c->wtab || !c->cx_cfg || !c->cx_axmap || !c->fu ||
+    if (!c->dprof || !c->tprof || !c->synfmt || !c->wtab || !c->wlin || !c->wsh || !c->cx_cfg || !c->cx_axmap || !c->fu ||
         !c->fv || !c->vth || !c->refract || !c->bias || !c->u || !c->v || !c->ref || !c->spk ||
         !c->inaxon || !c->syn || !c->axmap || !c->dsyn || !c->ptmpl || !c->da || !c->q || !c->spikes || !c->pkts) {
         nm_loihi_ref_free(c);
@@ -197,7 +234,7 @@ nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *o
         decode_cx(c, n);
     for (n = 0; n < g->naxout; n++)
         c->ptmpl[n].entry = (uint16_t)n; /* the reset word 0 sends to axon 0 of this core */
-    nm_loihi_ref_set_simd(c, 1);
+    nm_loihi_ref_set_simd(c, NM_LOIHI_SIMD_BEST);
     return c;
 nomem:
     if (msg && len)
@@ -209,7 +246,7 @@ void nm_loihi_ref_free(nm_loihi_ref *c)
 {
     if (!c)
         return;
-    free(c->dprof); free(c->tprof); free(c->synfmt); free(c->wtab);
+    free(c->dprof); free(c->tprof); free(c->synfmt); free(c->wtab); free(c->wlin); free(c->wsh);
     free(c->cx_cfg); free(c->cx_axmap); free(c->fu); free(c->fv); free(c->vth);
     free(c->refract); free(c->bias); free(c->u); free(c->v); free(c->ref); free(c->spk);
     free(c->inaxon); free(c->syn); free(c->axmap); free(c->dsyn); free(c->ptmpl); free(c->da); free(c->q);
@@ -434,13 +471,32 @@ static inline __attribute__((always_inline)) void apply(uint32_t *restrict da, c
  * added with the accumulators prefetched a few entries ahead. Addition modulo 2^24
  * commutes, so the split changes no result. */
 #define CHUNK 256u
+
+/* 8 words in a GCC/Clang generic vector (AVX2 in deliver_avx2, SSE2 pairs elsewhere);
+ * macros, not functions: a function passing one would change the ABI without AVX */
+typedef uint32_t v8u32 __attribute__((vector_size(32)));
+typedef int32_t v8i32 __attribute__((vector_size(32)));
+typedef uint32_t v16u32 __attribute__((vector_size(64)));
+typedef int32_t v16i32 __attribute__((vector_size(64)));
+#define LD8(v, p) memcpy(&(v), (p), sizeof(v))
+#define LD16(v, p) memcpy(&(v), (p), sizeof(v))
+#define ST16(p, e)                                                                        \
+    do {                                                                                  \
+        v16u32 st16_ = (e);                                                               \
+        memcpy((p), &st16_, sizeof st16_);                                                \
+    } while (0)
+#define ST8(p, e)                                                                         \
+    do {                                                                                  \
+        v8u32 st8_ = (e);                                                                 \
+        memcpy((p), &st8_, sizeof st8_);                                                  \
+    } while (0)
 #define EVCHUNK 64u
 static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref *c, unsigned m, uint32_t t)
 {
     const unsigned smask = c->g.nsyn - 1u, qmask = c->g.inq - 1u, fmask = c->g.nsynfmt - 1u;
     const uint32_t tb = (t & (c->g.ndslot - 1u)) << c->lg_ncomp;
     const uint32_t amask = (c->g.ndslot << c->lg_ncomp) - 1u;
-    uint32_t idx[CHUNK], val[CHUNK], cfgs[EVCHUNK];
+    uint32_t idx[CHUNK + RUN16], val[CHUNK + RUN16], cfgs[EVCHUNK];
     uint32_t cycles = 0, synops = 0;
     unsigned e0, e, j, nb = 0;
     uint32_t *da = c->da;
@@ -462,18 +518,82 @@ static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref 
             uint32_t cfg = cfgs[e];
             unsigned base = ((cfg >> NML_INAXON_CFG_BASE_LSB) & NML_INAXON_CFG_BASE_MASK) & smask;
             unsigned len = (cfg >> NML_INAXON_CFG_LEN_LSB) & NML_INAXON_CFG_LEN_MASK;
-            const int32_t *wt = c->wtab[((cfg >> NML_INAXON_CFG_FMT_LSB) & NML_INAXON_CFG_FMT_MASK) & fmask];
+            const unsigned f = ((cfg >> NML_INAXON_CFG_FMT_LSB) & NML_INAXON_CFG_FMT_MASK) & fmask;
+            const int32_t *wt = c->wtab[f];
+            const unsigned kind = c->wlin[f], sh = c->wsh[f];
             synops += len;
             cycles += 2u + 2u * len;
+            if (kind != NML_WLIN_TABLE && len <= RUN16 && nb + len <= CHUNK && base + len <= smask + 1u) {
+                /* the common short run in one piece: 16 words loaded and staged whatever
+                 * len is (the arrays have RUN16 words of slack; only len of them count) */
+                v16u32 w, hw, x;
+                LD16(w, &ds[base]);
+                hw = w & 0xff000000u;
+                x = kind == NML_WLIN_SIGNED ? (v16u32)((v16i32)hw >> (int)sh)
+                    : kind == NML_WLIN_UNSIGNED ? hw >> sh : 0u - (hw >> sh);
+                ST16(&idx[nb], (w + tb) & amask);
+                ST16(&val[nb], x);
+                nb += len;
+                if (nb == CHUNK) {
+                    apply(da, idx, val, nb);
+                    nb = 0;
+                }
+                continue;
+            }
             while (len) {
                 unsigned piece = len < CHUNK - nb ? len : CHUNK - nb;
                 uint32_t *restrict pi = &idx[nb], *restrict pv = &val[nb];
                 if (base + piece <= smask + 1u) {
                     const uint32_t *restrict pw = &ds[base];
-                    for (j = 0; j < piece; j++) {
-                        uint32_t w = pw[j];
-                        pi[j] = (tb + w) & amask;
-                        pv[j] = (uint32_t)wt[w >> 24];
+                    /* the x of a linear format from WGT's bits in place (no look-up), 8
+                     * words at a time, then one by one */
+                    j = 0;
+                    switch (kind) {
+                    case NML_WLIN_SIGNED:
+                        for (; j + 8u <= piece; j += 8u) {
+                            v8u32 w, hw;
+                            LD8(w, pw + j);
+                            hw = w & 0xff000000u;
+                            ST8(pi + j, (w + tb) & amask);
+                            ST8(pv + j, (v8u32)((v8i32)hw >> (int)sh));
+                        }
+                        for (; j < piece; j++) {
+                            pi[j] = (tb + pw[j]) & amask;
+                            pv[j] = (uint32_t)((int32_t)(pw[j] & 0xff000000u) >> sh);
+                        }
+                        break;
+                    case NML_WLIN_UNSIGNED:
+                        for (; j + 8u <= piece; j += 8u) {
+                            v8u32 w, hw;
+                            LD8(w, pw + j);
+                            hw = w & 0xff000000u;
+                            ST8(pi + j, (w + tb) & amask);
+                            ST8(pv + j, hw >> sh);
+                        }
+                        for (; j < piece; j++) {
+                            pi[j] = (tb + pw[j]) & amask;
+                            pv[j] = (pw[j] & 0xff000000u) >> sh;
+                        }
+                        break;
+                    case NML_WLIN_NEG:
+                        for (; j + 8u <= piece; j += 8u) {
+                            v8u32 w, hw;
+                            LD8(w, pw + j);
+                            hw = w & 0xff000000u;
+                            ST8(pi + j, (w + tb) & amask);
+                            ST8(pv + j, 0u - (hw >> sh));
+                        }
+                        for (; j < piece; j++) {
+                            pi[j] = (tb + pw[j]) & amask;
+                            pv[j] = 0u - ((pw[j] & 0xff000000u) >> sh);
+                        }
+                        break;
+                    default:
+                        for (j = 0; j < piece; j++) {
+                            uint32_t w = pw[j];
+                            pi[j] = (tb + w) & amask;
+                            pv[j] = (uint32_t)wt[w >> 24];
+                        }
                     }
                 } else {
                     for (j = 0; j < piece; j++) {
@@ -500,9 +620,15 @@ static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref 
     return cycles;
 }
 
-/* deliver_body compiled twice: for AVX2 (the decode loop gathers the weights 8 at a time)
- * and for the baseline, where it stays scalar (an SSE2 gather is 8 scalar loads anyway) */
+/* deliver_body compiled three times: for AVX-512 (a 16-word run staged in one register),
+ * for AVX2 (the decode loop gathers the weights 8 at a time) and for the baseline, where it
+ * stays scalar (an SSE2 gather is 8 scalar loads anyway) */
 #if defined(NM_X86_AVX2)
+__attribute__((target("avx512f"))) static uint32_t deliver_avx512(nm_loihi_ref *c, unsigned m, uint32_t t)
+{
+    return deliver_body(c, m, t);
+}
+
 __attribute__((target("avx2"))) static uint32_t deliver_avx2(nm_loihi_ref *c, unsigned m, uint32_t t)
 {
     return deliver_body(c, m, t);
@@ -520,6 +646,8 @@ static uint32_t deliver_c(nm_loihi_ref *c, unsigned m, uint32_t t)
 static uint32_t deliver(nm_loihi_ref *c, unsigned m, uint32_t t)
 {
 #if defined(NM_X86_AVX2)
+    if (c->simd == NM_LOIHI_SIMD_AVX512)
+        return deliver_avx512(c, m, t);
     if (c->simd)
         return deliver_avx2(c, m, t);
 #endif
@@ -666,6 +794,84 @@ static int cpu_has_avx2(void)
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2");
 }
+
+#define NM_AVX512 __attribute__((target("avx512f")))
+
+/* decay() on 16 lanes (AVX-512 has no vpsignd: the negative lanes are negated under a mask) */
+NM_AVX512 static inline __m512i decay16(__m512i x, __m512i f)
+{
+    __m512i a = _mm512_abs_epi32(x);
+    __m512i hi = _mm512_mullo_epi32(_mm512_srli_epi32(a, 12), f);
+    __m512i lo = _mm512_srli_epi32(_mm512_mullo_epi32(_mm512_and_si512(a, _mm512_set1_epi32(4095)), f), 12);
+    __m512i d = _mm512_add_epi32(hi, lo);
+    return _mm512_mask_sub_epi32(d, _mm512_cmplt_epi32_mask(x, _mm512_setzero_si512()), _mm512_setzero_si512(), d);
+}
+
+NM_AVX512 static inline __m512i wrap24x16(__m512i x)
+{
+    return _mm512_srai_epi32(_mm512_slli_epi32(x, 8), 8);
+}
+
+/* update_scalar's arithmetic on compartments n .. n+15 (same equations, lane by lane); the
+ * 16 spike flags go to the 16 bits at *bits; the spike and inactive-update counts are
+ * added to *nspk and *ninact. */
+NM_AVX512 static inline __attribute__((always_inline)) void cx16(unsigned n, uint32_t *in, int32_t *u, int32_t *v,
+                                                                 int32_t *ref, __m512i fu, __m512i fv, __m512i th,
+                                                                 __m512i rd, __m512i b, uint8_t *bits,
+                                                                 unsigned *nspk, unsigned *ninact)
+{
+    const __m512i zero = _mm512_setzero_si512();
+    __m512i x = wrap24x16(_mm512_loadu_si512((const void *)&in[n]));
+    __m512i u0 = _mm512_loadu_si512((const void *)&u[n]);
+    __m512i v0 = _mm512_loadu_si512((const void *)&v[n]);
+    __m512i r0 = _mm512_loadu_si512((const void *)&ref[n]);
+    __m512i un = wrap24x16(_mm512_add_epi32(decay16(u0, fu), x));
+    __m512i r1 = _mm512_mask_sub_epi32(r0, _mm512_cmpgt_epi32_mask(r0, zero), r0, _mm512_set1_epi32(1));
+    __m512i vn = _mm512_add_epi32(_mm512_add_epi32(decay16(v0, fv), un), b);
+    __mmask16 refr, fire, inact;
+    vn = _mm512_min_epi32(vn, _mm512_set1_epi32(V_MAX));
+    vn = _mm512_max_epi32(vn, _mm512_set1_epi32(-V_MAX));
+    refr = _mm512_cmpgt_epi32_mask(r1, zero);
+    fire = _mm512_mask_cmpgt_epi32_mask((__mmask16)~refr, vn, th);
+    _mm512_storeu_si512((void *)&in[n], zero);
+    _mm512_storeu_si512((void *)&u[n], un);
+    _mm512_storeu_si512((void *)&v[n], _mm512_maskz_mov_epi32((__mmask16)~(refr | fire), vn));
+    _mm512_storeu_si512((void *)&ref[n], _mm512_mask_blend_epi32(fire, r1, rd));
+    bits[0] = (uint8_t)fire;
+    bits[1] = (uint8_t)(fire >> 8);
+    inact = _mm512_cmpeq_epi32_mask(_mm512_or_si512(_mm512_or_si512(u0, v0), _mm512_or_si512(_mm512_or_si512(r0, x), b)),
+                                    zero);
+    *nspk += (unsigned)__builtin_popcount(fire);
+    *ninact += (unsigned)__builtin_popcount(inact);
+}
+
+/* UPDATE on AVX-512, compartments 0 .. n16-1 (n16 a multiple of 16); as update_avx2 */
+NM_AVX512 static unsigned update_avx512(unsigned n16, uint32_t *in, int32_t *u, int32_t *v, int32_t *ref,
+                                        const cx_params *p, uint8_t *bits, uint32_t *active)
+{
+    unsigned n, nspk = 0, ninact = 0;
+    if (p->stride == 0) {
+        const __m512i fu = _mm512_set1_epi32(p->fu[0]), fv = _mm512_set1_epi32(p->fv[0]);
+        const __m512i th = _mm512_set1_epi32(p->vth[0]), rd = _mm512_set1_epi32(p->refract[0]);
+        const __m512i b = _mm512_set1_epi32(p->bias[0]);
+        for (n = 0; n < n16; n += 16)
+            cx16(n, in, u, v, ref, fu, fv, th, rd, b, &bits[n / 8], &nspk, &ninact);
+    } else {
+#define LD(a) _mm512_loadu_si512((const void *)&(a)[n])
+        for (n = 0; n < n16; n += 16)
+            cx16(n, in, u, v, ref, LD(p->fu), LD(p->fv), LD(p->vth), LD(p->refract), LD(p->bias), &bits[n / 8],
+                 &nspk, &ninact);
+#undef LD
+    }
+    *active += n16 - ninact;
+    return nspk;
+}
+
+static int cpu_has_avx512(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f");
+}
 #endif
 
 /* the flag bytes f[0 .. n-1] of compartments first .. first+n-1 into the bit map */
@@ -704,7 +910,10 @@ static unsigned update(nm_loihi_ref *c, unsigned nupd, uint32_t *in, uint32_t *a
         p.stride = 1;
     }
 #ifdef NM_X86_AVX2
-    if (c->simd) {
+    if (c->simd == NM_LOIHI_SIMD_AVX512) {
+        n0 = nupd & ~15u;
+        nspk = update_avx512(n0, in, c->u, c->v, c->ref, &p, (uint8_t *)c->spk, active);
+    } else if (c->simd) {
         n0 = nupd & ~7u;
         nspk = update_avx2(n0, in, c->u, c->v, c->ref, &p, (uint8_t *)c->spk, active);
     }
@@ -741,16 +950,30 @@ static uint32_t emit(nm_loihi_ref *c, unsigned nupd, unsigned nspk)
             __builtin_prefetch(&c->ptmpl[((c->cx_axmap[n] >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK) & amask]);
         }
     }
+    if (c->opts.loopback) {
+        for (i = 0; i < nspk; i++) {
+            unsigned n = c->spikes[i];
+            uint32_t am = c->cx_axmap[n];
+            unsigned base = (am >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK, len = axmap_len(am);
+            for (k = 0; k < len; k++) {
+                nm_loihi_pkt *p = &c->pkts[npkts++];
+                *p = c->ptmpl[(base + k) & amask];
+                p->src = (uint16_t)n;
+                if (p->dx == 0 && p->dy == 0)
+                    nm_loihi_ref_push_inline(c, p->axon);
+            }
+        }
+        return npkts;
+    }
     for (i = 0; i < nspk; i++) {
         unsigned n = c->spikes[i];
         uint32_t am = c->cx_axmap[n];
         unsigned base = (am >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK, len = axmap_len(am);
+        nm_loihi_pkt *restrict p = &c->pkts[npkts];
+        npkts += len;
         for (k = 0; k < len; k++) {
-            nm_loihi_pkt *p = &c->pkts[npkts++];
-            *p = c->ptmpl[(base + k) & amask];
-            p->src = (uint16_t)n;
-            if (c->opts.loopback && p->dx == 0 && p->dy == 0)
-                nm_loihi_ref_push_inline(c, p->axon);
+            p[k] = c->ptmpl[(base + k) & amask];
+            p[k].src = (uint16_t)n;
         }
     }
     return npkts;
@@ -791,12 +1014,16 @@ int nm_loihi_ref_tick(nm_loihi_ref *c, nm_loihi_out *out)
     return NM_OK;
 }
 
-void nm_loihi_ref_set_simd(nm_loihi_ref *c, int on)
+void nm_loihi_ref_set_simd(nm_loihi_ref *c, int level)
 {
 #ifdef NM_X86_AVX2
-    c->simd = on && cpu_has_avx2();
+    c->simd = NM_LOIHI_SIMD_PORTABLE;
+    if (level >= NM_LOIHI_SIMD_AVX2 && cpu_has_avx2())
+        c->simd = NM_LOIHI_SIMD_AVX2;
+    if (level >= NM_LOIHI_SIMD_AVX512 && cpu_has_avx512())
+        c->simd = NM_LOIHI_SIMD_AVX512;
 #else
-    (void)on;
+    (void)level;
     c->simd = 0;
 #endif
 }

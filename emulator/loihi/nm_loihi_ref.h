@@ -41,9 +41,14 @@ int nm_loihi_ref_push(nm_loihi_ref *c, unsigned axon);
 /* A hint: this core steps soon (the chip calls it for the next core); changes nothing. */
 void nm_loihi_ref_prefetch(const nm_loihi_ref *c);
 
-/* The compartment update on AVX2 (on: the default when the CPU has it) or in portable C
- * (off); both give the same results. Returns/sets whether AVX2 is used. */
-void nm_loihi_ref_set_simd(nm_loihi_ref *c, int on);
+/* The compartment update's instruction set; all give the same results. set_simd picks the
+ * highest the CPU has that is <= level (a new core has NM_LOIHI_SIMD_BEST); simd returns the
+ * one in use. */
+#define NM_LOIHI_SIMD_PORTABLE 0 /* portable C */
+#define NM_LOIHI_SIMD_AVX2     1 /* 8 compartments per instruction */
+#define NM_LOIHI_SIMD_AVX512   2 /* AVX-512F, 16 */
+#define NM_LOIHI_SIMD_BEST     NM_LOIHI_SIMD_AVX512
+void nm_loihi_ref_set_simd(nm_loihi_ref *c, int level);
 int nm_loihi_ref_simd(const nm_loihi_ref *c);
 
 /* One step. out may be NULL (the caller only wants the state). */

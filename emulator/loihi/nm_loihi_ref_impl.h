@@ -27,6 +27,7 @@ struct nm_loihi_ref {
     uint32_t *dprof, *tprof, *synfmt;
     /* per synapse format: the contribution x of each 8-bit mantissa (section 4.1) */
     int32_t (*wtab)[256];
+    uint8_t *wlin, *wsh;    /* per format: x linear in WGT? (classify_wtab in nm_loihi_ref.c) */
 
     /* compartments: configuration words as written, and what the update loop reads */
     uint32_t *cx_cfg, *cx_axmap;
@@ -41,7 +42,7 @@ struct nm_loihi_ref {
     int uniform;            /* every compartment has the same fu, fv, vth, refract, bias */
     int32_t uni[5];         /* ... and these are they (fu, fv, vth, refract, bias): a line
                              * the step touches anyway, where the arrays' first line is cold */
-    int simd;               /* the AVX2 update is used (nm_loihi_ref_set_simd) */
+    int simd;               /* NM_LOIHI_SIMD_*: the update in use (nm_loihi_ref_set_simd) */
 
     uint32_t *inaxon, *syn, *axmap;
     /* Synapse words pre-decoded when written, in the form delivery wants: bits 0..15 the

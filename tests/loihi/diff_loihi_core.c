@@ -15,8 +15,9 @@
  * after the last step it compares the whole config space (mapped words, and the refusal
  * of unmapped ones). The first difference is reported with seed, step, the register and
  * field, both values, and the command that reruns the seed alone; the exit status is 1.
- * The model's compartment update runs on AVX2 for odd seeds (where the CPU has it) and in
- * portable C for even seeds (nm_loihi_ref_set_simd), so both paths meet the RTL.
+ * The model's compartment update runs in portable C for seeds 0 mod 3, on AVX2 for 1 mod 3
+ * and on AVX-512 for 2 mod 3 (each where the CPU has it, else the next lower;
+ * nm_loihi_ref_set_simd), so every path meets the RTL.
  *
  * usage: diff-loihi-core [--seed N] [--seeds COUNT] [--steps T] [--quiet] [--trace FILE.fst|.vcd]
  * (--trace writes the RTL's waveform of the last seed run, for debugging one seed)
@@ -443,7 +444,7 @@ static int run_seed(unsigned seed, unsigned steps, totals *tot, int quiet, const
         fprintf(stderr, "seed %u: cannot create the model: %s\n", seed, msg);
         goto out;
     }
-    nm_loihi_ref_set_simd(ref, seed & 1u);
+    nm_loihi_ref_set_simd(ref, (int)(seed % 3u));
     nm_loihi_ref_backend(&bref, ref);
     nm_loihi_rtl_backend(&brtl, rtl);
     x.ref = &bref;

@@ -110,8 +110,8 @@ static unsigned rnd(unsigned n)
     return (unsigned)((rs >> 33) % n);
 }
 
-/* a random chip of 3 x 1 cores of 256 compartments (NUPD 250: not a multiple of 8 or 64),
- * four decay and two threshold profiles mixed per compartment, biases and initial u, v of
+/* a random chip of 3 x 1 cores of 256 compartments (NUPD 250: not a multiple of 8, 16 or
+ * 64), four decay and two threshold profiles mixed per compartment, biases and initial u, v of
  * both signs, 8 synapses per input axon with delays 0 .. 15, fan-out 1 .. 2 to random
  * cores (some off the mesh) */
 static nm_loihi_chip *random_chip(uint64_t seed)
@@ -154,22 +154,25 @@ static nm_loihi_chip *random_chip(uint64_t seed)
 
 START_TEST(chip_threads_and_portable_update_agree)
 {
-    nm_loihi_chip *chip[3];
+    nm_loihi_chip *chip[4];
     unsigned k, t, i, n, spikes = 0;
     char msg[128];
-    for (k = 0; k < 3; k++)
+    for (k = 0; k < 4; k++)
         chip[k] = random_chip(7);
     ck_assert_int_eq(nm_loihi_chip_set_threads(chip[1], 2, msg, sizeof msg), NM_OK);
     ck_assert_uint_eq(nm_loihi_chip_threads(chip[1]), 2);
     for (i = 0; i < 3; i++)
         nm_loihi_ref_set_simd(nm_loihi_chip_core(chip[2], i), 0);
     ck_assert_int_eq(nm_loihi_ref_simd(nm_loihi_chip_core(chip[2], 0)), 0);
+    for (i = 0; i < 3; i++)
+        nm_loihi_ref_set_simd(nm_loihi_chip_core(chip[3], i), NM_LOIHI_SIMD_AVX2);
+    ck_assert_int_le(nm_loihi_ref_simd(nm_loihi_chip_core(chip[3], 0)), NM_LOIHI_SIMD_AVX2);
     for (t = 0; t < 200; t++) {
-        nm_loihi_chip_out o[3];
-        for (k = 0; k < 3; k++)
+        nm_loihi_chip_out o[4];
+        for (k = 0; k < 4; k++)
             ck_assert_int_eq(nm_loihi_chip_step(chip[k], &o[k]), NM_OK);
         spikes += o[0].nspikes;
-        for (k = 1; k < 3; k++) {
+        for (k = 1; k < 4; k++) {
             ck_assert_uint_eq(o[k].nspikes, o[0].nspikes);
             ck_assert_uint_eq(o[k].npkts, o[0].npkts);
             ck_assert_uint_eq(o[k].cycles, o[0].cycles);
@@ -185,9 +188,9 @@ START_TEST(chip_threads_and_portable_update_agree)
             }
         }
     }
-    /* the network is live (the comparison is not of three silent chips) */
+    /* the network is live (the comparison is not of four silent chips) */
     ck_assert_uint_gt(spikes, 1000);
-    for (k = 1; k < 3; k++) {
+    for (k = 1; k < 4; k++) {
         const nm_loihi_chip_stats *a = nm_loihi_chip_stats_get(chip[0]), *b = nm_loihi_chip_stats_get(chip[k]);
         ck_assert_uint_eq(b->pkts, a->pkts);
         ck_assert_uint_eq(b->offmesh, a->offmesh);
@@ -196,8 +199,61 @@ START_TEST(chip_threads_and_portable_update_agree)
     }
     ck_assert_uint_gt(nm_loihi_chip_stats_get(chip[0])->offmesh, 0);
     ck_assert_int_eq(nm_loihi_chip_set_threads(chip[1], 0, msg, sizeof msg), NM_ERR_ARG);
-    for (k = 0; k < 3; k++)
+    for (k = 0; k < 4; k++)
         nm_loihi_chip_free(chip[k]);
+}
+END_TEST
+
+
+/* Delivery computes x of a linear synapse format (every x = the mantissa times 2^s:
+ * 8-bit excitatory, inhibitory and mixed formats) from the synapse word instead of the
+ * weight table, with runs of up to 16 words staged in one piece and longer runs 8 words at
+ * a time plus the rest; a 7-bit format is not linear and keeps the table. Worked by hand
+ * (docs/loihi-core.md section 4.1, WGT_EXP 0, so e = 6); axon a uses format a mod 4:
+ *   format 0, excitatory 8 bits: x = 200 * 64 = 12,800; axon 0: 21 synapses to
+ *     compartment 3, delay 1: DA = 268,800; axon 4: 10 to compartment 7: 128,000
+ *   format 1, inhibitory 8 bits: x = -12,800; axon 1: 21 to compartment 4, delay 2:
+ *     -268,800, as 24 bits 2^24 - 268,800 = 16,508,416; axon 5: 10 to compartment 8:
+ *     -128,000 = 16,649,216
+ *   format 2, mixed 8 bits: WGT -100, x = 2 * (-100) * 64 = -12,800; axon 2: 21 to
+ *     compartment 5, delay 1: 16,508,416; axon 6: 10 to compartment 9: 16,649,216
+ *   format 3, excitatory 7 bits: WGT 201 loses its low bit, x = 200 * 64 = 12,800 (not
+ *     201 * 64); axon 3: 21 to compartment 6, delay 1: 268,800
+ * The step t = 1 delivers into slots 1 + delay; each instruction set must give the same. */
+START_TEST(chip_linear_weight_formats)
+{
+    int level;
+    for (level = NM_LOIHI_SIMD_PORTABLE; level <= NM_LOIHI_SIMD_AVX512; level++) {
+        nm_loihi_geom g = NM_LOIHI_GEOM_DEFAULT;
+        char msg[128];
+        nm_loihi_ref *c = nm_loihi_ref_new(&g, NULL, msg, sizeof msg);
+        static const struct { unsigned sign, nbits, base, len, comp, delay; int wgt; } ax[7] = {
+            {NM_LOIHI_SIGN_EXC, 8, 0, 21, 3, 1, 200},     {NM_LOIHI_SIGN_INH, 8, 32, 21, 4, 2, 200},
+            {NM_LOIHI_SIGN_MIXED, 8, 64, 21, 5, 1, -100}, {NM_LOIHI_SIGN_EXC, 7, 96, 21, 6, 1, 201},
+            {NM_LOIHI_SIGN_EXC, 8, 128, 10, 7, 1, 200},   {NM_LOIHI_SIGN_INH, 8, 160, 10, 8, 2, 200},
+            {NM_LOIHI_SIGN_MIXED, 8, 192, 10, 9, 1, -100},
+        };
+        static const struct { unsigned slot, comp; uint32_t da; } want[7] = {
+            {2, 3, 268800u},   {3, 4, 16508416u}, {2, 5, 16508416u}, {2, 6, 268800u},
+            {2, 7, 128000u},   {3, 8, 16649216u}, {2, 9, 16649216u}};
+        unsigned a, j;
+        ck_assert_msg(c != NULL, "%s", msg);
+        nm_loihi_ref_set_simd(c, level);
+        for (a = 0; a < 7; a++) {
+            wr(c, NML_ADDR(NML_REGION_SYNFMT, a % 4), nm_loihi_enc_synfmt(ax[a].sign, ax[a].nbits, 0));
+            wr(c, NML_ADDR(NML_REGION_INAXON, a), nm_loihi_enc_inaxon(ax[a].base, ax[a].len, a % 4));
+            for (j = 0; j < ax[a].len; j++)
+                wr(c, NML_ADDR(NML_REGION_SYN, ax[a].base + j), nm_loihi_enc_syn(ax[a].comp, ax[a].wgt, ax[a].delay));
+            ck_assert_int_eq(nm_loihi_ref_inject(c, a), NM_OK);
+        }
+        ck_assert_int_eq(nm_loihi_ref_tick(c, NULL), NM_OK);
+        for (a = 0; a < 7; a++) {
+            uint32_t w;
+            ck_assert_int_eq(nm_loihi_ref_cfg_read(c, nm_loihi_addr_da(&g, want[a].slot, want[a].comp), &w), NM_OK);
+            ck_assert_msg(w == want[a].da, "level %d, axon %u: DA %u, expected %u", level, a, w, want[a].da);
+        }
+        nm_loihi_ref_free(c);
+    }
 }
 END_TEST
 
@@ -208,6 +264,8 @@ Suite *loihi_chip_suite(void)
     tcase_add_test(tc, chip_routes_one_step_per_hop);
     tcase_add_test(tc, chip_bad_mesh);
     tcase_add_test(tc, chip_threads_and_portable_update_agree);
+    tcase_add_test(tc, chip_linear_weight_formats);
+    tcase_set_timeout(tc, 60); /* wall-clock seconds, on a machine that may be shared */
     suite_add_tcase(s, tc);
     return s;
 }
