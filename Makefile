@@ -39,7 +39,7 @@ VCHIP_RT   := $(VCHIP_DIR)/verilated.o $(VCHIP_DIR)/verilated_threads.o $(VCHIP_
 VCHIP_FLAGS := -O3 --x-assign fast --x-initial fast
 MESH_X     ?= 4
 MESH_Y     ?= 4
-CHIP_OBJS  := $(BUILD)/obj/nm_ref_chip.o $(BUILD)/obj/nm_chip_if.o $(BUILD)/obj/nm_chipmap_table.o
+CHIP_OBJS  := $(BUILD)/obj/nm_ref_chip.o $(BUILD)/obj/nm_barrier.o $(BUILD)/obj/nm_chip_if.o $(BUILD)/obj/nm_chipmap_table.o
 # the chip model without the Verilator runtime, for programs that link the core's runtime too
 RTL_CHIP_MODEL := $(BUILD)/obj/nm_rtl_chip.o $(BUILD)/obj/nm_vchip_shim.o $(VCHIP_LIB)
 RTL_CHIP_OBJS  := $(RTL_CHIP_MODEL) $(VCHIP_RT)
