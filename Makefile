@@ -311,7 +311,7 @@ bench-rtl-cycles: $(BUILD)/nmemu
 	@mkdir -p $(BENCH_RESULTS)
 	/usr/bin/python3 bench/rtl_cycles.py $(BUILD)/nmemu $(BENCH_RESULTS)/rtl_cycles.csv 100
 
-$(BUILD)/bench/bench-chip: $(BUILD)/bobj/bench_chip.o $(CHIP_OBJS) $(REF_OBJS) $(RTL_CHIP_OBJS)
+$(BUILD)/bench/bench-chip: $(BUILD)/bobj/bench_chip.o $(BUILD)/bobj/bench_net.o $(CHIP_OBJS) $(REF_OBJS) $(RTL_CHIP_OBJS)
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $^ $(LINK_RTL)
 
@@ -342,7 +342,7 @@ $(BUILD)/bench/bench-core: $(BUILD)/bobj/bench_core.o $(REF_OBJS) $(RTL_OBJS)
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $^ $(LINK_RTL)
 
-$(BUILD)/bobj/%.o: bench/%.c $(wildcard emulator/*.h regmap/*.h) | deps
+$(BUILD)/bobj/%.o: bench/%.c $(wildcard emulator/*.h regmap/*.h bench/*.h) | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
