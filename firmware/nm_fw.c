@@ -39,22 +39,29 @@ int nm_fw_core_read(const nm_fw_bus *b, unsigned core, uint32_t word, uint32_t *
     return b->read32(b->ctx, nm_fw_core_addr(core, word), data) ? NM_FW_EBUS : NM_FW_OK;
 }
 
-int nm_fw_core_write_block(const nm_fw_bus *b, unsigned core, uint32_t word, const uint32_t *src, unsigned n)
+/* n consecutive words of a core from word address `word`, at the bus addresses `addr` gives
+ * (nm_fw_core_addr or nm_fw_loihi_core_addr): written from src, or, when src is NULL, read
+ * into dst. Stops at the first bus error. */
+static int core_block(const nm_fw_bus *b, uint32_t (*addr)(unsigned, uint32_t), unsigned core, uint32_t word,
+                      const uint32_t *src, uint32_t *dst, unsigned n)
 {
     unsigned k;
-    for (k = 0; k < n; k++)
-        if (nm_fw_core_write(b, core, word + k, src[k]))
+    for (k = 0; k < n; k++) {
+        uint32_t a = addr(core, word + k);
+        if (src ? b->write32(b->ctx, a, src[k]) : b->read32(b->ctx, a, &dst[k]))
             return NM_FW_EBUS;
+    }
     return NM_FW_OK;
+}
+
+int nm_fw_core_write_block(const nm_fw_bus *b, unsigned core, uint32_t word, const uint32_t *src, unsigned n)
+{
+    return core_block(b, nm_fw_core_addr, core, word, src, NULL, n);
 }
 
 int nm_fw_core_read_block(const nm_fw_bus *b, unsigned core, uint32_t word, uint32_t *dst, unsigned n)
 {
-    unsigned k;
-    for (k = 0; k < n; k++)
-        if (nm_fw_core_read(b, core, word + k, &dst[k]))
-            return NM_FW_EBUS;
-    return NM_FW_OK;
+    return core_block(b, nm_fw_core_addr, core, word, NULL, dst, n);
 }
 
 int nm_fw_write_neuron(const nm_fw_bus *b, unsigned core, unsigned neuron, const uint32_t w[7])
@@ -163,20 +170,12 @@ int nm_fw_loihi_core_read(const nm_fw_bus *b, unsigned core, uint32_t word, uint
 
 int nm_fw_loihi_core_write_block(const nm_fw_bus *b, unsigned core, uint32_t word, const uint32_t *src, unsigned n)
 {
-    unsigned k;
-    for (k = 0; k < n; k++)
-        if (nm_fw_loihi_core_write(b, core, word + k, src[k]))
-            return NM_FW_EBUS;
-    return NM_FW_OK;
+    return core_block(b, nm_fw_loihi_core_addr, core, word, src, NULL, n);
 }
 
 int nm_fw_loihi_core_read_block(const nm_fw_bus *b, unsigned core, uint32_t word, uint32_t *dst, unsigned n)
 {
-    unsigned k;
-    for (k = 0; k < n; k++)
-        if (nm_fw_loihi_core_read(b, core, word + k, &dst[k]))
-            return NM_FW_EBUS;
-    return NM_FW_OK;
+    return core_block(b, nm_fw_loihi_core_addr, core, word, NULL, dst, n);
 }
 
 int nm_fw_loihi_write_cx(const nm_fw_bus *b, unsigned core, unsigned n, uint32_t cfg, uint32_t axmap)
