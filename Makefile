@@ -112,6 +112,8 @@ help:
 	@echo "                (SOAK_W_TICKS, SOAK_CHECK_TICKS; long, not in make test)"
 	@echo "make test-sanitize  unit, CLI, output and differential tests under ASan + UBSan (build/sanitize;"
 	@echo "                make SANITIZE=1 BUILD=DIR TARGET builds any target with the sanitizers)"
+	@echo "make test-tsan  the chip models' thread tests under GCC ThreadSanitizer (build/tsan; part of test-long;"
+	@echo "                make SANITIZE=thread BUILD=DIR TARGET builds any target so)"
 	@echo "make clean      remove build/"
 
 deps:
