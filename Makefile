@@ -39,7 +39,7 @@ VCHIP_RT   := $(VCHIP_DIR)/verilated.o $(VCHIP_DIR)/verilated_threads.o $(VCHIP_
 VCHIP_FLAGS := -O3 --x-assign fast --x-initial fast
 MESH_X     ?= 4
 MESH_Y     ?= 4
-CHIP_OBJS  := $(BUILD)/obj/nm_ref_chip.o $(BUILD)/obj/nm_chip_if.o $(BUILD)/obj/nm_chipmap_table.o
+CHIP_OBJS  := $(BUILD)/obj/nm_ref_chip.o $(BUILD)/obj/nm_barrier.o $(BUILD)/obj/nm_chip_if.o $(BUILD)/obj/nm_chipmap_table.o
 # the chip model without the Verilator runtime, for programs that link the core's runtime too
 RTL_CHIP_MODEL := $(BUILD)/obj/nm_rtl_chip.o $(BUILD)/obj/nm_vchip_shim.o $(VCHIP_LIB)
 RTL_CHIP_OBJS  := $(RTL_CHIP_MODEL) $(VCHIP_RT)
@@ -113,6 +113,8 @@ help:
 	@echo "                (SOAK_W_TICKS, SOAK_CHECK_TICKS; long, not in make test)"
 	@echo "make test-sanitize  unit, CLI, output and differential tests under ASan + UBSan (build/sanitize;"
 	@echo "                make SANITIZE=1 BUILD=DIR TARGET builds any target with the sanitizers)"
+	@echo "make test-tsan  the chip models' thread tests under GCC ThreadSanitizer (build/tsan; part of test-long;"
+	@echo "                make SANITIZE=thread BUILD=DIR TARGET builds any target so)"
 	@echo "make clean      remove build/"
 
 deps:
@@ -312,7 +314,7 @@ bench-rtl-cycles: $(BUILD)/nmemu
 	@mkdir -p $(BENCH_RESULTS)
 	/usr/bin/python3 bench/rtl_cycles.py $(BUILD)/nmemu $(BENCH_RESULTS)/rtl_cycles.csv 100
 
-$(BUILD)/bench/bench-chip: $(BUILD)/bobj/bench_chip.o $(CHIP_OBJS) $(REF_OBJS) $(RTL_CHIP_OBJS)
+$(BUILD)/bench/bench-chip: $(BUILD)/bobj/bench_chip.o $(BUILD)/bobj/bench_net.o $(CHIP_OBJS) $(REF_OBJS) $(RTL_CHIP_OBJS)
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $^ $(LINK_RTL)
 
@@ -343,7 +345,7 @@ $(BUILD)/bench/bench-core: $(BUILD)/bobj/bench_core.o $(REF_OBJS) $(RTL_OBJS)
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $^ $(LINK_RTL)
 
-$(BUILD)/bobj/%.o: bench/%.c $(wildcard emulator/*.h regmap/*.h) | deps
+$(BUILD)/bobj/%.o: bench/%.c $(wildcard emulator/*.h regmap/*.h bench/*.h) | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 

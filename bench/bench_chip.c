@@ -4,7 +4,7 @@
  * Workload: every core has a random crossbar of 25 percent density, weights 0..15,
  * thresholds 40..99, leak -1, and every neuron sends to a uniformly random core of the
  * mesh and axon with delay 1..3; 256 host packets start the activity at tick 0, after
- * which it sustains itself. The same network runs on both backends.
+ * which it sustains itself (bench_net.c). The same network runs on both backends.
  *
  * usage: bench-chip [--ticks N]
  */
@@ -12,70 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "nm_core_prog.h"
 #include "nm_chipmap.h"
 #include "nm_ref_chip.h"
 #include "nm_regmap.h"
 #include "nm_rtl_chip.h"
 
-static uint64_t rs;
-static uint32_t rnd(void)
-{
-    rs ^= rs >> 12;
-    rs ^= rs << 25;
-    rs ^= rs >> 27;
-    return (uint32_t)((rs * 0x2545f4914f6cdd1dull) >> 32);
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int wr(const nm_chip_backend *b, unsigned core, uint32_t word, uint32_t v)
-{
-    return b->apb_write(b->impl, nm_chip_paddr(NM_CHIP_REGION_CORE, core, word), v);
-}
-
-static int program(const nm_chip_backend *b)
-{
-    unsigned core, j, k, ncores = b->mesh_x * b->mesh_y;
-    int rc = NM_OK;
-    rs = 0x1234567u;
-    for (core = 0; core < ncores && rc == NM_OK; core++) {
-        for (k = 0; k < 16 && rc == NM_OK; k++)
-            rc = wr(b, core, NM_ADDR(NM_REGION_AXTYPE, k), rnd());
-        for (j = 0; j < 256 && rc == NM_OK; j++) {
-            nm_neuron_cfg n;
-            uint32_t w[NM_NEURON_WORDS];
-            unsigned tx = rnd() % b->mesh_x, ty = rnd() % b->mesh_y;
-            memset(&n, 0, sizeof n);
-            for (k = 0; k < 4; k++)
-                n.s[k] = (int16_t)(rnd() % 16);
-            n.lambda = -1;
-            n.alpha = 40 + rnd() % 60;
-            n.kappa = 1;
-            n.dx = (int16_t)((int)tx - (int)(core % b->mesh_x));
-            n.dy = (int16_t)((int)ty - (int)(core / b->mesh_x));
-            n.dest_axon = (uint8_t)rnd();
-            n.dest_delay = (uint8_t)(1 + rnd() % 3);
-            nm_neuron_pack(&n, w);
-            for (k = 0; k < NM_NEURON_WORDS && rc == NM_OK; k++)
-                rc = wr(b, core, NM_ADDR(NM_REGION_NEURON, j * 8 + k), w[k]);
-            for (k = 0; k < 8 && rc == NM_OK; k++)
-                rc = wr(b, core, NM_ADDR(NM_REGION_XBAR, j * 8 + k), rnd() & rnd());
-        }
-    }
-    for (k = 0; k < 256 && rc == NM_OK; k++) {
-        nm_pkt p = {(int16_t)(rnd() % b->mesh_x), (int16_t)(rnd() % b->mesh_y), (uint8_t)rnd(), 1};
-        rc = b->host_send(b->impl, nm_flit_pack(&p));
-    }
-    return rc;
-}
+#include "bench_net.h"
 
 static int run(const nm_chip_backend *b, unsigned ticks, uint32_t *cycles_per_tick)
 {
@@ -83,17 +26,17 @@ static int run(const nm_chip_backend *b, unsigned ticks, uint32_t *cycles_per_ti
     unsigned t, core, ncores = b->mesh_x * b->mesh_y;
     uint64_t cycles = 0, spikes = 0, events = 0;
     double t0, dt;
-    int rc = program(b);
+    int rc = bench_program_busy(b);
     if (rc == NM_OK)
         rc = nm_chip_tick_out_init(&o, ncores, 256, 256);
-    t0 = now();
+    t0 = bench_wall();
     for (t = 0; rc == NM_OK && t < ticks; t++) {
         rc = b->tick(b->impl, &o);
         cycles += o.cycles;
         spikes += o.nspikes;
         cycles_per_tick[t] = o.cycles;
     }
-    dt = now() - t0;
+    dt = bench_wall() - t0;
     for (core = 0; rc == NM_OK && core < ncores; core++) {
         uint32_t e = 0;
         rc = b->apb_read(b->impl, nm_chip_paddr(NM_CHIP_REGION_CORE, core, NM_ADDR(NM_REGION_COUNTER, 0)), &e);

@@ -1,9 +1,9 @@
 /* bench_rtl_speed.c - speed of the Verilated chip (cycles/s) on a busy and a quiet network, with a fingerprint of every tick's results to prove that two builds simulate the same cycles.
  *
  * Workloads (docs/performance.md, "The Verilated chip's speed"):
- *   busy  the network of bench_chip.c (every core: a random crossbar of 25 percent
- *         density; every neuron sends to a random core; about 4,000 spikes per tick
- *         on the 4 x 4 chip once it runs);
+ *   busy  the network of bench_net.c, bench_chip.c's too (every core: a random crossbar
+ *         of 25 percent density; every neuron sends to a random core; about 4,000
+ *         spikes per tick on the 4 x 4 chip once it runs);
  *   wave  an image and its spike program (make passes examples/wave): a quiet chip.
  * Each workload runs --repeat times on a fresh chip (the first --warmup ticks untimed);
  * the figures are the medians: cycles/s by the wall clock and by the process's CPU
@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "nm_chipmap.h"
 #include "nm_core_prog.h"
@@ -31,70 +30,7 @@
 #include "nm_regmap.h"
 #include "nm_rtl_chip.h"
 
-static uint64_t rs;
-static uint32_t rnd(void)
-{
-    rs ^= rs >> 12;
-    rs ^= rs << 25;
-    rs ^= rs >> 27;
-    return (uint32_t)((rs * 0x2545f4914f6cdd1dull) >> 32);
-}
-
-static double wall(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static double cpu(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int wr(const nm_chip_backend *b, unsigned core, uint32_t word, uint32_t v)
-{
-    return b->apb_write(b->impl, nm_chip_paddr(NM_CHIP_REGION_CORE, core, word), v);
-}
-
-/* The busy network: the same generator, seed and order as bench_chip.c's program(). */
-static int program_busy(const nm_chip_backend *b)
-{
-    unsigned core, j, k, ncores = b->mesh_x * b->mesh_y;
-    int rc = NM_OK;
-    rs = 0x1234567u;
-    for (core = 0; core < ncores && rc == NM_OK; core++) {
-        for (k = 0; k < 16 && rc == NM_OK; k++)
-            rc = wr(b, core, NM_ADDR(NM_REGION_AXTYPE, k), rnd());
-        for (j = 0; j < 256 && rc == NM_OK; j++) {
-            nm_neuron_cfg n;
-            uint32_t w[NM_NEURON_WORDS];
-            unsigned tx = rnd() % b->mesh_x, ty = rnd() % b->mesh_y;
-            memset(&n, 0, sizeof n);
-            for (k = 0; k < 4; k++)
-                n.s[k] = (int16_t)(rnd() % 16);
-            n.lambda = -1;
-            n.alpha = 40 + rnd() % 60;
-            n.kappa = 1;
-            n.dx = (int16_t)((int)tx - (int)(core % b->mesh_x));
-            n.dy = (int16_t)((int)ty - (int)(core / b->mesh_x));
-            n.dest_axon = (uint8_t)rnd();
-            n.dest_delay = (uint8_t)(1 + rnd() % 3);
-            nm_neuron_pack(&n, w);
-            for (k = 0; k < NM_NEURON_WORDS && rc == NM_OK; k++)
-                rc = wr(b, core, NM_ADDR(NM_REGION_NEURON, j * 8 + k), w[k]);
-            for (k = 0; k < 8 && rc == NM_OK; k++)
-                rc = wr(b, core, NM_ADDR(NM_REGION_XBAR, j * 8 + k), rnd() & rnd());
-        }
-    }
-    for (k = 0; k < 256 && rc == NM_OK; k++) {
-        nm_pkt p = {(int16_t)(rnd() % b->mesh_x), (int16_t)(rnd() % b->mesh_y), (uint8_t)rnd(), 1};
-        rc = b->host_send(b->impl, nm_flit_pack(&p));
-    }
-    return rc;
-}
+#include "bench_net.h"
 
 static uint64_t fnv(uint64_t h, uint32_t v)
 {
@@ -133,15 +69,15 @@ static int run_once(const nm_image *im, const nm_input *in, size_t nin, unsigned
         if (rc != NM_OK)
             fprintf(stderr, "bench-rtl-speed: %s\n", err);
     } else
-        rc = program_busy(&b);
+        rc = bench_program_busy(&b);
     if (rc == NM_OK)
         rc = nm_chip_tick_out_init(&o, ncores, b.nneurons, 256);
     else
         memset(&o, 0, sizeof o);
     for (t = 0; rc == NM_OK && t < warmup + ticks; t++) {
         if (t == warmup) {
-            w0 = wall();
-            c0 = cpu();
+            w0 = bench_wall();
+            c0 = bench_cpu();
         }
         for (; next < nin && in[next].tick == t && rc == NM_OK; next++) {
             nm_pkt p = nm_input_packet(&in[next]);
@@ -165,7 +101,7 @@ static int run_once(const nm_image *im, const nm_input *in, size_t nin, unsigned
             h = fnv(h, nm_flit_pack(&o.off[k].pkt) ^ (uint32_t)o.off[k].side << 30);
     }
     if (rc == NM_OK) {
-        double dw = wall() - w0, dc = cpu() - c0;
+        double dw = bench_wall() - w0, dc = bench_cpu() - c0;
         r->wall_cps = cyc / dw;
         r->cpu_cps = cyc / dc;
         r->cycles = cyc;

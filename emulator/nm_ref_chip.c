@@ -12,10 +12,10 @@
 #include "nm_ref_chip.h"
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "nm_barrier.h"
 #include "nm_chipmap.h"
 #include "nm_ref_core.h"
 #include "nm_regmap.h"
@@ -23,76 +23,9 @@
 enum { PORT_L, PORT_E, PORT_W, PORT_N, PORT_S, NPORTS };
 enum { SIDE_E, SIDE_W, SIDE_N, SIDE_S };
 enum { DIR_E, DIR_W, DIR_N, DIR_S, NDIRS };
+enum { BAR_GO, BAR_MID, BAR_DONE, NBARS };
 
 #define NM_MAX_THREADS 64
-
-/* A barrier that spins briefly before it sleeps. A tick passes three of them, and on a
- * quiet machine a thread that sleeps in pthread_barrier_wait takes tens of microseconds
- * to wake (the kernel's futex wake and a reschedule), a large share of a 1 ms tick; the
- * other thread is usually due within microseconds, so spinning first saves that. The
- * spin is bounded (BAR_SPIN pauses, tens of microseconds), then the thread sleeps on a
- * condition variable, so a loaded machine loses little to it. */
-#define BAR_SPIN 2000
-
-typedef struct nm_barrier {
-    pthread_mutex_t m;
-    pthread_cond_t cv;
-    atomic_uint n;              /* threads that meet at it */
-    atomic_uint count;          /* arrived in this generation */
-    atomic_uint gen;            /* generations completed */
-} nm_barrier;
-
-static int bar_init(nm_barrier *b, unsigned n)
-{
-    atomic_init(&b->n, n);
-    atomic_init(&b->count, 0);
-    atomic_init(&b->gen, 0);
-    if (pthread_mutex_init(&b->m, NULL))
-        return -1;
-    if (pthread_cond_init(&b->cv, NULL)) {
-        pthread_mutex_destroy(&b->m);
-        return -1;
-    }
-    return 0;
-}
-
-static void bar_destroy(nm_barrier *b)
-{
-    pthread_cond_destroy(&b->cv);
-    pthread_mutex_destroy(&b->m);
-}
-
-static void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-}
-
-/* Everything each thread wrote before it arrived is visible to every thread after. */
-static void bar_wait(nm_barrier *b)
-{
-    const unsigned g = atomic_load_explicit(&b->gen, memory_order_acquire);
-    unsigned i;
-    if (atomic_fetch_add_explicit(&b->count, 1, memory_order_acq_rel) + 1 == atomic_load(&b->n)) {
-        /* the last to arrive: the next generation starts from 0 before anyone sees it */
-        atomic_store_explicit(&b->count, 0, memory_order_relaxed);
-        pthread_mutex_lock(&b->m);
-        atomic_store_explicit(&b->gen, g + 1, memory_order_release);
-        pthread_cond_broadcast(&b->cv);
-        pthread_mutex_unlock(&b->m);
-        return;
-    }
-    for (i = 0; i < BAR_SPIN; i++) {
-        if (atomic_load_explicit(&b->gen, memory_order_acquire) != g)
-            return;
-        cpu_relax();
-    }
-    pthread_mutex_lock(&b->m);
-    while (atomic_load_explicit(&b->gen, memory_order_acquire) == g)
-        pthread_cond_wait(&b->cv, &b->m);
-    pthread_mutex_unlock(&b->m);
-}
 
 /* Packets on their way to cores. */
 typedef struct dvec {
@@ -126,7 +59,7 @@ struct nm_ref_chip {
     worker *workers;
     uint8_t *owner;                /* owner[core]: the worker whose range holds the core */
     int started, quit;
-    nm_barrier go, mid, done;
+    nm_barrier bar[NBARS];         /* where the threads meet: before phase A, between, after B */
     nm_ref_core_hook hook;         /* nm_ref_chip_set_core_hook: cores run elsewhere too */
     void *hook_ctx;
     uint8_t *hooked;               /* hooked[core] */
@@ -508,13 +441,13 @@ static void *worker_main(void *arg)
     worker *w = arg;
     nm_ref_chip *c = w->c;
     for (;;) {
-        bar_wait(&c->go);
+        nm_barrier_wait(&c->bar[BAR_GO]);
         if (c->quit)
             return NULL;
         phase_a(w);
-        bar_wait(&c->mid);
+        nm_barrier_wait(&c->bar[BAR_MID]);
         phase_b(w);
-        bar_wait(&c->done);
+        nm_barrier_wait(&c->bar[BAR_DONE]);
     }
 }
 
@@ -524,12 +457,10 @@ static void stop_workers(nm_ref_chip *c)
     if (!c->started)
         return;
     c->quit = 1;
-    bar_wait(&c->go);
+    nm_barrier_wait(&c->bar[BAR_GO]);
     for (t = 1; t < c->nworkers; t++)
         pthread_join(c->workers[t].th, NULL);
-    bar_destroy(&c->go);
-    bar_destroy(&c->mid);
-    bar_destroy(&c->done);
+    nm_barrier_destroy_array(c->bar, NBARS);
     c->started = c->quit = 0;
 }
 
@@ -588,29 +519,18 @@ static int make_workers(nm_ref_chip *c, unsigned n)
     }
     if (n == 1)
         return NM_OK;
-    if (bar_init(&c->go, n))
+    if (nm_barrier_init_array(c->bar, NBARS, n))
         return NM_ERR_NOMEM;
-    if (bar_init(&c->mid, n)) {
-        bar_destroy(&c->go);
-        return NM_ERR_NOMEM;
-    }
-    if (bar_init(&c->done, n)) {
-        bar_destroy(&c->go);
-        bar_destroy(&c->mid);
-        return NM_ERR_NOMEM;
-    }
     for (t = 1; t < n; t++) {
         if (pthread_create(&c->workers[t].th, NULL, worker_main, &c->workers[t])) {
             /* stop the threads that did start: they and this one meet at go once */
             unsigned k;
             c->quit = 1;
-            atomic_store(&c->go.n, t);
-            bar_wait(&c->go);
+            nm_barrier_set_parties(&c->bar[BAR_GO], t);
+            nm_barrier_wait(&c->bar[BAR_GO]);
             for (k = 1; k < t; k++)
                 pthread_join(c->workers[k].th, NULL);
-            bar_destroy(&c->go);
-            bar_destroy(&c->mid);
-            bar_destroy(&c->done);
+            nm_barrier_destroy_array(c->bar, NBARS);
             c->quit = 0;
             return NM_ERR_NOMEM;
         }
@@ -657,11 +577,11 @@ static int run_tick(nm_ref_chip *c, nm_chip_tick_out *out, nm_chip_tick_out *off
         return rc;
     }
     if (c->started) {
-        bar_wait(&c->go);
+        nm_barrier_wait(&c->bar[BAR_GO]);
         phase_a(&c->workers[0]);
-        bar_wait(&c->mid);
+        nm_barrier_wait(&c->bar[BAR_MID]);
         phase_b(&c->workers[0]);
-        bar_wait(&c->done);
+        nm_barrier_wait(&c->bar[BAR_DONE]);
     } else {
         phase_a(&c->workers[0]);
         phase_b(&c->workers[0]);

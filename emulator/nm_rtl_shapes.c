@@ -130,20 +130,21 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-void nm_rtl_shape_list(char *buf, size_t len)
+/* Append to buf (which holds `used` characters) the sorted names of the cache's directories
+ * that start with `prefix` and hold the library `libname`, each after ", " when anything
+ * precedes it. */
+static void list_cached(const char *prefix, const char *libname, char *buf, size_t len, size_t used)
 {
-    const nm_vchip_api *a = nm_vchip_linked_api();
     DIR *d = opendir(nm_rtl_shape_cache());
     struct dirent *e;
     char *names[512];
-    size_t n = 0, k, used;
-    used = (size_t)snprintf(buf, len, "%ux%u-%ux%u (linked)", a->mesh_x, a->mesh_y, a->naxons, a->nneurons);
+    size_t n = 0, k;
     while (d && (e = readdir(d)) && n < 512) {
         char lib[4400];
         struct stat sb;
-        if (e->d_name[0] == '.')
+        if (e->d_name[0] == '.' || strncmp(e->d_name, prefix, strlen(prefix)) != 0)
             continue;
-        snprintf(lib, sizeof lib, "%s/%s/libnmvchip.so", nm_rtl_shape_cache(), e->d_name);
+        snprintf(lib, sizeof lib, "%s/%s/%s", nm_rtl_shape_cache(), e->d_name, libname);
         if (stat(lib, &sb) == 0 && (names[n] = strdup(e->d_name)))
             n++;
     }
@@ -152,9 +153,16 @@ void nm_rtl_shape_list(char *buf, size_t len)
     qsort(names, n, sizeof *names, cmp_str);
     for (k = 0; k < n; k++) {
         if (used < len)
-            used += (size_t)snprintf(buf + used, len - used, ", %s", names[k]);
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", names[k]);
         free(names[k]);
     }
+}
+
+void nm_rtl_shape_list(char *buf, size_t len)
+{
+    const nm_vchip_api *a = nm_vchip_linked_api();
+    size_t used = (size_t)snprintf(buf, len, "%ux%u-%ux%u (linked)", a->mesh_x, a->mesh_y, a->naxons, a->nneurons);
+    list_cached("", "libnmvchip.so", buf, len, used);
 }
 
 /* ---------------------------------------------------------------- Loihi-style chips */
@@ -249,16 +257,11 @@ int nm_rtl_lshape_built(unsigned mx, unsigned my, const nm_loihi_geom *g)
 
 void nm_rtl_lshape_list(char *buf, size_t len)
 {
+    size_t used = 0;
 #ifndef NM_NO_LINKED_VLCHIP
     const nm_vlchip_api *a = nm_vlchip_linked_api();
     nm_loihi_geom lg;
     char key[160];
-#endif
-    DIR *d = opendir(nm_rtl_shape_cache());
-    struct dirent *e;
-    char *names[512];
-    size_t n = 0, k, used;
-#ifndef NM_NO_LINKED_VLCHIP
     lg.ncomp = a->ncomp;
     lg.naxin = a->naxin;
     lg.naxout = a->naxout;
@@ -271,25 +274,8 @@ void nm_rtl_lshape_list(char *buf, size_t len)
     nm_rtl_lshape_key(a->mesh_x, a->mesh_y, &lg, key, sizeof key);
     used = (size_t)snprintf(buf, len, "%s (linked)", key);
 #else
-    used = 0;
     if (len)
         buf[0] = 0;
 #endif
-    while (d && (e = readdir(d)) && n < 512) {
-        char lib[4400];
-        struct stat sb;
-        if (strncmp(e->d_name, "loihi-", 6) != 0)
-            continue;
-        snprintf(lib, sizeof lib, "%s/%s/libnmvlchip.so", nm_rtl_shape_cache(), e->d_name);
-        if (stat(lib, &sb) == 0 && (names[n] = strdup(e->d_name)))
-            n++;
-    }
-    if (d)
-        closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
-    for (k = 0; k < n; k++) {
-        if (used < len)
-            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", names[k]);
-        free(names[k]);
-    }
+    list_cached("loihi-", "libnmvlchip.so", buf, len, used);
 }

@@ -39,22 +39,29 @@ int nm_fw_core_read(const nm_fw_bus *b, unsigned core, uint32_t word, uint32_t *
     return b->read32(b->ctx, nm_fw_core_addr(core, word), data) ? NM_FW_EBUS : NM_FW_OK;
 }
 
-int nm_fw_core_write_block(const nm_fw_bus *b, unsigned core, uint32_t word, const uint32_t *src, unsigned n)
+/* n consecutive words of a core's window from word address `word`, at the bus addresses
+ * `addr` gives (nm_fw_core_addr, nm_fw_loihi_core_addr, or the router windows below):
+ * written from src, or, when src is NULL, read into dst. Stops at the first bus error. */
+static int bus_block(const nm_fw_bus *b, uint32_t (*addr)(unsigned, uint32_t), unsigned core, uint32_t word,
+                      const uint32_t *src, uint32_t *dst, unsigned n)
 {
     unsigned k;
-    for (k = 0; k < n; k++)
-        if (nm_fw_core_write(b, core, word + k, src[k]))
+    for (k = 0; k < n; k++) {
+        uint32_t a = addr(core, word + k);
+        if (src ? b->write32(b->ctx, a, src[k]) : b->read32(b->ctx, a, &dst[k]))
             return NM_FW_EBUS;
+    }
     return NM_FW_OK;
+}
+
+int nm_fw_core_write_block(const nm_fw_bus *b, unsigned core, uint32_t word, const uint32_t *src, unsigned n)
+{
+    return bus_block(b, nm_fw_core_addr, core, word, src, NULL, n);
 }
 
 int nm_fw_core_read_block(const nm_fw_bus *b, unsigned core, uint32_t word, uint32_t *dst, unsigned n)
 {
-    unsigned k;
-    for (k = 0; k < n; k++)
-        if (nm_fw_core_read(b, core, word + k, &dst[k]))
-            return NM_FW_EBUS;
-    return NM_FW_OK;
+    return bus_block(b, nm_fw_core_addr, core, word, NULL, dst, n);
 }
 
 int nm_fw_write_neuron(const nm_fw_bus *b, unsigned core, unsigned neuron, const uint32_t w[7])
@@ -82,13 +89,14 @@ int nm_fw_read_core_counters(const nm_fw_bus *b, unsigned core, uint32_t c[8])
     return nm_fw_core_read_block(b, core, NM_ADDR(NM_REGION_COUNTER, 0), c, NM_COUNTER_NREGS);
 }
 
+static uint32_t router_addr(unsigned core, uint32_t reg)
+{
+    return nm_fw_router_addr(core, reg);
+}
+
 int nm_fw_read_router_counters(const nm_fw_bus *b, unsigned core, uint32_t c[6])
 {
-    unsigned k;
-    for (k = 0; k < NM_CHIP_ROUTER_NREGS; k++)
-        if (b->read32(b->ctx, nm_fw_router_addr(core, k), &c[k]))
-            return NM_FW_EBUS;
-    return NM_FW_OK;
+    return bus_block(b, router_addr, core, 0, NULL, c, NM_CHIP_ROUTER_NREGS);
 }
 
 int nm_fw_host_send(const nm_fw_bus *b, uint32_t flit, uint32_t max_polls)
@@ -163,20 +171,12 @@ int nm_fw_loihi_core_read(const nm_fw_bus *b, unsigned core, uint32_t word, uint
 
 int nm_fw_loihi_core_write_block(const nm_fw_bus *b, unsigned core, uint32_t word, const uint32_t *src, unsigned n)
 {
-    unsigned k;
-    for (k = 0; k < n; k++)
-        if (nm_fw_loihi_core_write(b, core, word + k, src[k]))
-            return NM_FW_EBUS;
-    return NM_FW_OK;
+    return bus_block(b, nm_fw_loihi_core_addr, core, word, src, NULL, n);
 }
 
 int nm_fw_loihi_core_read_block(const nm_fw_bus *b, unsigned core, uint32_t word, uint32_t *dst, unsigned n)
 {
-    unsigned k;
-    for (k = 0; k < n; k++)
-        if (nm_fw_loihi_core_read(b, core, word + k, &dst[k]))
-            return NM_FW_EBUS;
-    return NM_FW_OK;
+    return bus_block(b, nm_fw_loihi_core_addr, core, word, NULL, dst, n);
 }
 
 int nm_fw_loihi_write_cx(const nm_fw_bus *b, unsigned core, unsigned n, uint32_t cfg, uint32_t axmap)
@@ -197,13 +197,14 @@ int nm_fw_loihi_read_core_counters(const nm_fw_bus *b, unsigned core, uint32_t c
     return nm_fw_loihi_core_read_block(b, core, NML_ADDR(NML_REGION_COUNTER, 0), c, NML_COUNTER_NREGS);
 }
 
+static uint32_t loihi_router_addr(unsigned core, uint32_t reg)
+{
+    return nm_fw_loihi_router_addr(core, reg);
+}
+
 int nm_fw_loihi_read_router_counters(const nm_fw_bus *b, unsigned core, uint32_t c[6])
 {
-    unsigned k;
-    for (k = 0; k < NML_CHIP_ROUTER_NREGS; k++)
-        if (b->read32(b->ctx, nm_fw_loihi_router_addr(core, k), &c[k]))
-            return NM_FW_EBUS;
-    return NM_FW_OK;
+    return bus_block(b, loihi_router_addr, core, 0, NULL, c, NML_CHIP_ROUTER_NREGS);
 }
 
 uint32_t nm_fw_loihi_host_flit(int dx, int dy, unsigned axon)

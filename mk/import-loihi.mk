@@ -7,7 +7,7 @@ $(BUILD)/iobj/%.o: CFLAGS_ALL += -Iemulator/loihi
 # a test helper: run a Loihi image and write u, v (both views) and spikes of mapped compartments
 # (object names spelled out: mk/loihi-model.mk, which names them, is read after this file)
 NM_PROBE_OBJS := $(addprefix $(BUILD)/lobj/,nm_loihi_image.o nm_loihi_chip.o nm_loihi_ref.o nm_loihi_if.o \
-                 nm_loihi_prog.o) $(BUILD)/obj/nm_core_if.o $(BUILD)/obj/nm_loihi_regmap_table.o
+                 nm_loihi_prog.o) $(BUILD)/obj/nm_barrier.o $(BUILD)/obj/nm_core_if.o $(BUILD)/obj/nm_loihi_regmap_table.o
 $(BUILD)/tools/nm-loihi-probe: tests/import/loihi_probe.c $(NM_PROBE_OBJS) | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -Iemulator/loihi -o $@ $^ -lz -lm -pthread

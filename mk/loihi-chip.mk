@@ -82,8 +82,8 @@ $(BUILD)/lobj/nm_loihi_rtl_chip.o: LOIHI_CFLAGS += -Ifirmware
 $(BUILD)/lobj/nm_loihi_rtl_chip.o $(BUILD)/lobj/nm_loihi_cli.o $(BUILD)/ltobj/diff_loihi_chip.o: firmware/nm_fw.h
 $(BUILD)/ltobj/diff_loihi_chip.o: LOIHI_CFLAGS += -Ifirmware
 
-LCHIP_MODEL_OBJS := $(BUILD)/lobj/nm_loihi_chip.o $(BUILD)/lobj/nm_loihi_ref.o $(BUILD)/lobj/nm_loihi_if.o \
-                    $(BUILD)/lobj/nm_loihi_prog.o $(BUILD)/obj/nm_core_if.o $(BUILD)/obj/nm_loihi_regmap_table.o
+LCHIP_MODEL_OBJS := $(BUILD)/lobj/nm_loihi_chip.o $(BUILD)/obj/nm_barrier.o $(BUILD)/lobj/nm_loihi_ref.o \
+                    $(BUILD)/lobj/nm_loihi_if.o $(BUILD)/lobj/nm_loihi_prog.o $(BUILD)/obj/nm_core_if.o $(BUILD)/obj/nm_loihi_regmap_table.o
 $(BUILD)/tests/diff-loihi-chip: $(BUILD)/ltobj/diff_loihi_chip.o $(LCHIP_MODEL_OBJS) $(LCHIP_RTL_OBJS)
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $^ $(LINK_RTL)

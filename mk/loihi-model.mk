@@ -24,7 +24,7 @@ LOIHI_CFLAGS   = $(CFLAGS_ALL) -Iemulator/loihi
 LOIHI_REF_OBJS := $(BUILD)/lobj/nm_loihi_ref.o $(BUILD)/lobj/nm_loihi_if.o $(BUILD)/lobj/nm_loihi_prog.o \
                   $(BUILD)/obj/nm_core_if.o $(BUILD)/obj/nm_loihi_regmap_table.o
 
-LOIHI_CHIP_OBJS := $(BUILD)/lobj/nm_loihi_chip.o $(LOIHI_REF_OBJS)
+LOIHI_CHIP_OBJS := $(BUILD)/lobj/nm_loihi_chip.o $(BUILD)/obj/nm_barrier.o $(LOIHI_REF_OBJS)
 
 # the compartment update relies on the vectorizer
 $(BUILD)/lobj/nm_loihi_ref.o $(BUILD)/lobj/nm_loihi_chip.o: LOIHI_CFLAGS += -O3

@@ -20,7 +20,7 @@ VCHIP_BASE_RT     := $(VCHIP_BASE_DIR)/verilated.o $(VCHIP_BASE_DIR)/verilated_t
 RTL_SPEED_TICKS   ?= 20
 RTL_SPEED_REPEAT  ?= 5
 RTL_SPEED_ROUNDS  ?= 2
-SPEED_OBJS := $(BUILD)/bobj/bench_rtl_speed.o $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_output.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o \
+SPEED_OBJS := $(BUILD)/bobj/bench_rtl_speed.o $(BUILD)/bobj/bench_net.o $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_output.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o \
               $(BUILD)/obj/nm_chip_if.o $(BUILD)/obj/nm_chipmap_table.o $(BUILD)/obj/nm_core_prog.o \
               $(BUILD)/obj/nm_regmap_table.o $(BUILD)/obj/nm_core_if.o $(BUILD)/obj/nm_rtl_chip.o
 

@@ -4,51 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nm_barrier.h"
 #include "nm_loihi_chip.h"
 #include "nm_loihi_ref_impl.h"
 
-/* A barrier whose party count can be lowered (when a thread fails to start). */
-typedef struct bar {
-    pthread_mutex_t m;
-    pthread_cond_t cv;
-    unsigned parties, count, gen;
-} bar;
-
-static int bar_init(bar *b, unsigned parties)
-{
-    b->parties = parties;
-    b->count = 0;
-    b->gen = 0;
-    if (pthread_mutex_init(&b->m, NULL))
-        return -1;
-    if (pthread_cond_init(&b->cv, NULL)) {
-        pthread_mutex_destroy(&b->m);
-        return -1;
-    }
-    return 0;
-}
-
-static void bar_destroy(bar *b)
-{
-    pthread_cond_destroy(&b->cv);
-    pthread_mutex_destroy(&b->m);
-}
-
-static void bar_wait(bar *b)
-{
-    unsigned g;
-    pthread_mutex_lock(&b->m);
-    g = b->gen;
-    if (++b->count >= b->parties) {
-        b->count = 0;
-        b->gen++;
-        pthread_cond_broadcast(&b->cv);
-    } else {
-        while (g == b->gen)
-            pthread_cond_wait(&b->cv, &b->m);
-    }
-    pthread_mutex_unlock(&b->m);
-}
+/* where the threads of a step meet: before the cores tick, between ticking and routing, after */
+enum { BAR_GO, BAR_MID, BAR_DONE, NBARS };
 
 /* One thread's share of a step: it ticks cores lo .. hi-1, then routes every packet whose
  * destination is one of them (reading all sources in order, so each queue receives its
@@ -73,7 +34,7 @@ struct nm_loihi_chip {
     /* threads (nm_loihi_chip_set_threads): wk[0] is the caller's share */
     unsigned nthreads;
     worker *wk;
-    bar b_start, b_ticked, b_done;
+    nm_barrier bar[NBARS];
     int quit;
 };
 
@@ -260,13 +221,13 @@ static void *worker_main(void *arg)
     worker *wk = arg;
     nm_loihi_chip *c = wk->chip;
     for (;;) {
-        bar_wait(&c->b_start);
+        nm_barrier_wait(&c->bar[BAR_GO]);
         if (c->quit)
             return NULL;
         tick_range(c, wk);
-        bar_wait(&c->b_ticked);
+        nm_barrier_wait(&c->bar[BAR_MID]);
         route_range(c, wk);
-        bar_wait(&c->b_done);
+        nm_barrier_wait(&c->bar[BAR_DONE]);
     }
 }
 
@@ -275,12 +236,10 @@ static void threads_stop(nm_loihi_chip *c)
     unsigned k;
     if (c->nthreads > 1) {
         c->quit = 1;
-        bar_wait(&c->b_start);
+        nm_barrier_wait(&c->bar[BAR_GO]);
         for (k = 1; k < c->nthreads; k++)
             pthread_join(c->wk[k].tid, NULL);
-        bar_destroy(&c->b_start);
-        bar_destroy(&c->b_ticked);
-        bar_destroy(&c->b_done);
+        nm_barrier_destroy_array(c->bar, NBARS);
     }
     free(c->wk);
     c->wk = NULL;
@@ -312,22 +271,13 @@ int nm_loihi_chip_set_threads(nm_loihi_chip *c, unsigned n, char *msg, size_t le
         c->nthreads = 1;
         return NM_OK;
     }
-    if (bar_init(&c->b_start, n))
+    if (nm_barrier_init_array(c->bar, NBARS, n))
         goto fail;
-    if (bar_init(&c->b_ticked, n)) {
-        bar_destroy(&c->b_start);
-        goto fail;
-    }
-    if (bar_init(&c->b_done, n)) {
-        bar_destroy(&c->b_start);
-        bar_destroy(&c->b_ticked);
-        goto fail;
-    }
     for (k = 1; k < n; k++)
         if (pthread_create(&c->wk[k].tid, NULL, worker_main, &c->wk[k])) {
-            /* stop the k - 1 threads that started (they wait at b_start) and stay on one */
+            /* stop the k - 1 threads that started (they wait at BAR_GO) and stay on one */
             c->nthreads = k;
-            c->b_start.parties = k;
+            nm_barrier_set_parties(&c->bar[BAR_GO], k);
             threads_stop(c);
             if (msg && len)
                 snprintf(msg, len, "chip: cannot start thread %u of %u", k + 1, n);
@@ -374,11 +324,11 @@ int nm_loihi_chip_step(nm_loihi_chip *c, nm_loihi_chip_out *out)
             return wk->rc;
     } else {
         /* every core steps (its packets wait in its output buffer), then the packets land */
-        bar_wait(&c->b_start);
+        nm_barrier_wait(&c->bar[BAR_GO]);
         tick_range(c, &wk[0]);
-        bar_wait(&c->b_ticked);
+        nm_barrier_wait(&c->bar[BAR_MID]);
         route_range(c, &wk[0]);
-        bar_wait(&c->b_done);
+        nm_barrier_wait(&c->bar[BAR_DONE]);
         for (k = 0; k < nt; k++)
             if (wk[k].rc != NM_OK)
                 return wk[k].rc;

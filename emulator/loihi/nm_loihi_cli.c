@@ -142,7 +142,7 @@ int nm_loihi_cli_info(const char *image_path)
 
 static struct {
     unsigned ticks, threads;
-    const char *backend, *input, *spikes, *outputs, *energy, *rtl_cores, *report;
+    const char *backend, *input, *spikes, *outputs, *energy, *rtl_cores, *report, *faults;
     int check, raster;
     double step_hz;
 } LA;
@@ -177,6 +177,8 @@ static const nm_opt loihi_run_opts[] = {
      .help = "write a JSON report of the run and its energy (per class, per core;\nnmemu plot draws it)"},
     {.name = "step-hz", .kind = NM_OPT_DOUBLE, .metavar = "F", .min = 0, .max = NM_HZ_MAX, .min_open = 1,
      .dest = &LA.step_hz, .help = "steps per second, for static energy (default 1000)"},
+    {.name = "faults", .kind = NM_OPT_STRING, .metavar = "PLAN.json", .dest = &LA.faults,
+     .help = "refused: fault plans are for TrueNorth-style images (docs/faults.md)"},
     {.name = NULL}};
 
 const nm_cmd_spec nm_loihi_run_spec = {
@@ -449,6 +451,9 @@ int nm_loihi_cli_run(int argc, char **argv)
     rc = nm_opts_parse(&nm_loihi_run_spec, argc, argv, args, &nargs);
     if (rc)
         return rc == 1 ? 0 : rc;
+    if (LA.faults)
+        return nm_usage_error(&nm_loihi_run_spec, "--faults: fault plans are for TrueNorth-style chips (core type 0); "
+                                                  "%s is an image of Loihi-style cores (docs/faults.md)", args[0]);
     use_ref = strcmp(LA.backend, "rtl") != 0;
     use_rtl = strcmp(LA.backend, "ref") != 0;
     if (LA.rtl_cores && use_rtl)
