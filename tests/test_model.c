@@ -72,6 +72,7 @@ START_TEST(test_threads_give_identical_results)
     g.mesh_x = 9;   /* cores do not split evenly over 2 or 4 threads */
     g.mesh_y = 7;
     g.rate_hz = 60;
+    g.stochastic = _i; /* loop 1: stochastic synapses (W-stochastic's cores: rare draws) */
     im = nm_gen_merolla(&g, NULL, err, sizeof err);
     ck_assert_msg(im != NULL, "%s", err);
     observe_run(im, 1, 40, &one);
@@ -189,7 +190,7 @@ Suite *model_suite(void)
     Suite *s = suite_create("model");
     TCase *tc = tcase_create("chip_model");
     tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, test_threads_give_identical_results);
+    tcase_add_loop_test(tc, test_threads_give_identical_results, 0, 2);
     tcase_add_test(tc, test_merolla_network_has_the_requested_shape);
     tcase_add_test(tc, test_merolla_network_fires_at_the_requested_rate);
     tcase_add_test(tc, test_merolla_generator_refuses_bad_options);
