@@ -897,15 +897,15 @@ static NM_HOT void draws_ahead(uint32_t *x, uint32_t *out, unsigned n)
  * cand[0 ..] (room for n); returns how many. *x becomes the state after the last draw.
  * The chains are as draws_ahead's (L = ceil(n / 16) draws each, their starts found by
  * jumping, chain k starting 2^p chains after chain k - 2^p for the lowest bit 2^p of k
- * so the jumps run side by side), stepped 16 at a time into a tile while a mask per lane
- * collects the lanes with a rare draw; only those lanes of the tile are read back. */
+ * so the jumps run side by side), stepped 16 at a time into a tile while a word per lane
+ * collects one bit per step that drew a rare one; only those entries are read back. */
 static NM_HOT unsigned draws_rare(uint32_t *x, unsigned n, uint32_t m, uint32_t *cand)
 {
     uint32_t start[DRAW_LANES], tile[16][DRAW_LANES] __attribute__((aligned(32)));
-    int32_t hit[DRAW_LANES] __attribute__((aligned(32)));
+    uint32_t hit[DRAW_LANES] __attribute__((aligned(32)));
     unsigned i, k, t, t0, tn, L, nc = 0;
-    v8su va, vb;
-    v8si mv, ha, hb, ha2, z = {0, 0, 0, 0, 0, 0, 0, 0};
+    v8su va, vb, ha, hb, ha2, z = {0, 0, 0, 0, 0, 0, 0, 0};
+    v8si mv;
     uint64_t any[4];
     if (n < 64) {
         uint32_t s = *x;
@@ -923,10 +923,10 @@ static NM_HOT unsigned draws_rare(uint32_t *x, unsigned n, uint32_t m, uint32_t 
         start[k] = jump_by(start[k & (k - 1)], (k & (0u - k)) * L);
     memcpy(&va, start, sizeof va);
     memcpy(&vb, start + 8, sizeof vb);
-    mv = z + (int32_t)m;
+    mv = (v8si)z + (int32_t)m;
     for (t0 = 0; t0 < L; t0 += 16) {
         tn = L - t0 < 16 ? L - t0 : 16;
-        ha = hb = z;
+        ha = hb = z; /* per lane, bit tn - 1 - t: step t drew a rare one */
         for (t = 0; t < tn; t++) {
             va ^= va << 13;
             va ^= va >> 17;
@@ -936,8 +936,8 @@ static NM_HOT unsigned draws_rare(uint32_t *x, unsigned n, uint32_t m, uint32_t 
             vb ^= vb << 5;
             memcpy(tile[t], &va, sizeof va);
             memcpy(tile[t] + 8, &vb, sizeof vb);
-            ha |= (v8si)(va & 0xffu) <= mv;
-            hb |= (v8si)(vb & 0xffu) <= mv;
+            ha = (ha << 1) - (v8su)((v8si)(va & 0xffu) <= mv);
+            hb = (hb << 1) - (v8su)((v8si)(vb & 0xffu) <= mv);
         }
         ha2 = ha | hb;
         memcpy(any, &ha2, sizeof any);
@@ -945,15 +945,12 @@ static NM_HOT unsigned draws_rare(uint32_t *x, unsigned n, uint32_t m, uint32_t 
             continue;
         memcpy(hit, &ha, sizeof ha);
         memcpy(hit + 8, &hb, sizeof hb);
-        for (k = 0; k < DRAW_LANES; k++) {
-            if (!hit[k])
-                continue;
-            for (t = 0; t < tn; t++) {
-                const uint32_t v = tile[t][k], d = k * L + t0 + t;
-                if ((v & 0xffu) <= m && d < n)
+        for (k = 0; k < DRAW_LANES; k++)
+            for (i = hit[k]; i; i &= i - 1) {
+                const uint32_t tt = tn - 1 - (unsigned)__builtin_ctz(i), v = tile[tt][k], d = k * L + t0 + tt;
+                if (d < n)
                     cand[nc++] = d << 8 | (v & 0xffu);
             }
-        }
     }
     k = (n - 1) / L;
     *x = jump_by(start[k], n - k * L);
