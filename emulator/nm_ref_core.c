@@ -53,6 +53,7 @@ struct nm_ref_core {
     int smag;           /* the largest |s| of a stochastic synapse (any neuron and type),
                          * -1 without one: an event can add only when its draw's low byte
                          * is at most this (see integrate_rare) */
+    int det_syn;        /* some neuron has a deterministic synapse type of nonzero weight */
     nm_core_opts opts;
     nm_params *px;      /* per-neuron decoded parameters, or NULL (see nm_params) */
     uint32_t cnt[NM_COUNTER_NREGS];
@@ -254,6 +255,7 @@ static int analyse(nm_ref_core *c)
     }
     c->synapse_draws = !c->deterministic && !leak_or_threshold_draws;
     c->smag = -1;
+    c->det_syn = 0;
     decode_set(w0, &d);
     for (g = 0; g < 4; g++)
         c->u_s[g] = d.s[g];
@@ -287,9 +289,12 @@ static int analyse(nm_ref_core *c)
             p->c_lambda[j] = d.c_lambda;
             p->tm[j] = d.tm;
             p->nx[j] = (uint8_t)((d.c_lambda != 0) + (d.tm != 0));
-            for (g = 0; g < 4; g++)
+            for (g = 0; g < 4; g++) {
                 if (d.bmask >> g & 1u && (d.s[g] < 0 ? -d.s[g] : d.s[g]) > c->smag)
                     c->smag = d.s[g] < 0 ? -d.s[g] : d.s[g];
+                if (!(d.bmask >> g & 1u) && d.s[g] != 0)
+                    c->det_syn = 1;
+            }
         }
         memset(c->px->smask, 0, sizeof c->px->smask);
         for (j = 0; j < c->nneurons; j++)
@@ -1079,7 +1084,7 @@ integrate_rare(nm_ref_core *c, const uint8_t *act, unsigned nact, int uni)
     int32_t *V = c->V;
     const int32_t *const dr = drun;
     unsigned i, w, by, q;
-    for (i = 0; i < nact; i++) {
+    for (i = 0; c->det_syn && i < nact; i++) { /* deterministic events of weight 0 add 0 */
         const unsigned a = act[i], g = c->types[a];
         const int32_t *sg = px->s[g], s0 = c->u_s[g];
         for (w = 0; w < nw; w++) {
