@@ -1068,10 +1068,11 @@ integrate_drawn(nm_ref_core *c, const uint8_t *act, unsigned nact, int uni)
 /* Integration when every stochastic synapse has a small |s| (c->smag < RARE_MAG) and the
  * only draws are the synapses': an event adds sgn(s) when |s| >= rho, so only a draw
  * with rho <= c->smag can add anything, and those are rare (at most 1 in 16). The draws
- * are planned as for integrate_drawn (neuron j's are drun[j] ..), generated keeping only
- * the rare ones (draws_rare), and each is traced back to its event: its neuron is the
- * last j with drun[j] <= index, and it is that neuron's (index - drun[j])-th stochastic
- * event in ascending axon order. Deterministic events are added as in integrate_drawn.
+ * are counted (popcounts of the active rows' stochastic bits, per block of 32 neurons),
+ * generated keeping only the rare ones (draws_rare), and each is traced back to its
+ * event: its neuron is the last j whose first draw (as drun[j] of integrate_drawn) is at
+ * or before its index, and it is that neuron's (index - first)-th stochastic event in
+ * ascending axon order. Deterministic events are added as in integrate_drawn.
  * The same V and PRNG state as integrate_drawn, for a fraction of the work: W-stochastic
  * (|s| = 1) takes 2 in 256 of its draws. */
 #define RARE_MAG 16
@@ -1080,10 +1081,28 @@ integrate_rare(nm_ref_core *c, const uint8_t *act, unsigned nact, int uni)
 {
     const nm_params *px = c->px;
     const unsigned n = c->nneurons, nw = (n + 31) / 32;
-    const unsigned nc = draws_rare(&c->prng, plan_draws(c, act, nact, 0), (uint32_t)c->smag, dbuf);
+    uint32_t srow[NM_MAX_AXONS][XW]; /* the stochastic events of each active axon */
+    uint32_t bstart[XW];             /* the first draw of each block of 32 neurons */
     int32_t *V = c->V;
     const int32_t *const dr = drun;
-    unsigned i, w, by, q;
+    unsigned i, w, by, q, nc, total = 0;
+    int planned;
+    for (w = 0; w < nw; w++) {
+        bstart[w] = total;
+        for (i = 0; i < nact; i++) {
+            const unsigned a = act[i];
+            srow[i][w] = c->xbar[a][w] & px->smask[c->types[a]][w];
+            total += (unsigned)__builtin_popcount(srow[i][w]);
+        }
+    }
+    nc = draws_rare(&c->prng, total, (uint32_t)c->smag, dbuf);
+    /* Few rare draws: each finds its neuron by popcounts within its block of 32; many:
+     * plan every neuron's first draw (plan_draws) and search that. The plan costs about
+     * 750 + 128 nact instructions, a popcount search 24 nact - 16 more than a plan
+     * search per rare draw. */
+    planned = (int)nc * (24 * (int)nact - 16) > 750 + 128 * (int)nact;
+    if (planned)
+        plan_draws(c, act, nact, 0);
     for (i = 0; c->det_syn && i < nact; i++) { /* deterministic events of weight 0 add 0 */
         const unsigned a = act[i], g = c->types[a];
         const int32_t *sg = px->s[g], s0 = c->u_s[g];
@@ -1109,15 +1128,35 @@ integrate_rare(nm_ref_core *c, const uint8_t *act, unsigned nact, int uni)
         const int32_t rho = (int32_t)(dbuf[q] & 0xffu);
         unsigned j = 0, step, k, wj, bj;
         int32_t s;
-        for (step = 128; step; step >>= 1)
-            if (j + step < n && (uint32_t)dr[j + step] <= d)
-                j += step;
-        k = d - (uint32_t)dr[j];
-        wj = j / 32;
-        bj = j % 32;
+        if (planned) {
+            for (step = 128; step; step >>= 1)
+                if (j + step < n && (uint32_t)dr[j + step] <= d)
+                    j += step;
+            k = d - (uint32_t)dr[j];
+            wj = j / 32;
+            bj = j % 32;
+        } else {
+            /* its block: the last whose first draw is at or before d; in it, the last
+             * neuron bj with at most d - bstart[wj] events before it */
+            unsigned dd, pre;
+            for (wj = 0; wj + 1 < nw && bstart[wj + 1] <= d; wj++)
+                ;
+            dd = d - bstart[wj];
+            bj = 0;
+            for (step = 16; step; step >>= 1) {
+                const uint32_t mk = (1u << (bj + step)) - 1u;
+                for (pre = 0, i = 0; i < nact; i++)
+                    pre += (unsigned)__builtin_popcount(srow[i][wj] & mk);
+                if (pre <= dd)
+                    bj += step;
+            }
+            for (pre = 0, i = 0; i < nact; i++)
+                pre += (unsigned)__builtin_popcount(srow[i][wj] & ((1u << bj) - 1u));
+            k = dd - pre;
+            j = 32 * wj + bj;
+        }
         for (i = 0; i < nact; i++) {
-            const unsigned a = act[i], g = c->types[a];
-            if ((c->xbar[a][wj] & px->smask[g][wj]) >> bj & 1u) {
+            if (srow[i][wj] >> bj & 1u) {
                 if (!k)
                     break;
                 k--;
