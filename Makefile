@@ -81,6 +81,7 @@ help:
 	@echo "                one table, bench/results/summary.csv (docs/performance.md)"
 	@echo "make bench-w    only workloads W, W-high, W-stochastic on the reference backend"
 	@echo "make bench-stoch-compare  W, W-high, W-stochastic, 1 and 2 threads, STOCH_BASE and now interleaved (docs/performance.md)"
+	@echo "make bench-stoch-summary  medians of the last bench-stoch-compare run: speed-ups and 2-thread/1-thread CPU ratios"
 	@echo "make rtl-shapes SHAPES=\"3x5 8x8-64x32\"  build Verilated chips of other shapes ahead (docs/chip.md s8)"
 	@echo "                (Loihi-style chips: SHAPES=loihi-4x2-small, docs/loihi-chip.md)"
 	@echo "make test-lassert  the Loihi RTL's NM_ASSERT checks fire on bad stimuli and planted bugs (Icarus)"

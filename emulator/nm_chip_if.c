@@ -71,6 +71,11 @@ void nm_chip_tick_out_sort(nm_chip_tick_out *o)
         ;
     if (k < o->nspikes)
         qsort(o->spikes, o->nspikes, sizeof *o->spikes, cmp_spike);
+    nm_chip_tick_out_sort_off(o);
+}
+
+void nm_chip_tick_out_sort_off(nm_chip_tick_out *o)
+{
     if (o->noff > 1)
         qsort(o->off, o->noff, sizeof *o->off, cmp_off);
 }

@@ -57,6 +57,8 @@ int  nm_chip_tick_out_init(nm_chip_tick_out *o, unsigned ncores, unsigned nneuro
 void nm_chip_tick_out_free(nm_chip_tick_out *o);
 /* Sort spikes and off-chip packets into the canonical order. */
 void nm_chip_tick_out_sort(nm_chip_tick_out *o);
+/* Only the off-chip packets (for a backend that knows its spikes are in order). */
+void nm_chip_tick_out_sort_off(nm_chip_tick_out *o);
 /* Append an off-chip packet; NM_ERR_NOMEM when the array cannot grow. */
 int  nm_chip_tick_out_add_off(nm_chip_tick_out *o, const nm_offchip *p);
 

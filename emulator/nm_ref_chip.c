@@ -5,8 +5,8 @@
  *   A. every core ticks; each spike is routed in closed form (X then Y): its hops are
  *      added to per-worker difference arrays along its row and column, and the packet
  *      goes to the outbox of the worker that owns its destination core (or off chip);
- *   B. each worker applies the packets addressed to its cores and turns the summed
- *      difference arrays of its rows (E, W) and columns (N, S) into router counts.
+ *   B. each worker applies the packets addressed to its cores and turns its own
+ *      difference arrays into router counts of its own (summed when read).
  * Everything a phase adds is a sum or a bit OR, so the result does not depend on the
  * number of threads; spikes and off-chip packets are gathered in core order. */
 #include "nm_ref_chip.h"
@@ -27,16 +27,32 @@ enum { BAR_GO, BAR_MID, BAR_DONE, NBARS };
 
 #define NM_MAX_THREADS 64
 
+/* Everything two threads write in one tick (worker structs, outboxes, difference
+ * arrays, barriers) starts on a cache line of its own and fills whole lines, so no
+ * line holds data that one thread writes and another reads or writes in the same phase
+ * (false sharing makes the same work cost more on two threads than on one). */
+#define LINE 64
+
+/* n zero bytes on cache lines of their own (rounded up to whole lines), or NULL. */
+static void *line_calloc(size_t n)
+{
+    void *p;
+    n = (n + LINE - 1) / LINE * LINE;
+    if (posix_memalign(&p, LINE, n ? n : LINE))
+        return NULL;
+    memset(p, 0, n ? n : LINE);
+    return p;
+}
+
 /* Packets on their way to cores. */
 typedef struct dvec {
     nm_ref_delivery *v;
     size_t n, cap;
 } dvec;
 
-typedef struct worker {
+typedef struct __attribute__((aligned(LINE))) worker {
     struct nm_ref_chip *c;
     unsigned id, core0, core1;     /* cores [core0, core1) */
-    unsigned row0, row1, col0, col1;
     pthread_t th;
     int rc;
     uint32_t maxcyc, max_hops;
@@ -45,6 +61,12 @@ typedef struct worker {
     nm_chip_tick_out spk;          /* spikes of this worker's cores, in order */
     nm_tick_out core_out[2];       /* the ticks of two cores in flight */
     int32_t *diff[NDIRS];          /* E, W: [y][x] of (mesh_x + 1); N, S: [x][y] of (mesh_y + 1) */
+    unsigned erow0, erow1;         /* the rows holding this worker's cores: its spikes' X legs */
+    /* the router counts this worker adds in phase B: c->rcnt for worker 0; for the others
+     * arrays of their own, added to c->rcnt when read (apb) or when the workers
+     * go (free_workers), so no two threads write one line of counts */
+    uint32_t (*cnt)[NPORTS + 1];
+    int unsorted;                  /* its spikes were not in (core, neuron) order */
 } worker;
 
 struct nm_ref_chip {
@@ -67,6 +89,8 @@ struct nm_ref_chip {
     struct dvec edel;              /* and its deliveries */
     uint32_t *drops;               /* fault injection: core << 16 | neuron, for the next tick */
     unsigned ndrops, drops_cap;
+    nm_chip_tick_out *dst;         /* the running tick's output: phase B copies the spikes */
+    int unsorted;                  /* the last tick's spikes need sorting (a core hook) */
 };
 
 /* 1 when the packet neuron n of core p fires this tick is to be dropped (a fault). */
@@ -392,47 +416,64 @@ static void phase_a(worker *w)
     }
 }
 
-/* Phase B: deliveries to this worker's cores, then its rows' and columns' counts. */
+/* Phase B: deliveries to this worker's cores, then the router counts of the hops its own
+ * spikes made (its own difference arrays): along the rows of its cores (E, W) and along
+ * every column (N, S). Each worker adds into its own counts (w->cnt), so the sums are the
+ * same for any number of workers and no thread reads what another wrote in phase A but
+ * the packets addressed to its cores. */
 static void phase_b(worker *w)
 {
     nm_ref_chip *c = w->c;
+    uint32_t (*cnt)[NPORTS + 1] = w->cnt;
+    int32_t *de = w->diff[DIR_E], *dw = w->diff[DIR_W], *dn = w->diff[DIR_N], *ds = w->diff[DIR_S];
     unsigned t, x, y;
     size_t i;
+    if (c->dst) {
+        /* this worker's spikes into the output after those of the workers before it
+         * (core order), checking that they come in (core, neuron) order: each core's
+         * do, but a core hook may change that */
+        nm_chip_spike *o = c->dst->spikes + c->dst->nspikes;
+        uint32_t prev = 0;
+        int uns = 0;
+        for (t = 0; t < w->id; t++)
+            o += c->workers[t].spk.nspikes;
+        for (i = 0; i < w->spk.nspikes; i++) {
+            const uint32_t key = (uint32_t)w->spk.spikes[i].core << 16 | w->spk.spikes[i].neuron;
+            uns |= key < prev;
+            prev = key;
+            o[i] = w->spk.spikes[i];
+        }
+        w->unsorted = uns;
+    }
     for (t = 0; t < c->nworkers; t++) {
         const dvec *d = &c->workers[t].box[w->id];
         for (i = 0; i < d->n; i++)
-            c->rcnt[d->v[i].core][PORT_L]++;
+            cnt[d->v[i].core][PORT_L]++;
         nm_ref_core_deliver(c->cores, d->v, d->n);
     }
-    for (y = w->row0; y < w->row1; y++) {
+    for (y = w->erow0; y < w->erow1; y++) {
         int32_t run_e = 0, run_w = 0;
-        for (x = 0; x <= c->mesh_x; x++) { /* the last entry is only cleared */
-            size_t at = (size_t)y * (c->mesh_x + 1) + x;
-            for (t = 0; t < c->nworkers; t++) {
-                run_e += c->workers[t].diff[DIR_E][at];
-                run_w += c->workers[t].diff[DIR_W][at];
-                c->workers[t].diff[DIR_E][at] = c->workers[t].diff[DIR_W][at] = 0;
-            }
-            if (x == c->mesh_x)
-                break;
-            c->rcnt[y * c->mesh_x + x][PORT_E] += (uint32_t)run_e;
-            c->rcnt[y * c->mesh_x + x][PORT_W] += (uint32_t)run_w;
+        const size_t row = (size_t)y * (c->mesh_x + 1);
+        for (x = 0; x < c->mesh_x; x++) {
+            run_e += de[row + x];
+            run_w += dw[row + x];
+            de[row + x] = dw[row + x] = 0;
+            cnt[y * c->mesh_x + x][PORT_E] += (uint32_t)run_e;
+            cnt[y * c->mesh_x + x][PORT_W] += (uint32_t)run_w;
         }
+        de[row + c->mesh_x] = dw[row + c->mesh_x] = 0; /* the last entry is only cleared */
     }
-    for (x = w->col0; x < w->col1; x++) {
+    for (x = 0; x < c->mesh_x; x++) {
         int32_t run_n = 0, run_s = 0;
-        for (y = 0; y <= c->mesh_y; y++) {
-            size_t at = (size_t)x * (c->mesh_y + 1) + y;
-            for (t = 0; t < c->nworkers; t++) {
-                run_n += c->workers[t].diff[DIR_N][at];
-                run_s += c->workers[t].diff[DIR_S][at];
-                c->workers[t].diff[DIR_N][at] = c->workers[t].diff[DIR_S][at] = 0;
-            }
-            if (y == c->mesh_y)
-                break;
-            c->rcnt[y * c->mesh_x + x][PORT_N] += (uint32_t)run_n;
-            c->rcnt[y * c->mesh_x + x][PORT_S] += (uint32_t)run_s;
+        const size_t col = (size_t)x * (c->mesh_y + 1);
+        for (y = 0; y < c->mesh_y; y++) {
+            run_n += dn[col + y];
+            run_s += ds[col + y];
+            dn[col + y] = ds[col + y] = 0;
+            cnt[y * c->mesh_x + x][PORT_N] += (uint32_t)run_n;
+            cnt[y * c->mesh_x + x][PORT_S] += (uint32_t)run_s;
         }
+        dn[col + c->mesh_y] = ds[col + c->mesh_y] = 0;
     }
 }
 
@@ -466,10 +507,16 @@ static void stop_workers(nm_ref_chip *c)
 
 static void free_workers(nm_ref_chip *c)
 {
-    unsigned t, d;
+    unsigned t, d, k, p;
     stop_workers(c);
     for (t = 0; c->workers && t < c->nworkers; t++) {
         worker *w = &c->workers[t];
+        if (t > 0 && w->cnt) {
+            for (k = 0; k < c->ncores; k++)
+                for (p = 0; p <= NPORTS; p++)
+                    c->rcnt[k][p] += w->cnt[k][p];
+            free(w->cnt);
+        }
         for (d = 0; w->box && d < c->nworkers; d++)
             free(w->box[d].v);
         free(w->box);
@@ -485,13 +532,13 @@ static void free_workers(nm_ref_chip *c)
     c->nworkers = 0;
 }
 
-/* Split cores, rows and columns over n workers; start n - 1 threads. */
+/* Split the cores over n workers; start n - 1 threads. */
 static int make_workers(nm_ref_chip *c, unsigned n)
 {
     unsigned t, d;
     if (n > c->ncores)
         n = c->ncores;
-    c->workers = calloc(n, sizeof *c->workers);
+    c->workers = line_calloc(n * sizeof *c->workers);
     c->owner = malloc(c->ncores);
     if (!c->workers || !c->owner)
         return NM_ERR_NOMEM;
@@ -502,17 +549,18 @@ static int make_workers(nm_ref_chip *c, unsigned n)
         w->id = t;
         w->core0 = (unsigned)((uint64_t)c->ncores * t / n);
         w->core1 = (unsigned)((uint64_t)c->ncores * (t + 1) / n);
-        w->row0 = c->mesh_y * t / n;
-        w->row1 = c->mesh_y * (t + 1) / n;
-        w->col0 = c->mesh_x * t / n;
-        w->col1 = c->mesh_x * (t + 1) / n;
+        w->erow0 = w->core0 / c->mesh_x;
+        w->erow1 = w->core1 > w->core0 ? (w->core1 - 1) / c->mesh_x + 1 : w->erow0;
+        w->cnt = t == 0 ? c->rcnt : line_calloc(c->ncores * sizeof *w->cnt);
+        if (!w->cnt)
+            return NM_ERR_NOMEM;
         memset(c->owner + w->core0, (int)t, w->core1 - w->core0);
-        w->box = calloc(n, sizeof *w->box);
+        w->box = line_calloc(n * sizeof *w->box);
         if (!w->box || nm_chip_tick_out_init(&w->off, 1, 1, 64) != NM_OK ||
             nm_chip_tick_out_init(&w->spk, w->core1 - w->core0, c->nneurons, 1) != NM_OK)
             return NM_ERR_NOMEM;
         for (d = 0; d < NDIRS; d++) {
-            w->diff[d] = calloc((size_t)(c->mesh_x + 1) * (c->mesh_y + 1), sizeof(int32_t));
+            w->diff[d] = line_calloc((size_t)(c->mesh_x + 1) * (c->mesh_y + 1) * sizeof(int32_t));
             if (!w->diff[d])
                 return NM_ERR_NOMEM;
         }
@@ -576,6 +624,7 @@ static int run_tick(nm_ref_chip *c, nm_chip_tick_out *out, nm_chip_tick_out *off
         free_workers(c);
         return rc;
     }
+    c->dst = out;
     if (c->started) {
         nm_barrier_wait(&c->bar[BAR_GO]);
         phase_a(&c->workers[0]);
@@ -598,10 +647,10 @@ static int run_tick(nm_ref_chip *c, nm_chip_tick_out *out, nm_chip_tick_out *off
         if (rc == NM_OK)
             rc = off_append(off, w->off.off, w->off.noff);
     }
+    c->unsorted = 0;
     for (t = 0; out && t < c->nworkers; t++) {
-        const worker *w = &c->workers[t];
-        memcpy(out->spikes + out->nspikes, w->spk.spikes, w->spk.nspikes * sizeof *w->spk.spikes);
-        out->nspikes += w->spk.nspikes;
+        out->nspikes += c->workers[t].spk.nspikes; /* copied in phase B */
+        c->unsorted |= c->workers[t].unsorted;
     }
     /* estimate: the slowest core plus the longest route and the barrier */
     c->last_cycles = maxcyc + c->max_hops + 3;
@@ -641,8 +690,10 @@ static int tick_out(nm_ref_chip *c, nm_chip_tick_out *out, int sort)
     rc = run_tick(c, out, out);
     c->ndrops = 0;
     out->cycles = c->last_cycles;
-    if (sort)
+    if (sort && c->unsorted)
         nm_chip_tick_out_sort(out);
+    else if (sort)
+        nm_chip_tick_out_sort_off(out); /* the spikes are in order (phase B checked) */
     return rc;
 }
 
@@ -733,7 +784,7 @@ static int chip_reg(nm_ref_chip *c, int write, unsigned word, uint32_t wdata, ui
 static int apb(nm_ref_chip *c, int write, uint32_t paddr, uint32_t wdata, uint32_t *rdata)
 {
     uint32_t word = paddr >> 2, dummy;
-    unsigned space = word >> NM_CHIP_REGION_SHIFT, index = (word >> 16) & 0xfffu, off = word & 0xffffu;
+    unsigned space = word >> NM_CHIP_REGION_SHIFT, index = (word >> 16) & 0xfffu, off = word & 0xffffu, k;
     if (!rdata)
         rdata = &dummy;
     *rdata = 0;
@@ -752,6 +803,13 @@ static int apb(nm_ref_chip *c, int write, uint32_t paddr, uint32_t wdata, uint32
             c->rcnt[index][off] = wdata;
         else
             *rdata = c->rcnt[index][off];
+        /* the other workers' counts not yet added (see worker.cnt) */
+        for (k = 1; c->workers && k < c->nworkers; k++) {
+            if (write)
+                c->workers[k].cnt[index][off] = 0;
+            else
+                *rdata += c->workers[k].cnt[index][off];
+        }
         return NM_OK;
     case NM_CHIP_REGION_CHIP:
         if (index != 0)
@@ -813,7 +871,7 @@ nm_ref_chip *nm_ref_chip_new(unsigned mesh_x, unsigned mesh_y, unsigned naxons, 
     unsigned k;
     if (mesh_x < 1 || mesh_x > 64 || mesh_y < 1 || mesh_y > 64)
         return NULL;
-    c = calloc(1, sizeof *c);
+    c = line_calloc(sizeof *c);
     if (!c)
         return NULL;
     c->mesh_x = mesh_x;

@@ -54,6 +54,10 @@ struct nm_ref_core {
     int synapse_draws;  /* the only draws are stochastic synapses (no stochastic leak
                          * or threshold): leak and threshold can run as a vector loop */
     int uniform;        /* every neuron has the words 0..4 of neuron 0 (DEST may differ) */
+    int smag;           /* the largest |s| of a stochastic synapse (any neuron and type),
+                         * -1 without one: an event can add only when its draw's low byte
+                         * is at most this (see integrate_rare) */
+    int det_syn;        /* some neuron has a deterministic synapse type of nonzero weight */
     nm_core_opts opts;
     nm_params *px;      /* per-neuron decoded parameters, or NULL (see nm_params) */
     uint32_t cnt[NM_COUNTER_NREGS];
@@ -254,6 +258,8 @@ static int analyse(nm_ref_core *c)
             c->uniform = 0;
     }
     c->synapse_draws = !c->deterministic && !leak_or_threshold_draws;
+    c->smag = -1;
+    c->det_syn = 0;
     decode_set(w0, &d);
     for (g = 0; g < 4; g++)
         c->u_s[g] = d.s[g];
@@ -287,6 +293,12 @@ static int analyse(nm_ref_core *c)
             p->c_lambda[j] = d.c_lambda;
             p->tm[j] = d.tm;
             p->nx[j] = (uint8_t)((d.c_lambda != 0) + (d.tm != 0));
+            for (g = 0; g < 4; g++) {
+                if (d.bmask >> g & 1u && (d.s[g] < 0 ? -d.s[g] : d.s[g]) > c->smag)
+                    c->smag = d.s[g] < 0 ? -d.s[g] : d.s[g];
+                if (!(d.bmask >> g & 1u) && d.s[g] != 0)
+                    c->det_syn = 1;
+            }
         }
         memset(c->px->smask, 0, sizeof c->px->smask);
         for (j = 0; j < c->nneurons; j++)
@@ -590,6 +602,10 @@ void nm_ref_core_prefetch(const nm_ref_core *c, int stage)
     }
     for (k = 0; k < c->nneurons; k += 16)
         __builtin_prefetch(&c->V[k], 1);
+    if (c->px && !c->deterministic) {
+        __builtin_prefetch(&c->px->smask[0][0]); /* read by plan_draws */
+        __builtin_prefetch(&c->px->smask[2][0]);
+    }
     for (k = 0; k < c->naxons; k += 64)
         __builtin_prefetch(&c->types[k]);
 }
@@ -784,7 +800,8 @@ det_kernel(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8_t *fired, in
 /* xorshift32 is linear over GF(2): k steps are a 32 x 32 bit matrix M^k. jump[p] holds
  * M^(2^p) as four 256-entry tables, one per byte of the state:
  * M^(2^p) x = jump[p][0][x & 255] ^ jump[p][1][x >> 8 & 255] ^ ... */
-#define JUMP_P 13       /* 2^0 .. 2^12 steps: enough for any jump below 8,192 */
+#define JUMP_P 16       /* 2^0 .. 2^15 steps: any jump below 65,536 (draws_rare jumps
+                         * by up to 8 L, L < 4,200) */
 #define DRAW_LANES 16   /* chains generated side by side */
 /* the most draws one tick takes (every synapse, the leak and the threshold of every
  * neuron), plus the chains' rounding (see draws_ahead) */
@@ -830,11 +847,11 @@ __attribute__((constructor)) static void jump_init(void)
 /* The state k steps after x (k < 2^JUMP_P). */
 static uint32_t jump_by(uint32_t x, unsigned k)
 {
-    unsigned p;
-    for (p = 0; p < JUMP_P; p++)
-        if (k >> p & 1u)
-            x = jump[p][0][x & 255u] ^ jump[p][1][x >> 8 & 255u] ^ jump[p][2][x >> 16 & 255u] ^
-                jump[p][3][x >> 24];
+    while (k) {
+        const unsigned p = (unsigned)__builtin_ctz(k);
+        k &= k - 1;
+        x = jump[p][0][x & 255u] ^ jump[p][1][x >> 8 & 255u] ^ jump[p][2][x >> 16 & 255u] ^ jump[p][3][x >> 24];
+    }
     return x;
 }
 
@@ -884,9 +901,81 @@ static NM_HOT void draws_ahead(uint32_t *x, uint32_t *out, unsigned n)
     *x = out[n - 1];
 }
 
+/* The next n draws of the PRNG whose state is *x, as draws_ahead, but keeping only the
+ * rare ones whose low byte (rho) is at most m, each as its index << 8 | rho, into
+ * cand[0 ..] (room for n); returns how many. *x becomes the state after the last draw.
+ * The chains are as draws_ahead's (L = ceil(n / 16) draws each, their starts found by
+ * jumping, chain k starting 2^p chains after chain k - 2^p for the lowest bit 2^p of k
+ * so the jumps run side by side), stepped 16 at a time into a tile while a word per lane
+ * collects one bit per step that drew a rare one; only those entries are read back. */
+static NM_HOT unsigned draws_rare(uint32_t *x, unsigned n, uint32_t m, uint32_t *cand)
+{
+    uint32_t start[DRAW_LANES], tile[16][DRAW_LANES] __attribute__((aligned(32)));
+    uint32_t hit[DRAW_LANES] __attribute__((aligned(32)));
+    unsigned i, k, t, t0, tn, L, nc = 0;
+    v8su va, vb, ha, hb, ha2, z = {0, 0, 0, 0, 0, 0, 0, 0};
+    v8si mv;
+    uint64_t any[4];
+    if (n < 64) {
+        uint32_t s = *x;
+        for (i = 0; i < n; i++) {
+            s = xs_step(s);
+            if ((s & 0xffu) <= m)
+                cand[nc++] = i << 8 | (s & 0xffu);
+        }
+        *x = s;
+        return nc;
+    }
+    L = (n + DRAW_LANES - 1) / DRAW_LANES;
+    start[0] = *x;
+    for (k = 1; k < DRAW_LANES; k++)
+        start[k] = jump_by(start[k & (k - 1)], (k & (0u - k)) * L);
+    memcpy(&va, start, sizeof va);
+    memcpy(&vb, start + 8, sizeof vb);
+    mv = (v8si)z + (int32_t)m;
+    for (t0 = 0; t0 < L; t0 += 16) {
+        tn = L - t0 < 16 ? L - t0 : 16;
+        ha = hb = z; /* per lane, bit tn - 1 - t: step t drew a rare one */
+        for (t = 0; t < tn; t++) {
+            va ^= va << 13;
+            va ^= va >> 17;
+            va ^= va << 5;
+            vb ^= vb << 13;
+            vb ^= vb >> 17;
+            vb ^= vb << 5;
+            memcpy(tile[t], &va, sizeof va);
+            memcpy(tile[t] + 8, &vb, sizeof vb);
+            ha = (ha << 1) - (v8su)((v8si)(va & 0xffu) <= mv);
+            hb = (hb << 1) - (v8su)((v8si)(vb & 0xffu) <= mv);
+        }
+        ha2 = ha | hb;
+        memcpy(any, &ha2, sizeof any);
+        if (!(any[0] | any[1] | any[2] | any[3]))
+            continue;
+        memcpy(hit, &ha, sizeof ha);
+        memcpy(hit + 8, &hb, sizeof hb);
+        for (k = 0; k < DRAW_LANES; k++)
+            for (i = hit[k]; i; i &= i - 1) {
+                const uint32_t tt = tn - 1 - (unsigned)__builtin_ctz(i), v = tile[tt][k], d = k * L + t0 + tt;
+                if (d < n)
+                    cand[nc++] = d << 8 | (v & 0xffu);
+            }
+    }
+    k = (n - 1) / L;
+    *x = jump_by(start[k], n - k * L);
+    return nc;
+}
+
 /* This thread's draws for the core being ticked, and where each neuron's next one is. */
 static _Thread_local uint32_t dbuf[DBUF];
 static _Thread_local int32_t drun[NM_MAX_NEURONS] __attribute__((aligned(32)));
+
+/* The lanes of two 8-lane vectors a, b picked by index (0..7 from a, 8..15 from b). */
+#if defined(__clang__)
+#define LANES2(a, b, ...) __builtin_shufflevector(a, b, __VA_ARGS__)
+#else
+#define LANES2(a, b, ...) __builtin_shuffle(a, b, (v8si){__VA_ARGS__})
+#endif
 
 /* drun[j]: the index of neuron j's first draw this tick; returns the number of draws.
  * extra: count the leak and threshold draws too. */
@@ -896,7 +985,9 @@ plan_draws(const nm_ref_core *c, const uint8_t *act, unsigned nact, int extra)
     const nm_params *px = c->px;
     const unsigned n = c->nneurons, nw = (n + 31) / 32;
     int32_t cnt[NM_MAX_NEURONS] __attribute__((aligned(32)));
-    unsigned i, w, by, j, total = 0;
+    const v8si zero8 = {0, 0, 0, 0, 0, 0, 0, 0};
+    v8si run = zero8;
+    unsigned i, w, by, j, total;
     memset(cnt, 0, sizeof cnt);
     for (i = 0; i < nact; i++) {
         const unsigned a = act[i], g = c->types[a];
@@ -913,10 +1004,21 @@ plan_draws(const nm_ref_core *c, const uint8_t *act, unsigned nact, int extra)
             }
         }
     }
-    for (j = 0; j < n; j++) {
-        drun[j] = (int32_t)total;
-        total += (unsigned)cnt[j] + (extra ? px->nx[j] : 0u);
+    if (extra)
+        for (j = 0; j < n; j++)
+            cnt[j] += px->nx[j];
+    /* exclusive prefix sum, 8 neurons at a time (cnt is 0 from n on) */
+    for (j = 0; j < 32 * nw; j += 8) {
+        v8si x, t;
+        memcpy(&x, cnt + j, sizeof x);
+        t = x + LANES2(x, zero8, 8, 0, 1, 2, 3, 4, 5, 6);
+        t += LANES2(t, zero8, 8, 8, 0, 1, 2, 3, 4, 5);
+        t += LANES2(t, zero8, 8, 8, 8, 8, 0, 1, 2, 3);
+        x = t - x + run;
+        memcpy(drun + j, &x, sizeof x);
+        run += LANES2(t, t, 7, 7, 7, 7, 7, 7, 7, 7);
     }
+    total = (unsigned)run[0];
     return total;
 }
 
@@ -967,10 +1069,123 @@ integrate_drawn(nm_ref_core *c, const uint8_t *act, unsigned nact, int uni)
     }
 }
 
+/* Integration when every stochastic synapse has a small |s| (c->smag < RARE_MAG) and the
+ * only draws are the synapses': an event adds sgn(s) when |s| >= rho, so only a draw
+ * with rho <= c->smag can add anything, and those are rare (at most 1 in 16). The draws
+ * are counted (popcounts of the active rows' stochastic bits, per block of 32 neurons),
+ * generated keeping only the rare ones (draws_rare), and each is traced back to its
+ * event: its neuron is the last j whose first draw (as drun[j] of integrate_drawn) is at
+ * or before its index, and it is that neuron's (index - first)-th stochastic event in
+ * ascending axon order. Deterministic events are added as in integrate_drawn.
+ * The same V and PRNG state as integrate_drawn, for a fraction of the work: W-stochastic
+ * (|s| = 1) takes 2 in 256 of its draws. */
+#define RARE_MAG 16
+static inline __attribute__((always_inline)) void
+integrate_rare(nm_ref_core *c, const uint8_t *act, unsigned nact, int uni)
+{
+    const nm_params *px = c->px;
+    const unsigned n = c->nneurons, nw = (n + 31) / 32;
+    uint32_t srow[NM_MAX_AXONS][XW]; /* the stochastic events of each active axon */
+    uint32_t bstart[XW];             /* the first draw of each block of 32 neurons */
+    int32_t *V = c->V;
+    const int32_t *const dr = drun;
+    unsigned i, w, by, q, nc, total = 0;
+    int planned;
+    for (w = 0; w < nw; w++) {
+        bstart[w] = total;
+        for (i = 0; i < nact; i++) {
+            const unsigned a = act[i];
+            srow[i][w] = c->xbar[a][w] & px->smask[c->types[a]][w];
+            total += (unsigned)__builtin_popcount(srow[i][w]);
+        }
+    }
+    nc = draws_rare(&c->prng, total, (uint32_t)c->smag, dbuf);
+    /* Few rare draws: each finds its neuron by popcounts within its block of 32; many:
+     * plan every neuron's first draw (plan_draws) and search that. The plan costs about
+     * 750 + 128 nact instructions, a popcount search 24 nact - 16 more than a plan
+     * search per rare draw. */
+    planned = (int)nc * (24 * (int)nact - 16) > 750 + 128 * (int)nact;
+    if (planned)
+        plan_draws(c, act, nact, 0);
+    for (i = 0; c->det_syn && i < nact; i++) { /* deterministic events of weight 0 add 0 */
+        const unsigned a = act[i], g = c->types[a];
+        const int32_t *sg = px->s[g], s0 = c->u_s[g];
+        for (w = 0; w < nw; w++) {
+            const uint32_t det = c->xbar[a][w] & ~px->smask[g][w];
+            if (det)
+                for (by = 0; by < 4; by++) {
+                    v8si m, a8, w8;
+                    memcpy(&m, bytemask[(det >> (8 * by)) & 0xffu], sizeof m);
+                    memcpy(&a8, V + 32 * w + 8 * by, sizeof a8);
+                    if (uni) {
+                        a8 += m & s0;
+                    } else {
+                        memcpy(&w8, sg + 32 * w + 8 * by, sizeof w8);
+                        a8 += m & w8;
+                    }
+                    memcpy(V + 32 * w + 8 * by, &a8, sizeof a8);
+                }
+        }
+    }
+    for (q = 0; q < nc; q++) {
+        const uint32_t d = dbuf[q] >> 8;
+        const int32_t rho = (int32_t)(dbuf[q] & 0xffu);
+        unsigned j = 0, step, k, wj, bj;
+        int32_t s;
+        if (planned) {
+            for (step = 128; step; step >>= 1)
+                if (j + step < n && (uint32_t)dr[j + step] <= d)
+                    j += step;
+            k = d - (uint32_t)dr[j];
+            wj = j / 32;
+            bj = j % 32;
+        } else {
+            /* its block: the last whose first draw is at or before d; in it, the last
+             * neuron bj with at most d - bstart[wj] events before it */
+            unsigned dd, pre;
+            for (wj = 0; wj + 1 < nw && bstart[wj + 1] <= d; wj++)
+                ;
+            dd = d - bstart[wj];
+            bj = 0;
+            for (step = 16; step; step >>= 1) {
+                const uint32_t mk = (1u << (bj + step)) - 1u;
+                for (pre = 0, i = 0; i < nact; i++)
+                    pre += (unsigned)__builtin_popcount(srow[i][wj] & mk);
+                if (pre <= dd)
+                    bj += step;
+            }
+            for (pre = 0, i = 0; i < nact; i++)
+                pre += (unsigned)__builtin_popcount(srow[i][wj] & ((1u << bj) - 1u));
+            k = dd - pre;
+            j = 32 * wj + bj;
+        }
+        for (i = 0; i < nact; i++) {
+            if (srow[i][wj] >> bj & 1u) {
+                if (!k)
+                    break;
+                k--;
+            }
+        }
+        if (i == nact)
+            continue; /* not reached: every planned draw has its event */
+        s = uni ? c->u_s[c->types[act[i]]] : px->s[c->types[act[i]]][j];
+        if ((s < 0 ? -s : s) >= rho)
+            V[j] += (s > 0) - (s < 0);
+    }
+}
+
 /* Plan, draw and integrate (V becomes the accumulators); extra as for plan_draws. */
 static NM_HOT void integrate_stochastic(nm_ref_core *c, const uint8_t *act, unsigned nact, int extra)
 {
-    const unsigned ndraws = plan_draws(c, act, nact, extra);
+    unsigned ndraws;
+    if (!extra && c->smag < RARE_MAG) {
+        if (c->uniform)
+            integrate_rare(c, act, nact, 1);
+        else
+            integrate_rare(c, act, nact, 0);
+        return;
+    }
+    ndraws = plan_draws(c, act, nact, extra);
     draws_ahead(&c->prng, dbuf, ndraws);
     if (c->uniform)
         integrate_drawn(c, act, nact, 1);

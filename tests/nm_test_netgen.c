@@ -74,6 +74,9 @@ void gen_params(rng *r, unsigned seed, netgen *g)
     g->mix_all = seed % 6 == 5;
     if (seed % 12 == 7 || seed % 12 == 11)
         g->uniform = 1;
+    /* small weights with synapse draws only (seed % 24 == 1, and one parameter set:
+     * seed % 24 == 7): the model's kernel that keeps only the draws that can add */
+    g->small_weights = seed % 24 == 1 || seed % 24 == 7;
     g->seed_prng = (uint32_t)rng_next(r);
     if (seed % 17 == 0)
         g->seed_prng = 0; /* the register maps 0 to 1 */
@@ -87,6 +90,9 @@ static void gen_neuron(rng *r, const netgen *g, nm_neuron_cfg *n)
         n->s[k] = (int16_t)rng_field(r, -256, 255);
         n->b[k] = rng_unit(r) < g->p_stoch_syn;
     }
+    if (g->small_weights)
+        for (k = 0; k < 4; k++)
+            n->s[k] = (int16_t)(rng_range(r, 1, 15) * (rng_next(r) & 1 ? -1 : 1));
     n->lambda = (int16_t)rng_mixed(r, -256, 255, 8);
     n->c_lambda = rng_unit(r) < g->p_stoch_leak;
     n->epsilon = rng_next(r) & 1;

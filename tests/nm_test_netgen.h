@@ -32,6 +32,8 @@ typedef struct netgen {
     int mix_all;             /* every stochastic mode in one core: per neuron a coin for each
                               * synapse type, the leak and the threshold; 1 in 4 neurons
                               * deterministic */
+    int small_weights;       /* every |s| in 1..15: the model's rare-draw kernel for synapse
+                              * draws (only a draw with rho <= 15 can add) */
 } netgen;
 
 typedef struct core_image {

@@ -13,13 +13,16 @@
 #include "nm_regmap.h"
 
 /* Everything observable after `ticks` ticks: spikes per tick, then every counter,
- * router counter, V, tick pointer and PRNG over APB. */
+ * router counter, V, tick pointer and PRNG over APB. A quarter of the way it writes 7
+ * to router counter 4 (S) of core 19 (x 1, y 2 of 9 x 7: southbound hops from the upper
+ * rows, which a second worker owns) over APB; half way it switches to `threads2`
+ * threads (the workers' router counts are folded into the chip's). */
 typedef struct observed {
     uint32_t *words;
     size_t n;
 } observed;
 
-static void observe_run(const nm_image *im, unsigned threads, unsigned ticks, observed *ob)
+static void observe_run(const nm_image *im, unsigned threads, unsigned threads2, unsigned ticks, observed *ob)
 {
     nm_ref_chip *c = nm_ref_chip_new(im->mesh_x, im->mesh_y, im->naxons, im->nneurons);
     nm_chip_backend b;
@@ -36,6 +39,10 @@ static void observe_run(const nm_image *im, unsigned threads, unsigned ticks, ob
     ob->n = 0;
     ck_assert_ptr_nonnull(ob->words);
     for (t = 0; t < ticks; t++) {
+        if (t == ticks / 4) /* the workers run: their counts of it are cleared too */
+            ck_assert_int_eq(b.apb_write(b.impl, nm_chip_paddr(NM_CHIP_REGION_ROUTER, 19, 4), 7), NM_OK);
+        if (t == ticks / 2)
+            ck_assert_int_eq(nm_ref_chip_set_threads(c, threads2), NM_OK);
         ck_assert_int_eq(b.tick(b.impl, &o), NM_OK);
         ob->words[ob->n++] = o.nspikes;
         ob->words[ob->n++] = o.cycles;
@@ -72,15 +79,18 @@ START_TEST(test_threads_give_identical_results)
     g.mesh_x = 9;   /* cores do not split evenly over 2 or 4 threads */
     g.mesh_y = 7;
     g.rate_hz = 60;
+    g.stochastic = _i; /* loop 1: stochastic synapses (W-stochastic's cores: rare draws) */
     im = nm_gen_merolla(&g, NULL, err, sizeof err);
     ck_assert_msg(im != NULL, "%s", err);
-    observe_run(im, 1, 40, &one);
+    observe_run(im, 1, 1, 40, &one);
     ck_assert_uint_gt(one.words[0] + one.words[2], 0); /* it does fire */
-    for (threads = 2; threads <= 4; threads++) {
-        observe_run(im, threads, 40, &many);
+    for (threads = 2; threads <= 6; threads++) {
+        /* 2, 3, 4 threads throughout; then 2 -> 3 and 3 -> 1 half way */
+        const unsigned t1 = threads <= 4 ? threads : threads - 3, t2 = threads <= 4 ? threads : (threads == 5 ? 3 : 1);
+        observe_run(im, t1, t2, 40, &many);
         ck_assert_uint_eq(one.n, many.n);
         ck_assert_msg(!memcmp(one.words, many.words, one.n * sizeof *one.words),
-                      "%u threads differ from 1 thread", threads);
+                      "%u then %u threads differ from 1 thread", t1, t2);
         free(many.words);
     }
     free(one.words);
@@ -153,7 +163,7 @@ START_TEST(test_merolla_network_fires_at_the_requested_rate)
     g.rate_hz = 40;
     im = nm_gen_merolla(&g, NULL, err, sizeof err);
     ck_assert_ptr_nonnull(im);
-    observe_run(im, 2, 400, &ob);
+    observe_run(im, 2, 2, 400, &ob);
     for (i = 0, t = 0; t < 400; t++) {
         spikes += ob.words[i];
         i += 2 + ob.words[i];
@@ -189,7 +199,7 @@ Suite *model_suite(void)
     Suite *s = suite_create("model");
     TCase *tc = tcase_create("chip_model");
     tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, test_threads_give_identical_results);
+    tcase_add_loop_test(tc, test_threads_give_identical_results, 0, 2);
     tcase_add_test(tc, test_merolla_network_has_the_requested_shape);
     tcase_add_test(tc, test_merolla_network_fires_at_the_requested_rate);
     tcase_add_test(tc, test_merolla_generator_refuses_bad_options);

@@ -530,6 +530,79 @@ START_TEST(test_a_full_tick_takes_every_draw_in_order)
 }
 END_TEST
 
+/* Small stochastic weights (every |s| <= 3) and synapse draws only: the model takes its
+ * rare-draw path (only a draw with rho <= 3 can add, so it keeps only those and traces
+ * each back to its event); every draw must still go to its event in the documented
+ * order (docs/neuron-model.md s3). Axon i has type i % 4; types 0..2 are stochastic with
+ * s = 1, -1, 3, type 3 deterministic with s = -2. Variant 0: every neuron alike, neuron j
+ * connected to axon i when (7 i + 13 j) % 5 < 2 (about 2 in 5); variant 1: the same
+ * crossbar, odd neurons with s = 2, -3, 1, -2 (neurons differ); variant 2: every neuron
+ * alike and connected to every axon (256 x 192 = 49,152 draws in the first tick, chains
+ * of 3,072 draws: jumps beyond 8,192). Tick 1 activates every axon, tick 2 only axons 5
+ * and 6 (few draws: stepped one by one). The expected values step xorshift32 one draw
+ * at a time, neuron by neuron, its stochastic events in ascending axon order: V += sgn(s)
+ * when (x & 255) <= |s|; a deterministic event adds -2. lambda = 0, alpha = 262143
+ * never fires, beta = 262143 never clamps: V is the sum. */
+START_TEST(test_rare_synapse_draws_go_to_their_events_in_order)
+{
+    static const int16_t s_even[4] = {1, -1, 3, -2}, s_odd[4] = {2, -3, 1, -2};
+    uint8_t types[N];
+    unsigned var, j, i, g, t;
+    for (var = 0; var < 3; var++) {
+        uint32_t x = 0x9e3779b9u + var;
+        int32_t want[N];
+        setup(_i);
+        for (i = 0; i < N; i++)
+            types[i] = (uint8_t)(i % 4);
+        ck_assert_int_eq(nm_core_write_axon_types(&B, types), NM_OK);
+        for (j = 0; j < N; j++) {
+            nm_neuron_cfg n = base();
+            const int16_t *s = var == 1 && j % 2 ? s_odd : s_even;
+            uint32_t row[N / 32] = {0};
+            for (g = 0; g < 4; g++) {
+                n.s[g] = s[g];
+                n.b[g] = g < 3;
+            }
+            put(j, &n);
+            for (i = 0; i < N; i++)
+                if (var == 2 || (7 * i + 13 * j) % 5 < 2)
+                    row[i / 32] |= 1u << (i % 32);
+            ck_assert_int_eq(nm_core_write_xbar_row(&B, j, row), NM_OK);
+            want[j] = 0;
+        }
+        ck_assert_int_eq(nm_core_write_prng(&B, x), NM_OK);
+        for (t = 0; t < 2; t++) {
+            for (i = 0; i < N; i++)
+                if (t == 0 || i == 5 || i == 6)
+                    inject(i, 1);
+            for (j = 0; j < N; j++) {
+                const int16_t *s = var == 1 && j % 2 ? s_odd : s_even;
+                for (i = 0; i < N; i++) {
+                    if (!(t == 0 || i == 5 || i == 6) || !(var == 2 || (7 * i + 13 * j) % 5 < 2))
+                        continue;
+                    g = i % 4;
+                    if (g == 3) {
+                        want[j] += s[g];
+                        continue;
+                    }
+                    x ^= x << 13;
+                    x ^= x >> 17;
+                    x ^= x << 5;
+                    if ((int32_t)(x & 0xffu) <= (s[g] < 0 ? -s[g] : s[g]))
+                        want[j] += s[g] > 0 ? 1 : -1;
+                }
+            }
+            tick();
+            ck_assert_uint_eq(OUT.nspikes, 0);
+            ck_assert_uint_eq(prng(), x);
+            for (j = 0; j < N; j++)
+                ck_assert_int_eq(V(j), want[j]);
+        }
+        teardown();
+    }
+}
+END_TEST
+
 /* ------------------------------------------------------------------ scheduler */
 
 START_TEST(test_packet_lands_after_its_delay)
@@ -780,6 +853,7 @@ Suite *neuron_directed_suite(void)
     tcase_add_loop_test(tc, test_config_space_identity_and_refusals, 0, n);
     tcase_add_loop_test(tc, test_prng_zero_seed_loads_one, 0, n);
     tcase_add_loop_test(tc, test_a_full_tick_takes_every_draw_in_order, 0, n);
+    tcase_add_loop_test(tc, test_rare_synapse_draws_go_to_their_events_in_order, 0, n);
     tcase_add_loop_test(tc, test_reserved_bits_read_zero, 0, n);
     suite_add_tcase(s, tc);
     return s;
