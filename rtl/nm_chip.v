@@ -73,7 +73,9 @@ module nm_chip #(
   wire [NumEdges-1:0] edge_ready;
   wire [FlitW-1:0]    edge_flit [0:NumEdges-1];
 
-  wire host_ready;
+  wire             host_ready;
+  wire             host_in_valid;   // the host input mux (below): router (0,0)'s west input
+  wire [FlitW-1:0] host_in_flit;
 
   genvar gx, gy;
   generate
@@ -89,7 +91,21 @@ module nm_chip #(
         // it or held in it, or a counter is written. (The cores are not gated: they are
         // busy almost every cycle of a tick, and a gate per core cost more simulation
         // time than it saved; docs/performance.md.)
-        wire r_en = (|r_in_valid[C]) || !r_idle[C] || r_cnt_we[C];
+        // The router's inputs. Router (0,0) takes the host input at its west port
+        // straight from the host input mux (below), not through r_in_valid/r_in_flit:
+        // a cycle-based simulator schedules an unpacked array as one signal, so one
+        // element fed by the chip's pins would make every router's input logic be
+        // re-evaluated at every change of the pins (docs/performance.md).
+        wire [4:0]         rin_valid;
+        wire [5*FlitW-1:0] rin_flit;
+        if (C == 0) begin : g_host_port
+          assign rin_valid = {r_in_valid[C][4:3], host_in_valid, r_in_valid[C][1:0]};
+          assign rin_flit  = {r_in_flit[C][FlitW*3 +: 2*FlitW], host_in_flit, r_in_flit[C][0 +: 2*FlitW]};
+        end else begin : g_mesh_port
+          assign rin_valid = r_in_valid[C];
+          assign rin_flit  = r_in_flit[C];
+        end
+        wire r_en = (|rin_valid) || !r_idle[C] || r_cnt_we[C];
         wire r_gclk;
         nm_icg u_router_icg (.clk_i(clk_i), .en_i(r_en), .gclk_o(r_gclk));
 
@@ -127,9 +143,9 @@ module nm_chip #(
         nm_router #(.FifoDepth(FifoDepth)) u_router (
           .clk_i       (r_gclk),
           .rst_ni      (rst_ni),
-          .in_valid_i  (r_in_valid[C]),
+          .in_valid_i  (rin_valid),
           .in_ready_o  (r_in_ready[C]),
-          .in_flit_i   (r_in_flit[C]),
+          .in_flit_i   (rin_flit),
           .out_valid_o (r_out_valid[C]),
           .out_ready_i (r_out_ready[C]),
           .out_flit_o  (r_out_flit[C]),
@@ -187,7 +203,9 @@ module nm_chip #(
         end
         if (gx == 0) begin : g_w_in
           if (gy == 0) begin : g_host
-            // valid and flit come from the host input mux below
+            // the router takes valid and flit from the host input mux (g_host_port)
+            assign r_in_valid[C][2]               = 1'b0;
+            assign r_in_flit[C][FlitW*2 +: FlitW] = {FlitW{1'b0}};
             assign host_ready = r_in_ready[C][2];
           end else begin : g_none
             assign r_in_valid[C][2]               = 1'b0;
@@ -337,9 +355,10 @@ module nm_chip #(
   assign off_tick_o  = out_head[FlitW+10 +: 32];
 
   // ------------------------------------------------------------------ host input mux
-  assign r_in_valid[0][2]               = host_valid_i || apb_host_push;
-  assign r_in_flit[0][FlitW*2 +: FlitW] = apb_host_push ? pwdata_i[FlitW-1:0] : host_flit_i;
-  assign host_ready_o                   = host_ready && !apb_host_push;
+  // (router (0,0)'s west input: g_host_port above)
+  assign host_in_valid = host_valid_i || apb_host_push;
+  assign host_in_flit  = apb_host_push ? pwdata_i[FlitW-1:0] : host_flit_i;
+  assign host_ready_o  = host_ready && !apb_host_push;
 
   // ------------------------------------------------------------------ APB slave
   // Zero wait states: a core access is issued to the core in the setup phase and its

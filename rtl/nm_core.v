@@ -250,11 +250,16 @@ module nm_core #(
   end
 
   // ------------------------------------------------------------------ state machine
+  // state_d: the next state in every state but IDLE, which leaves for START when
+  // tick_i is high (decided in the register block below). tick_i comes from the chip's
+  // pins through the tick barrier; kept out of this logic, the next-state logic depends
+  // only on the core's own registers, so a cycle-based simulator evaluates it once per
+  // clock edge instead of at every change of the chip's inputs (docs/performance.md).
   reg [3:0] state_d;
   always @* begin
     state_d = state_q;
     case (state_q)
-      StIdle:   if (tick_i) state_d = StStart;
+      StIdle:   state_d = StIdle;
       StStart:  state_d = StRead;
       StRead:   state_d = |(xbar_q[n_q] & act_q) ? StInteg : StLeak;
       StInteg:  if (ev_last) state_d = StLeak;
@@ -410,7 +415,7 @@ module nm_core #(
       for (k = 0; k < 16; k = k + 1) sched_q[k] <= {NumAxons{1'b0}};
       for (k = 0; k < 8; k = k + 1)  cnt_q[k]   <= 32'd0;
     end else begin
-      state_q <= state_d;
+      state_q <= (state_q == StIdle && tick_i) ? StStart : state_d;
 
       // config response and register writes
       rvalid_q <= cfg_req_i;
