@@ -73,6 +73,12 @@ test-lint-loihi: | deps
 test-iverilog-loihi: | deps
 	tests/rtl/run-iverilog-loihi $(BUILD)
 
+# the core at the default geometry through Icarus (about 2 minutes: make test-long only)
+.PHONY: test-long-iverilog-loihi
+test-long: test-long-iverilog-loihi
+test-long-iverilog-loihi: | deps
+	tests/rtl/run-iverilog-loihi $(BUILD) default
+
 test-yosys-loihi: | deps
 	tests/rtl/run-yosys-loihi $(BUILD)
 
