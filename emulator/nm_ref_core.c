@@ -652,6 +652,26 @@ typedef int32_t v8si __attribute__((vector_size(32)));
 #define BM_64(b) BM_16(b), BM_16((b) + 16), BM_16((b) + 32), BM_16((b) + 48)
 static const int32_t bytemask[256][8] __attribute__((aligned(32))) = {BM_64(0), BM_64(64), BM_64(128), BM_64(192)};
 
+/* acc[k] += the weight of lane k (s0 when uni, else sg[k]) for every set bit k of bits:
+ * 32 lanes, 8 at a time through bytemask. */
+static inline __attribute__((always_inline)) void
+add_masked32(int32_t *acc, uint32_t bits, int uni, int32_t s0, const int32_t *sg)
+{
+    unsigned by;
+    for (by = 0; by < 4; by++) {
+        v8si m, a8, w8;
+        memcpy(&m, bytemask[(bits >> (8 * by)) & 0xffu], sizeof m);
+        memcpy(&a8, acc + 8 * by, sizeof a8);
+        if (uni) {
+            a8 += m & s0;
+        } else {
+            memcpy(&w8, sg + 8 * by, sizeof w8);
+            a8 += m & w8;
+        }
+        memcpy(acc + 8 * by, &a8, sizeof a8);
+    }
+}
+
 /* Bit-sliced counters of one axon type: plane p holds bit p of every neuron's count of
  * active connected axons of that type (256 neurons as one 4 x 64-bit vector). Adding a
  * crossbar row is a ripple of AND/XOR through the planes; there are just enough planes
@@ -710,7 +730,7 @@ det_kernel(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8_t *fired, in
 {
     int32_t *acc = c->V;   /* integrate in place: V is rewritten below anyway */
     const unsigned n = c->nneurons, nw = (n + 31) / 32;
-    unsigned i, w, j, by;
+    unsigned i, w, j;
     if (nact > 8) {
         /* many active axons: count them per type and neuron, then weigh the counts */
         bitslice bs[4];
@@ -756,19 +776,7 @@ det_kernel(nm_ref_core *c, const uint8_t *act, unsigned nact, uint8_t *fired, in
             const uint32_t bits = c->xbar[a][w];
             if (!bits)
                 continue;
-            for (by = 0; by < 4; by++) {
-                v8si m, a8, w8;
-                int32_t *ac = acc + 32 * w + 8 * by;
-                memcpy(&m, bytemask[(bits >> (8 * by)) & 0xffu], sizeof m);
-                memcpy(&a8, ac, sizeof a8);
-                if (uni) {
-                    a8 += m & s0;
-                } else {
-                    memcpy(&w8, sg + 32 * w + 8 * by, sizeof w8);
-                    a8 += m & w8;
-                }
-                memcpy(ac, &a8, sizeof a8);
-            }
+            add_masked32(acc + 32 * w, bits, uni, s0, sg + 32 * w);
         }
     }
     if (!uni) {
@@ -1035,7 +1043,7 @@ integrate_drawn(nm_ref_core *c, const uint8_t *act, unsigned nact, int uni)
     int32_t *V = c->V;
     uint32_t *const db = dbuf;
     int32_t *const dr = drun;
-    unsigned i, w, by;
+    unsigned i, w;
     for (i = 0; i < nact; i++) {
         const unsigned a = act[i], g = c->types[a];
         const int32_t *sg = px->s[g], s0 = c->u_s[g];
@@ -1053,18 +1061,7 @@ integrate_drawn(nm_ref_core *c, const uint8_t *act, unsigned nact, int uni)
                 V[j] += -(int32_t)(mag >= rho) & sn;
             }
             if (det)
-                for (by = 0; by < 4; by++) {
-                    v8si m, a8, w8;
-                    memcpy(&m, bytemask[(det >> (8 * by)) & 0xffu], sizeof m);
-                    memcpy(&a8, V + 32 * w + 8 * by, sizeof a8);
-                    if (uni) {
-                        a8 += m & s0;
-                    } else {
-                        memcpy(&w8, sg + 32 * w + 8 * by, sizeof w8);
-                        a8 += m & w8;
-                    }
-                    memcpy(V + 32 * w + 8 * by, &a8, sizeof a8);
-                }
+                add_masked32(V + 32 * w, det, uni, s0, sg + 32 * w);
         }
     }
 }
@@ -1089,7 +1086,7 @@ integrate_rare(nm_ref_core *c, const uint8_t *act, unsigned nact, int uni)
     uint32_t bstart[XW];             /* the first draw of each block of 32 neurons */
     int32_t *V = c->V;
     const int32_t *const dr = drun;
-    unsigned i, w, by, q, nc, total = 0;
+    unsigned i, w, q, nc, total = 0;
     int planned;
     for (w = 0; w < nw; w++) {
         bstart[w] = total;
@@ -1113,18 +1110,7 @@ integrate_rare(nm_ref_core *c, const uint8_t *act, unsigned nact, int uni)
         for (w = 0; w < nw; w++) {
             const uint32_t det = c->xbar[a][w] & ~px->smask[g][w];
             if (det)
-                for (by = 0; by < 4; by++) {
-                    v8si m, a8, w8;
-                    memcpy(&m, bytemask[(det >> (8 * by)) & 0xffu], sizeof m);
-                    memcpy(&a8, V + 32 * w + 8 * by, sizeof a8);
-                    if (uni) {
-                        a8 += m & s0;
-                    } else {
-                        memcpy(&w8, sg + 32 * w + 8 * by, sizeof w8);
-                        a8 += m & w8;
-                    }
-                    memcpy(V + 32 * w + 8 * by, &a8, sizeof a8);
-                }
+                add_masked32(V + 32 * w, det, uni, s0, sg + 32 * w);
         }
     }
     for (q = 0; q < nc; q++) {
