@@ -121,6 +121,17 @@ int nm_loihi_cli_info(const char *image_path)
             state = "not built yet (the first --backend rtl or check run builds it)";
         printf("RTL model for this shape (%s): %s\n", key, state);
         printf("RTL shapes built: %s (cache %s)\n", shapes, nm_rtl_shape_cache());
+        /* the lone cores --rtl-cores runs (docs/loihi-chip.md "--rtl-cores") */
+        nm_rtl_lcore_list(shapes, sizeof shapes);
+        nm_rtl_lcore_key(&im->g, key, sizeof key);
+        if (nm_rtl_lcore_fits_linked(&im->g))
+            state = "linked";
+        else if (nm_rtl_lcore_built(&im->g))
+            state = "built";
+        else
+            state = "not built yet (the first --rtl-cores run builds it)";
+        printf("RTL core for --rtl-cores (%s): %s\n", key, state);
+        printf("RTL core geometries built: %s\n", shapes);
     }
     printf("cores used (NUPD > 0 or an input axon with synapses): %u of %u\n", nm_loihi_image_cores_used(im), ncores);
     if (im->prov) { /* the provenance section: how the network was made */
@@ -255,6 +266,7 @@ static int diverged(lrun *r, unsigned long t)
 static int build_rtl_cores(lrun *r, const char *image)
 {
     char err[768];
+    const nm_vloihi_api *api;
     unsigned k, n = r->im->mesh_x * r->im->mesh_y;
     nm_loihi_image_layout l;
     size_t i;
@@ -271,15 +283,26 @@ static int build_rtl_cores(lrun *r, const char *image)
         fprintf(stderr, "nmemu: --rtl-cores: %s\n", err);
         return NM_EXIT_USAGE;
     }
+    /* the Verilated core of the image's geometry: the linked one (small), else a library built
+     * on demand into the cache of Verilated builds (emulator/nm_rtl_shapes.h) */
+    if (nm_rtl_lcore_check(&r->im->g, err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s: --rtl-cores: %s\n", image, err);
+        return NM_EXIT_INPUT;
+    }
+    api = nm_rtl_lcore_get(&r->im->g, err, sizeof err);
+    if (!api) {
+        fprintf(stderr, "nmemu: %s: --rtl-cores: %s\n", image, err);
+        return NM_EXIT_RUN;
+    }
     nm_loihi_image_layout_of(&r->im->g, &l);
     for (k = 0; k < n; k++) {
         if (!r->mask[k])
             continue;
-        r->rc[k] = nm_loihi_rtl_new(&r->im->g, NULL, err, sizeof err);
+        r->rc[k] = nm_loihi_rtl_new_api(api, &r->im->g, NULL, NULL, err, sizeof err);
         if (!r->rc[k]) {
-            fprintf(stderr, "nmemu: %s: --rtl-cores: core (%u, %u): %s (the Verilated Loihi core is built for the small "
-                            "geometry, docs/loihi-chip.md)\n", image, k % r->im->mesh_x, k / r->im->mesh_x, err);
-            return NM_EXIT_INPUT;
+            fprintf(stderr, "nmemu: %s: --rtl-cores: core (%u, %u): %s\n", image, k % r->im->mesh_x,
+                    k / r->im->mesh_x, err);
+            return NM_EXIT_RUN;
         }
         for (i = 0; i < l.nwords; i++)
             if (nm_loihi_rtl_cfg_write(r->rc[k], nm_loihi_image_word_addr(&l, i), r->im->words[k][i]) != NM_OK) {
