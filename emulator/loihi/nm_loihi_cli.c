@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -261,6 +262,13 @@ static int diverged(lrun *r, unsigned long t)
     return 1;
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 /* --rtl-cores: a Verilated Loihi core for each chosen core, programmed with the image's words,
  * attached to the model chip (nm_loihi_chip_attach). */
 static int build_rtl_cores(lrun *r, const char *image)
@@ -465,6 +473,8 @@ int nm_loihi_cli_run(int argc, char **argv)
     nm_loihi_energy_result er;
     uint64_t nspk = 0, npk = 0, cyc = 0;
     unsigned long t, ran = 0;
+    double w0, loop_wall, loop_cpu;
+    clock_t c0;
     memset(&LA, 0, sizeof LA);
     LA.ticks = 100;
     LA.threads = 1;
@@ -544,6 +554,8 @@ int nm_loihi_cli_run(int argc, char **argv)
         printf("raster: one row per step, one column per core (index y * %u + x), the count of its spikes\n"
                "  (. none, 1-9, + ten or more)\n",
                r.im->mesh_x);
+    w0 = now_s();
+    c0 = clock();
     for (t = 1; t <= LA.ticks; t++) {
         nm_loihi_chip_out o;
         nm_loihi_rtl_chip_out ro = {0, 0};
@@ -623,6 +635,8 @@ int nm_loihi_cli_run(int argc, char **argv)
                         (unsigned)(q[j].flit >> 18) & 0xfffu);
         }
     }
+    loop_wall = now_s() - w0;
+    loop_cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
     if (!status) {
         nm_loihi_energy_count_chip(r.ref, &cnt);
         nm_loihi_energy_compute(&preset, LA.step_hz, &cnt, &er);
@@ -641,7 +655,8 @@ int nm_loihi_cli_run(int argc, char **argv)
                 if (r.rc[k])
                     rcyc += nm_loihi_rtl_cycles(r.rc[k]);
             printf("rtl-cores: %u Loihi-style cores ran as Verilated RTL cores (%" PRIu64 " RTL clock cycles, "
-                   "programming included)\n", r.nrc, rcyc);
+                   "programming included), %.1f steps/s (%.3f s wall, %.3f s CPU for the steps)\n", r.nrc, rcyc,
+                   loop_wall > 0 ? ran / loop_wall : 0.0, loop_wall, loop_cpu);
             if (LA.check)
                 printf("check: every RTL core agrees with the model's copy of itself on spikes, packets, cycles and "
                        "every compartment's u, v, refractory counter and hardware v at all %lu steps\n", ran);
