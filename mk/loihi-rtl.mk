@@ -45,7 +45,7 @@ loihi_geom_def = -DNM_VLOIHI_GEOM=$(subst $(LOIHI_SPACE),$(LOIHI_COMMA),$(strip 
 LOIHI_COMMA    := ,
 
 $(VLOIHI_DIR)/nm_vloihi_shim.o: emulator/loihi/nm_vloihi_shim.cpp emulator/loihi/nm_vloihi_shim.h \
-                                emulator/nm_vmodel.hpp $(VLOIHI_LIB)
+                                emulator/nm_vmodel.hpp $(VLOIHI_LIB) mk/loihi-rtl.mk
 	$(VLOIHI_CXX) $(call loihi_geom_def,$(LOIHI_G_SMALL)) -I$(VLOIHI_DIR) -c -o $@ $<
 
 # ---------------------------------------------------------------- programs
