@@ -3,8 +3,9 @@
 (Loihi 1) geometry: workload L (bench/loihi/bench_loihi.c) shrunk to 8 x 8 cores, written as a
 network description (docs/loihi-network-format.md) and compiled into WORKDIR/L-8x8.nmi; then
 nmemu run with no, 1 and 16 cores run as Verilated Loihi cores (with and without --check): steps/s
-of the step loop (nmemu's rtl-cores line: wall and process CPU time; for no RTL core the whole
-run's wall time), median of REPEAT runs. The first run builds the default-geometry core into the
+of the step loop (nmemu's rtl-cores line: wall and process CPU time; for the model alone, which
+prints no such line, a run of STEPS steps less a run of 1 step, wall and CPU time of the child,
+over STEPS - 1 steps), median of REPEAT runs. The first run builds the default-geometry core into the
 cache if it is missing (minutes; not timed: the step loop is). Appends one row per case to OUT.csv
 (mk/loihi-verif.mk, make bench-lrtl-cores).
 
@@ -19,6 +20,7 @@ import json
 import os
 import random
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -53,6 +55,18 @@ def write_network(path):
                   separators=(',', ':'))
 
 
+def timed_run(nmemu, image, steps, args):
+    """Run nmemu; (wall s, child CPU s, stdout)."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    r = subprocess.run([nmemu, 'run', image, '--ticks', str(steps)] + args, capture_output=True, text=True)
+    t1 = time.monotonic()
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if r.returncode:
+        sys.exit(f'lrtl_cores: nmemu run --ticks {steps} {" ".join(args)} failed: {r.stderr[-800:]}')
+    return t1 - t0, (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime), r.stdout
+
+
 def main():
     nmemu, work, steps, repeat, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
     os.makedirs(work, exist_ok=True)
@@ -73,20 +87,21 @@ def main():
     for label, args in cases:
         wall, cpu = [], []
         for _ in range(repeat):
-            t0 = time.monotonic()
-            r = subprocess.run([nmemu, 'run', image, '--ticks', str(steps)] + args, capture_output=True, text=True)
-            t1 = time.monotonic()
-            if r.returncode:
-                sys.exit(f'lrtl_cores: {label}: nmemu failed: {r.stderr[-800:]}')
+            if not args:  # the model alone: STEPS steps less 1 step (loading cancels out)
+                w1, c1 = timed_run(nmemu, image, steps, args)[:2]
+                w0, c0 = timed_run(nmemu, image, 1, args)[:2]
+                wall.append((steps - 1) / (w1 - w0))
+                cpu.append((steps - 1) / (c1 - c0))
+                continue
+            out_text = timed_run(nmemu, image, steps, args)[2]
             m = re.search(r'rtl-cores: \d+ Loihi-style cores .* ([0-9.]+) steps/s \(([0-9.]+) s wall, ([0-9.]+) s CPU',
-                          r.stdout)
-            if m:
-                wall.append(steps / float(m.group(2)))
-                cpu.append(steps / float(m.group(3)))
-            else:  # the model alone: the whole run (loading included)
-                wall.append(steps / (t1 - t0))
+                          out_text)
+            if not m:
+                sys.exit(f'lrtl_cores: {label}: no rtl-cores line in: {out_text[-800:]}')
+            wall.append(steps / float(m.group(2)))
+            cpu.append(steps / float(m.group(3)))
         w = statistics.median(wall)
-        c = statistics.median(cpu) if cpu else float('nan')
+        c = statistics.median(cpu)
         print(f'L-8x8 (default geometry) {label}: {w:.1f} steps/s (wall), {c:.1f} steps/s (CPU time), '
               f'{steps} steps, median of {repeat}', flush=True)
         rows.append([time.strftime('%Y-%m-%d'), 'L-8x8-default', label, steps, f'{w:.1f}', f'{c:.1f}', repeat,
