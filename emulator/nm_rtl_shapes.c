@@ -83,6 +83,15 @@ static int run_builder(const char *name, const char *a1, const char *a2, char *e
     return 0;
 }
 
+/* dlopen a library of the cache; NULL with a message. */
+static void *lib_open(const char *lib, char *err, size_t errlen)
+{
+    void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+    if (!h)
+        snprintf(err, errlen, "cannot load the RTL model %s: %s", lib, dlerror());
+    return h;
+}
+
 const nm_vchip_api *nm_rtl_shape_get(unsigned mx, unsigned my, unsigned na, unsigned nn, char *err, size_t errlen)
 {
     const nm_vchip_api *a = nm_vchip_linked_api();
@@ -100,11 +109,8 @@ const nm_vchip_api *nm_rtl_shape_get(unsigned mx, unsigned my, unsigned na, unsi
             return NULL;
     }
     snprintf(lib, sizeof lib, "%s/%ux%u-%ux%u/libnmvchip.so", nm_rtl_shape_cache(), mx, my, na, nn);
-    h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        snprintf(err, errlen, "cannot load the RTL model %s: %s", lib, dlerror());
+    if (!(h = lib_open(lib, err, errlen)))
         return NULL;
-    }
     *(void **)&fn = dlsym(h, "nm_vchip_shape_api");
     a = fn ? fn() : NULL;
     if (!a || a->mesh_x != mx || a->mesh_y != my || a->naxons != na || a->nneurons != nn) {
@@ -222,7 +228,7 @@ const nm_vlchip_api *nm_rtl_lshape_get(unsigned mx, unsigned my, const nm_loihi_
     const nm_vlchip_api *a;
     char key[160], lib[4400];
     void *h;
-    nm_vlchip_shape_fn fn;
+    nm_vlchip_shape_fn fn = NULL;
 #ifndef NM_NO_LINKED_VLCHIP
     if (nm_rtl_lshape_fits_linked(mx, my, g))
         return nm_vlchip_linked_api();
@@ -231,11 +237,8 @@ const nm_vlchip_api *nm_rtl_lshape_get(unsigned mx, unsigned my, const nm_loihi_
     if (nm_rtl_lshape_check(mx, my, g, err, errlen) || run_builder(key, key, NULL, err, errlen))
         return NULL;
     lshape_lib(mx, my, g, lib, sizeof lib);
-    h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        snprintf(err, errlen, "cannot load the RTL model %s: %s", lib, dlerror());
+    if (!(h = lib_open(lib, err, errlen)))
         return NULL;
-    }
     *(void **)&fn = dlsym(h, "nm_vlchip_shape_api");
     a = fn ? fn() : NULL;
     if (!a || !lapi_is(a, mx, my, g)) {
@@ -278,4 +281,106 @@ void nm_rtl_lshape_list(char *buf, size_t len)
         buf[0] = 0;
 #endif
     list_cached("loihi-", "libnmvlchip.so", buf, len, used);
+}
+
+/* ---------------------------------------------------------------- lone Loihi-style cores */
+
+void nm_rtl_lcore_key(const nm_loihi_geom *g, char *buf, size_t len)
+{
+    snprintf(buf, len, "loihi-core-c%u-a%u-o%u-s%u-d%u-p%u-t%u-f%u-q%u", g->ncomp, g->naxin, g->naxout, g->nsyn,
+             g->ndslot, g->ndprof, g->ntprof, g->nsynfmt, g->inq);
+}
+
+int nm_rtl_lcore_check(const nm_loihi_geom *g, char *err, size_t errlen)
+{
+    char why[256], key[160];
+    if (nm_loihi_geom_check(g, why, sizeof why) == NM_OK)
+        return 0;
+    nm_rtl_lcore_key(g, key, sizeof key);
+    snprintf(err, errlen, "the RTL core cannot have the geometry %s: %s", key, why);
+    return -1;
+}
+
+static int capi_is(const nm_vloihi_api *a, const nm_loihi_geom *g)
+{
+    return a->ncomp == g->ncomp && a->naxin == g->naxin && a->naxout == g->naxout && a->nsyn == g->nsyn &&
+           a->ndslot == g->ndslot && a->ndprof == g->ndprof && a->ntprof == g->ntprof && a->nsynfmt == g->nsynfmt &&
+           a->inq == g->inq;
+}
+
+int nm_rtl_lcore_fits_linked(const nm_loihi_geom *g)
+{
+#ifdef NM_NO_LINKED_VLCHIP
+    (void)g; /* libnmemu.so links no Loihi-style core either */
+    return 0;
+#else
+    return capi_is(nm_vloihi_linked_api(), g);
+#endif
+}
+
+static void lcore_lib(const nm_loihi_geom *g, char *lib, size_t len)
+{
+    char key[160];
+    nm_rtl_lcore_key(g, key, sizeof key);
+    snprintf(lib, len, "%s/%s/libnmvloihi.so", nm_rtl_shape_cache(), key);
+}
+
+const nm_vloihi_api *nm_rtl_lcore_get(const nm_loihi_geom *g, char *err, size_t errlen)
+{
+    const nm_vloihi_api *a;
+    char key[160], lib[4400];
+    void *h;
+    nm_vloihi_shape_fn fn = NULL;
+#ifndef NM_NO_LINKED_VLCHIP
+    if (nm_rtl_lcore_fits_linked(g))
+        return nm_vloihi_linked_api();
+#endif
+    nm_rtl_lcore_key(g, key, sizeof key);
+    if (nm_rtl_lcore_check(g, err, errlen) || run_builder(key, key, NULL, err, errlen))
+        return NULL;
+    lcore_lib(g, lib, sizeof lib);
+    if (!(h = lib_open(lib, err, errlen)))
+        return NULL;
+    *(void **)&fn = dlsym(h, "nm_vloihi_shape_api");
+    a = fn ? fn() : NULL;
+    if (!a || !capi_is(a, g)) {
+        snprintf(err, errlen, "%s is not the RTL core of geometry %s", lib, key);
+        dlclose(h);
+        return NULL;
+    }
+    return a; /* the library stays loaded for the life of the process */
+}
+
+int nm_rtl_lcore_built(const nm_loihi_geom *g)
+{
+    char lib[4400];
+    if (nm_rtl_lcore_fits_linked(g))
+        return 1;
+    lcore_lib(g, lib, sizeof lib);
+    return access(lib, R_OK) == 0;
+}
+
+void nm_rtl_lcore_list(char *buf, size_t len)
+{
+    size_t used = 0;
+#ifndef NM_NO_LINKED_VLCHIP
+    const nm_vloihi_api *a = nm_vloihi_linked_api();
+    nm_loihi_geom lg;
+    char key[160];
+    lg.ncomp = a->ncomp;
+    lg.naxin = a->naxin;
+    lg.naxout = a->naxout;
+    lg.nsyn = a->nsyn;
+    lg.ndslot = a->ndslot;
+    lg.ndprof = a->ndprof;
+    lg.ntprof = a->ntprof;
+    lg.nsynfmt = a->nsynfmt;
+    lg.inq = a->inq;
+    nm_rtl_lcore_key(&lg, key, sizeof key);
+    used = (size_t)snprintf(buf, len, "%s (linked)", key);
+#else
+    if (len)
+        buf[0] = 0;
+#endif
+    list_cached("loihi-core-", "libnmvloihi.so", buf, len, used);
 }

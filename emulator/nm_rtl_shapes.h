@@ -15,6 +15,7 @@
 
 #include "loihi/nm_loihi_if.h"
 #include "loihi/nm_vlchip_shim.h"
+#include "loihi/nm_vloihi_shim.h"
 #include "nm_vchip_shim.h"
 
 /* The largest mesh the RTL backend accepts (docs/chip.md section 8): the Verilated
@@ -64,5 +65,25 @@ const nm_vlchip_api *nm_rtl_lshape_get(unsigned mesh_x, unsigned mesh_y, const n
 int nm_rtl_lshape_built(unsigned mesh_x, unsigned mesh_y, const nm_loihi_geom *g);
 /* "loihi-3x2-... (linked), loihi-4x2-..., ..." */
 void nm_rtl_lshape_list(char *buf, size_t len);
+
+/* Lone Loihi-style cores (rtl/loihi/nm_loihi_core.v) for nmemu run --rtl-cores on Loihi images
+ * (docs/loihi-chip.md): a geometry is the nine core parameters. The linked build (small
+ * geometry, mk/loihi-rtl.mk) serves images of exactly its geometry; any other is a library
+ * libnmvloihi.so in the cache directory nm_rtl_lcore_key names, built by
+ * tools/build-rtl-shape KEY, reused afterwards, rebuilt when the sources change. */
+
+/* "loihi-core-cNCOMP-aNAXIN-oNAXOUT-sNSYN-dNDSLOT-pNDPROF-tNTPROF-fNSYNFMT-qINQ" */
+void nm_rtl_lcore_key(const nm_loihi_geom *g, char *buf, size_t len);
+/* 0 when the RTL core can have this geometry (nm_loihi_geom_check), else -1 and why, naming it. */
+int nm_rtl_lcore_check(const nm_loihi_geom *g, char *err, size_t errlen);
+/* 1 when the linked build has this geometry. */
+int nm_rtl_lcore_fits_linked(const nm_loihi_geom *g);
+/* The build for this geometry: the linked one, else the cached library, built first if missing
+ * or older than the sources. NULL with a message (a failed build names its log). */
+const nm_vloihi_api *nm_rtl_lcore_get(const nm_loihi_geom *g, char *err, size_t errlen);
+/* 1 when nm_rtl_lcore_get would not need to build. */
+int nm_rtl_lcore_built(const nm_loihi_geom *g);
+/* "loihi-core-c16-... (linked), loihi-core-c64-..., ..." */
+void nm_rtl_lcore_list(char *buf, size_t len);
 
 #endif

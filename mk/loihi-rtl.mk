@@ -7,7 +7,8 @@
 #   make test-long-loihi   the diff test with more seeds and steps, and at a medium geometry
 #                          (part of make test-long, not of make test)
 #   make synth-loihi-default  Yosys at the default geometry, memories as RAM macros
-# The Verilated core has the small test geometry (NM_LOIHI_GEOM_SMALL).
+# The Verilated core has the small test geometry (NM_LOIHI_GEOM_SMALL); nmemu --rtl-cores builds
+# the core of any other geometry on demand (tools/build-rtl-shape-loihi, emulator/nm_rtl_shapes.c).
 
 LOIHI_RTL_SRC  := rtl/loihi/nm_loihi_weight.v rtl/loihi/nm_loihi_cx.v rtl/loihi/nm_loihi_inq.v \
                   rtl/loihi/nm_loihi_core.v
@@ -35,9 +36,17 @@ $(VLOIHI_LIB) $(VLOIHI_RT) &: $(LOIHI_RTL_SRC) $(LOIHI_RTL_INC) | deps
 	$(MAKE) -s -C $(VLOIHI_DIR) -f Vnm_loihi_core.mk OPT_FAST=-O2 OPT_GLOBAL=-O2 OPT_SLOW=-O1 \
 	    Vnm_loihi_core__ALL.a verilated.o verilated_threads.o verilated_fst_c.o
 
+# the linked core's shim states its geometry (nm_vloihi_api, for nmemu --rtl-cores): the values of
+# the -G list, "-DNM_VLOIHI_GEOM=16,16,32,256,8,4,2,4,16"
+LOIHI_EMPTY    :=
+LOIHI_SPACE    := $(LOIHI_EMPTY) $(LOIHI_EMPTY)
+loihi_geom_def = -DNM_VLOIHI_GEOM=$(subst $(LOIHI_SPACE),$(LOIHI_COMMA),$(strip \
+                 $(foreach g,$(1),$(lastword $(subst =, ,$(g))))))
+LOIHI_COMMA    := ,
+
 $(VLOIHI_DIR)/nm_vloihi_shim.o: emulator/loihi/nm_vloihi_shim.cpp emulator/loihi/nm_vloihi_shim.h \
-                                emulator/nm_vmodel.hpp $(VLOIHI_LIB)
-	$(VLOIHI_CXX) -I$(VLOIHI_DIR) -c -o $@ $<
+                                emulator/nm_vmodel.hpp $(VLOIHI_LIB) mk/loihi-rtl.mk
+	$(VLOIHI_CXX) $(call loihi_geom_def,$(LOIHI_G_SMALL)) -I$(VLOIHI_DIR) -c -o $@ $<
 
 # ---------------------------------------------------------------- programs
 $(BUILD)/tests/diff-loihi-core: $(BUILD)/ltobj/diff_loihi_core.o $(LOIHI_REF_OBJS) $(LOIHI_RTL_OBJS)

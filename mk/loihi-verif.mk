@@ -6,7 +6,12 @@
 #                            missing, without building (part of make test, a few seconds)
 #   make test-long-lshapes   a Loihi image of a 4 x 2 mesh (not the linked 3 x 2) built on demand
 #                            and run on --backend check and rtl (part of make test-long)
-#   make test-lrtl-cores     nmemu run --rtl-cores --check on Loihi images (part of make test)
+#   make test-lrtl-cores     nmemu run --rtl-cores --check on Loihi images (part of make test): the
+#                            small (linked) geometry, and random networks of a geometry not linked
+#                            (c64-a32-o64-s512-d8-p4-t2-f4-q64), whose core is built on demand once
+#   make test-long-lrtl-cores  --rtl-cores at the default (Loihi 1) geometry (part of make test-long)
+#   make bench-lrtl-cores    workload L on 8 x 8 cores of the default geometry with 1 and 16 RTL cores
+#   make rtl-shapes SHAPES=loihi-core-default  builds a lone Loihi core's geometry ahead
 #   make rtl-shapes SHAPES=loihi-4x2-small   builds a Loihi shape ahead (mk/rtl-shapes.mk)
 
 .PHONY: test-lassert test-lshapes test-long-lshapes test-lrtl-cores
@@ -23,11 +28,25 @@ test-long-lshapes: $(BUILD)/nmemu
 	tests/loihi/check-lshapes $(BUILD)/nmemu --build
 
 # nmemu run --rtl-cores on Loihi images: the Verilated Loihi core (mk/loihi-rtl.mk, the small
-# geometry) is linked into nmemu; its Verilator runtime is the TrueNorth chip's (linked once)
+# geometry) is linked into nmemu; its Verilator runtime is the TrueNorth chip's (linked once).
+# Any other geometry is a library built on demand into $(RTL_SHAPE_CACHE) (emulator/nm_rtl_shapes.c).
 LOIHI_NMEMU_OBJS += $(BUILD)/lobj/nm_loihi_rtl.o $(VLOIHI_DIR)/nm_vloihi_shim.o $(VLOIHI_LIB)
 
 test-lrtl-cores: $(BUILD)/nmemu
 	tests/loihi/check-lrtl-cores $(BUILD)/nmemu
+
+.PHONY: test-long-lrtl-cores bench-lrtl-cores
+test-long: test-long-lrtl-cores
+test-long-lrtl-cores: $(BUILD)/nmemu
+	tests/loihi/check-lrtl-cores $(BUILD)/nmemu --default
+
+BENCH_EXTRA      += bench-lrtl-cores
+LRTL_CORES_STEPS  ?= 100
+LRTL_CORES_REPEAT ?= 3
+bench-lrtl-cores: $(BUILD)/nmemu
+	@mkdir -p $(BENCH_RESULTS) $(BUILD)/peers
+	/usr/bin/python3 bench/loihi/lrtl_cores.py $(BUILD)/nmemu $(BUILD)/peers $(LRTL_CORES_STEPS) \
+	    $(LRTL_CORES_REPEAT) $(BENCH_RESULTS)/lrtl_cores.csv
 
 # ---------------------------------------------------------------- Verilated assertion builds
 # make test-long-lassert (part of make test-long): the Loihi core and the 3 x 2 Loihi chip

@@ -5,6 +5,8 @@
 #   make rtl-shapes SHAPES="3x5 8x8-64x32"   build shapes ahead (MXxMY[-AxN], 256x256 default)
 #   make rtl-shapes SHAPES="loihi-4x2-small"  a chip of Loihi-style cores (loihi-MXxMY-GEO, GEO small,
 #                                             default or c16-a16-o32-s256-d8-p4-t2-f4-q16; docs/loihi-chip.md)
+#   make rtl-shapes SHAPES="loihi-core-default" a lone Loihi-style core for nmemu run --rtl-cores
+#                                             (loihi-core-GEO, the same GEO; docs/loihi-chip.md)
 #   make test-rtl-shapes   an odd mesh (3x5) on the rtl and check backends (part of make test)
 
 .PHONY: rtl-shapes test-rtl-shapes

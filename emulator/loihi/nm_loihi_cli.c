@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -121,6 +122,17 @@ int nm_loihi_cli_info(const char *image_path)
             state = "not built yet (the first --backend rtl or check run builds it)";
         printf("RTL model for this shape (%s): %s\n", key, state);
         printf("RTL shapes built: %s (cache %s)\n", shapes, nm_rtl_shape_cache());
+        /* the lone cores --rtl-cores runs (docs/loihi-chip.md "--rtl-cores") */
+        nm_rtl_lcore_list(shapes, sizeof shapes);
+        nm_rtl_lcore_key(&im->g, key, sizeof key);
+        if (nm_rtl_lcore_fits_linked(&im->g))
+            state = "linked";
+        else if (nm_rtl_lcore_built(&im->g))
+            state = "built";
+        else
+            state = "not built yet (the first --rtl-cores run builds it)";
+        printf("RTL core for --rtl-cores (%s): %s\n", key, state);
+        printf("RTL core geometries built: %s\n", shapes);
     }
     printf("cores used (NUPD > 0 or an input axon with synapses): %u of %u\n", nm_loihi_image_cores_used(im), ncores);
     if (im->prov) { /* the provenance section: how the network was made */
@@ -250,11 +262,19 @@ static int diverged(lrun *r, unsigned long t)
     return 1;
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 /* --rtl-cores: a Verilated Loihi core for each chosen core, programmed with the image's words,
  * attached to the model chip (nm_loihi_chip_attach). */
 static int build_rtl_cores(lrun *r, const char *image)
 {
     char err[768];
+    const nm_vloihi_api *api;
     unsigned k, n = r->im->mesh_x * r->im->mesh_y;
     nm_loihi_image_layout l;
     size_t i;
@@ -271,15 +291,26 @@ static int build_rtl_cores(lrun *r, const char *image)
         fprintf(stderr, "nmemu: --rtl-cores: %s\n", err);
         return NM_EXIT_USAGE;
     }
+    /* the Verilated core of the image's geometry: the linked one (small), else a library built
+     * on demand into the cache of Verilated builds (emulator/nm_rtl_shapes.h) */
+    if (nm_rtl_lcore_check(&r->im->g, err, sizeof err)) {
+        fprintf(stderr, "nmemu: %s: --rtl-cores: %s\n", image, err);
+        return NM_EXIT_INPUT;
+    }
+    api = nm_rtl_lcore_get(&r->im->g, err, sizeof err);
+    if (!api) {
+        fprintf(stderr, "nmemu: %s: --rtl-cores: %s\n", image, err);
+        return NM_EXIT_RUN;
+    }
     nm_loihi_image_layout_of(&r->im->g, &l);
     for (k = 0; k < n; k++) {
         if (!r->mask[k])
             continue;
-        r->rc[k] = nm_loihi_rtl_new(&r->im->g, NULL, err, sizeof err);
+        r->rc[k] = nm_loihi_rtl_new_api(api, &r->im->g, NULL, NULL, err, sizeof err);
         if (!r->rc[k]) {
-            fprintf(stderr, "nmemu: %s: --rtl-cores: core (%u, %u): %s (the Verilated Loihi core is built for the small "
-                            "geometry, docs/loihi-chip.md)\n", image, k % r->im->mesh_x, k / r->im->mesh_x, err);
-            return NM_EXIT_INPUT;
+            fprintf(stderr, "nmemu: %s: --rtl-cores: core (%u, %u): %s\n", image, k % r->im->mesh_x,
+                    k / r->im->mesh_x, err);
+            return NM_EXIT_RUN;
         }
         for (i = 0; i < l.nwords; i++)
             if (nm_loihi_rtl_cfg_write(r->rc[k], nm_loihi_image_word_addr(&l, i), r->im->words[k][i]) != NM_OK) {
@@ -442,6 +473,8 @@ int nm_loihi_cli_run(int argc, char **argv)
     nm_loihi_energy_result er;
     uint64_t nspk = 0, npk = 0, cyc = 0;
     unsigned long t, ran = 0;
+    double w0, loop_wall, loop_cpu;
+    clock_t c0;
     memset(&LA, 0, sizeof LA);
     LA.ticks = 100;
     LA.threads = 1;
@@ -521,6 +554,8 @@ int nm_loihi_cli_run(int argc, char **argv)
         printf("raster: one row per step, one column per core (index y * %u + x), the count of its spikes\n"
                "  (. none, 1-9, + ten or more)\n",
                r.im->mesh_x);
+    w0 = now_s();
+    c0 = clock();
     for (t = 1; t <= LA.ticks; t++) {
         nm_loihi_chip_out o;
         nm_loihi_rtl_chip_out ro = {0, 0};
@@ -600,6 +635,8 @@ int nm_loihi_cli_run(int argc, char **argv)
                         (unsigned)(q[j].flit >> 18) & 0xfffu);
         }
     }
+    loop_wall = now_s() - w0;
+    loop_cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
     if (!status) {
         nm_loihi_energy_count_chip(r.ref, &cnt);
         nm_loihi_energy_compute(&preset, LA.step_hz, &cnt, &er);
@@ -618,7 +655,8 @@ int nm_loihi_cli_run(int argc, char **argv)
                 if (r.rc[k])
                     rcyc += nm_loihi_rtl_cycles(r.rc[k]);
             printf("rtl-cores: %u Loihi-style cores ran as Verilated RTL cores (%" PRIu64 " RTL clock cycles, "
-                   "programming included)\n", r.nrc, rcyc);
+                   "programming included), %.1f steps/s (%.3f s wall, %.3f s CPU for the steps)\n", r.nrc, rcyc,
+                   loop_wall > 0 ? ran / loop_wall : 0.0, loop_wall, loop_cpu);
             if (LA.check)
                 printf("check: every RTL core agrees with the model's copy of itself on spikes, packets, cycles and "
                        "every compartment's u, v, refractory counter and hardware v at all %lu steps\n", ran);

@@ -10,6 +10,7 @@
 #include "nm_vloihi_shim.h"
 
 struct nm_loihi_rtl {
+    const nm_vloihi_api *api; /* the build: linked, or a library of another geometry */
     nm_vloihi *v;
     nm_vloihi_pins p;
     nm_loihi_opts opts;
@@ -24,13 +25,13 @@ struct nm_loihi_rtl {
 
 static void cycle(nm_loihi_rtl *c)
 {
-    nm_vloihi_cycle(c->v, &c->p);
+    c->api->cycle(c->v, &c->p);
     if (!c->stopped) {
         char msg[900];
-        if (nm_vloihi_stopped(c->v, msg, sizeof msg)) {
+        if (c->api->stopped(c->v, msg, sizeof msg)) {
             c->stopped = 1;
             snprintf(c->err, sizeof c->err, "RTL assertion in cycle %" PRIu64 " (%s %" PRIu32 "): %s",
-                     nm_vloihi_cycles(c->v), c->in_step ? "step" : "between steps, before step", c->steps + 1,
+                     c->api->cycles(c->v), c->in_step ? "step" : "between steps, before step", c->steps + 1,
                      msg);
         }
     }
@@ -169,7 +170,7 @@ int nm_loihi_rtl_tick(nm_loihi_rtl *c, nm_loihi_out *out)
 
 uint64_t nm_loihi_rtl_cycles(const nm_loihi_rtl *c)
 {
-    return nm_vloihi_cycles(c->v);
+    return c->api->cycles(c->v);
 }
 
 const nm_loihi_geom *nm_loihi_rtl_geom(const nm_loihi_rtl *c)
@@ -229,8 +230,8 @@ static int read_geom(nm_loihi_rtl *c)
     return 1;
 }
 
-nm_loihi_rtl *nm_loihi_rtl_new_traced(const nm_loihi_geom *geom, const nm_loihi_opts *opts, const char *fst_path,
-                                      char *msg, size_t len)
+nm_loihi_rtl *nm_loihi_rtl_new_api(const nm_vloihi_api *api, const nm_loihi_geom *geom, const nm_loihi_opts *opts,
+                                   const char *fst_path, char *msg, size_t len)
 {
     nm_loihi_rtl *c = calloc(1, sizeof *c);
     uint64_t n;
@@ -245,7 +246,8 @@ nm_loihi_rtl *nm_loihi_rtl_new_traced(const nm_loihi_geom *geom, const nm_loihi_
     }
     if (opts)
         c->opts = *opts;
-    c->v = nm_vloihi_new(fst_path);
+    c->api = api ? api : nm_vloihi_linked_api();
+    c->v = c->api->create(fst_path);
     if (!c->v) {
         if (msg && len)
             snprintf(msg, len, "cannot build the Verilated core%s%s", fst_path ? " or open " : "",
@@ -294,6 +296,12 @@ nm_loihi_rtl *nm_loihi_rtl_new_traced(const nm_loihi_geom *geom, const nm_loihi_
     return c;
 }
 
+nm_loihi_rtl *nm_loihi_rtl_new_traced(const nm_loihi_geom *geom, const nm_loihi_opts *opts, const char *fst_path,
+                                      char *msg, size_t len)
+{
+    return nm_loihi_rtl_new_api(NULL, geom, opts, fst_path, msg, len);
+}
+
 nm_loihi_rtl *nm_loihi_rtl_new(const nm_loihi_geom *geom, const nm_loihi_opts *opts, char *msg, size_t len)
 {
     return nm_loihi_rtl_new_traced(geom, opts, NULL, msg, len);
@@ -303,7 +311,8 @@ void nm_loihi_rtl_free(nm_loihi_rtl *c)
 {
     if (!c)
         return;
-    nm_vloihi_free(c->v);
+    if (c->v)
+        c->api->destroy(c->v);
     free(c->spikes);
     free(c->pkts);
     free(c);

@@ -1,9 +1,10 @@
 /* nm_loihi_rtl.h - the Verilated Loihi-style core (rtl/loihi/nm_loihi_core.v) behind
  * nm_loihi_if.h: config port, input-queue injection and steps, cycle by cycle.
  *
- * The geometry is fixed when the RTL is Verilated (mk/loihi-rtl.mk builds the small test
- * geometry, NM_LOIHI_GEOM_SMALL); the wrapper reads it back from CTRL.GEOM0..GEOM3 and
- * refuses a request for any other geometry. After reset the core clears its memories
+ * The geometry is fixed when the RTL is Verilated (mk/loihi-rtl.mk links the small test
+ * geometry, NM_LOIHI_GEOM_SMALL; any other is a library built on demand, nm_rtl_lcore_get in
+ * emulator/nm_rtl_shapes.h); the wrapper reads it back from CTRL.GEOM0..GEOM3 and refuses a
+ * request for any other geometry. After reset the core clears its memories
  * (busy for a few hundred cycles at the small geometry); nm_loihi_rtl_new waits for that.
  */
 #ifndef NM_LOIHI_RTL_H
@@ -22,6 +23,11 @@ nm_loihi_rtl *nm_loihi_rtl_new(const nm_loihi_geom *geom, const nm_loihi_opts *o
 /* The same, with an FST (or .vcd) waveform of every cycle written to fst_path. */
 nm_loihi_rtl *nm_loihi_rtl_new_traced(const nm_loihi_geom *geom, const nm_loihi_opts *opts, const char *fst_path,
                                       char *msg, size_t len);
+/* The same on a given build of the core (the linked one, or a library nm_rtl_lcore_get
+ * loaded; NULL means the linked one). */
+struct nm_vloihi_api;
+nm_loihi_rtl *nm_loihi_rtl_new_api(const struct nm_vloihi_api *api, const nm_loihi_geom *geom,
+                                   const nm_loihi_opts *opts, const char *fst_path, char *msg, size_t len);
 void nm_loihi_rtl_free(nm_loihi_rtl *c);
 
 const nm_loihi_geom *nm_loihi_rtl_geom(const nm_loihi_rtl *c);

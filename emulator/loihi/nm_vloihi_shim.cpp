@@ -40,7 +40,7 @@ static void pins_out(const Vnm_loihi_core *t, nm_vloihi_pins *p)
     p->cfg_err = t->cfg_err_o;
 }
 
-extern "C" nm_vloihi *nm_vloihi_new(const char *fst_path)
+static nm_vloihi *make(const char *fst_path)
 {
     nm_vloihi *v = new (std::nothrow) nm_vloihi;
     if (v && !v->open("nm_loihi_core", fst_path)) {
@@ -50,24 +50,73 @@ extern "C" nm_vloihi *nm_vloihi_new(const char *fst_path)
     return v;
 }
 
-extern "C" void nm_vloihi_free(nm_vloihi *v)
+static void destroy(nm_vloihi *v)
 {
     delete v;
 }
 
-extern "C" void nm_vloihi_cycle(nm_vloihi *v, nm_vloihi_pins *p)
+static void cycle(nm_vloihi *v, nm_vloihi_pins *p)
 {
     pins_in(v->top, p);
     v->cycle();
     pins_out(v->top, p);
 }
 
-extern "C" uint64_t nm_vloihi_cycles(const nm_vloihi *v)
+static uint64_t cycles(const nm_vloihi *v)
 {
     return v->cycles;
 }
 
-extern "C" int nm_vloihi_stopped(const nm_vloihi *v, char *msg, size_t len)
+static int stopped(const nm_vloihi *v, char *msg, size_t len)
 {
     return v->stopped(msg, len) ? 1 : 0;
 }
+
+// The geometry of this build, from the same values as the Verilator -G parameters
+// (tools/build-rtl-shape-loihi for a core library, mk/loihi-rtl.mk for the linked build).
+#ifndef NM_VLOIHI_GEOM
+#ifdef NM_VLOIHI_SHAPE_LIB
+#error "a core library states its geometry: define NM_VLOIHI_GEOM"
+#endif
+#define NM_VLOIHI_GEOM 0, 0, 0, 0, 0, 0, 0, 0, 0
+#endif
+
+static const nm_vloihi_api api = {NM_VLOIHI_GEOM, make, destroy, cycle, cycles, stopped};
+
+#ifdef NM_VLOIHI_SHAPE_LIB
+// a core library (tools/build-rtl-shape-loihi): everything else is hidden
+extern "C" __attribute__((visibility("default"))) const nm_vloihi_api *nm_vloihi_shape_api(void)
+{
+    return &api;
+}
+#else
+extern "C" const nm_vloihi_api *nm_vloihi_linked_api(void)
+{
+    return &api;
+}
+
+extern "C" nm_vloihi *nm_vloihi_new(const char *fst_path)
+{
+    return make(fst_path);
+}
+
+extern "C" void nm_vloihi_free(nm_vloihi *v)
+{
+    destroy(v);
+}
+
+extern "C" void nm_vloihi_cycle(nm_vloihi *v, nm_vloihi_pins *p)
+{
+    cycle(v, p);
+}
+
+extern "C" uint64_t nm_vloihi_cycles(const nm_vloihi *v)
+{
+    return cycles(v);
+}
+
+extern "C" int nm_vloihi_stopped(const nm_vloihi *v, char *msg, size_t len)
+{
+    return stopped(v, msg, len);
+}
+#endif

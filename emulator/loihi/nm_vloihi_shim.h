@@ -46,6 +46,30 @@ typedef struct nm_vloihi_pins {
 
 typedef struct nm_vloihi nm_vloihi;
 
+/* One Verilated build of the core behind a table, so that a build of another geometry can be
+ * loaded at run time: the build linked into the program (nm_vloihi_linked_api), or a shared
+ * library built on demand (emulator/nm_rtl_shapes.h, tools/build-rtl-shape-loihi) whose only
+ * export, nm_vloihi_shape_api, returns the same table. */
+typedef struct nm_vloihi_api {
+    /* the geometry of this build (NCOMP, NAXIN, NAXOUT, NSYN, NDSLOT, NDPROF, NTPROF, NSYNFMT,
+     * INQ, the -G parameters it was Verilated with); all 0 when the build does not state it
+     * (the test builds of mk/loihi-rtl.mk other than the linked one). The core's GEOM
+     * registers are the authority: nm_loihi_rtl checks them against the geometry asked for. */
+    unsigned ncomp, naxin, naxout, nsyn, ndslot, ndprof, ntprof, nsynfmt, inq;
+    nm_vloihi *(*create)(const char *fst_path);
+    void       (*destroy)(nm_vloihi *v);
+    void       (*cycle)(nm_vloihi *v, nm_vloihi_pins *p);
+    uint64_t   (*cycles)(const nm_vloihi *v);
+    int        (*stopped)(const nm_vloihi *v, char *msg, size_t len);
+} nm_vloihi_api;
+
+/* The build linked into this program (mk/loihi-rtl.mk). */
+const nm_vloihi_api *nm_vloihi_linked_api(void);
+/* What a core library exports (dlsym name "nm_vloihi_shape_api"). */
+typedef const nm_vloihi_api *(*nm_vloihi_shape_fn)(void);
+
+/* The linked build's functions, also reachable through nm_vloihi_linked_api(). */
+
 /* Create the model; fst_path non-NULL opens an FST (or .vcd) waveform there.
  * Returns NULL when the model cannot be built or the trace file cannot be opened. */
 nm_vloihi *nm_vloihi_new(const char *fst_path);
