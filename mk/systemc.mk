@@ -25,11 +25,15 @@ VLSC_DIR  := $(BUILD)/vlchip_sc
 VLSC_LIB  := $(VLSC_DIR)/Vnm_loihi_chip_sc__ALL.a
 SC_LCORES := $$(($(LCHIP_MESH_X)*$(LCHIP_MESH_Y)))
 SC_CXX    := $(CXX) -std=gnu++17 -O2 -g -Wall -Wextra -DNM_SC_CORES=$(SC_CORES) -DNM_SC_LCORES=$(SC_LCORES) \
+             -DNM_SC_MESH_X=$(MESH_X) -DNM_SC_MESH_Y=$(MESH_Y) -DNM_SC_LMESH_X=$(LCHIP_MESH_X) -DNM_SC_LMESH_Y=$(LCHIP_MESH_Y) \
              -I$(VSC_DIR) -I$(VLSC_DIR) -Iemulator -Iemulator/loihi -Ifirmware -Iregmap \
              -isystem $(VINC) -isystem $(VINC)/vltstd
-SC_LINK   = $(shell pkg-config --libs systemc 2>/dev/null || echo -lsystemc) $(JANSSON) -lz -lm -pthread
+# -rdynamic: a shape's library (tools/build-rtl-shape-sc) uses this program's SystemC classes
+# (nm_sc_chip_base, ...) and Verilator runtime
+SC_LINK   = -rdynamic $(shell pkg-config --libs systemc 2>/dev/null || echo -lsystemc) $(JANSSON) -lz -lm -ldl -pthread
 SC_HDRS   := $(wildcard systemc/*.h) firmware/nm_fw.h $(wildcard emulator/*.h emulator/loihi/*.h regmap/*.h)
-SC_OBJS   := $(addprefix $(BUILD)/scobj/,nm_sc_main.o nm_sc_lmain.o nm_sc_chip_base.o nm_sc_chip.o nm_sc_lchip.o)
+SC_OBJS   := $(addprefix $(BUILD)/scobj/,nm_sc_main.o nm_sc_lmain.o nm_sc_chip_base.o nm_sc_chip.o nm_sc_lchip.o \
+               nm_sc_chip_rtl.o nm_sc_lchip_rtl.o nm_rtl_shapes.o)
 
 $(VSC_LIB) $(VSC_RT) &: $(RTL_SRC) $(RTL_INC) regmap/nm_chipmap.vh | deps
 	@mkdir -p $(VSC_DIR)
@@ -49,9 +53,17 @@ $(BUILD)/scobj/%.o: systemc/%.cpp $(SC_HDRS) $(VSC_LIB) $(VLSC_LIB) | deps
 	@mkdir -p $(@D)
 	$(SC_CXX) -c -o $@ $<
 
+# the shape cache's code (emulator/nm_rtl_shapes.c) without the C harness's linked chips: the
+# "sc-" flavour of the cache (nm_rtl_shape_sc_lib) for the shapes the linked builds do not have
+$(BUILD)/scobj/nm_rtl_shapes.o: emulator/nm_rtl_shapes.c $(wildcard emulator/*.h emulator/loihi/*.h) | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -Iemulator/loihi -DNM_NO_LINKED_VCHIP -DNM_NO_LINKED_VLCHIP -DNM_SRCDIR='"$(CURDIR)"' \
+	    -DNM_RTL_CACHE='"$(RTL_SHAPE_CACHE)"' -c -o $@ $<
+
 $(BUILD)/nmemu-sc: $(SC_OBJS) $(VSC_LIB) $(VLSC_LIB) $(VSC_RT) \
                    $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o $(BUILD)/obj/nm_chip_if.o \
-                   $(BUILD)/obj/nm_core_prog.o $(BUILD)/obj/nm_report.o $(LOIHI_IMAGE_OBJS) $(LOIHI_CHIP_OBJS)
+                   $(BUILD)/obj/nm_core_prog.o $(BUILD)/obj/nm_report.o $(BUILD)/obj/nm_energy.o \
+                   $(BUILD)/obj/nm_energy_report.o $(LOIHI_IMAGE_OBJS) $(LOIHI_CHIP_OBJS) $(BUILD)/lobj/nm_loihi_energy.o
 	$(CXX) -o $@ $^ $(SC_LINK)
 
 nmemu-sc: $(BUILD)/nmemu-sc
