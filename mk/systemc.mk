@@ -5,12 +5,15 @@
 #                      input: spikes, off-chip packets, counters and cycles per tick
 #                      identical, for both core types (part of make test through TEST_EXTRA)
 #   make bench-systemc its speed next to the C harness's on the same image
+#   make test-long-systemc-shapes  chips of shapes the linked builds do not have, built on
+#                      demand into the shape cache (a 2 x 3 Loihi-style chip, a 3 x 5
+#                      TrueNorth-style chip; part of make test-long)
 # The RTL (rtl/nm_chip.v) is Verilated with --sc into build/vchip_sc, the chip of Loihi-style
 # cores (rtl/loihi/nm_loihi_chip.v) into build/vlchip_sc, in the shape of the C harness's
 # linked build (LCHIP_MESH_X x LCHIP_MESH_Y small cores, mk/loihi-chip.mk); Debian's
 # libsystemc-dev (2.3.4, C++17 only) provides SystemC and the TLM-2.0 headers.
 
-.PHONY: nmemu-sc test-systemc bench-systemc
+.PHONY: nmemu-sc test-systemc bench-systemc test-long-systemc-shapes
 
 TEST_EXTRA  += test-systemc
 BENCH_EXTRA += bench-systemc
@@ -71,6 +74,11 @@ nmemu-sc: $(BUILD)/nmemu-sc
 test-systemc: $(BUILD)/nmemu-sc $(BUILD)/nmemu $(BUILD)/tests/gen-image
 	tests/check-systemc $(BUILD)
 	tests/check-systemc-loihi $(BUILD)
+	tests/check-systemc-shapes $(BUILD)
+
+test-long: test-long-systemc-shapes
+test-long-systemc-shapes: $(BUILD)/nmemu-sc $(BUILD)/nmemu | deps
+	tests/check-systemc-shapes $(BUILD) --long
 
 # speed: the same image and input on nmemu-sc and nmemu --backend rtl (docs/systemc.md)
 SC_BENCH_TICKS ?= 300

@@ -422,7 +422,7 @@ int nm_sc_loihi_main(const options &o)
         nm_sc_lhost host("host", o, preset, im, in, nin, *chip, w, fpkt);
         sc_start();
     } else {
-        exit_code = 3;
+        exit_code = 1; // as nmemu run --backend rtl: the build failed, or the shape is beyond the limit
     }
     delete chip;
     std::free(in);

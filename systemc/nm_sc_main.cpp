@@ -438,7 +438,7 @@ int sc_main(int argc, char **argv)
         nm_sc_host host("host", o, preset, im, in, nin, *chip, w);
         sc_start();
     } else {
-        exit_code = 3;
+        exit_code = 1; // as nmemu run --backend rtl: the build failed, or the shape is beyond the limit
     }
     delete chip;
     std::free(in);
