@@ -239,17 +239,7 @@ void nm_sc_lhost::run()
             q.flit = nm_fw_loihi_host_flit((int)in_[next].x, (int)in_[next].y, in_[next].axon);
             fin_.write(q);
         }
-        unsigned nfw = 0;
-        if (!o_.fw_tick) {
-            chip_.tick.notify(SC_ZERO_TIME);
-            wait(chip_.tick_done);
-        } else {
-            int rc = nm_sc_fw_tick(&fw, o_.fw_offchip, 10000000u, fwoff.data(), (unsigned)fwoff.size(), &nfw);
-            if (rc != NM_FW_OK) {
-                std::snprintf(err, sizeof err, "step %lu: the firmware's step failed (%d)", t, rc);
-                fail(1, err);
-            }
-        }
+        const unsigned nfw = run_tick(fw, fwoff, "step", t);
         ran = t;
         const uint32_t c = chip_.last_tick_cycles();
         for (auto &v : spk)

@@ -161,17 +161,7 @@ void nm_sc_host::run()
             q.flit = nm_flit_pack(&p);
             fin_.write(q);
         }
-        unsigned nfw = 0;
-        if (!o_.fw_tick) {
-            chip_.tick.notify(SC_ZERO_TIME);
-            wait(chip_.tick_done);
-        } else {
-            int rc = nm_sc_fw_tick(&fw, o_.fw_offchip, 10000000u, fwoff.data(), (unsigned)fwoff.size(), &nfw);
-            if (rc != NM_FW_OK) {
-                std::snprintf(err, sizeof err, "tick %" PRIu32 ": the firmware's tick failed (%d)", t, rc);
-                fail(1, err);
-            }
-        }
+        const unsigned nfw = run_tick(fw, fwoff, "tick", t);
         // cycles: the wrapper's count, from the tick request to tick_done as the C
         // harness counts (the chip's LAST_CYCLES starts when every host packet has
         // landed, so it can be a few cycles less after host input)

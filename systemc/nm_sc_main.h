@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "nm_sc_chip_base.h"
 #include "nm_sc_tlm_bus.h"
@@ -110,11 +111,12 @@ void *nm_sc_shape_factory(const char *key, const char *sym);
 // host packets, spikes and off-chip packets (offchip_out stays unbound with --fw-offchip: the
 // firmware drains the queue).
 struct nm_sc_wiring {
+    nm_sc_chip_base &chip;
     nm_sc_tlm_bus bus{"bus"};
     sc_core::sc_fifo<nm_sc_packet> fin{"spike_in", 1024};
     sc_core::sc_fifo<nm_sc_spike> fspk{"spike_out", 1 << 16};
     sc_core::sc_fifo<nm_sc_offchip> foff{"offchip_out", 1 << 14};
-    nm_sc_wiring(nm_sc_chip_base &chip, const options &o)
+    nm_sc_wiring(nm_sc_chip_base &c, const options &o) : chip(c)
     {
         bus.socket.bind(chip.apb);
         chip.spike_in(fin);
@@ -128,12 +130,14 @@ struct nm_sc_wiring {
 class nm_sc_host_base : public sc_core::sc_module {
   protected:
     nm_sc_host_base(sc_core::sc_module_name n, const options &o, const nm_input *in, size_t nin, nm_sc_wiring &w)
-        : sc_module(n), o_(o), in_(in), nin_(nin), bus_(w.bus), fin_(w.fin), fspk_(w.fspk), foff_(w.foff)
+        : sc_module(n), o_(o), in_(in), nin_(nin), chip_base_(w.chip), bus_(w.bus), fin_(w.fin), fspk_(w.fspk),
+          foff_(w.foff)
     {
     }
     const options &o_;
     const nm_input *in_;
     size_t nin_;
+    nm_sc_chip_base &chip_base_;
     nm_sc_tlm_bus &bus_;
     sc_core::sc_fifo<nm_sc_packet> &fin_;
     sc_core::sc_fifo<nm_sc_spike> &fspk_;
@@ -146,6 +150,23 @@ class nm_sc_host_base : public sc_core::sc_module {
         exit_code = code;
         sc_core::sc_stop();
         sc_core::wait(); // never resumes
+    }
+    // Run tick (step) t: through the chip's tick / tick_done events, or with --fw-tick by the
+    // firmware (nm_sc_fw_tick; with --fw-offchip it drains the off-chip queue into fwoff).
+    // The number of packets the firmware drained.
+    unsigned run_tick(const nm_fw_bus &fw, std::vector<nm_fw_offchip> &fwoff, const char *unit, unsigned long t)
+    {
+        unsigned nfw = 0;
+        if (!o_.fw_tick) {
+            chip_base_.tick.notify(sc_core::SC_ZERO_TIME);
+            sc_core::wait(chip_base_.tick_done);
+        } else {
+            int rc = nm_sc_fw_tick(&fw, o_.fw_offchip, 10000000u, fwoff.data(), (unsigned)fwoff.size(), &nfw);
+            if (rc != NM_FW_OK)
+                fail(1, std::string(unit) + " " + std::to_string(t) + ": the firmware's " + unit + " failed (" +
+                            std::to_string(rc) + ")");
+        }
+        return nfw;
     }
     // A packet the firmware drained (--fw-offchip) as the offchip_out sink gives it (both
     // chips' OUT_INFO have side and position at the same bits).
