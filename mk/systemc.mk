@@ -3,7 +3,8 @@
 #                      of Loihi-style cores go to systemc/nm_sc_lmain.cpp)
 #   make test-systemc  nmemu-sc against nmemu run --backend rtl on the same images and
 #                      input: spikes, off-chip packets, counters and cycles per tick
-#                      identical, for both core types (part of make test through TEST_EXTRA)
+#                      identical, for both core types, energy lines included; shapes built on
+#                      demand (tests/check-systemc-shapes: one small build) (part of make test)
 #   make bench-systemc its speed next to the C harness's on the same image
 #   make test-long-systemc-shapes  chips of shapes the linked builds do not have, built on
 #                      demand into the shape cache (a 2 x 3 Loihi-style chip, a 3 x 5
