@@ -94,12 +94,15 @@ static void *lib_open(const char *lib, char *err, size_t errlen)
 
 const nm_vchip_api *nm_rtl_shape_get(unsigned mx, unsigned my, unsigned na, unsigned nn, char *err, size_t errlen)
 {
-    const nm_vchip_api *a = nm_vchip_linked_api();
+    const nm_vchip_api *a;
     char lib[4200];
     void *h;
     nm_vchip_shape_fn fn;
+#ifndef NM_NO_LINKED_VCHIP
+    a = nm_vchip_linked_api();
     if (a->mesh_x == mx && a->mesh_y == my && a->naxons == na && a->nneurons == nn)
         return a;
+#endif
     {
         char mesh[32], geo[32], name[80];
         snprintf(mesh, sizeof mesh, "%ux%u", mx, my);
@@ -123,10 +126,12 @@ const nm_vchip_api *nm_rtl_shape_get(unsigned mx, unsigned my, unsigned na, unsi
 
 int nm_rtl_shape_built(unsigned mx, unsigned my, unsigned na, unsigned nn)
 {
-    const nm_vchip_api *a = nm_vchip_linked_api();
     char lib[4200];
+#ifndef NM_NO_LINKED_VCHIP
+    const nm_vchip_api *a = nm_vchip_linked_api();
     if (a->mesh_x == mx && a->mesh_y == my && a->naxons == na && a->nneurons == nn)
         return 1;
+#endif
     snprintf(lib, sizeof lib, "%s/%ux%u-%ux%u/libnmvchip.so", nm_rtl_shape_cache(), mx, my, na, nn);
     return access(lib, R_OK) == 0;
 }
@@ -166,9 +171,27 @@ static void list_cached(const char *prefix, const char *libname, char *buf, size
 
 void nm_rtl_shape_list(char *buf, size_t len)
 {
+#ifndef NM_NO_LINKED_VCHIP
     const nm_vchip_api *a = nm_vchip_linked_api();
     size_t used = (size_t)snprintf(buf, len, "%ux%u-%ux%u (linked)", a->mesh_x, a->mesh_y, a->naxons, a->nneurons);
+#else
+    size_t used = 0; /* nmemu-sc (mk/systemc.mk) links no C-harness chip */
+    if (len)
+        buf[0] = 0;
+#endif
     list_cached("", "libnmvchip.so", buf, len, used);
+}
+
+/* ---------------------------------------------------------------- the SystemC flavour */
+
+int nm_rtl_shape_sc_lib(const char *key, char *lib, size_t liblen, char *err, size_t errlen)
+{
+    char sckey[200];
+    snprintf(sckey, sizeof sckey, "sc-%s", key);
+    if (run_builder(sckey, sckey, NULL, err, errlen))
+        return -1;
+    snprintf(lib, liblen, "%s/%s/libnmsc.so", nm_rtl_shape_cache(), sckey);
+    return 0;
 }
 
 /* ---------------------------------------------------------------- Loihi-style chips */

@@ -86,4 +86,13 @@ int nm_rtl_lcore_built(const nm_loihi_geom *g);
 /* "loihi-core-c16-... (linked), loihi-core-c64-..., ..." */
 void nm_rtl_lcore_list(char *buf, size_t len);
 
+/* The SystemC flavour (nmemu-sc, docs/systemc.md): the chip of a shape Verilated with --sc and
+ * wrapped as a SystemC module (systemc/nm_sc_chip_rtl.cpp, nm_sc_lchip_rtl.cpp), a library
+ * CACHE/sc-KEY/libnmsc.so built by tools/build-rtl-shape sc-KEY when missing or older than
+ * the sources. KEY is "MXxMY-AxN" for a TrueNorth-style chip, nm_rtl_lshape_key's for a chip
+ * of Loihi-style cores; check the shape first (nm_rtl_shape_check, nm_rtl_lshape_check).
+ * 0 with the library's path in lib, or -1 and why. Built with NM_NO_LINKED_VCHIP and
+ * NM_NO_LINKED_VLCHIP, this file needs neither linked C-harness chip. */
+int nm_rtl_shape_sc_lib(const char *key, char *lib, size_t liblen, char *err, size_t errlen);
+
 #endif

@@ -20,27 +20,19 @@
 
 #include "nm_sc_chip_base.h"
 
-class Vnm_chip_sc;
-
-// Cores of the Verilated build (MeshX * MeshY, set by mk/systemc.mk; 5 .. 32).
-#ifndef NM_SC_CORES
-#define NM_SC_CORES 16
-#endif
-static_assert(NM_SC_CORES > 4 && NM_SC_CORES <= 32, "trace ports: 5 to 32 cores");
-
+// The chip's SystemC interface; an instance is made by nm_sc_chip_new (the build linked into
+// the program: MESH_X x MESH_Y cores of 256 x 256) or by the factory of a shape's library
+// (nm_sc_chip_shape_new, built on demand by tools/build-rtl-shape-sc, docs/systemc.md
+// "Shapes"), both in nm_sc_chip_rtl.cpp.
 class nm_sc_chip : public nm_sc_chip_base {
-  public:
-    // period: the chip's clock period (default 10 ns, 100 MHz).
-    explicit nm_sc_chip(sc_core::sc_module_name name,
-                        const sc_core::sc_time &period = sc_core::sc_time(10, sc_core::SC_NS));
-    ~nm_sc_chip() override;
-
-  private:
-    sc_core::sc_signal<uint32_t> trace_valid_o_;
-    sc_core::sc_signal<sc_dt::sc_bv<8 * NM_SC_CORES>> trace_neuron_o_;
-    Vnm_chip_sc *rtl_;
-
-    void trace_cycle() override;
+  protected:
+    nm_sc_chip(sc_core::sc_module_name name, const sc_core::sc_time &period);
 };
+
+// The linked build. period: the chip's clock period (10 ns: 100 MHz).
+nm_sc_chip *nm_sc_chip_new(const char *name, const sc_core::sc_time &period = sc_core::sc_time(10, sc_core::SC_NS));
+// The factory a shape's library exports (looked up with dlsym by this name).
+typedef nm_sc_chip *nm_sc_chip_new_fn(const char *name, double period_ns);
+#define NM_SC_CHIP_SHAPE_NEW "nm_sc_chip_shape_new"
 
 #endif

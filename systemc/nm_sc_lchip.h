@@ -17,15 +17,6 @@
 
 #include "nm_sc_chip_base.h"
 
-class Vnm_loihi_chip_sc;
-
-// Cores of the Verilated build (MeshX * MeshY, set by mk/systemc.mk): 6 .. 32 (so that the
-// compartment trace, 12 bits a core, is an sc_bv and the valid lanes fit 32 bits).
-#ifndef NM_SC_LCORES
-#define NM_SC_LCORES 6
-#endif
-static_assert(NM_SC_LCORES >= 6 && NM_SC_LCORES <= 32, "trace ports: 6 to 32 cores");
-
 // A packet a core sent: tick (steps completed before it), core y * MeshX + x, and the
 // flit {axon[11:0], dy[8:0], dx[8:0]} (dx, dy: the core's 8-bit offsets sign-extended).
 struct nm_sc_lpkt {
@@ -36,25 +27,28 @@ struct nm_sc_lpkt {
 };
 std::ostream &operator<<(std::ostream &os, const nm_sc_lpkt &p);
 
+// The chip's SystemC interface; an instance is made by nm_sc_lchip_new (the build linked into
+// the program) or by the factory of a shape's library (nm_sc_lchip_shape_new, built on demand
+// by tools/build-rtl-shape-sc, docs/systemc.md "Shapes"), both in nm_sc_lchip_rtl.cpp.
 class nm_sc_lchip : public nm_sc_chip_base {
   public:
     sc_core::sc_port<sc_core::sc_fifo_out_if<nm_sc_lpkt>, 1, sc_core::SC_ZERO_OR_MORE_BOUND> pkt_out;
 
-    // period: the chip's clock period (default 10 ns, 100 MHz).
-    explicit nm_sc_lchip(sc_core::sc_module_name name,
-                         const sc_core::sc_time &period = sc_core::sc_time(10, sc_core::SC_NS));
-    ~nm_sc_lchip() override;
-
     uint64_t pkts_dropped() const { return pkts_dropped_; } // pkt_out was full
 
-  private:
-    sc_core::sc_signal<uint32_t> trace_valid_o_, trace_pkt_valid_o_;
-    sc_core::sc_signal<sc_dt::sc_bv<12 * NM_SC_LCORES>> trace_comp_o_;
-    sc_core::sc_signal<sc_dt::sc_bv<30 * NM_SC_LCORES>> trace_pkt_flit_o_;
-    Vnm_loihi_chip_sc *rtl_;
-    uint64_t pkts_dropped_ = 0;
+  protected:
+    nm_sc_lchip(sc_core::sc_module_name name, const sc_core::sc_time &period);
+    void emit_pkt(unsigned core, uint32_t flit); // a packet core `core` handed its router
 
-    void trace_cycle() override;
+  private:
+    uint64_t pkts_dropped_ = 0;
 };
+
+// The linked build (mk/systemc.mk: LCHIP_MESH_X x LCHIP_MESH_Y small cores, input queues of
+// 4,096). period: the chip's clock period (10 ns: 100 MHz).
+nm_sc_lchip *nm_sc_lchip_new(const char *name, const sc_core::sc_time &period = sc_core::sc_time(10, sc_core::SC_NS));
+// The factory a shape's library exports (looked up with dlsym by this name).
+typedef nm_sc_lchip *nm_sc_lchip_new_fn(const char *name, double period_ns);
+#define NM_SC_LCHIP_SHAPE_NEW "nm_sc_lchip_shape_new"
 
 #endif

@@ -30,8 +30,10 @@
 extern "C" {
 #include "nm_load.h"
 #include "nm_loihi_chipmap.h"
+#include "nm_loihi_energy.h"
 #include "nm_loihi_image.h"
 #include "nm_loihi_regmap.h"
+#include "nm_rtl_shapes.h"
 }
 
 using namespace sc_core;
@@ -58,44 +60,28 @@ static int sext9(uint32_t v)
     return v & 0x100u ? (int)v - 512 : (int)v;
 }
 
-class nm_sc_lhost : public sc_module {
+class nm_sc_lhost : public nm_sc_host_base {
   public:
     SC_HAS_PROCESS(nm_sc_lhost);
-    nm_sc_lhost(sc_module_name n, const options &o, const nm_loihi_image *im, const nm_input *in, size_t nin,
-                nm_sc_lchip &chip, nm_sc_tlm_bus &bus, sc_fifo<nm_sc_packet> &fin, sc_fifo<nm_sc_spike> &fspk,
-                sc_fifo<nm_sc_lpkt> &fpkt, sc_fifo<nm_sc_offchip> &foff)
-        : sc_module(n), o_(o), im_(im), in_(in), nin_(nin), chip_(chip), bus_(bus), fin_(fin), fspk_(fspk),
-          fpkt_(fpkt), foff_(foff)
+    nm_sc_lhost(sc_module_name n, const options &o, const nm_loihi_energy_preset &preset, const nm_loihi_image *im,
+                const nm_input *in, size_t nin, nm_sc_lchip &chip, nm_sc_wiring &w, sc_fifo<nm_sc_lpkt> &fpkt)
+        : nm_sc_host_base(n, o, in, nin, w), preset_(preset), im_(im), chip_(chip), fpkt_(fpkt)
     {
         SC_THREAD(run);
     }
 
   private:
-    const options &o_;
+    const nm_loihi_energy_preset &preset_;
     const nm_loihi_image *im_;
-    const nm_input *in_;
-    size_t nin_;
     nm_sc_lchip &chip_;
-    nm_sc_tlm_bus &bus_;
-    sc_fifo<nm_sc_packet> &fin_;
-    sc_fifo<nm_sc_spike> &fspk_;
     sc_fifo<nm_sc_lpkt> &fpkt_;
-    sc_fifo<nm_sc_offchip> &foff_;
     unsigned bw_ = 0, bh_ = 0; // the build's mesh
-
-    void fail(int code, const std::string &msg)
-    {
-        std::fprintf(stderr, "nmemu-sc: %s\n", msg.c_str());
-        exit_code = code;
-        sc_stop();
-        wait(); // never resumes
-    }
 
     unsigned core_of(unsigned k) const { return (k / im_->mesh_x) * bw_ + k % im_->mesh_x; }
     void setup(nm_fw_bus &fw);
     void run();
     json_t *report(nm_fw_bus &fw, unsigned long steps, uint64_t spikes, uint64_t pkts, uint64_t off, uint64_t cmin,
-                   uint64_t cmax, uint64_t ctot);
+                   uint64_t cmax, uint64_t ctot, const nm_loihi_energy_counts &cnt, const nm_loihi_energy_result &er);
 };
 
 // Wait for the chip's reset clearing, check its shape against the image, program it.
@@ -159,7 +145,8 @@ void nm_sc_lhost::setup(nm_fw_bus &fw)
 }
 
 json_t *nm_sc_lhost::report(nm_fw_bus &fw, unsigned long steps, uint64_t spikes, uint64_t pkts, uint64_t off,
-                            uint64_t cmin, uint64_t cmax, uint64_t ctot)
+                            uint64_t cmin, uint64_t cmax, uint64_t ctot, const nm_loihi_energy_counts &cnt,
+                            const nm_loihi_energy_result &er)
 {
     json_t *r = json_object(), *tot = json_object(), *cores = json_array();
     uint64_t sum[NML_COUNTER_NREGS] = {0};
@@ -200,6 +187,22 @@ json_t *nm_sc_lhost::report(nm_fw_bus &fw, unsigned long steps, uint64_t spikes,
         json_object_set_new(tot, counter_name[i], json_integer((json_int_t)sum[i]));
     json_object_set_new(r, "counters", tot);
     json_object_set_new(r, "cores", cores);
+    // the energy, with the names of nmemu run's report (docs/loihi-energy.md section 5)
+    json_t *e = json_object(), *classes = json_object();
+    json_object_set_new(e, "preset", json_string(preset_.name));
+    json_object_set_new(e, "tick_rate_hz", json_real(o_.tick_hz));
+    json_object_set_new(e, "seconds", json_real(er.seconds));
+    json_object_set_new(e, "dynamic_pj", json_real(er.dynamic_pj));
+    json_object_set_new(e, "static_pj", json_real(er.static_pj));
+    json_object_set_new(e, "static_used_pj", json_real(er.static_used_pj));
+    json_object_set_new(e, "total_pj", json_real(er.total_pj));
+    json_object_set_new(e, "cores_per_chip", json_integer(preset_.cores_per_chip));
+    json_object_set_new(e, "cores_used", json_integer(cnt.ncores_used));
+    for (unsigned c = 0; c < NM_LE_NCLASSES; c++)
+        json_object_set_new(classes, nm_loihi_energy_class_name[c],
+                            json_pack("{s:I,s:f}", "count", (json_int_t)cnt.n[c], "pj", er.class_pj[c]));
+    json_object_set_new(e, "classes", classes);
+    json_object_set_new(r, "energy", e);
     return r;
 }
 
@@ -224,6 +227,7 @@ void nm_sc_lhost::run()
     std::vector<nm_fw_offchip> fwoff(4096);
     std::vector<nm_sc_offchip> offs;
     uint64_t nspikes = 0, npkts = 0, noff = 0, cyc = 0, cmin = UINT64_MAX, cmax = 0, c0 = chip_.cycles();
+    uint64_t hops_ew = 0, hops_ns = 0;
     size_t next = 0;
     unsigned long t, ran = 0;
     const double t0 = now_s();
@@ -235,17 +239,7 @@ void nm_sc_lhost::run()
             q.flit = nm_fw_loihi_host_flit((int)in_[next].x, (int)in_[next].y, in_[next].axon);
             fin_.write(q);
         }
-        unsigned nfw = 0;
-        if (!o_.fw_tick) {
-            chip_.tick.notify(SC_ZERO_TIME);
-            wait(chip_.tick_done);
-        } else {
-            int rc = nm_sc_fw_tick(&fw, o_.fw_offchip, 10000000u, fwoff.data(), (unsigned)fwoff.size(), &nfw);
-            if (rc != NM_FW_OK) {
-                std::snprintf(err, sizeof err, "step %lu: the firmware's step failed (%d)", t, rc);
-                fail(1, err);
-            }
-        }
+        const unsigned nfw = run_tick(fw, fwoff, "step", t);
         ran = t;
         const uint32_t c = chip_.last_tick_cycles();
         for (auto &v : spk)
@@ -265,20 +259,27 @@ void nm_sc_lhost::run()
                 fail(1, err);
             }
             // the packets of the image's cores (as nmemu run counts them)
-            if (p.core % bw_ < im_->mesh_x && p.core / bw_ < im_->mesh_y)
-                npkts++;
+            const unsigned x = p.core % bw_, y = p.core / bw_;
+            if (x >= im_->mesh_x || y >= im_->mesh_y)
+                continue;
+            npkts++;
+            // hops for the energy, as the model chip counts them (nm_loihi_chip.c): |dx| east-west
+            // and |dy| north-south for a packet that lands on one of the image's cores; none for
+            // one that leaves the image's mesh (the router counters would count its hops on the
+            // way out, and those of packets to build cores outside the image)
+            const int dx = sext9(p.flit), dy = sext9(p.flit >> 9);
+            if ((int)x + dx >= 0 && (int)x + dx < (int)im_->mesh_x && (int)y + dy >= 0 &&
+                (int)y + dy < (int)im_->mesh_y) {
+                hops_ew += (uint64_t)(dx < 0 ? -dx : dx);
+                hops_ns += (uint64_t)(dy < 0 ? -dy : dy);
+            }
         }
         offs.clear();
         nm_sc_offchip q;
         while (foff_.nb_read(q))
             offs.push_back(q);
-        for (unsigned k = 0; k < nfw; k++) { // drained by the firmware (offchip_out unbound)
-            q.tick = fwoff[k].tick;
-            q.side = (uint8_t)((fwoff[k].info >> NML_CHIP_CHIP_OUT_INFO_SIDE_LSB) & NML_CHIP_CHIP_OUT_INFO_SIDE_MASK);
-            q.pos = (uint8_t)((fwoff[k].info >> NML_CHIP_CHIP_OUT_INFO_POS_LSB) & NML_CHIP_CHIP_OUT_INFO_POS_MASK);
-            q.flit = fwoff[k].flit;
-            offs.push_back(q);
-        }
+        for (unsigned k = 0; k < nfw; k++) // drained by the firmware (offchip_out unbound)
+            offs.push_back(from_fw(fwoff[k]));
         noff += offs.size();
         cyc += c;
         if (c < cmin) cmin = c;
@@ -299,20 +300,30 @@ void nm_sc_lhost::run()
     const double wall = now_s() - t0;
     const sc_time sim = sc_time_stamp() - s0;
     const uint64_t run_cycles = chip_.cycles() - c0;
-    // the counters of the image's cores, over TLM
-    uint64_t syn = 0, upd = 0, act = 0;
+    // the counters of the image's cores, over TLM, into the energy model's classes (the model
+    // chip's own counting, nm_loihi_energy_count_core); hops from the packet trace; one
+    // barrier per step
+    nm_loihi_energy_counts cnt;
+    nm_loihi_energy_result er;
+    std::memset(&cnt, 0, sizeof cnt);
     for (unsigned k = 0; k < ncores; k++) {
         uint32_t c[NML_COUNTER_NREGS];
         if (nm_fw_loihi_read_core_counters(&fw, core_of(k), c) != NM_FW_OK)
             fail(1, "the chip refused a counter read over TLM");
-        syn += c[NML_COUNTER_SYN_OPS];
-        upd += c[NML_COUNTER_CX_UPDATES];
-        act += c[NML_COUNTER_CX_ACTIVE];
+        nm_loihi_energy_count_core(&cnt, c);
     }
+    cnt.n[NM_LE_HOP_EW] = hops_ew;
+    cnt.n[NM_LE_HOP_NS] = hops_ns;
+    cnt.n[NM_LE_BARRIER] = ran;
+    cnt.steps = ran;
+    cnt.ncores = ncores;
+    cnt.ncores_used = nm_loihi_image_cores_used(im_);
+    nm_loihi_energy_compute(&preset_, o_.tick_hz, &cnt, &er);
+    const uint64_t syn = cnt.n[NM_LE_SYN_OP], act = cnt.n[NM_LE_CX_ACTIVE], upd = act + cnt.n[NM_LE_CX_INACTIVE];
     bool ok = fs.close(true) && fo.close(true);
     if (ok && o_.report) {
         outfile fr;
-        json_t *r = report(fw, ran, nspikes, npkts, noff, cmin, cmax, cyc);
+        json_t *r = report(fw, ran, nspikes, npkts, noff, cmin, cmax, cyc, cnt, er);
         ok = r && fr.open(o_.report, "") && json_dumpf(r, fr.f, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0 &&
              std::fputc('\n', fr.f) != EOF && fr.close(true);
         json_decref(r);
@@ -326,25 +337,61 @@ void nm_sc_lhost::run()
                 " packets, %" PRIu64 " synaptic ops, %" PRIu64 " of %" PRIu64 " updates active; %" PRIu64
                 " cycles (RTL chip, step request to step done)\n",
                 ran, im_->mesh_x, im_->mesh_y, nspikes, npkts, syn, act, upd, cyc);
+    {
+        char lines[1024]; // the lines of nmemu run
+        nm_loihi_energy_summary(lines, sizeof lines, &preset_, o_.tick_hz, ncores, &cnt, &er);
+        std::fputs(lines, stdout);
+    }
     std::printf("cycles per step: min %" PRIu64 ", mean %.1f, max %" PRIu64 ", total %" PRIu64
                 "; %" PRIu64 " packets left the %u x %u mesh of the build\n",
                 ran ? cmin : 0, ran ? (double)cyc / ran : 0.0, cmax, cyc, noff, bw_, bh_);
-    std::printf("systemc: image loaded in %.2f s (%" PRIu64 " TLM transactions in all); %lu steps in %.2f s = %.1f "
-                "steps/s, %" PRIu64 " clock cycles = %.0f cycles/s; simulated %s at %g ns\n",
-                t_load, bus_.transactions, ran, wall, wall > 0 ? ran / wall : 0.0, run_cycles,
-                wall > 0 ? run_cycles / wall : 0.0, sim.to_string().c_str(), o_.period_ns);
-    if (o_.spikes)
-        std::printf("spikes: %s\n", o_.spikes);
-    if (o_.outputs)
-        std::printf("outputs: %s\n", o_.outputs);
-    if (o_.report)
-        std::printf("report: %s\n", o_.report);
+    print_tail(t_load, ran, "steps", wall, run_cycles, sim);
     sc_stop();
+}
+
+// The linked build's shape (mk/systemc.mk): LCHIP_MESH_X x LCHIP_MESH_Y cores of the small
+// geometry with input queues of 4,096 (LCHIP_G_SMALL in mk/loihi-chip.mk).
+#ifndef NM_SC_LMESH_X
+#define NM_SC_LMESH_X 3
+#define NM_SC_LMESH_Y 2
+#endif
+
+// As nm_rtl_lshape_fits_linked: the same core geometry, a queue at least as deep, a mesh that fits.
+static bool fits_linked(const nm_loihi_image *im)
+{
+    nm_loihi_geom l = NM_LOIHI_GEOM_SMALL;
+    const nm_loihi_geom &g = im->g;
+    l.inq = 4096;
+    return im->mesh_x <= NM_SC_LMESH_X && im->mesh_y <= NM_SC_LMESH_Y && g.ncomp == l.ncomp && g.naxin == l.naxin &&
+           g.naxout == l.naxout && g.nsyn == l.nsyn && g.ndslot == l.ndslot && g.ndprof == l.ndprof &&
+           g.ntprof == l.ntprof && g.nsynfmt == l.nsynfmt && g.inq <= l.inq;
+}
+
+// The chip for the image: the linked build when the image fits in it, else the image's own
+// shape from the shape cache (built there first if needed), as nmemu run --backend rtl does.
+static nm_sc_lchip *make_chip(const options &o, const nm_loihi_image *im)
+{
+    const sc_time period(o.period_ns, SC_NS);
+    char key[160], err[512];
+    if (fits_linked(im))
+        return nm_sc_lchip_new("chip", period);
+    if (nm_rtl_lshape_check(im->mesh_x, im->mesh_y, &im->g, err, sizeof err)) {
+        std::fprintf(stderr, "nmemu-sc: %s: %s\n", o.image, err);
+        return nullptr;
+    }
+    nm_rtl_lshape_key(im->mesh_x, im->mesh_y, &im->g, key, sizeof key);
+    void *f = nm_sc_shape_factory(key, NM_SC_LCHIP_SHAPE_NEW);
+    return f ? reinterpret_cast<nm_sc_lchip_new_fn *>(f)("chip", o.period_ns) : nullptr;
 }
 
 int nm_sc_loihi_main(const options &o)
 {
     char err[768];
+    nm_loihi_energy_preset preset;
+    if (nm_loihi_energy_load(o.energy ? o.energy : "loihi-davies2018", &preset, err, sizeof err)) {
+        std::fprintf(stderr, "nmemu-sc: %s\n", err);
+        return 3;
+    }
     nm_loihi_image *im = nm_loihi_image_read(o.image, err, sizeof err);
     if (!im) {
         std::fprintf(stderr, "nmemu-sc: %s\n", err);
@@ -352,28 +399,22 @@ int nm_sc_loihi_main(const options &o)
     }
     nm_input *in = nullptr;
     size_t nin = 0;
-    if (o.input && nm_inputs_read(o.input, im->mesh_x, im->mesh_y, im->g.naxin, &in, &nin, err, sizeof err)) {
-        std::fprintf(stderr, "nmemu-sc: %s\n", err);
+    if (!nm_sc_read_input(o, im->mesh_x, im->mesh_y, im->g.naxin, &in, &nin)) {
         nm_loihi_image_free(im);
         return 3;
     }
-    {
-        // the platform: chip, bus master, FIFOs, host
-        nm_sc_lchip chip("chip", sc_time(o.period_ns, SC_NS));
-        nm_sc_tlm_bus bus("bus");
-        sc_fifo<nm_sc_packet> fin("spike_in", 1024);
-        sc_fifo<nm_sc_spike> fspk("spike_out", 1 << 16);
+    nm_sc_lchip *chip = make_chip(o, im);
+    if (chip) {
+        // the platform: chip, bus master, FIFOs (and the packet trace's), host
+        nm_sc_wiring w(*chip, o);
         sc_fifo<nm_sc_lpkt> fpkt("pkt_out", 1 << 16);
-        sc_fifo<nm_sc_offchip> foff("offchip_out", 1 << 14);
-        bus.socket.bind(chip.apb);
-        chip.spike_in(fin);
-        chip.spike_out(fspk);
-        chip.pkt_out(fpkt);
-        if (!o.fw_offchip)
-            chip.offchip_out(foff);
-        nm_sc_lhost host("host", o, im, in, nin, chip, bus, fin, fspk, fpkt, foff);
+        chip->pkt_out(fpkt);
+        nm_sc_lhost host("host", o, preset, im, in, nin, *chip, w, fpkt);
         sc_start();
+    } else {
+        exit_code = 1; // as nmemu run --backend rtl: the build failed, or the shape is beyond the limit
     }
+    delete chip;
     std::free(in);
     nm_loihi_image_free(im);
     return exit_code;

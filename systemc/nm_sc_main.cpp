@@ -22,6 +22,7 @@
 // Exit status as nmemu: 0 ok, 1 run failed, 2 usage, 3 bad input file.
 #include <chrono>
 #include <cinttypes>
+#include <dlfcn.h>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -37,12 +38,15 @@
 extern "C" {
 #include "nm_chip_if.h"
 #include "nm_chipmap.h"
+#include "nm_energy.h"
+#include "nm_energy_report.h"
 #include "nm_image.h"
 #include "nm_load.h"
 #include "nm_loihi_image.h"
 #include "nm_output.h"
 #include "nm_regmap.h"
 #include "nm_report.h"
+#include "nm_rtl_shapes.h"
 }
 
 using namespace sc_core;
@@ -52,62 +56,53 @@ int exit_code = 0;
 static const char usage_text[] =
     "usage: nmemu-sc IMAGE [--ticks N] [--input SPIKES] [--spikes F] [--outputs F]\n"
     "                [--report F] [--raster] [--period-ns P] [--fw-tick [--fw-offchip]]\n"
+    "                [--energy P] [--voltage V] [--tick-rate HZ | --step-hz HZ]\n"
     "The image runs on the SystemC/TLM-2.0 model of the chip its core type names\n"
     "(TrueNorth- or Loihi-style, docs/systemc.md); the options and outputs are those of\n"
     "nmemu run (docs/nmemu.1; on a Loihi image --ticks counts steps). --period-ns sets\n"
     "the chip's clock period (default 10); --fw-tick runs ticks with the firmware\n"
     "(CTRL.TICK written and STATUS polled over TLM) instead of the chip's tick event;\n"
     "--fw-offchip lets the firmware drain off-chip packets over TLM instead of the\n"
-    "offchip_out FIFO.\n"
+    "offchip_out FIFO. --energy, --voltage (TrueNorth only) and --tick-rate (or its\n"
+    "Loihi name --step-hz) price the run as nmemu run does, from the counters read\n"
+    "over TLM (docs/systemc.md, \"Energy\").\n"
     "exit status: 0 ok, 1 run failed, 2 usage, 3 bad input file\n";
 
 // The platform's CPU: one thread that runs the whole experiment.
-class nm_sc_host : public sc_module {
+class nm_sc_host : public nm_sc_host_base {
   public:
     SC_HAS_PROCESS(nm_sc_host);
-    nm_sc_host(sc_module_name n, const options &o, nm_image *im, const nm_input *in, size_t nin, nm_sc_chip &chip,
-               nm_sc_tlm_bus &bus, sc_fifo<nm_sc_packet> &fin, sc_fifo<nm_sc_spike> &fspk,
-               sc_fifo<nm_sc_offchip> &foff)
-        : sc_module(n), o_(o), im_(im), in_(in), nin_(nin), chip_(chip), bus_(bus), fin_(fin), fspk_(fspk),
-          foff_(foff)
+    nm_sc_host(sc_module_name n, const options &o, const nm_energy_preset &preset, nm_image *im, const nm_input *in,
+               size_t nin, nm_sc_chip &chip, nm_sc_wiring &w)
+        : nm_sc_host_base(n, o, in, nin, w), preset_(preset), im_(im), chip_(chip)
     {
         SC_THREAD(run);
     }
 
   private:
-    const options &o_;
+    const nm_energy_preset &preset_;
     nm_image *im_;
-    const nm_input *in_;
-    size_t nin_;
     nm_sc_chip &chip_;
-    nm_sc_tlm_bus &bus_;
-    sc_fifo<nm_sc_packet> &fin_;
-    sc_fifo<nm_sc_spike> &fspk_;
-    sc_fifo<nm_sc_offchip> &foff_;
 
     static int be_write(void *impl, uint32_t a, uint32_t d) { return static_cast<nm_sc_tlm_bus *>(impl)->access(true, a, &d) ? NM_ERR_CFG : NM_OK; }
     static int be_read(void *impl, uint32_t a, uint32_t *d) { return static_cast<nm_sc_tlm_bus *>(impl)->access(false, a, d) ? NM_ERR_CFG : NM_OK; }
 
-    void fail(int code, const char *msg)
-    {
-        std::fprintf(stderr, "nmemu-sc: %s\n", msg);
-        exit_code = code;
-        sc_stop();
-        wait(); // never resumes
-    }
-
     void run();
     json_t *report(const nm_chip_backend &b, uint32_t ticks, uint64_t spikes, uint64_t off, uint64_t cmin,
-                   uint64_t cmax, uint64_t ctot);
+                   uint64_t cmax, uint64_t ctot, const nm_energy_run &er);
 };
 
 json_t *nm_sc_host::report(const nm_chip_backend &b, uint32_t ticks, uint64_t spikes, uint64_t off, uint64_t cmin,
-                           uint64_t cmax, uint64_t ctot)
+                           uint64_t cmax, uint64_t ctot, const nm_energy_run &er)
 {
-    // the same report as nmemu run (emulator/nm_report.c), its counters read over TLM
+    // the same report as nmemu run (emulator/nm_report.c), its counters read over TLM, and
+    // the same energy section (nm_energy_report.c) from the counters the meter read over TLM
     nm_fw_bus fw = bus_.fw_bus();
     nm_report_run rr = {o_.image, "systemc", b.mesh_x, b.mesh_y, ticks, spikes, off, cmin, cmax, ctot, 0};
-    return nm_report_json(&rr, &fw);
+    json_t *r = nm_report_json(&rr, &fw);
+    if (r)
+        json_object_set_new(r, "energy", nm_energy_report_json(&er));
+    return r;
 }
 
 void nm_sc_host::run()
@@ -132,13 +127,17 @@ void nm_sc_host::run()
     b.apb_read = be_read;
     double t_load = now_s();
     if (nm_image_load(im_, &b, err, sizeof err)) {
-        std::string m = std::string(o_.image) + ": " + err;
-        fail(3, m.c_str());
+        fail(3, std::string(o_.image) + ": " + err);
     }
     t_load = now_s() - t_load;
 
     nm_chip_tick_out out;
     if (nm_chip_tick_out_init(&out, b.mesh_x * b.mesh_y, b.nneurons, 256) != NM_OK)
+        fail(1, "out of memory");
+    // energy: nmemu run's meter (nm_energy.c), its core and router counters read over TLM
+    // through the backend's apb_read, the off-chip packets added tick by tick
+    nm_energy_meter meter;
+    if (nm_energy_meter_init(&meter, im_->mesh_x * im_->mesh_y))
         fail(1, "out of memory");
     outfile fs, fo;
     if (!fs.open(o_.spikes, "tick,x,y,neuron\n") || !fo.open(o_.outputs, "tick,side,pos,dx,dy,axon,delay\n"))
@@ -162,17 +161,7 @@ void nm_sc_host::run()
             q.flit = nm_flit_pack(&p);
             fin_.write(q);
         }
-        unsigned nfw = 0;
-        if (!o_.fw_tick) {
-            chip_.tick.notify(SC_ZERO_TIME);
-            wait(chip_.tick_done);
-        } else {
-            int rc = nm_sc_fw_tick(&fw, o_.fw_offchip, 10000000u, fwoff.data(), (unsigned)fwoff.size(), &nfw);
-            if (rc != NM_FW_OK) {
-                std::snprintf(err, sizeof err, "tick %" PRIu32 ": the firmware's tick failed (%d)", t, rc);
-                fail(1, err);
-            }
-        }
+        const unsigned nfw = run_tick(fw, fwoff, "tick", t);
         // cycles: the wrapper's count, from the tick request to tick_done as the C
         // harness counts (the chip's LAST_CYCLES starts when every host packet has
         // landed, so it can be a few cycles less after host input)
@@ -200,17 +189,21 @@ void nm_sc_host::run()
                 fail(1, "out of memory");
         }
         for (unsigned k = 0; k < nfw; k++) { // drained by the firmware (offchip_out unbound)
+            const nm_sc_offchip f = from_fw(fwoff[k]);
             nm_offchip x;
-            x.tick = fwoff[k].tick;
-            x.side = (uint8_t)((fwoff[k].info >> NM_CHIP_CHIP_OUT_INFO_SIDE_LSB) & NM_CHIP_CHIP_OUT_INFO_SIDE_MASK);
-            x.pos = (uint8_t)((fwoff[k].info >> NM_CHIP_CHIP_OUT_INFO_POS_LSB) & NM_CHIP_CHIP_OUT_INFO_POS_MASK);
-            x.pkt = nm_flit_unpack(fwoff[k].flit);
+            x.tick = f.tick;
+            x.side = f.side;
+            x.pos = f.pos;
+            x.pkt = nm_flit_unpack(f.flit);
             if (nm_chip_tick_out_add_off(&out, &x) != NM_OK)
                 fail(1, "out of memory");
         }
         nm_chip_tick_out_sort(&out);
         nspikes += out.nspikes;
         noff += out.noff;
+        meter.offchip += out.noff;
+        if (t % 32768 == 32767 && nm_energy_meter_sample(&meter, &b)) // before the 32-bit counters wrap
+            fail(1, "the chip refused a counter read over TLM");
         cyc += out.cycles;
         if (out.cycles < cmin) cmin = out.cycles;
         if (out.cycles > cmax) cmax = out.cycles;
@@ -234,10 +227,13 @@ void nm_sc_host::run()
     const double wall = now_s() - t0;
     const sc_time sim = sc_time_stamp() - s0;
     const uint64_t run_cycles = chip_.cycles() - c0;
+    if (nm_energy_meter_sample(&meter, &b))
+        fail(1, "the chip refused a counter read over TLM");
+    const nm_energy_run er = {&preset_, o_.volts, o_.tick_hz, t, im_->mesh_x, im_->mesh_y, &meter};
     bool ok = fs.close(true) && fo.close(true);
     if (ok && o_.report) {
         outfile fr;
-        json_t *r = report(b, t, nspikes, noff, cmin, cmax, cyc);
+        json_t *r = report(b, t, nspikes, noff, cmin, cmax, cyc, er);
         ok = r && fr.open(o_.report, "") && json_dumpf(r, fr.f, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0 &&
              fr.close(true);
         json_decref(r);
@@ -250,18 +246,66 @@ void nm_sc_host::run()
                 o_.image, t, nspikes, noff);
     std::printf("cycles per tick: min %" PRIu64 ", mean %.1f, max %" PRIu64 ", total %" PRIu64 "\n", cmin,
                 t ? (double)cyc / t : 0.0, cmax, cyc);
-    std::printf("systemc: image loaded in %.2f s (%" PRIu64 " TLM transactions in all); %" PRIu32
-                " ticks in %.2f s = %.1f ticks/s, %" PRIu64 " clock cycles = %.0f cycles/s; simulated %s at %g ns\n",
-                t_load, bus_.transactions, t, wall, wall > 0 ? t / wall : 0.0, run_cycles,
-                wall > 0 ? run_cycles / wall : 0.0, sim.to_string().c_str(), o_.period_ns);
-    if (o_.spikes)
-        std::printf("spikes: %s\n", o_.spikes);
-    if (o_.outputs)
-        std::printf("outputs: %s\n", o_.outputs);
-    if (o_.report)
-        std::printf("report: %s\n", o_.report);
+    nm_energy_print_summary(stdout, &er); // the lines of nmemu run
+    print_tail(t_load, t, "ticks", wall, run_cycles, sim);
     nm_chip_tick_out_free(&out);
+    nm_energy_meter_free(&meter);
     sc_stop();
+}
+
+bool nm_sc_read_input(const options &o, unsigned mesh_x, unsigned mesh_y, unsigned naxons, nm_input **in,
+                      size_t *nin)
+{
+    char err[768];
+    *in = nullptr;
+    *nin = 0;
+    if (o.input && nm_inputs_read(o.input, mesh_x, mesh_y, naxons, in, nin, err, sizeof err)) {
+        std::fprintf(stderr, "nmemu-sc: %s\n", err);
+        return false;
+    }
+    return true;
+}
+
+void *nm_sc_shape_factory(const char *key, const char *sym)
+{
+    char lib[4400], err[1024];
+    if (nm_rtl_shape_sc_lib(key, lib, sizeof lib, err, sizeof err)) {
+        std::fprintf(stderr, "nmemu-sc: %s\n", err);
+        return nullptr;
+    }
+    // RTLD_LOCAL: the library's Verilated model keeps to itself (its classes have the linked
+    // build's names); it uses this program's SystemC, Verilator runtime and nm_sc_* classes
+    void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        std::fprintf(stderr, "nmemu-sc: cannot load the SystemC model %s: %s\n", lib, dlerror());
+        return nullptr;
+    }
+    void *f = dlsym(h, sym);
+    if (!f)
+        std::fprintf(stderr, "nmemu-sc: %s has no %s: not a SystemC model of nmemu\n", lib, sym);
+    return f; // the library stays loaded for the life of the process
+}
+
+// The linked build's shape (mk/systemc.mk): MESH_X x MESH_Y cores of 256 x 256.
+#ifndef NM_SC_MESH_X
+#define NM_SC_MESH_X 4
+#define NM_SC_MESH_Y 4
+#endif
+
+// The chip for the image: the linked build when its shape is the image's, else the image's
+// shape from the shape cache (built there first if needed), as nmemu run --backend rtl does.
+static nm_sc_chip *make_chip(const options &o, const nm_image *im)
+{
+    char key[64], err[512];
+    if (im->mesh_x == NM_SC_MESH_X && im->mesh_y == NM_SC_MESH_Y && im->naxons == 256 && im->nneurons == 256)
+        return nm_sc_chip_new("chip", sc_time(o.period_ns, SC_NS));
+    if (nm_rtl_shape_check(im->mesh_x, im->mesh_y, im->naxons, im->nneurons, err, sizeof err)) {
+        std::fprintf(stderr, "nmemu-sc: %s: %s\n", o.image, err);
+        return nullptr;
+    }
+    std::snprintf(key, sizeof key, "%ux%u-%ux%u", im->mesh_x, im->mesh_y, im->naxons, im->nneurons);
+    void *f = nm_sc_shape_factory(key, NM_SC_CHIP_SHAPE_NEW);
+    return f ? reinterpret_cast<nm_sc_chip_new_fn *>(f)("chip", o.period_ns) : nullptr;
 }
 
 // SystemC prints its banner when the kernel starts unless told not to.
@@ -292,6 +336,20 @@ int sc_main(int argc, char **argv)
                 std::fprintf(stderr, "nmemu-sc: --period-ns needs a positive number of nanoseconds, not '%s'\n", v);
                 return 2;
             }
+            a++;
+        } else if (!std::strcmp(argv[a], "--energy") && v) {
+            o.energy = v;
+            a++;
+        } else if ((!std::strcmp(argv[a], "--voltage") || !std::strcmp(argv[a], "--tick-rate") ||
+                    !std::strcmp(argv[a], "--step-hz")) && v) {
+            double x = std::strtod(v, &end);
+            const bool volts = !std::strcmp(argv[a], "--voltage");
+            if (*end || end == v || !(x > 0) || x > (volts ? NM_ENERGY_VOLTS_MAX : 1e12)) {
+                std::fprintf(stderr, "nmemu-sc: %s needs a positive number%s, not '%s'\n", argv[a],
+                             volts ? " of volts up to 5" : "", v);
+                return 2;
+            }
+            (volts ? o.volts : o.tick_hz) = x;
             a++;
         } else if (!std::strcmp(argv[a], "--input") && v) {
             o.input = v;
@@ -336,9 +394,22 @@ int sc_main(int argc, char **argv)
             return 2;
         }
     }
-    if (nm_loihi_image_sniff_file(o.image)) // core type 1: the chip of Loihi-style cores
+    if (nm_loihi_image_sniff_file(o.image)) { // core type 1: the chip of Loihi-style cores
+        if (o.volts > 0) {
+            std::fprintf(stderr, "nmemu-sc: --voltage: the Loihi energy presets have no supply voltage (%s is an "
+                         "image of Loihi-style cores)\n", o.image);
+            return 2;
+        }
         return nm_sc_loihi_main(o);
+    }
     char err[512];
+    nm_energy_preset preset;
+    if (nm_energy_load(o.energy ? o.energy : "truenorth-28nm", &preset, err, sizeof err)) {
+        std::fprintf(stderr, "nmemu-sc: %s\n", err);
+        return 3;
+    }
+    if (o.volts == 0)
+        o.volts = preset.v_ref;
     nm_image *im = nm_image_read(o.image, err, sizeof err);
     if (!im) {
         std::fprintf(stderr, "nmemu-sc: %s\n", err);
@@ -346,26 +417,20 @@ int sc_main(int argc, char **argv)
     }
     nm_input *in = nullptr;
     size_t nin = 0;
-    if (o.input && nm_inputs_read(o.input, im->mesh_x, im->mesh_y, im->naxons, &in, &nin, err, sizeof err)) {
-        std::fprintf(stderr, "nmemu-sc: %s\n", err);
+    if (!nm_sc_read_input(o, im->mesh_x, im->mesh_y, im->naxons, &in, &nin)) {
         nm_image_free(im);
         return 3;
     }
-    {
+    nm_sc_chip *chip = make_chip(o, im);
+    if (chip) {
         // the platform: chip, bus master, FIFOs, host
-        nm_sc_chip chip("chip", sc_time(o.period_ns, SC_NS));
-        nm_sc_tlm_bus bus("bus");
-        sc_fifo<nm_sc_packet> fin("spike_in", 1024);
-        sc_fifo<nm_sc_spike> fspk("spike_out", 1 << 16);
-        sc_fifo<nm_sc_offchip> foff("offchip_out", 1 << 14);
-        bus.socket.bind(chip.apb);
-        chip.spike_in(fin);
-        chip.spike_out(fspk);
-        if (!o.fw_offchip)
-            chip.offchip_out(foff);
-        nm_sc_host host("host", o, im, in, nin, chip, bus, fin, fspk, foff);
+        nm_sc_wiring w(*chip, o);
+        nm_sc_host host("host", o, preset, im, in, nin, *chip, w);
         sc_start();
+    } else {
+        exit_code = 1; // as nmemu run --backend rtl: the build failed, or the shape is beyond the limit
     }
+    delete chip;
     std::free(in);
     nm_image_free(im);
     return exit_code;

@@ -661,12 +661,11 @@ int nm_loihi_cli_run(int argc, char **argv)
                 printf("check: every RTL core agrees with the model's copy of itself on spikes, packets, cycles and "
                        "every compartment's u, v, refractory counter and hardware v at all %lu steps\n", ran);
         }
-        printf("energy (%s, %.0f steps/s): %.3f uJ dynamic + %.3f uJ static = %.3f uJ\n", preset.name, LA.step_hz,
-               er.dynamic_pj * 1e-6, er.static_pj * 1e-6, er.total_pj * 1e-6);
-        printf("static: %.3f uJ for the whole chip%s of %u cores (charged above); %.3f uJ for the %u core%s used "
-               "alone, if unused cores are power-gated (docs/loihi-energy.md section 4)\n",
-               er.static_pj * 1e-6, ncores > preset.cores_per_chip ? "s" : "", preset.cores_per_chip,
-               er.static_used_pj * 1e-6, cnt.ncores_used, cnt.ncores_used == 1 ? "" : "s");
+        {
+            char lines[1024];
+            nm_loihi_energy_summary(lines, sizeof lines, &preset, LA.step_hz, ncores, &cnt, &er);
+            fputs(lines, stdout);
+        }
         if (LA.report) {
             if (write_report(LA.report, &r, &preset, &cnt, &er, LA.step_hz, ran, err, sizeof err)) {
                 fprintf(stderr, "nmemu: %s\n", err);

@@ -215,20 +215,27 @@ static unsigned core_used(const nm_loihi_ref *r)
     return 0;
 }
 
+void nm_loihi_energy_count_core(nm_loihi_energy_counts *out, const uint32_t *counters)
+{
+    const uint32_t upd = counters[NML_COUNTER_CX_UPDATES], act = counters[NML_COUNTER_CX_ACTIVE];
+    out->n[NM_LE_SYN_OP] += counters[NML_COUNTER_SYN_OPS];
+    out->n[NM_LE_CX_ACTIVE] += act;
+    out->n[NM_LE_CX_INACTIVE] += upd - act;
+    out->n[NM_LE_SPIKE] += counters[NML_COUNTER_SPIKES];
+    out->n[NM_LE_PKT_OUT] += counters[NML_COUNTER_PKTS_OUT];
+}
+
 void nm_loihi_energy_count_chip(const nm_loihi_chip *c, nm_loihi_energy_counts *out)
 {
     const nm_loihi_chip_stats *st = nm_loihi_chip_stats_get(c);
-    unsigned i, n = nm_loihi_chip_ncores(c);
+    unsigned i, k, n = nm_loihi_chip_ncores(c);
     memset(out, 0, sizeof *out);
     for (i = 0; i < n; i++) {
         const nm_loihi_ref *r = nm_loihi_chip_core((nm_loihi_chip *)c, i);
-        uint32_t upd = nm_loihi_ref_counter(r, NML_COUNTER_CX_UPDATES);
-        uint32_t act = nm_loihi_ref_counter(r, NML_COUNTER_CX_ACTIVE);
-        out->n[NM_LE_SYN_OP] += nm_loihi_ref_counter(r, NML_COUNTER_SYN_OPS);
-        out->n[NM_LE_CX_ACTIVE] += act;
-        out->n[NM_LE_CX_INACTIVE] += upd - act;
-        out->n[NM_LE_SPIKE] += nm_loihi_ref_counter(r, NML_COUNTER_SPIKES);
-        out->n[NM_LE_PKT_OUT] += nm_loihi_ref_counter(r, NML_COUNTER_PKTS_OUT);
+        uint32_t cnt[NML_COUNTER_NREGS];
+        for (k = 0; k < NML_COUNTER_NREGS; k++)
+            cnt[k] = nm_loihi_ref_counter(r, k);
+        nm_loihi_energy_count_core(out, cnt);
         out->ncores_used += core_used(r);
     }
     out->n[NM_LE_HOP_EW] = st->hops_ew;
@@ -251,4 +258,16 @@ void nm_loihi_energy_compute(const nm_loihi_energy_preset *p, double step_hz, co
     r->static_pj = p->static_mw_per_chip * 1e9 * (double)chips * r->seconds; /* mW x s = 1e9 pJ */
     r->static_used_pj = p->static_mw_per_chip * 1e9 * (double)c->ncores_used / (double)p->cores_per_chip * r->seconds;
     r->total_pj = r->dynamic_pj + r->static_pj;
+}
+
+void nm_loihi_energy_summary(char *buf, size_t len, const nm_loihi_energy_preset *p, double step_hz, unsigned ncores,
+                             const nm_loihi_energy_counts *c, const nm_loihi_energy_result *r)
+{
+    snprintf(buf, len,
+             "energy (%s, %.0f steps/s): %.3f uJ dynamic + %.3f uJ static = %.3f uJ\n"
+             "static: %.3f uJ for the whole chip%s of %u cores (charged above); %.3f uJ for the %u core%s used "
+             "alone, if unused cores are power-gated (docs/loihi-energy.md section 4)\n",
+             p->name, step_hz, r->dynamic_pj * 1e-6, r->static_pj * 1e-6, r->total_pj * 1e-6, r->static_pj * 1e-6,
+             ncores > p->cores_per_chip ? "s" : "", p->cores_per_chip, r->static_used_pj * 1e-6, c->ncores_used,
+             c->ncores_used == 1 ? "" : "s");
 }

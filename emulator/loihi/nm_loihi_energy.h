@@ -62,8 +62,20 @@ int nm_loihi_energy_parse(const char *text, const char *what, nm_loihi_energy_pr
  * events of any class) plus the chip's hop and step totals. */
 void nm_loihi_energy_count_chip(const nm_loihi_chip *c, nm_loihi_energy_counts *out);
 
+/* Add one core's counter registers (COUNTER region, register order: AXON_EVENTS, SYN_OPS,
+ * CX_UPDATES, CX_ACTIVE, SPIKES, PKTS_OUT, ...) to the core classes of out: syn_op,
+ * cx_update_active, cx_update_inactive (updates - active), spike, pkt_out. The model chip's
+ * counts (nm_loihi_energy_count_chip) and nmemu-sc's, read over TLM, both go through it. */
+void nm_loihi_energy_count_core(nm_loihi_energy_counts *out, const uint32_t *counters);
+
 /* Energy of the counts at `step_hz` steps per second. */
 void nm_loihi_energy_compute(const nm_loihi_energy_preset *p, double step_hz, const nm_loihi_energy_counts *c,
                              nm_loihi_energy_result *r);
+
+/* The two summary lines nmemu run prints (energy: dynamic + static = total; static of the
+ * chip and of the cores used alone), each ending in a newline, into buf. `ncores` is the
+ * image's cores. */
+void nm_loihi_energy_summary(char *buf, size_t len, const nm_loihi_energy_preset *p, double step_hz, unsigned ncores,
+                             const nm_loihi_energy_counts *c, const nm_loihi_energy_result *r);
 
 #endif

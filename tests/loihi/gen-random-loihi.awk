@@ -1,8 +1,9 @@
 # gen-random-loihi.awk - a random Loihi network description (docs/loihi-network-format.md) for
 # the decompile round trip: awk -v seed=N -f gen-random-loihi.awk. The small geometry (16
 # compartments, 16 input axons, 32 axon-map entries, 256 synapse words, 8 delay slots, 4 decay
-# and 2 threshold profiles, 4 synapse formats) on a 2 x 2 mesh; every field drawn over its
-# whole range, some cores left out, nupd, u and v sometimes given, a provenance sometimes.
+# and 2 threshold profiles, 4 synapse formats) on a 2 x 2 mesh (-v mx=X -v my=Y for another);
+# every field drawn over its whole range, some cores left out, nupd, u and v sometimes given,
+# a provenance sometimes.
 function ri(lo, hi) { return lo + int(rand() * (hi - lo + 1)) }
 function pick(s,   a, n) { n = split(s, a, " "); return a[ri(1, n)] }
 function wgt(sign) {
@@ -13,12 +14,14 @@ function wgt(sign) {
 }
 BEGIN {
     srand(seed)
-    printf "{\"core_type\": \"loihi\", \"mesh\": [2, 2], \"geometry\": \"small\""
+    if (!mx) mx = 2
+    if (!my) my = 2
+    printf "{\"core_type\": \"loihi\", \"mesh\": [%d, %d], \"geometry\": \"small\"", mx, my
     if (rand() < 0.5)
         printf ",\n \"provenance\": {\"tool\": \"gen-random-loihi.awk\", \"seed\": \"%d\", \"note\": \"a \\\"quoted\\\" \\\\ value\"}", seed
     printf ",\n \"cores\": ["
     first = 1
-    for (y = 0; y < 2; y++) for (x = 0; x < 2; x++) {
+    for (y = 0; y < my; y++) for (x = 0; x < mx; x++) {
         if (rand() < 0.2) continue
         printf "%s\n  {\"x\": %d, \"y\": %d", first ? "" : ",", x, y
         first = 0
