@@ -1,4 +1,5 @@
 /* nm_loihi_ref.c - the C reference model of one Loihi-style CUBA core (docs/loihi-core.md). */
+#define _DEFAULT_SOURCE 1 /* madvise's MADV_HUGEPAGE (the arena below); only a hint */
 #include <stdlib.h>
 #include <string.h>
 #if defined(__GNUC__) && defined(__x86_64__)
@@ -7,6 +8,10 @@
 #endif
 
 #include "nm_loihi_ref_impl.h"
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #define V_MAX ((1 << 23) - 1)
 #define RUN16 16u /* delivery stages a run of up to this many synapse words in one piece */
@@ -161,14 +166,83 @@ static void check_uniform(nm_loihi_ref *c)
 
 /* ------------------------------------------------------------------ life cycle */
 
-/* zeroed memory on a 64-byte (cache line) boundary */
-static void *calloc_aligned(size_t n, size_t size)
+/* ------------------------------------------------------------------ the arena */
+
+/* Every array of a core lives in one zeroed allocation (its arena), carved in the order the
+ * step touches them: per-compartment state first, then the delivery tables and the
+ * accumulators, then what only configuration reads. A chip puts all its cores' arenas in
+ * one block (nm_loihi_arena_alloc) on 2 MB pages where the kernel gives them: the full
+ * chip touches about 35 pages of 4 KB per core-step, more than the TLB holds. */
+#define HUGE_BYTES ((size_t)2 << 20)
+
+static size_t up64(size_t b)
 {
-    size_t bytes = (n * size + 63u) & ~(size_t)63u;
-    void *p = aligned_alloc(64, bytes);
-    if (p)
-        memset(p, 0, bytes);
+    return (b + 63u) & ~(size_t)63u;
+}
+
+void *nm_loihi_arena_alloc(size_t bytes)
+{
+    size_t align = bytes >= HUGE_BYTES ? HUGE_BYTES : 64u;
+    size_t total = (bytes + align - 1u) & ~(align - 1u);
+    void *p = aligned_alloc(align, total ? total : align);
+    if (!p)
+        return NULL;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (align == HUGE_BYTES)
+        (void)madvise(p, total, MADV_HUGEPAGE); /* a hint: 4 KB pages work the same */
+#endif
+    memset(p, 0, total);
     return p;
+}
+
+void nm_loihi_arena_free(void *p)
+{
+    free(p);
+}
+
+/* The arrays of a core, carved from base (NULL: only count). Returns the bytes used. */
+static size_t carve(nm_loihi_ref *c, const nm_loihi_geom *g, char *base)
+{
+    size_t off = 0;
+#define CARVE(field, count)                                                               \
+    do {                                                                                  \
+        if (base)                                                                         \
+            c->field = (void *)(base + off);                                              \
+        off += up64((size_t)(count) * sizeof *c->field);                                  \
+    } while (0)
+    CARVE(u, g->ncomp);
+    CARVE(v, g->ncomp);
+    CARVE(ref, g->ncomp);
+    CARVE(spk, (g->ncomp + 63u) / 64u);
+    CARVE(q, g->inq);
+    CARVE(spikes, g->ncomp);
+    CARVE(cx_axmap, g->ncomp);
+    CARVE(ptmpl, g->naxout);
+    CARVE(inaxon, g->naxin);
+    CARVE(dsyn, g->nsyn + RUN16); /* + the words a 16-word load reads past a run */
+    CARVE(da, (size_t)g->ndslot * g->ncomp);
+    CARVE(cx_cfg, g->ncomp);
+    CARVE(fu, g->ncomp);
+    CARVE(fv, g->ncomp);
+    CARVE(vth, g->ncomp);
+    CARVE(refract, g->ncomp);
+    CARVE(bias, g->ncomp);
+    CARVE(dprof, g->ndprof);
+    CARVE(tprof, g->ntprof);
+    CARVE(synfmt, g->nsynfmt);
+    CARVE(wtab, g->nsynfmt);
+    CARVE(wlin, g->nsynfmt);
+    CARVE(wsh, g->nsynfmt);
+    CARVE(syn, g->nsyn);
+    CARVE(axmap, g->naxout);
+#undef CARVE
+    return off;
+}
+
+size_t nm_loihi_ref_arena_bytes(const nm_loihi_geom *g)
+{
+    nm_loihi_ref tmp;
+    return carve(&tmp, g, NULL);
 }
 
 static uint32_t reset_synfmt(void)
@@ -176,7 +250,8 @@ static uint32_t reset_synfmt(void)
     return (uint32_t)NML_SYNFMT_CFG_NBITS_M1_RESET << NML_SYNFMT_CFG_NBITS_M1_LSB;
 }
 
-nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *opts, char *msg, size_t len)
+nm_loihi_ref *nm_loihi_ref_new_in(const nm_loihi_geom *geom, const nm_loihi_opts *opts, void *arena, char *msg,
+                                  size_t len)
 {
     static const nm_loihi_geom def = NM_LOIHI_GEOM_DEFAULT;
     nm_loihi_ref *c;
@@ -192,40 +267,14 @@ nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *o
         c->opts = *opts;
     c->lg_ncomp = lg2(g->ncomp);
     c->nupd = NML_CTRL_NUPD_COUNT_RESET;
-    c->dprof = calloc(g->ndprof, sizeof *c->dprof);
-    c->tprof = calloc(g->ntprof, sizeof *c->tprof);
-    c->synfmt = calloc(g->nsynfmt, sizeof *c->synfmt);
-    c->wtab = calloc(g->nsynfmt, sizeof *c->wtab);
-    c->wlin = calloc(g->nsynfmt, sizeof *c->wlin);
-    c->wsh = calloc(g->nsynfmt, sizeof *c->wsh);
-    c->cx_cfg = calloc(g->ncomp, sizeof *c->cx_cfg);
-    c->cx_axmap = calloc(g->ncomp, sizeof *c->cx_axmap);
-    c->fu = calloc(g->ncomp, sizeof *c->fu);
-    c->fv = calloc(g->ncomp, sizeof *c->fv);
-    c->vth = calloc(g->ncomp, sizeof *c->vth);
-    c->refract = calloc(g->ncomp, sizeof *c->refract);
-    c->bias = calloc(g->ncomp, sizeof *c->bias);
-    c->u = calloc(g->ncomp, sizeof *c->u);
-    c->v = calloc(g->ncomp, sizeof *c->v);
-    c->ref = calloc(g->ncomp, sizeof *c->ref);
-    c->spk = calloc_aligned((g->ncomp + 63u) / 64u, sizeof *c->spk);
-    c->inaxon = calloc(g->naxin, sizeof *c->inaxon);
-    c->syn = calloc_aligned(g->nsyn, sizeof *c->syn);
-    c->axmap = calloc(g->naxout, sizeof *c->axmap);
-    c->dsyn = calloc_aligned(g->nsyn + RUN16, sizeof *c->dsyn); /* + the words a 16-word load reads past a run */
-    c->ptmpl = calloc(g->naxout, sizeof *c->ptmpl);
-    c->da = calloc_aligned((size_t)g->ndslot * g->ncomp, sizeof *c->da);
-
-    c->q = calloc(g->inq, sizeof *c->q);
-    c->spikes = calloc(g->ncomp, sizeof *c->spikes);
+    c->arena = arena ? NULL : nm_loihi_arena_alloc(nm_loihi_ref_arena_bytes(g));
     c->pkts_cap = 16;
     c->pkts = calloc(c->pkts_cap, sizeof *c->pkts);
-    if (!c->dprof || !c->tprof || !c->synfmt || !c->wtab || !c->wlin || !c->wsh || !c->cx_cfg || !c->cx_axmap || !c->fu ||
-        !c->fv || !c->vth || !c->refract || !c->bias || !c->u || !c->v || !c->ref || !c->spk ||
-        !c->inaxon || !c->syn || !c->axmap || !c->dsyn || !c->ptmpl || !c->da || !c->q || !c->spikes || !c->pkts) {
+    if ((!arena && !c->arena) || !c->pkts) {
         nm_loihi_ref_free(c);
         goto nomem;
     }
+    carve(c, g, arena ? arena : c->arena);
     for (f = 0; f < g->nsynfmt; f++) {
         c->synfmt[f] = reset_synfmt();
         fill_wtab(c, f);
@@ -242,15 +291,17 @@ nomem:
     return NULL;
 }
 
+nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *opts, char *msg, size_t len)
+{
+    return nm_loihi_ref_new_in(geom, opts, NULL, msg, len);
+}
+
 void nm_loihi_ref_free(nm_loihi_ref *c)
 {
     if (!c)
         return;
-    free(c->dprof); free(c->tprof); free(c->synfmt); free(c->wtab); free(c->wlin); free(c->wsh);
-    free(c->cx_cfg); free(c->cx_axmap); free(c->fu); free(c->fv); free(c->vth);
-    free(c->refract); free(c->bias); free(c->u); free(c->v); free(c->ref); free(c->spk);
-    free(c->inaxon); free(c->syn); free(c->axmap); free(c->dsyn); free(c->ptmpl); free(c->da); free(c->q);
-    free(c->spikes); free(c->pkts);
+    nm_loihi_arena_free(c->arena);
+    free(c->pkts);
     free(c);
 }
 

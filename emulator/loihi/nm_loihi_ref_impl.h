@@ -57,12 +57,25 @@ struct nm_loihi_ref {
      * slot is consumed or read gives the same value as wrapping after every add. */
     uint32_t *da;
 
+    void *arena;            /* the arrays' one allocation if the core owns it (else NULL) */
+
     /* step output buffers */
     uint16_t *spikes;
     nm_loihi_pkt *pkts;
     size_t pkts_cap;        /* >= sum of CX.AXMAP.LEN over all compartments */
     size_t axlen_sum;
 };
+
+/* The arena (nm_loihi_ref.c): the bytes a core of geometry g needs for its arrays (a
+ * multiple of 64); a zeroed block of bytes on a 64-byte boundary, on 2 MB pages where the
+ * kernel allows when it is that big (free with nm_loihi_arena_free); and a core whose arrays
+ * are carved from arena (nm_loihi_ref_arena_bytes(g) zeroed bytes on a 64-byte boundary,
+ * not freed with the core; NULL: the core allocates its own). */
+size_t nm_loihi_ref_arena_bytes(const nm_loihi_geom *g);
+void *nm_loihi_arena_alloc(size_t bytes);
+void nm_loihi_arena_free(void *p);
+nm_loihi_ref *nm_loihi_ref_new_in(const nm_loihi_geom *geom, const nm_loihi_opts *opts, void *arena, char *msg,
+                                  size_t len);
 
 /* nm_loihi_ref_push, inline: one packet from the network (axon mod naxin); 1 if queued,
  * 0 if the queue was full (dropped and counted). */
