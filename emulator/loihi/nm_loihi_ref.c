@@ -541,6 +541,32 @@ typedef int32_t v16i32 __attribute__((vector_size(64)));
         v8u32 st8_ = (e);                                                                 \
         memcpy((p), &st8_, sizeof st8_);                                                  \
     } while (0)
+/* x of a linear format (classify_wtab) from hw, the word's WGT bits in place (w & 0xff000000),
+ * for a scalar (UT uint32_t, ST int32_t) or a generic vector (UT v8u32, ST v8i32, ...) */
+#define LIN_X(hw, kind, sh, UT, ST)                                                       \
+    ((kind) == NML_WLIN_SIGNED ? (UT)((ST)(hw) >> (int)(sh))                              \
+     : (kind) == NML_WLIN_UNSIGNED ? (UT)((hw) >> (sh)) : (UT)(0u - ((hw) >> (sh))))
+
+/* n pre-decoded words pw[] of a linear format into (accumulator index, x) pairs, 8 at a time
+ * and then one by one; called with a constant kind, so each is its own plain loop */
+static inline __attribute__((always_inline)) void stage_lin(uint32_t *restrict pi, uint32_t *restrict pv,
+                                                            const uint32_t *restrict pw, unsigned n, uint32_t tb,
+                                                            uint32_t amask, unsigned kind, unsigned sh)
+{
+    unsigned j = 0;
+    for (; j + 8u <= n; j += 8u) {
+        v8u32 w, hw;
+        LD8(w, pw + j);
+        hw = w & 0xff000000u;
+        ST8(pi + j, (w + tb) & amask);
+        ST8(pv + j, LIN_X(hw, kind, sh, v8u32, v8i32));
+    }
+    for (; j < n; j++) {
+        pi[j] = (tb + pw[j]) & amask;
+        pv[j] = LIN_X(pw[j] & 0xff000000u, kind, sh, uint32_t, int32_t);
+    }
+}
+
 #define EVCHUNK 64u
 static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref *c, unsigned m, uint32_t t)
 {
@@ -577,13 +603,11 @@ static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref 
             if (kind != NML_WLIN_TABLE && len <= RUN16 && nb + len <= CHUNK && base + len <= smask + 1u) {
                 /* the common short run in one piece: 16 words loaded and staged whatever
                  * len is (the arrays have RUN16 words of slack; only len of them count) */
-                v16u32 w, hw, x;
+                v16u32 w, hw;
                 LD16(w, &ds[base]);
                 hw = w & 0xff000000u;
-                x = kind == NML_WLIN_SIGNED ? (v16u32)((v16i32)hw >> (int)sh)
-                    : kind == NML_WLIN_UNSIGNED ? hw >> sh : 0u - (hw >> sh);
                 ST16(&idx[nb], (w + tb) & amask);
-                ST16(&val[nb], x);
+                ST16(&val[nb], LIN_X(hw, kind, sh, v16u32, v16i32));
                 nb += len;
                 if (nb == CHUNK) {
                     apply(da, idx, val, nb);
@@ -596,49 +620,11 @@ static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref 
                 uint32_t *restrict pi = &idx[nb], *restrict pv = &val[nb];
                 if (base + piece <= smask + 1u) {
                     const uint32_t *restrict pw = &ds[base];
-                    /* the x of a linear format from WGT's bits in place (no look-up), 8
-                     * words at a time, then one by one */
-                    j = 0;
+                    /* the x of a linear format from WGT's bits in place (no look-up) */
                     switch (kind) {
-                    case NML_WLIN_SIGNED:
-                        for (; j + 8u <= piece; j += 8u) {
-                            v8u32 w, hw;
-                            LD8(w, pw + j);
-                            hw = w & 0xff000000u;
-                            ST8(pi + j, (w + tb) & amask);
-                            ST8(pv + j, (v8u32)((v8i32)hw >> (int)sh));
-                        }
-                        for (; j < piece; j++) {
-                            pi[j] = (tb + pw[j]) & amask;
-                            pv[j] = (uint32_t)((int32_t)(pw[j] & 0xff000000u) >> sh);
-                        }
-                        break;
-                    case NML_WLIN_UNSIGNED:
-                        for (; j + 8u <= piece; j += 8u) {
-                            v8u32 w, hw;
-                            LD8(w, pw + j);
-                            hw = w & 0xff000000u;
-                            ST8(pi + j, (w + tb) & amask);
-                            ST8(pv + j, hw >> sh);
-                        }
-                        for (; j < piece; j++) {
-                            pi[j] = (tb + pw[j]) & amask;
-                            pv[j] = (pw[j] & 0xff000000u) >> sh;
-                        }
-                        break;
-                    case NML_WLIN_NEG:
-                        for (; j + 8u <= piece; j += 8u) {
-                            v8u32 w, hw;
-                            LD8(w, pw + j);
-                            hw = w & 0xff000000u;
-                            ST8(pi + j, (w + tb) & amask);
-                            ST8(pv + j, 0u - (hw >> sh));
-                        }
-                        for (; j < piece; j++) {
-                            pi[j] = (tb + pw[j]) & amask;
-                            pv[j] = 0u - ((pw[j] & 0xff000000u) >> sh);
-                        }
-                        break;
+                    case NML_WLIN_SIGNED: stage_lin(pi, pv, pw, piece, tb, amask, NML_WLIN_SIGNED, sh); break;
+                    case NML_WLIN_UNSIGNED: stage_lin(pi, pv, pw, piece, tb, amask, NML_WLIN_UNSIGNED, sh); break;
+                    case NML_WLIN_NEG: stage_lin(pi, pv, pw, piece, tb, amask, NML_WLIN_NEG, sh); break;
                     default:
                         for (j = 0; j < piece; j++) {
                             uint32_t w = pw[j];
