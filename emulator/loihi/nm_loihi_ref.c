@@ -216,11 +216,12 @@ static size_t carve(nm_loihi_ref *c, const nm_loihi_geom *g, char *base)
     CARVE(spk, (g->ncomp + 63u) / 64u);
     CARVE(q, g->inq);
     CARVE(spikes, g->ncomp);
-    CARVE(cx_axmap, g->ncomp);
-    CARVE(ptmpl, g->naxout);
+    CARVE(cxpk, g->ncomp);
     CARVE(inaxon, g->naxin);
     CARVE(dsyn, g->nsyn + RUN16); /* + the words a 16-word load reads past a run */
     CARVE(da, (size_t)g->ndslot * g->ncomp);
+    CARVE(cx_axmap, g->ncomp);
+    CARVE(ptmpl, g->naxout);
     CARVE(cx_cfg, g->ncomp);
     CARVE(fu, g->ncomp);
     CARVE(fv, g->ncomp);
@@ -283,6 +284,7 @@ nm_loihi_ref *nm_loihi_ref_new_in(const nm_loihi_geom *geom, const nm_loihi_opts
         decode_cx(c, n);
     for (n = 0; n < g->naxout; n++)
         c->ptmpl[n].entry = (uint16_t)n; /* the reset word 0 sends to axon 0 of this core */
+    c->cxpk_dirty = 1;
     nm_loihi_ref_set_simd(c, NM_LOIHI_SIMD_BEST);
     return c;
 nomem:
@@ -407,6 +409,7 @@ int nm_loihi_ref_cfg_write(nm_loihi_ref *c, uint32_t addr, uint32_t data)
             }
             c->axlen_sum = sum;
             c->cx_axmap[elem] = data & CXAXMAP_MASK;
+            c->cxpk_dirty = 1;
             return NM_OK;
         }
         case NML_CX_U: c->u[elem] = sext(data, NML_CX_U_U_WIDTH); return NM_OK;
@@ -422,6 +425,7 @@ int nm_loihi_ref_cfg_write(nm_loihi_ref *c, uint32_t addr, uint32_t data)
     case NML_REGION_AXMAP:
         c->axmap[elem] = data & AXMAP_MASK;
         c->ptmpl[elem] = pkt_of(c->axmap[elem], elem);
+        c->cxpk_dirty = 1;
         return NM_OK;
     case NML_REGION_DA:     c->da[elem] = data & 0xffffffu; return NM_OK;
     default: return NM_ERR_CFG;
@@ -969,50 +973,66 @@ static unsigned update(nm_loihi_ref *c, unsigned nupd, uint32_t *in, uint32_t *a
     return nspk;
 }
 
-/* SPIKE: the spike list (ascending) from the bit map, prefetching each spike's axon-map
- * packets; then the packets in send order. Returns the packet count. */
+/* c->cxpk from CX.AXMAP and the axon map (after a write to either) */
+static void build_cxpk(nm_loihi_ref *c)
+{
+    const unsigned amask = c->g.naxout - 1u;
+    unsigned n;
+    for (n = 0; n < c->g.ncomp; n++) {
+        uint32_t am = c->cx_axmap[n];
+        nm_loihi_pkt p = c->ptmpl[((am >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK) & amask];
+        p.src = (uint16_t)axmap_len(am);
+        c->cxpk[n] = p;
+    }
+    c->cxpk_dirty = 0;
+}
+
+/* the packets of compartment n's axon-map entries from packet npkts on; returns the count after */
+static uint32_t emit_entries(nm_loihi_ref *c, unsigned n, uint32_t npkts)
+{
+    const unsigned amask = c->g.naxout - 1u;
+    uint32_t am = c->cx_axmap[n];
+    unsigned base = (am >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK, len = axmap_len(am), k;
+    nm_loihi_pkt *restrict p = &c->pkts[npkts];
+    for (k = 0; k < len; k++) {
+        p[k] = c->ptmpl[(base + k) & amask];
+        p[k].src = (uint16_t)n;
+    }
+    return npkts + len;
+}
+
+/* SPIKE: the spike list (ascending) from the bit map and the packets in send order (a
+ * compartment with one axon-map entry, the common case, sends the packet cached in
+ * c->cxpk without reading CX.AXMAP or the axon map). Returns the packet count. */
 static uint32_t emit(nm_loihi_ref *c, unsigned nupd, unsigned nspk)
 {
-    const unsigned amask = c->g.naxout - 1u, nw = (nupd + 63u) / 64u;
+    const unsigned nw = (nupd + 63u) / 64u;
     unsigned i = 0, wi, k;
     uint32_t npkts = 0;
+    const int loopback = c->opts.loopback;
+    if (c->cxpk_dirty)
+        build_cxpk(c);
     for (wi = 0; wi < nw && i < nspk; wi++) {
         uint64_t b = c->spk[wi];
         if (wi == nw - 1 && (nupd & 63u))
             b &= ((uint64_t)1 << (nupd & 63u)) - 1u; /* bits past nupd are stale */
         while (b) {
             unsigned n = wi * 64u + (unsigned)__builtin_ctzll(b);
+            nm_loihi_pkt p = c->cxpk[n];
             b &= b - 1u;
             c->spikes[i++] = (uint16_t)n;
-            __builtin_prefetch(&c->ptmpl[((c->cx_axmap[n] >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK) & amask]);
-        }
-    }
-    if (c->opts.loopback) {
-        for (i = 0; i < nspk; i++) {
-            unsigned n = c->spikes[i];
-            uint32_t am = c->cx_axmap[n];
-            unsigned base = (am >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK, len = axmap_len(am);
-            for (k = 0; k < len; k++) {
-                nm_loihi_pkt *p = &c->pkts[npkts++];
-                *p = c->ptmpl[(base + k) & amask];
-                p->src = (uint16_t)n;
-                if (p->dx == 0 && p->dy == 0)
-                    nm_loihi_ref_push_inline(c, p->axon);
+            if (p.src == 1) {
+                p.src = (uint16_t)n;
+                c->pkts[npkts++] = p;
+            } else {
+                npkts = emit_entries(c, n, npkts);
             }
         }
-        return npkts;
     }
-    for (i = 0; i < nspk; i++) {
-        unsigned n = c->spikes[i];
-        uint32_t am = c->cx_axmap[n];
-        unsigned base = (am >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK, len = axmap_len(am);
-        nm_loihi_pkt *restrict p = &c->pkts[npkts];
-        npkts += len;
-        for (k = 0; k < len; k++) {
-            p[k] = c->ptmpl[(base + k) & amask];
-            p[k].src = (uint16_t)n;
-        }
-    }
+    if (loopback) /* the packets to this core re-enter its queue, in send order */
+        for (k = 0; k < npkts; k++)
+            if (c->pkts[k].dx == 0 && c->pkts[k].dy == 0)
+                nm_loihi_ref_push_inline(c, c->pkts[k].axon);
     return npkts;
 }
 

@@ -52,6 +52,11 @@ struct nm_loihi_ref {
     uint32_t *dsyn;
     /* Axon-map entries pre-decoded when written: the packet each sends (src left 0) */
     nm_loihi_pkt *ptmpl;
+    /* Per compartment, what its spike sends when CX.AXMAP.LEN is 1: the packet of its first
+     * entry, with src holding LEN (emit sends it if that is 1, else reads the axon map);
+     * rebuilt at the next step after a CX.AXMAP or AXMAP write (cxpk_dirty). */
+    nm_loihi_pkt *cxpk;
+    int cxpk_dirty;
     /* Dendritic accumulators, ndslot * ncomp: DA[s][n] = wrap24(da[s][n]). Deliveries add
      * modulo 2^32 without wrapping each time; 2^24 divides 2^32, so wrapping once when the
      * slot is consumed or read gives the same value as wrapping after every add. */
