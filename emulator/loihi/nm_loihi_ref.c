@@ -107,8 +107,12 @@ static void classify_wtab(nm_loihi_ref *c, unsigned f)
 static void fill_wtab(nm_loihi_ref *c, unsigned f)
 {
     unsigned w;
-    for (w = 0; w < 256; w++)
+    c->wfit16[f] = 1;
+    for (w = 0; w < 256; w++) {
         c->wtab[f][w] = weight_of(c->synfmt[f], w);
+        if (c->wtab[f][w] < -32768 || c->wtab[f][w] > 32767)
+            c->wfit16[f] = 0;
+    }
     classify_wtab(c, f);
 }
 
@@ -219,8 +223,9 @@ static size_t carve(nm_loihi_ref *c, const nm_loihi_geom *g, char *base)
     CARVE(cxpk, g->ncomp);
     CARVE(inaxon, g->naxin);
     CARVE(dsyn, g->nsyn + RUN16); /* + the words a 16-word load reads past a run */
-    CARVE(da, (size_t)g->ndslot * g->ncomp);
+    CARVE(dlo, (size_t)g->ndslot * g->ncomp);
     CARVE(cx_axmap, g->ncomp);
+    CARVE(da, (size_t)g->ndslot * g->ncomp);
     CARVE(ptmpl, g->naxout);
     CARVE(cx_cfg, g->ncomp);
     CARVE(fu, g->ncomp);
@@ -234,6 +239,7 @@ static size_t carve(nm_loihi_ref *c, const nm_loihi_geom *g, char *base)
     CARVE(wtab, g->nsynfmt);
     CARVE(wlin, g->nsynfmt);
     CARVE(wsh, g->nsynfmt);
+    CARVE(wfit16, g->nsynfmt);
     CARVE(syn, g->nsyn);
     CARVE(axmap, g->naxout);
 #undef CARVE
@@ -427,7 +433,11 @@ int nm_loihi_ref_cfg_write(nm_loihi_ref *c, uint32_t addr, uint32_t data)
         c->ptmpl[elem] = pkt_of(c->axmap[elem], elem);
         c->cxpk_dirty = 1;
         return NM_OK;
-    case NML_REGION_DA:     c->da[elem] = data & 0xffffffu; return NM_OK;
+    case NML_REGION_DA:
+        c->da[elem] = data & 0xffffffu;
+        c->dlo[elem] = 0;
+        c->dhi_slots |= (uint64_t)1 << (elem >> c->lg_ncomp);
+        return NM_OK;
     default: return NM_ERR_CFG;
     }
 }
@@ -481,7 +491,7 @@ int nm_loihi_ref_cfg_read(const nm_loihi_ref *c, uint32_t addr, uint32_t *data)
     case NML_REGION_INAXON: *data = c->inaxon[elem]; return NM_OK;
     case NML_REGION_SYN:    *data = c->syn[elem]; return NM_OK;
     case NML_REGION_AXMAP:  *data = c->axmap[elem]; return NM_OK;
-    default:                *data = c->da[elem] & 0xffffffu; return NM_OK;
+    default:                *data = (c->da[elem] + (uint32_t)(int32_t)c->dlo[elem]) & 0xffffffu; return NM_OK;
     }
 }
 
@@ -501,22 +511,77 @@ int nm_loihi_ref_inject(nm_loihi_ref *c, unsigned axon)
 
 /* ------------------------------------------------------------------ one step */
 
-/* Adds val[k] into da[idx[k]]: first every accumulator line is prefetched (the accumulators
- * of a big chip are not in cache, and the misses then overlap), then the adds. */
-static inline __attribute__((always_inline)) void apply(uint32_t *restrict da, const uint32_t *restrict idx,
-                                                        const uint32_t *restrict val, unsigned n)
+/* The part of a 16-bit add that does not fit: lo + x went out of int16 at accumulator i;
+ * dlo keeps the wrapped low 16 bits r, da the rest (struct nm_loihi_ref, dlo). */
+static __attribute__((noinline, cold)) void spill(nm_loihi_ref *c, uint32_t i, int32_t lo, uint32_t x, int16_t r)
+{
+    c->da[i] += (uint32_t)lo + x - (uint32_t)(int32_t)r;
+    c->dhi_slots |= (uint64_t)1 << (i >> c->lg_ncomp);
+}
+
+/* lo[idx[k]] += val[k] (each val fitting int16, the sum wrapping) for k = k0 .. n-1 until
+ * a sum leaves int16; returns that k (its wrapped sum stored: the caller moves the 65536
+ * it lost into the high part), or n. On x86 one `add` to memory and `jo` per synapse. Not
+ * inlined: its loop then has the registers to itself. (idx and val are not const: GCC 12
+ * then takes a call with n = 0 for a read of the caller's unset staging arrays.) */
+static __attribute__((noinline)) unsigned add16(int16_t *restrict lo, uint32_t *restrict idx,
+                                                uint32_t *restrict val, unsigned k, unsigned n)
+{
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 4
+#endif
+    for (; k < n; k++) {
+#if defined(NM_X86_AVX2)
+        __asm__ goto("addw %w1, %0\n\tjo %l[ovf]" : "+m"(lo[idx[k]]) : "r"(val[k]) : "cc" : ovf);
+#else
+        int16_t r;
+        int o = __builtin_add_overflow(lo[idx[k]], (int16_t)val[k], &r);
+        lo[idx[k]] = r;
+        if (o)
+            return k;
+#endif
+    }
+    return n;
+#if defined(NM_X86_AVX2)
+ovf:
+    return k;
+#endif
+}
+
+/* the 65536 an int16 add of x lost at accumulator i, into its high part */
+static __attribute__((noinline, cold)) void spill16(nm_loihi_ref *c, uint32_t i, uint32_t x)
+{
+    c->da[i] += (int16_t)x < 0 ? 0xffff0000u : 0x10000u;
+    c->dhi_slots |= (uint64_t)1 << (i >> c->lg_ncomp);
+}
+
+/* Adds val[k] into accumulator idx[k]: first every accumulator line is prefetched (the
+ * accumulators of a big chip are not in cache, and the misses then overlap), then the adds
+ * into the 16-bit low parts, spilling what does not fit. fit16: every val[k] fits int16 (the
+ * common case: then a 16-bit add and its overflow flag). */
+static inline __attribute__((always_inline)) void apply(nm_loihi_ref *c, int16_t *restrict lo,
+                                                        uint32_t *restrict idx, uint32_t *restrict val,
+                                                        unsigned n, int fit16)
 {
     unsigned k;
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC unroll 4
 #endif
     for (k = 0; k < n; k++)
-        __builtin_prefetch(&da[idx[k]], 1);
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC unroll 4
-#endif
-    for (k = 0; k < n; k++)
-        da[idx[k]] += val[k];
+        __builtin_prefetch(&lo[idx[k]], 1);
+    if (fit16) {
+        for (k = add16(lo, idx, val, 0, n); k < n; k = add16(lo, idx, val, k + 1u, n))
+            spill16(c, idx[k], val[k]);
+        return;
+    }
+    for (k = 0; k < n; k++) {
+        uint32_t i = idx[k];
+        int16_t r;
+        int32_t l = lo[i];
+        if (__builtin_add_overflow(l, (int32_t)val[k], &r))
+            spill(c, i, l, val[k], r);
+        lo[i] = r;
+    }
 }
 
 /* DELIVER: m queued events into the accumulator slots of step t. Returns the cycles.
@@ -580,7 +645,8 @@ static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref 
     uint32_t idx[CHUNK + RUN16], val[CHUNK + RUN16], cfgs[EVCHUNK];
     uint32_t cycles = 0, synops = 0;
     unsigned e0, e, j, nb = 0;
-    uint32_t *da = c->da;
+    int fit16 = 1; /* every x staged since the last apply fits int16 */
+    int16_t *da = c->dlo;
     const uint32_t *ds = c->dsyn;
     for (e0 = 0; e0 < m; e0 += EVCHUNK) {
         unsigned ne = m - e0 < EVCHUNK ? m - e0 : EVCHUNK;
@@ -602,6 +668,7 @@ static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref 
             const unsigned f = ((cfg >> NML_INAXON_CFG_FMT_LSB) & NML_INAXON_CFG_FMT_MASK) & fmask;
             const int32_t *wt = c->wtab[f];
             const unsigned kind = c->wlin[f], sh = c->wsh[f];
+            fit16 &= c->wfit16[f];
             synops += len;
             cycles += 2u + 2u * len;
             if (kind != NML_WLIN_TABLE && len <= RUN16 && nb + len <= CHUNK && base + len <= smask + 1u) {
@@ -614,8 +681,9 @@ static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref 
                 ST16(&val[nb], LIN_X(hw, kind, sh, v16u32, v16i32));
                 nb += len;
                 if (nb == CHUNK) {
-                    apply(da, idx, val, nb);
+                    apply(c, da, idx, val, nb, fit16);
                     nb = 0;
+                    fit16 = c->wfit16[f];
                 }
                 continue;
             }
@@ -647,14 +715,15 @@ static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref 
                 base = (base + piece) & smask;
                 len -= piece;
                 if (nb == CHUNK) {
-                    apply(da, idx, val, nb);
+                    apply(c, da, idx, val, nb, fit16);
                     nb = 0;
+                    fit16 = c->wfit16[f];
                 }
             }
         }
         c->qhead = (c->qhead + ne) & qmask;
     }
-    apply(da, idx, val, nb);
+    apply(c, da, idx, val, nb, fit16);
     c->qcount -= m;
     c->cnt[NML_COUNTER_AXON_EVENTS] += m;
     c->cnt[NML_COUNTER_SYN_OPS] += synops;
@@ -1036,18 +1105,67 @@ static uint32_t emit(nm_loihi_ref *c, unsigned nupd, unsigned nspk)
     return npkts;
 }
 
+/* x[n] = lo[n], lo[n] = 0 for n < count: compiled for AVX-512, AVX2 and the baseline */
+static inline __attribute__((always_inline)) void widen_body(uint32_t *restrict x, int16_t *restrict lo, unsigned count)
+{
+    unsigned n;
+    for (n = 0; n < count; n++) {
+        x[n] = (uint32_t)(int32_t)lo[n];
+        lo[n] = 0;
+    }
+}
+#if defined(NM_X86_AVX2)
+__attribute__((target("avx512f,avx512bw"))) static void widen_avx512(uint32_t *restrict x, int16_t *restrict lo,
+                                                                     unsigned count)
+{
+    widen_body(x, lo, count);
+}
+__attribute__((target("avx2"))) static void widen_avx2(uint32_t *restrict x, int16_t *restrict lo, unsigned count)
+{
+    widen_body(x, lo, count);
+}
+#endif
+static void widen_c(uint32_t *restrict x, int16_t *restrict lo, unsigned count)
+{
+    widen_body(x, lo, count);
+}
+
+/* The input of compartments 0 .. nupd-1 from accumulator slot s into x (their low and high
+ * parts added, then cleared); the rest of the slot stays. Returns x. */
+static uint32_t *take_slot(nm_loihi_ref *c, unsigned s, unsigned nupd, uint32_t *restrict x)
+{
+    int16_t *restrict lo = &c->dlo[(size_t)s << c->lg_ncomp];
+    unsigned n;
+#if defined(NM_X86_AVX2)
+    if (c->simd == NM_LOIHI_SIMD_AVX512)
+        widen_avx512(x, lo, nupd);
+    else if (c->simd)
+        widen_avx2(x, lo, nupd);
+    else
+#endif
+        widen_c(x, lo, nupd);
+    if (c->dhi_slots >> s & 1u) {
+        uint32_t *restrict hi = &c->da[(size_t)s << c->lg_ncomp];
+        for (n = 0; n < nupd; n++)
+            x[n] += hi[n];
+        memset(hi, 0, nupd * sizeof *hi);
+        if (nupd == c->g.ncomp)
+            c->dhi_slots &= ~((uint64_t)1 << s);
+    }
+    return x;
+}
+
 int nm_loihi_ref_tick(nm_loihi_ref *c, nm_loihi_out *out)
 {
     const nm_loihi_geom *g = &c->g;
     unsigned nupd = c->nupd < g->ncomp ? c->nupd : g->ncomp;
     unsigned m = c->qcount, nspk;
     uint32_t t, cycles, npkts = 0, stalls = 0;
-    uint32_t *slot;
+    _Alignas(64) uint32_t xin[NM_LOIHI_MAX_NCOMP];
 
     t = ++c->step;
     cycles = 2u + deliver(c, m, t);
-    slot = &c->da[(size_t)(t & (g->ndslot - 1u)) << c->lg_ncomp];
-    nspk = update(c, nupd, slot, &c->cnt[NML_COUNTER_CX_ACTIVE]);
+    nspk = update(c, nupd, take_slot(c, t & (g->ndslot - 1u), nupd, xin), &c->cnt[NML_COUNTER_CX_ACTIVE]);
     cycles += 3u * nupd;
 
     if (nspk) {
@@ -1097,7 +1215,7 @@ void nm_loihi_ref_prefetch(const nm_loihi_ref *c)
     unsigned k;
     for (k = 0; k < c->qcount && k < 64; k += 32)
         __builtin_prefetch(&c->q[(c->qhead + k) & (c->g.inq - 1u)]);
-    __builtin_prefetch(&c->da[(size_t)((c->step + 1u) & (c->g.ndslot - 1u)) << c->lg_ncomp]);
+    __builtin_prefetch(&c->dlo[(size_t)((c->step + 1u) & (c->g.ndslot - 1u)) << c->lg_ncomp]);
     __builtin_prefetch(c->u);
     __builtin_prefetch(c->v);
     __builtin_prefetch(c->ref);

@@ -27,7 +27,8 @@ struct nm_loihi_ref {
     uint32_t *dprof, *tprof, *synfmt;
     /* per synapse format: the contribution x of each 8-bit mantissa (section 4.1) */
     int32_t (*wtab)[256];
-    uint8_t *wlin, *wsh;    /* per format: x linear in WGT? (classify_wtab in nm_loihi_ref.c) */
+    uint8_t *wlin, *wsh;
+    uint8_t *wfit16;        /* per format: every x fits int16 */    /* per format: x linear in WGT? (classify_wtab in nm_loihi_ref.c) */
 
     /* compartments: configuration words as written, and what the update loop reads */
     uint32_t *cx_cfg, *cx_axmap;
@@ -57,10 +58,16 @@ struct nm_loihi_ref {
      * rebuilt at the next step after a CX.AXMAP or AXMAP write (cxpk_dirty). */
     nm_loihi_pkt *cxpk;
     int cxpk_dirty;
-    /* Dendritic accumulators, ndslot * ncomp: DA[s][n] = wrap24(da[s][n]). Deliveries add
-     * modulo 2^32 without wrapping each time; 2^24 divides 2^32, so wrapping once when the
-     * slot is consumed or read gives the same value as wrapping after every add. */
+    /* Dendritic accumulators, ndslot * ncomp, in two parts: DA[s][n] = wrap24(da[s][n] +
+     * dlo[s][n]). Deliveries add into the 16-bit dlo (half the cache lines of 32-bit words);
+     * a sum that leaves int16 keeps its wrapped low 16 bits there and moves the rest (a
+     * multiple of 65536) into the 32-bit da, and sets the slot's bit in dhi_slots, so the
+     * update reads da only for slots whose bit is set. Adds are modulo 2^32 without wrapping
+     * each time; 2^24 divides 2^32, so wrapping once when the slot is consumed or read gives
+     * the same value as wrapping after every add. */
+    int16_t *dlo;
     uint32_t *da;
+    uint64_t dhi_slots;     /* bit s: da[s][*] may be non-zero (ndslot <= 64) */
 
     void *arena;            /* the arrays' one allocation if the core owns it (else NULL) */
 
