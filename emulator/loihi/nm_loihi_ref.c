@@ -214,9 +214,8 @@ static size_t carve(nm_loihi_ref *c, const nm_loihi_geom *g, char *base)
             c->field = (void *)(base + off);                                              \
         off += up64((size_t)(count) * sizeof *c->field);                                  \
     } while (0)
-    CARVE(u, g->ncomp);
+    CARVE(ur, g->ncomp);
     CARVE(v, g->ncomp);
-    CARVE(ref, g->ncomp);
     CARVE(spk, (g->ncomp + 63u) / 64u);
     CARVE(q, g->inq);
     CARVE(spikes, g->ncomp);
@@ -418,9 +417,9 @@ int nm_loihi_ref_cfg_write(nm_loihi_ref *c, uint32_t addr, uint32_t data)
             c->cxpk_dirty = 1;
             return NM_OK;
         }
-        case NML_CX_U: c->u[elem] = sext(data, NML_CX_U_U_WIDTH); return NM_OK;
+        case NML_CX_U: c->ur[elem] = (c->ur[elem] & 0xffu) | (data & 0xffffffu) << 8; return NM_OK;
         case NML_CX_V: c->v[elem] = sext(data, NML_CX_V_V_WIDTH); return NM_OK;
-        case NML_CX_REF: c->ref[elem] = (int32_t)(data & NML_CX_REF_CNT_MASK); return NM_OK;
+        case NML_CX_REF: c->ur[elem] = (c->ur[elem] & ~0xffu) | (data & NML_CX_REF_CNT_MASK); return NM_OK;
         default: return NM_ERR_CFG; /* VHW is read-only */
         }
     case NML_REGION_INAXON: c->inaxon[elem] = data & INAXON_MASK; return NM_OK;
@@ -449,7 +448,8 @@ static uint32_t bits24(int32_t x)
 
 int32_t nm_loihi_ref_vhw(const nm_loihi_ref *c, unsigned n)
 {
-    return c->ref[n] ? c->ref[n] * 128 : c->v[n];
+    int32_t r = (int32_t)(c->ur[n] & 0xffu);
+    return r ? r * 128 : c->v[n];
 }
 
 int nm_loihi_ref_cfg_read(const nm_loihi_ref *c, uint32_t addr, uint32_t *data)
@@ -482,9 +482,9 @@ int nm_loihi_ref_cfg_read(const nm_loihi_ref *c, uint32_t addr, uint32_t *data)
         switch (word) {
         case NML_CX_CFG:   *data = c->cx_cfg[elem]; break;
         case NML_CX_AXMAP: *data = c->cx_axmap[elem]; break;
-        case NML_CX_U:     *data = bits24(c->u[elem]); break;
+        case NML_CX_U:     *data = c->ur[elem] >> 8; break;
         case NML_CX_V:     *data = bits24(c->v[elem]); break;
-        case NML_CX_REF:   *data = (uint32_t)c->ref[elem]; break;
+        case NML_CX_REF:   *data = c->ur[elem] & 0xffu; break;
         default:           *data = bits24(nm_loihi_ref_vhw(c, elem)); break;
         }
         return NM_OK;
@@ -783,14 +783,14 @@ typedef struct cx_params {
 
 /* UPDATE, the arithmetic, portable C: compartments 0 .. nupd-1, branch-free, one flag byte
  * per compartment in spk8. Returns the spike count; active updates are added to *active. */
-static unsigned update_scalar(unsigned nupd, uint32_t *restrict in, int32_t *restrict u, int32_t *restrict v,
-                              int32_t *restrict ref, const cx_params *p, uint8_t *restrict spk8,
-                              uint32_t *restrict active)
+static unsigned update_scalar(unsigned nupd, uint32_t *restrict in, uint32_t *restrict ur, int32_t *restrict v,
+                              const cx_params *p, uint8_t *restrict spk8, uint32_t *restrict active)
 {
     unsigned n, nspk = 0, nact = 0, k;
     for (n = 0; n < nupd; n++) {
         /* every load unconditional and every choice a mask, so the loop if-converts */
-        int32_t x = wrap24u(in[n]), u0 = u[n], v0 = v[n], r0 = ref[n];
+        uint32_t w = ur[n];
+        int32_t x = wrap24u(in[n]), u0 = wrap24u(w >> 8), v0 = v[n], r0 = (int32_t)(w & 0xffu);
         int32_t b, th, rd, un, r1, vn, refr, fire, keep;
         k = n * p->stride;
         b = p->bias[k];
@@ -805,12 +805,11 @@ static unsigned update_scalar(unsigned nupd, uint32_t *restrict in, int32_t *res
         fire = ~refr & -(int32_t)(vn > th);   /* all ones if the compartment fires */
         keep = ~(refr | fire);                 /* all ones if v keeps its new value */
         in[n] = 0;
-        u[n] = un;
+        ur[n] = (uint32_t)un << 8 | (uint32_t)((rd & fire) | (r1 & ~fire));
         v[n] = vn & keep;
-        ref[n] = (rd & fire) | (r1 & ~fire);
         spk8[n] = (uint8_t)(fire & 1);
         nspk += (unsigned)(fire & 1);
-        nact += (unsigned)((u0 | v0 | r0 | x | b) != 0);
+        nact += (unsigned)((w | (uint32_t)v0 | (uint32_t)x | (uint32_t)b) != 0);
     }
     *active += nact;
     return nspk;
@@ -837,17 +836,18 @@ NM_AVX2 static inline __m256i wrap24x8(__m256i x)
 /* update_scalar's arithmetic on compartments n .. n+7 (same equations, lane by lane); the
  * 8 spike flags go to bits of *bits; nspk and ninact count, per lane, spikes and inactive
  * updates (as -1s). */
-NM_AVX2 static inline __attribute__((always_inline)) void cx8(unsigned n, uint32_t *in, int32_t *u, int32_t *v,
-                                                              int32_t *ref, __m256i fu, __m256i fv, __m256i th,
+NM_AVX2 static inline __attribute__((always_inline)) void cx8(unsigned n, uint32_t *in, uint32_t *ur, int32_t *v,
+                                                              __m256i fu, __m256i fv, __m256i th,
                                                               __m256i rd, __m256i b, uint8_t *bits, __m256i *nspk,
                                                               __m256i *ninact)
 {
     const __m256i zero = _mm256_setzero_si256();
     __m256i x = wrap24x8(_mm256_loadu_si256((const __m256i *)(const void *)&in[n]));
-    __m256i u0 = _mm256_loadu_si256((const __m256i *)(const void *)&u[n]);
+    __m256i w = _mm256_loadu_si256((const __m256i *)(const void *)&ur[n]);
     __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)&v[n]);
-    __m256i r0 = _mm256_loadu_si256((const __m256i *)(const void *)&ref[n]);
-    __m256i un = wrap24x8(_mm256_add_epi32(decay8(u0, fu), x));
+    __m256i u0 = _mm256_srai_epi32(w, 8), r0 = _mm256_and_si256(w, _mm256_set1_epi32(0xff));
+    __m256i un8 = _mm256_slli_epi32(_mm256_add_epi32(decay8(u0, fu), x), 8); /* u' << 8 */
+    __m256i un = _mm256_srai_epi32(un8, 8);
     __m256i r1 = _mm256_add_epi32(r0, _mm256_cmpgt_epi32(r0, zero));
     __m256i vn = _mm256_add_epi32(_mm256_add_epi32(decay8(v0, fv), un), b);
     __m256i refr, fire;
@@ -856,13 +856,12 @@ NM_AVX2 static inline __attribute__((always_inline)) void cx8(unsigned n, uint32
     refr = _mm256_cmpgt_epi32(r1, zero);
     fire = _mm256_andnot_si256(refr, _mm256_cmpgt_epi32(vn, th));
     _mm256_storeu_si256((__m256i *)(void *)&in[n], zero);
-    _mm256_storeu_si256((__m256i *)(void *)&u[n], un);
+    _mm256_storeu_si256((__m256i *)(void *)&ur[n], _mm256_or_si256(un8, _mm256_blendv_epi8(r1, rd, fire)));
     _mm256_storeu_si256((__m256i *)(void *)&v[n], _mm256_andnot_si256(_mm256_or_si256(refr, fire), vn));
-    _mm256_storeu_si256((__m256i *)(void *)&ref[n], _mm256_blendv_epi8(r1, rd, fire));
     *bits = (uint8_t)_mm256_movemask_ps(_mm256_castsi256_ps(fire));
     *nspk = _mm256_sub_epi32(*nspk, fire);
-    *ninact = _mm256_sub_epi32(*ninact, _mm256_cmpeq_epi32(_mm256_or_si256(_mm256_or_si256(u0, v0),
-                                                                           _mm256_or_si256(_mm256_or_si256(r0, x), b)),
+    *ninact = _mm256_sub_epi32(*ninact, _mm256_cmpeq_epi32(_mm256_or_si256(_mm256_or_si256(w, v0),
+                                                                           _mm256_or_si256(x, b)),
                                                            zero));
 }
 
@@ -877,8 +876,8 @@ NM_AVX2 static unsigned hsum8(__m256i x)
 /* UPDATE on AVX2, compartments 0 .. n8-1 (n8 a multiple of 8): the
  * spike flags go straight into the bit map (byte n/8 of it holds compartments n .. n+7;
  * x86 is little-endian, so that is bit n of the 64-bit words). */
-NM_AVX2 static unsigned update_avx2(unsigned n8, uint32_t *in, int32_t *u, int32_t *v, int32_t *ref,
-                                    const cx_params *p, uint8_t *bits, uint32_t *active)
+NM_AVX2 static unsigned update_avx2(unsigned n8, uint32_t *in, uint32_t *ur, int32_t *v, const cx_params *p,
+                                    uint8_t *bits, uint32_t *active)
 {
     __m256i nspk = _mm256_setzero_si256(), ninact = _mm256_setzero_si256();
     unsigned n;
@@ -887,11 +886,11 @@ NM_AVX2 static unsigned update_avx2(unsigned n8, uint32_t *in, int32_t *u, int32
         const __m256i th = _mm256_set1_epi32(p->vth[0]), rd = _mm256_set1_epi32(p->refract[0]);
         const __m256i b = _mm256_set1_epi32(p->bias[0]);
         for (n = 0; n < n8; n += 8)
-            cx8(n, in, u, v, ref, fu, fv, th, rd, b, &bits[n / 8], &nspk, &ninact);
+            cx8(n, in, ur, v, fu, fv, th, rd, b, &bits[n / 8], &nspk, &ninact);
     } else {
 #define LD(a) _mm256_loadu_si256((const __m256i *)(const void *)&(a)[n])
         for (n = 0; n < n8; n += 8)
-            cx8(n, in, u, v, ref, LD(p->fu), LD(p->fv), LD(p->vth), LD(p->refract), LD(p->bias), &bits[n / 8],
+            cx8(n, in, ur, v, LD(p->fu), LD(p->fv), LD(p->vth), LD(p->refract), LD(p->bias), &bits[n / 8],
                 &nspk, &ninact);
 #undef LD
     }
@@ -925,17 +924,18 @@ NM_AVX512 static inline __m512i wrap24x16(__m512i x)
 /* update_scalar's arithmetic on compartments n .. n+15 (same equations, lane by lane); the
  * 16 spike flags go to the 16 bits at *bits; the spike and inactive-update counts are
  * added to *nspk and *ninact. */
-NM_AVX512 static inline __attribute__((always_inline)) void cx16(unsigned n, uint32_t *in, int32_t *u, int32_t *v,
-                                                                 int32_t *ref, __m512i fu, __m512i fv, __m512i th,
+NM_AVX512 static inline __attribute__((always_inline)) void cx16(unsigned n, uint32_t *in, uint32_t *ur, int32_t *v,
+                                                                 __m512i fu, __m512i fv, __m512i th,
                                                                  __m512i rd, __m512i b, uint8_t *bits,
                                                                  unsigned *nspk, unsigned *ninact)
 {
     const __m512i zero = _mm512_setzero_si512();
     __m512i x = wrap24x16(_mm512_loadu_si512((const void *)&in[n]));
-    __m512i u0 = _mm512_loadu_si512((const void *)&u[n]);
+    __m512i w = _mm512_loadu_si512((const void *)&ur[n]);
     __m512i v0 = _mm512_loadu_si512((const void *)&v[n]);
-    __m512i r0 = _mm512_loadu_si512((const void *)&ref[n]);
-    __m512i un = wrap24x16(_mm512_add_epi32(decay16(u0, fu), x));
+    __m512i u0 = _mm512_srai_epi32(w, 8), r0 = _mm512_and_si512(w, _mm512_set1_epi32(0xff));
+    __m512i un8 = _mm512_slli_epi32(_mm512_add_epi32(decay16(u0, fu), x), 8); /* u' << 8 */
+    __m512i un = _mm512_srai_epi32(un8, 8);
     __m512i r1 = _mm512_mask_sub_epi32(r0, _mm512_cmpgt_epi32_mask(r0, zero), r0, _mm512_set1_epi32(1));
     __m512i vn = _mm512_add_epi32(_mm512_add_epi32(decay16(v0, fv), un), b);
     __mmask16 refr, fire, inact;
@@ -944,20 +944,18 @@ NM_AVX512 static inline __attribute__((always_inline)) void cx16(unsigned n, uin
     refr = _mm512_cmpgt_epi32_mask(r1, zero);
     fire = _mm512_mask_cmpgt_epi32_mask((__mmask16)~refr, vn, th);
     _mm512_storeu_si512((void *)&in[n], zero);
-    _mm512_storeu_si512((void *)&u[n], un);
+    _mm512_storeu_si512((void *)&ur[n], _mm512_or_si512(un8, _mm512_mask_blend_epi32(fire, r1, rd)));
     _mm512_storeu_si512((void *)&v[n], _mm512_maskz_mov_epi32((__mmask16)~(refr | fire), vn));
-    _mm512_storeu_si512((void *)&ref[n], _mm512_mask_blend_epi32(fire, r1, rd));
     bits[0] = (uint8_t)fire;
     bits[1] = (uint8_t)(fire >> 8);
-    inact = _mm512_cmpeq_epi32_mask(_mm512_or_si512(_mm512_or_si512(u0, v0), _mm512_or_si512(_mm512_or_si512(r0, x), b)),
-                                    zero);
+    inact = _mm512_cmpeq_epi32_mask(_mm512_or_si512(_mm512_or_si512(w, v0), _mm512_or_si512(x, b)), zero);
     *nspk += (unsigned)__builtin_popcount(fire);
     *ninact += (unsigned)__builtin_popcount(inact);
 }
 
 /* UPDATE on AVX-512, compartments 0 .. n16-1 (n16 a multiple of 16); as update_avx2 */
-NM_AVX512 static unsigned update_avx512(unsigned n16, uint32_t *in, int32_t *u, int32_t *v, int32_t *ref,
-                                        const cx_params *p, uint8_t *bits, uint32_t *active)
+NM_AVX512 static unsigned update_avx512(unsigned n16, uint32_t *in, uint32_t *ur, int32_t *v, const cx_params *p,
+                                        uint8_t *bits, uint32_t *active)
 {
     unsigned n, nspk = 0, ninact = 0;
     if (p->stride == 0) {
@@ -965,11 +963,11 @@ NM_AVX512 static unsigned update_avx512(unsigned n16, uint32_t *in, int32_t *u, 
         const __m512i th = _mm512_set1_epi32(p->vth[0]), rd = _mm512_set1_epi32(p->refract[0]);
         const __m512i b = _mm512_set1_epi32(p->bias[0]);
         for (n = 0; n < n16; n += 16)
-            cx16(n, in, u, v, ref, fu, fv, th, rd, b, &bits[n / 8], &nspk, &ninact);
+            cx16(n, in, ur, v, fu, fv, th, rd, b, &bits[n / 8], &nspk, &ninact);
     } else {
 #define LD(a) _mm512_loadu_si512((const void *)&(a)[n])
         for (n = 0; n < n16; n += 16)
-            cx16(n, in, u, v, ref, LD(p->fu), LD(p->fv), LD(p->vth), LD(p->refract), LD(p->bias), &bits[n / 8],
+            cx16(n, in, ur, v, LD(p->fu), LD(p->fv), LD(p->vth), LD(p->refract), LD(p->bias), &bits[n / 8],
                  &nspk, &ninact);
 #undef LD
     }
@@ -1022,10 +1020,10 @@ static unsigned update(nm_loihi_ref *c, unsigned nupd, uint32_t *in, uint32_t *a
 #ifdef NM_X86_AVX2
     if (c->simd == NM_LOIHI_SIMD_AVX512) {
         n0 = nupd & ~15u;
-        nspk = update_avx512(n0, in, c->u, c->v, c->ref, &p, (uint8_t *)c->spk, active);
+        nspk = update_avx512(n0, in, c->ur, c->v, &p, (uint8_t *)c->spk, active);
     } else if (c->simd) {
         n0 = nupd & ~7u;
-        nspk = update_avx2(n0, in, c->u, c->v, c->ref, &p, (uint8_t *)c->spk, active);
+        nspk = update_avx2(n0, in, c->ur, c->v, &p, (uint8_t *)c->spk, active);
     }
 #endif
     /* the rest (all of it without AVX2), 64 at a time through the flag bytes */
@@ -1035,7 +1033,7 @@ static unsigned update(nm_loihi_ref *c, unsigned nupd, uint32_t *in, uint32_t *a
         if (p.stride) {
             q.fu += n0; q.fv += n0; q.vth += n0; q.refract += n0; q.bias += n0;
         }
-        nspk += update_scalar(k, in + n0, c->u + n0, c->v + n0, c->ref + n0, &q, f, active);
+        nspk += update_scalar(k, in + n0, c->ur + n0, c->v + n0, &q, f, active);
         pack_flags(c->spk, n0, f, k);
         n0 += k;
     }
@@ -1216,16 +1214,15 @@ void nm_loihi_ref_prefetch(const nm_loihi_ref *c)
     for (k = 0; k < c->qcount && k < 64; k += 32)
         __builtin_prefetch(&c->q[(c->qhead + k) & (c->g.inq - 1u)]);
     __builtin_prefetch(&c->dlo[(size_t)((c->step + 1u) & (c->g.ndslot - 1u)) << c->lg_ncomp]);
-    __builtin_prefetch(c->u);
+    __builtin_prefetch(c->ur);
     __builtin_prefetch(c->v);
-    __builtin_prefetch(c->ref);
 }
 
 /* ------------------------------------------------------------------ probes */
 
-int32_t nm_loihi_ref_u(const nm_loihi_ref *c, unsigned n) { return c->u[n]; }
+int32_t nm_loihi_ref_u(const nm_loihi_ref *c, unsigned n) { return wrap24u(c->ur[n] >> 8); }
 int32_t nm_loihi_ref_v(const nm_loihi_ref *c, unsigned n) { return c->v[n]; }
-unsigned nm_loihi_ref_refcnt(const nm_loihi_ref *c, unsigned n) { return (unsigned)c->ref[n]; }
+unsigned nm_loihi_ref_refcnt(const nm_loihi_ref *c, unsigned n) { return c->ur[n] & 0xffu; }
 uint32_t nm_loihi_ref_counter(const nm_loihi_ref *c, unsigned idx)
 {
     return idx < NML_COUNTER_NREGS ? c->cnt[idx] : 0;

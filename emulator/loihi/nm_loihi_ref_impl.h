@@ -36,8 +36,10 @@ struct nm_loihi_ref {
     int32_t *vth;           /* VTH_MANT << 6 */
     int32_t *refract;       /* REFRACT */
     int32_t *bias;          /* BIAS_MANT << BIAS_EXP */
-    /* compartment state */
-    int32_t *u, *v, *ref;
+    /* compartment state: u (24 bits) and the refractory counter (6) in one word,
+     * ur = u << 8 | ref (one array fewer for the update to stream); v */
+    uint32_t *ur;
+    int32_t *v;
     uint64_t *spk;          /* per-step scratch: bit n set if compartment n spiked */
     int params_dirty;       /* a CFG or profile changed since `uniform` was computed */
     int uniform;            /* every compartment has the same fu, fv, vth, refract, bias */
