@@ -426,6 +426,11 @@ int nm_loihi_ref_cfg_write(nm_loihi_ref *c, uint32_t addr, uint32_t data)
     case NML_REGION_SYN:
         c->syn[elem] = data & SYN_MASK;
         c->dsyn[elem] = dsyn_of(c, c->syn[elem]);
+        {
+            unsigned d = ((c->syn[elem] >> NML_SYN_WORD_DELAY_LSB) & NML_SYN_WORD_DELAY_MASK) & (c->g.ndslot - 1u);
+            if (d > c->maxdly)
+                c->maxdly = d;
+        }
         return NM_OK;
     case NML_REGION_AXMAP:
         c->axmap[elem] = data & AXMAP_MASK;
@@ -561,13 +566,13 @@ static __attribute__((noinline, cold)) void spill16(nm_loihi_ref *c, uint32_t i,
  * common case: then a 16-bit add and its overflow flag). */
 static inline __attribute__((always_inline)) void apply(nm_loihi_ref *c, int16_t *restrict lo,
                                                         uint32_t *restrict idx, uint32_t *restrict val,
-                                                        unsigned n, int fit16)
+                                                        unsigned n, int fit16, int pf)
 {
     unsigned k;
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC unroll 4
 #endif
-    for (k = 0; k < n; k++)
+    for (k = 0; k < n && pf; k++)
         __builtin_prefetch(&lo[idx[k]], 1);
     if (fit16) {
         for (k = add16(lo, idx, val, 0, n); k < n; k = add16(lo, idx, val, k + 1u, n))
@@ -648,6 +653,19 @@ static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref 
     int fit16 = 1; /* every x staged since the last apply fits int16 */
     int16_t *da = c->dlo;
     const uint32_t *ds = c->dsyn;
+    /* When the last step's synaptic events were at least twice the accumulator lines they
+     * can reach (slots t .. t + the largest delay written), nearly every line is touched:
+     * prefetch them all in order first, instead of one prefetch per event in apply. */
+    const unsigned wslots = c->maxdly + 1u, wlines = (wslots << c->lg_ncomp) / 32u;
+    const int blockpf = m && c->last_synops >= 2u * wlines;
+    if (blockpf) {
+        unsigned sl, off;
+        for (sl = 0; sl < wslots; sl++) {
+            int16_t *b = &da[((t + sl) & (c->g.ndslot - 1u)) << c->lg_ncomp];
+            for (off = 0; off < c->g.ncomp; off += 32u)
+                __builtin_prefetch(&b[off], 1);
+        }
+    }
     for (e0 = 0; e0 < m; e0 += EVCHUNK) {
         unsigned ne = m - e0 < EVCHUNK ? m - e0 : EVCHUNK;
         for (e = 0; e < ne; e++)
@@ -681,7 +699,7 @@ static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref 
                 ST16(&val[nb], LIN_X(hw, kind, sh, v16u32, v16i32));
                 nb += len;
                 if (nb == CHUNK) {
-                    apply(c, da, idx, val, nb, fit16);
+                    apply(c, da, idx, val, nb, fit16, !blockpf);
                     nb = 0;
                     fit16 = c->wfit16[f];
                 }
@@ -715,7 +733,7 @@ static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref 
                 base = (base + piece) & smask;
                 len -= piece;
                 if (nb == CHUNK) {
-                    apply(c, da, idx, val, nb, fit16);
+                    apply(c, da, idx, val, nb, fit16, !blockpf);
                     nb = 0;
                     fit16 = c->wfit16[f];
                 }
@@ -723,7 +741,8 @@ static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref 
         }
         c->qhead = (c->qhead + ne) & qmask;
     }
-    apply(c, da, idx, val, nb, fit16);
+    apply(c, da, idx, val, nb, fit16, !blockpf);
+    c->last_synops = synops;
     c->qcount -= m;
     c->cnt[NML_COUNTER_AXON_EVENTS] += m;
     c->cnt[NML_COUNTER_SYN_OPS] += synops;

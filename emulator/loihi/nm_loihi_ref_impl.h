@@ -69,7 +69,9 @@ struct nm_loihi_ref {
      * the same value as wrapping after every add. */
     int16_t *dlo;
     uint32_t *da;
-    uint64_t dhi_slots;     /* bit s: da[s][*] may be non-zero (ndslot <= 64) */
+    uint64_t dhi_slots;
+    unsigned maxdly;        /* the largest DELAY (mod ndslot) written to synapse memory yet */
+    uint32_t last_synops;   /* synaptic events of the last step (delivery's prefetch choice) */     /* bit s: da[s][*] may be non-zero (ndslot <= 64) */
 
     void *arena;            /* the arrays' one allocation if the core owns it (else NULL) */
 
