@@ -532,24 +532,34 @@ static __attribute__((noinline, cold)) void spill(nm_loihi_ref *c, uint32_t i, i
 static __attribute__((noinline)) unsigned add16(int16_t *restrict lo, uint32_t *restrict idx,
                                                 uint32_t *restrict val, unsigned k, unsigned n)
 {
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC unroll 4
-#endif
-    for (; k < n; k++) {
 #if defined(NM_X86_AVX2)
-        __asm__ goto("addw %w1, %0\n\tjo %l[ovf]" : "+m"(lo[idx[k]]) : "r"(val[k]) : "cc" : ovf);
+    const uint32_t *pi = idx + k, *pv = val + k, *const pe = idx + n;
+    for (; pe - pi >= 4; pi += 4, pv += 4) { /* 4 at a time; the label says which overflowed */
+        __asm__ goto("addw %w1, %0\n\tjo %l[ovf]" : "+m"(lo[pi[0]]) : "r"(pv[0]) : "cc" : ovf);
+        __asm__ goto("addw %w1, %0\n\tjo %l[ovf1]" : "+m"(lo[pi[1]]) : "r"(pv[1]) : "cc" : ovf1);
+        __asm__ goto("addw %w1, %0\n\tjo %l[ovf2]" : "+m"(lo[pi[2]]) : "r"(pv[2]) : "cc" : ovf2);
+        __asm__ goto("addw %w1, %0\n\tjo %l[ovf3]" : "+m"(lo[pi[3]]) : "r"(pv[3]) : "cc" : ovf3);
+    }
+    for (; pi < pe; pi++, pv++)
+        __asm__ goto("addw %w1, %0\n\tjo %l[ovf]" : "+m"(lo[*pi]) : "r"(*pv) : "cc" : ovf);
+    return n;
+ovf:
+    return (unsigned)(pi - idx);
+ovf1:
+    return (unsigned)(pi - idx) + 1u;
+ovf2:
+    return (unsigned)(pi - idx) + 2u;
+ovf3:
+    return (unsigned)(pi - idx) + 3u;
 #else
+    for (; k < n; k++) {
         int16_t r;
         int o = __builtin_add_overflow(lo[idx[k]], (int16_t)val[k], &r);
         lo[idx[k]] = r;
         if (o)
             return k;
-#endif
     }
     return n;
-#if defined(NM_X86_AVX2)
-ovf:
-    return k;
 #endif
 }
 
