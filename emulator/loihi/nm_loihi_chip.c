@@ -26,6 +26,7 @@ typedef struct worker {
 struct nm_loihi_chip {
     unsigned w, h, n;
     nm_loihi_ref **cores;
+    void *arena; /* every core's arrays, one after another (nm_loihi_ref_new_in) */
     nm_loihi_out *outs;
     nm_loihi_chip_stats st;
     /* --rtl-cores: rtl[i] non-NULL runs core i on that backend (NULL: none attached) */
@@ -40,8 +41,15 @@ struct nm_loihi_chip {
 
 nm_loihi_chip *nm_loihi_chip_new(unsigned w, unsigned h, const nm_loihi_geom *g, char *msg, size_t len)
 {
+    static const nm_loihi_geom def = NM_LOIHI_GEOM_DEFAULT;
     nm_loihi_chip *c;
     unsigned i;
+    size_t per;
+    if (!g)
+        g = &def;
+    if (nm_loihi_geom_check(g, msg, len) != NM_OK)
+        return NULL;
+    per = nm_loihi_ref_arena_bytes(g);
     if (w < 1 || h < 1 || w > 256 || h > 256) {
         if (msg && len)
             snprintf(msg, len, "chip: mesh %u x %u, expected 1 .. 256 each way", w, h);
@@ -58,12 +66,13 @@ nm_loihi_chip *nm_loihi_chip_new(unsigned w, unsigned h, const nm_loihi_geom *g,
     c->n = w * h;
     c->cores = calloc(c->n, sizeof *c->cores);
     c->outs = calloc(c->n, sizeof *c->outs);
-    if (!c->cores || !c->outs) {
+    c->arena = nm_loihi_arena_alloc(per * c->n);
+    if (!c->cores || !c->outs || !c->arena) {
         nm_loihi_chip_free(c);
         goto nomem;
     }
     for (i = 0; i < c->n; i++) {
-        c->cores[i] = nm_loihi_ref_new(g, NULL, msg, len);
+        c->cores[i] = nm_loihi_ref_new_in(g, NULL, (char *)c->arena + per * i, msg, len);
         if (!c->cores[i]) {
             nm_loihi_chip_free(c);
             return NULL;
@@ -88,6 +97,7 @@ void nm_loihi_chip_free(nm_loihi_chip *c)
         for (i = 0; i < c->n; i++)
             nm_loihi_ref_free(c->cores[i]);
     free(c->cores);
+    nm_loihi_arena_free(c->arena);
     free(c->rtl);
     free(c->mouts);
     free(c->outs);

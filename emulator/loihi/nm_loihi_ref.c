@@ -1,4 +1,5 @@
 /* nm_loihi_ref.c - the C reference model of one Loihi-style CUBA core (docs/loihi-core.md). */
+#define _DEFAULT_SOURCE 1 /* madvise's MADV_HUGEPAGE (the arena below); only a hint */
 #include <stdlib.h>
 #include <string.h>
 #if defined(__GNUC__) && defined(__x86_64__)
@@ -7,6 +8,10 @@
 #endif
 
 #include "nm_loihi_ref_impl.h"
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #define V_MAX ((1 << 23) - 1)
 #define RUN16 16u /* delivery stages a run of up to this many synapse words in one piece */
@@ -102,8 +107,12 @@ static void classify_wtab(nm_loihi_ref *c, unsigned f)
 static void fill_wtab(nm_loihi_ref *c, unsigned f)
 {
     unsigned w;
-    for (w = 0; w < 256; w++)
+    c->wfit16[f] = 1;
+    for (w = 0; w < 256; w++) {
         c->wtab[f][w] = weight_of(c->synfmt[f], w);
+        if (c->wtab[f][w] < -32768 || c->wtab[f][w] > 32767)
+            c->wfit16[f] = 0;
+    }
     classify_wtab(c, f);
 }
 
@@ -161,14 +170,85 @@ static void check_uniform(nm_loihi_ref *c)
 
 /* ------------------------------------------------------------------ life cycle */
 
-/* zeroed memory on a 64-byte (cache line) boundary */
-static void *calloc_aligned(size_t n, size_t size)
+/* ------------------------------------------------------------------ the arena */
+
+/* Every array of a core lives in one zeroed allocation (its arena), carved in the order the
+ * step touches them: per-compartment state first, then the delivery tables and the
+ * accumulators, then what only configuration reads. A chip puts all its cores' arenas in
+ * one block (nm_loihi_arena_alloc) on 2 MB pages where the kernel gives them: the full
+ * chip touches about 35 pages of 4 KB per core-step, more than the TLB holds. */
+#define HUGE_BYTES ((size_t)2 << 20)
+
+static size_t up64(size_t b)
 {
-    size_t bytes = (n * size + 63u) & ~(size_t)63u;
-    void *p = aligned_alloc(64, bytes);
-    if (p)
-        memset(p, 0, bytes);
+    return (b + 63u) & ~(size_t)63u;
+}
+
+void *nm_loihi_arena_alloc(size_t bytes)
+{
+    size_t align = bytes >= HUGE_BYTES ? HUGE_BYTES : 64u;
+    size_t total = (bytes + align - 1u) & ~(align - 1u);
+    void *p = aligned_alloc(align, total ? total : align);
+    if (!p)
+        return NULL;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (align == HUGE_BYTES)
+        (void)madvise(p, total, MADV_HUGEPAGE); /* a hint: 4 KB pages work the same */
+#endif
+    memset(p, 0, total);
     return p;
+}
+
+void nm_loihi_arena_free(void *p)
+{
+    free(p);
+}
+
+/* The arrays of a core, carved from base (NULL: only count). Returns the bytes used. */
+static size_t carve(nm_loihi_ref *c, const nm_loihi_geom *g, char *base)
+{
+    size_t off = 0;
+#define CARVE(field, count)                                                               \
+    do {                                                                                  \
+        if (base)                                                                         \
+            c->field = (void *)(base + off);                                              \
+        off += up64((size_t)(count) * sizeof *c->field);                                  \
+    } while (0)
+    CARVE(ur, g->ncomp);
+    CARVE(v, g->ncomp);
+    CARVE(spk, (g->ncomp + 63u) / 64u);
+    CARVE(q, g->inq);
+    CARVE(spikes, g->ncomp);
+    CARVE(cxpk, g->ncomp);
+    CARVE(inaxon, g->naxin);
+    CARVE(dsyn, g->nsyn + RUN16); /* + the words a 16-word load reads past a run */
+    CARVE(dlo, (size_t)g->ndslot * g->ncomp);
+    CARVE(cx_axmap, g->ncomp);
+    CARVE(da, (size_t)g->ndslot * g->ncomp);
+    CARVE(ptmpl, g->naxout);
+    CARVE(cx_cfg, g->ncomp);
+    CARVE(fu, g->ncomp);
+    CARVE(fv, g->ncomp);
+    CARVE(vth, g->ncomp);
+    CARVE(refract, g->ncomp);
+    CARVE(bias, g->ncomp);
+    CARVE(dprof, g->ndprof);
+    CARVE(tprof, g->ntprof);
+    CARVE(synfmt, g->nsynfmt);
+    CARVE(wtab, g->nsynfmt);
+    CARVE(wlin, g->nsynfmt);
+    CARVE(wsh, g->nsynfmt);
+    CARVE(wfit16, g->nsynfmt);
+    CARVE(syn, g->nsyn);
+    CARVE(axmap, g->naxout);
+#undef CARVE
+    return off;
+}
+
+size_t nm_loihi_ref_arena_bytes(const nm_loihi_geom *g)
+{
+    nm_loihi_ref tmp;
+    return carve(&tmp, g, NULL);
 }
 
 static uint32_t reset_synfmt(void)
@@ -176,7 +256,8 @@ static uint32_t reset_synfmt(void)
     return (uint32_t)NML_SYNFMT_CFG_NBITS_M1_RESET << NML_SYNFMT_CFG_NBITS_M1_LSB;
 }
 
-nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *opts, char *msg, size_t len)
+nm_loihi_ref *nm_loihi_ref_new_in(const nm_loihi_geom *geom, const nm_loihi_opts *opts, void *arena, char *msg,
+                                  size_t len)
 {
     static const nm_loihi_geom def = NM_LOIHI_GEOM_DEFAULT;
     nm_loihi_ref *c;
@@ -192,40 +273,14 @@ nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *o
         c->opts = *opts;
     c->lg_ncomp = lg2(g->ncomp);
     c->nupd = NML_CTRL_NUPD_COUNT_RESET;
-    c->dprof = calloc(g->ndprof, sizeof *c->dprof);
-    c->tprof = calloc(g->ntprof, sizeof *c->tprof);
-    c->synfmt = calloc(g->nsynfmt, sizeof *c->synfmt);
-    c->wtab = calloc(g->nsynfmt, sizeof *c->wtab);
-    c->wlin = calloc(g->nsynfmt, sizeof *c->wlin);
-    c->wsh = calloc(g->nsynfmt, sizeof *c->wsh);
-    c->cx_cfg = calloc(g->ncomp, sizeof *c->cx_cfg);
-    c->cx_axmap = calloc(g->ncomp, sizeof *c->cx_axmap);
-    c->fu = calloc(g->ncomp, sizeof *c->fu);
-    c->fv = calloc(g->ncomp, sizeof *c->fv);
-    c->vth = calloc(g->ncomp, sizeof *c->vth);
-    c->refract = calloc(g->ncomp, sizeof *c->refract);
-    c->bias = calloc(g->ncomp, sizeof *c->bias);
-    c->u = calloc(g->ncomp, sizeof *c->u);
-    c->v = calloc(g->ncomp, sizeof *c->v);
-    c->ref = calloc(g->ncomp, sizeof *c->ref);
-    c->spk = calloc_aligned((g->ncomp + 63u) / 64u, sizeof *c->spk);
-    c->inaxon = calloc(g->naxin, sizeof *c->inaxon);
-    c->syn = calloc_aligned(g->nsyn, sizeof *c->syn);
-    c->axmap = calloc(g->naxout, sizeof *c->axmap);
-    c->dsyn = calloc_aligned(g->nsyn + RUN16, sizeof *c->dsyn); /* + the words a 16-word load reads past a run */
-    c->ptmpl = calloc(g->naxout, sizeof *c->ptmpl);
-    c->da = calloc_aligned((size_t)g->ndslot * g->ncomp, sizeof *c->da);
-
-    c->q = calloc(g->inq, sizeof *c->q);
-    c->spikes = calloc(g->ncomp, sizeof *c->spikes);
+    c->arena = arena ? NULL : nm_loihi_arena_alloc(nm_loihi_ref_arena_bytes(g));
     c->pkts_cap = 16;
     c->pkts = calloc(c->pkts_cap, sizeof *c->pkts);
-    if (!c->dprof || !c->tprof || !c->synfmt || !c->wtab || !c->wlin || !c->wsh || !c->cx_cfg || !c->cx_axmap || !c->fu ||
-        !c->fv || !c->vth || !c->refract || !c->bias || !c->u || !c->v || !c->ref || !c->spk ||
-        !c->inaxon || !c->syn || !c->axmap || !c->dsyn || !c->ptmpl || !c->da || !c->q || !c->spikes || !c->pkts) {
+    if ((!arena && !c->arena) || !c->pkts) {
         nm_loihi_ref_free(c);
         goto nomem;
     }
+    carve(c, g, arena ? arena : c->arena);
     for (f = 0; f < g->nsynfmt; f++) {
         c->synfmt[f] = reset_synfmt();
         fill_wtab(c, f);
@@ -234,6 +289,7 @@ nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *o
         decode_cx(c, n);
     for (n = 0; n < g->naxout; n++)
         c->ptmpl[n].entry = (uint16_t)n; /* the reset word 0 sends to axon 0 of this core */
+    c->cxpk_dirty = 1;
     nm_loihi_ref_set_simd(c, NM_LOIHI_SIMD_BEST);
     return c;
 nomem:
@@ -242,15 +298,17 @@ nomem:
     return NULL;
 }
 
+nm_loihi_ref *nm_loihi_ref_new(const nm_loihi_geom *geom, const nm_loihi_opts *opts, char *msg, size_t len)
+{
+    return nm_loihi_ref_new_in(geom, opts, NULL, msg, len);
+}
+
 void nm_loihi_ref_free(nm_loihi_ref *c)
 {
     if (!c)
         return;
-    free(c->dprof); free(c->tprof); free(c->synfmt); free(c->wtab); free(c->wlin); free(c->wsh);
-    free(c->cx_cfg); free(c->cx_axmap); free(c->fu); free(c->fv); free(c->vth);
-    free(c->refract); free(c->bias); free(c->u); free(c->v); free(c->ref); free(c->spk);
-    free(c->inaxon); free(c->syn); free(c->axmap); free(c->dsyn); free(c->ptmpl); free(c->da); free(c->q);
-    free(c->spikes); free(c->pkts);
+    nm_loihi_arena_free(c->arena);
+    free(c->pkts);
     free(c);
 }
 
@@ -356,23 +414,34 @@ int nm_loihi_ref_cfg_write(nm_loihi_ref *c, uint32_t addr, uint32_t data)
             }
             c->axlen_sum = sum;
             c->cx_axmap[elem] = data & CXAXMAP_MASK;
+            c->cxpk_dirty = 1;
             return NM_OK;
         }
-        case NML_CX_U: c->u[elem] = sext(data, NML_CX_U_U_WIDTH); return NM_OK;
+        case NML_CX_U: c->ur[elem] = (c->ur[elem] & 0xffu) | (data & 0xffffffu) << 8; return NM_OK;
         case NML_CX_V: c->v[elem] = sext(data, NML_CX_V_V_WIDTH); return NM_OK;
-        case NML_CX_REF: c->ref[elem] = (int32_t)(data & NML_CX_REF_CNT_MASK); return NM_OK;
+        case NML_CX_REF: c->ur[elem] = (c->ur[elem] & ~0xffu) | (data & NML_CX_REF_CNT_MASK); return NM_OK;
         default: return NM_ERR_CFG; /* VHW is read-only */
         }
     case NML_REGION_INAXON: c->inaxon[elem] = data & INAXON_MASK; return NM_OK;
     case NML_REGION_SYN:
         c->syn[elem] = data & SYN_MASK;
         c->dsyn[elem] = dsyn_of(c, c->syn[elem]);
+        {
+            unsigned d = ((c->syn[elem] >> NML_SYN_WORD_DELAY_LSB) & NML_SYN_WORD_DELAY_MASK) & (c->g.ndslot - 1u);
+            if (d > c->maxdly)
+                c->maxdly = d;
+        }
         return NM_OK;
     case NML_REGION_AXMAP:
         c->axmap[elem] = data & AXMAP_MASK;
         c->ptmpl[elem] = pkt_of(c->axmap[elem], elem);
+        c->cxpk_dirty = 1;
         return NM_OK;
-    case NML_REGION_DA:     c->da[elem] = data & 0xffffffu; return NM_OK;
+    case NML_REGION_DA:
+        c->da[elem] = data & 0xffffffu;
+        c->dlo[elem] = 0;
+        c->dhi_slots |= (uint64_t)1 << (elem >> c->lg_ncomp);
+        return NM_OK;
     default: return NM_ERR_CFG;
     }
 }
@@ -384,7 +453,8 @@ static uint32_t bits24(int32_t x)
 
 int32_t nm_loihi_ref_vhw(const nm_loihi_ref *c, unsigned n)
 {
-    return c->ref[n] ? c->ref[n] * 128 : c->v[n];
+    int32_t r = (int32_t)(c->ur[n] & 0xffu);
+    return r ? r * 128 : c->v[n];
 }
 
 int nm_loihi_ref_cfg_read(const nm_loihi_ref *c, uint32_t addr, uint32_t *data)
@@ -417,16 +487,16 @@ int nm_loihi_ref_cfg_read(const nm_loihi_ref *c, uint32_t addr, uint32_t *data)
         switch (word) {
         case NML_CX_CFG:   *data = c->cx_cfg[elem]; break;
         case NML_CX_AXMAP: *data = c->cx_axmap[elem]; break;
-        case NML_CX_U:     *data = bits24(c->u[elem]); break;
+        case NML_CX_U:     *data = c->ur[elem] >> 8; break;
         case NML_CX_V:     *data = bits24(c->v[elem]); break;
-        case NML_CX_REF:   *data = (uint32_t)c->ref[elem]; break;
+        case NML_CX_REF:   *data = c->ur[elem] & 0xffu; break;
         default:           *data = bits24(nm_loihi_ref_vhw(c, elem)); break;
         }
         return NM_OK;
     case NML_REGION_INAXON: *data = c->inaxon[elem]; return NM_OK;
     case NML_REGION_SYN:    *data = c->syn[elem]; return NM_OK;
     case NML_REGION_AXMAP:  *data = c->axmap[elem]; return NM_OK;
-    default:                *data = c->da[elem] & 0xffffffu; return NM_OK;
+    default:                *data = (c->da[elem] + (uint32_t)(int32_t)c->dlo[elem]) & 0xffffffu; return NM_OK;
     }
 }
 
@@ -446,22 +516,87 @@ int nm_loihi_ref_inject(nm_loihi_ref *c, unsigned axon)
 
 /* ------------------------------------------------------------------ one step */
 
-/* Adds val[k] into da[idx[k]]: first every accumulator line is prefetched (the accumulators
- * of a big chip are not in cache, and the misses then overlap), then the adds. */
-static inline __attribute__((always_inline)) void apply(uint32_t *restrict da, const uint32_t *restrict idx,
-                                                        const uint32_t *restrict val, unsigned n)
+/* The part of a 16-bit add that does not fit: lo + x went out of int16 at accumulator i;
+ * dlo keeps the wrapped low 16 bits r, da the rest (struct nm_loihi_ref, dlo). */
+static __attribute__((noinline, cold)) void spill(nm_loihi_ref *c, uint32_t i, int32_t lo, uint32_t x, int16_t r)
+{
+    c->da[i] += (uint32_t)lo + x - (uint32_t)(int32_t)r;
+    c->dhi_slots |= (uint64_t)1 << (i >> c->lg_ncomp);
+}
+
+/* lo[idx[k]] += val[k] (each val fitting int16, the sum wrapping) for k = k0 .. n-1 until
+ * a sum leaves int16; returns that k (its wrapped sum stored: the caller moves the 65536
+ * it lost into the high part), or n. On x86 one `add` to memory and `jo` per synapse. Not
+ * inlined: its loop then has the registers to itself. (idx and val are not const: GCC 12
+ * then takes a call with n = 0 for a read of the caller's unset staging arrays.) */
+static __attribute__((noinline)) unsigned add16(int16_t *restrict lo, uint32_t *restrict idx,
+                                                uint32_t *restrict val, unsigned k, unsigned n)
+{
+#if defined(NM_X86_AVX2)
+    const uint32_t *pi = idx + k, *pv = val + k, *const pe = idx + n;
+    for (; pe - pi >= 4; pi += 4, pv += 4) { /* 4 at a time; the label says which overflowed */
+        __asm__ goto("addw %w1, %0\n\tjo %l[ovf]" : "+m"(lo[pi[0]]) : "r"(pv[0]) : "cc" : ovf);
+        __asm__ goto("addw %w1, %0\n\tjo %l[ovf1]" : "+m"(lo[pi[1]]) : "r"(pv[1]) : "cc" : ovf1);
+        __asm__ goto("addw %w1, %0\n\tjo %l[ovf2]" : "+m"(lo[pi[2]]) : "r"(pv[2]) : "cc" : ovf2);
+        __asm__ goto("addw %w1, %0\n\tjo %l[ovf3]" : "+m"(lo[pi[3]]) : "r"(pv[3]) : "cc" : ovf3);
+    }
+    for (; pi < pe; pi++, pv++)
+        __asm__ goto("addw %w1, %0\n\tjo %l[ovf]" : "+m"(lo[*pi]) : "r"(*pv) : "cc" : ovf);
+    return n;
+ovf:
+    return (unsigned)(pi - idx);
+ovf1:
+    return (unsigned)(pi - idx) + 1u;
+ovf2:
+    return (unsigned)(pi - idx) + 2u;
+ovf3:
+    return (unsigned)(pi - idx) + 3u;
+#else
+    for (; k < n; k++) {
+        int16_t r;
+        int o = __builtin_add_overflow(lo[idx[k]], (int16_t)val[k], &r);
+        lo[idx[k]] = r;
+        if (o)
+            return k;
+    }
+    return n;
+#endif
+}
+
+/* the 65536 an int16 add of x lost at accumulator i, into its high part */
+static __attribute__((noinline, cold)) void spill16(nm_loihi_ref *c, uint32_t i, uint32_t x)
+{
+    c->da[i] += (int16_t)x < 0 ? 0xffff0000u : 0x10000u;
+    c->dhi_slots |= (uint64_t)1 << (i >> c->lg_ncomp);
+}
+
+/* Adds val[k] into accumulator idx[k]: first every accumulator line is prefetched (the
+ * accumulators of a big chip are not in cache, and the misses then overlap), then the adds
+ * into the 16-bit low parts, spilling what does not fit. fit16: every val[k] fits int16 (the
+ * common case: then a 16-bit add and its overflow flag). */
+static inline __attribute__((always_inline)) void apply(nm_loihi_ref *c, int16_t *restrict lo,
+                                                        uint32_t *restrict idx, uint32_t *restrict val,
+                                                        unsigned n, int fit16, int pf)
 {
     unsigned k;
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC unroll 4
 #endif
-    for (k = 0; k < n; k++)
-        __builtin_prefetch(&da[idx[k]], 1);
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC unroll 4
-#endif
-    for (k = 0; k < n; k++)
-        da[idx[k]] += val[k];
+    for (k = 0; k < n && pf; k++)
+        __builtin_prefetch(&lo[idx[k]], 1);
+    if (fit16) {
+        for (k = add16(lo, idx, val, 0, n); k < n; k = add16(lo, idx, val, k + 1u, n))
+            spill16(c, idx[k], val[k]);
+        return;
+    }
+    for (k = 0; k < n; k++) {
+        uint32_t i = idx[k];
+        int16_t r;
+        int32_t l = lo[i];
+        if (__builtin_add_overflow(l, (int32_t)val[k], &r))
+            spill(c, i, l, val[k], r);
+        lo[i] = r;
+    }
 }
 
 /* DELIVER: m queued events into the accumulator slots of step t. Returns the cycles.
@@ -490,6 +625,32 @@ typedef int32_t v16i32 __attribute__((vector_size(64)));
         v8u32 st8_ = (e);                                                                 \
         memcpy((p), &st8_, sizeof st8_);                                                  \
     } while (0)
+/* x of a linear format (classify_wtab) from hw, the word's WGT bits in place (w & 0xff000000),
+ * for a scalar (UT uint32_t, ST int32_t) or a generic vector (UT v8u32, ST v8i32, ...) */
+#define LIN_X(hw, kind, sh, UT, ST)                                                       \
+    ((kind) == NML_WLIN_SIGNED ? (UT)((ST)(hw) >> (int)(sh))                              \
+     : (kind) == NML_WLIN_UNSIGNED ? (UT)((hw) >> (sh)) : (UT)(0u - ((hw) >> (sh))))
+
+/* n pre-decoded words pw[] of a linear format into (accumulator index, x) pairs, 8 at a time
+ * and then one by one; called with a constant kind, so each is its own plain loop */
+static inline __attribute__((always_inline)) void stage_lin(uint32_t *restrict pi, uint32_t *restrict pv,
+                                                            const uint32_t *restrict pw, unsigned n, uint32_t tb,
+                                                            uint32_t amask, unsigned kind, unsigned sh)
+{
+    unsigned j = 0;
+    for (; j + 8u <= n; j += 8u) {
+        v8u32 w, hw;
+        LD8(w, pw + j);
+        hw = w & 0xff000000u;
+        ST8(pi + j, (w + tb) & amask);
+        ST8(pv + j, LIN_X(hw, kind, sh, v8u32, v8i32));
+    }
+    for (; j < n; j++) {
+        pi[j] = (tb + pw[j]) & amask;
+        pv[j] = LIN_X(pw[j] & 0xff000000u, kind, sh, uint32_t, int32_t);
+    }
+}
+
 #define EVCHUNK 64u
 static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref *c, unsigned m, uint32_t t)
 {
@@ -499,8 +660,22 @@ static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref 
     uint32_t idx[CHUNK + RUN16], val[CHUNK + RUN16], cfgs[EVCHUNK];
     uint32_t cycles = 0, synops = 0;
     unsigned e0, e, j, nb = 0;
-    uint32_t *da = c->da;
+    int fit16 = 1; /* every x staged since the last apply fits int16 */
+    int16_t *da = c->dlo;
     const uint32_t *ds = c->dsyn;
+    /* When the last step's synaptic events were at least twice the accumulator lines they
+     * can reach (slots t .. t + the largest delay written), nearly every line is touched:
+     * prefetch them all in order first, instead of one prefetch per event in apply. */
+    const unsigned wslots = c->maxdly + 1u, wlines = (wslots << c->lg_ncomp) / 32u;
+    const int blockpf = m && c->last_synops >= 2u * wlines;
+    if (blockpf) {
+        unsigned sl, off;
+        for (sl = 0; sl < wslots; sl++) {
+            int16_t *b = &da[((t + sl) & (c->g.ndslot - 1u)) << c->lg_ncomp];
+            for (off = 0; off < c->g.ncomp; off += 32u)
+                __builtin_prefetch(&b[off], 1);
+        }
+    }
     for (e0 = 0; e0 < m; e0 += EVCHUNK) {
         unsigned ne = m - e0 < EVCHUNK ? m - e0 : EVCHUNK;
         for (e = 0; e < ne; e++)
@@ -521,22 +696,22 @@ static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref 
             const unsigned f = ((cfg >> NML_INAXON_CFG_FMT_LSB) & NML_INAXON_CFG_FMT_MASK) & fmask;
             const int32_t *wt = c->wtab[f];
             const unsigned kind = c->wlin[f], sh = c->wsh[f];
+            fit16 &= c->wfit16[f];
             synops += len;
             cycles += 2u + 2u * len;
             if (kind != NML_WLIN_TABLE && len <= RUN16 && nb + len <= CHUNK && base + len <= smask + 1u) {
                 /* the common short run in one piece: 16 words loaded and staged whatever
                  * len is (the arrays have RUN16 words of slack; only len of them count) */
-                v16u32 w, hw, x;
+                v16u32 w, hw;
                 LD16(w, &ds[base]);
                 hw = w & 0xff000000u;
-                x = kind == NML_WLIN_SIGNED ? (v16u32)((v16i32)hw >> (int)sh)
-                    : kind == NML_WLIN_UNSIGNED ? hw >> sh : 0u - (hw >> sh);
                 ST16(&idx[nb], (w + tb) & amask);
-                ST16(&val[nb], x);
+                ST16(&val[nb], LIN_X(hw, kind, sh, v16u32, v16i32));
                 nb += len;
                 if (nb == CHUNK) {
-                    apply(da, idx, val, nb);
+                    apply(c, da, idx, val, nb, fit16, !blockpf);
                     nb = 0;
+                    fit16 = c->wfit16[f];
                 }
                 continue;
             }
@@ -545,49 +720,11 @@ static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref 
                 uint32_t *restrict pi = &idx[nb], *restrict pv = &val[nb];
                 if (base + piece <= smask + 1u) {
                     const uint32_t *restrict pw = &ds[base];
-                    /* the x of a linear format from WGT's bits in place (no look-up), 8
-                     * words at a time, then one by one */
-                    j = 0;
+                    /* the x of a linear format from WGT's bits in place (no look-up) */
                     switch (kind) {
-                    case NML_WLIN_SIGNED:
-                        for (; j + 8u <= piece; j += 8u) {
-                            v8u32 w, hw;
-                            LD8(w, pw + j);
-                            hw = w & 0xff000000u;
-                            ST8(pi + j, (w + tb) & amask);
-                            ST8(pv + j, (v8u32)((v8i32)hw >> (int)sh));
-                        }
-                        for (; j < piece; j++) {
-                            pi[j] = (tb + pw[j]) & amask;
-                            pv[j] = (uint32_t)((int32_t)(pw[j] & 0xff000000u) >> sh);
-                        }
-                        break;
-                    case NML_WLIN_UNSIGNED:
-                        for (; j + 8u <= piece; j += 8u) {
-                            v8u32 w, hw;
-                            LD8(w, pw + j);
-                            hw = w & 0xff000000u;
-                            ST8(pi + j, (w + tb) & amask);
-                            ST8(pv + j, hw >> sh);
-                        }
-                        for (; j < piece; j++) {
-                            pi[j] = (tb + pw[j]) & amask;
-                            pv[j] = (pw[j] & 0xff000000u) >> sh;
-                        }
-                        break;
-                    case NML_WLIN_NEG:
-                        for (; j + 8u <= piece; j += 8u) {
-                            v8u32 w, hw;
-                            LD8(w, pw + j);
-                            hw = w & 0xff000000u;
-                            ST8(pi + j, (w + tb) & amask);
-                            ST8(pv + j, 0u - (hw >> sh));
-                        }
-                        for (; j < piece; j++) {
-                            pi[j] = (tb + pw[j]) & amask;
-                            pv[j] = 0u - ((pw[j] & 0xff000000u) >> sh);
-                        }
-                        break;
+                    case NML_WLIN_SIGNED: stage_lin(pi, pv, pw, piece, tb, amask, NML_WLIN_SIGNED, sh); break;
+                    case NML_WLIN_UNSIGNED: stage_lin(pi, pv, pw, piece, tb, amask, NML_WLIN_UNSIGNED, sh); break;
+                    case NML_WLIN_NEG: stage_lin(pi, pv, pw, piece, tb, amask, NML_WLIN_NEG, sh); break;
                     default:
                         for (j = 0; j < piece; j++) {
                             uint32_t w = pw[j];
@@ -606,14 +743,16 @@ static inline __attribute__((always_inline)) uint32_t deliver_body(nm_loihi_ref 
                 base = (base + piece) & smask;
                 len -= piece;
                 if (nb == CHUNK) {
-                    apply(da, idx, val, nb);
+                    apply(c, da, idx, val, nb, fit16, !blockpf);
                     nb = 0;
+                    fit16 = c->wfit16[f];
                 }
             }
         }
         c->qhead = (c->qhead + ne) & qmask;
     }
-    apply(da, idx, val, nb);
+    apply(c, da, idx, val, nb, fit16, !blockpf);
+    c->last_synops = synops;
     c->qcount -= m;
     c->cnt[NML_COUNTER_AXON_EVENTS] += m;
     c->cnt[NML_COUNTER_SYN_OPS] += synops;
@@ -673,14 +812,14 @@ typedef struct cx_params {
 
 /* UPDATE, the arithmetic, portable C: compartments 0 .. nupd-1, branch-free, one flag byte
  * per compartment in spk8. Returns the spike count; active updates are added to *active. */
-static unsigned update_scalar(unsigned nupd, uint32_t *restrict in, int32_t *restrict u, int32_t *restrict v,
-                              int32_t *restrict ref, const cx_params *p, uint8_t *restrict spk8,
-                              uint32_t *restrict active)
+static unsigned update_scalar(unsigned nupd, uint32_t *restrict in, uint32_t *restrict ur, int32_t *restrict v,
+                              const cx_params *p, uint8_t *restrict spk8, uint32_t *restrict active)
 {
     unsigned n, nspk = 0, nact = 0, k;
     for (n = 0; n < nupd; n++) {
         /* every load unconditional and every choice a mask, so the loop if-converts */
-        int32_t x = wrap24u(in[n]), u0 = u[n], v0 = v[n], r0 = ref[n];
+        uint32_t w = ur[n];
+        int32_t x = wrap24u(in[n]), u0 = wrap24u(w >> 8), v0 = v[n], r0 = (int32_t)(w & 0xffu);
         int32_t b, th, rd, un, r1, vn, refr, fire, keep;
         k = n * p->stride;
         b = p->bias[k];
@@ -695,12 +834,11 @@ static unsigned update_scalar(unsigned nupd, uint32_t *restrict in, int32_t *res
         fire = ~refr & -(int32_t)(vn > th);   /* all ones if the compartment fires */
         keep = ~(refr | fire);                 /* all ones if v keeps its new value */
         in[n] = 0;
-        u[n] = un;
+        ur[n] = (uint32_t)un << 8 | (uint32_t)((rd & fire) | (r1 & ~fire));
         v[n] = vn & keep;
-        ref[n] = (rd & fire) | (r1 & ~fire);
         spk8[n] = (uint8_t)(fire & 1);
         nspk += (unsigned)(fire & 1);
-        nact += (unsigned)((u0 | v0 | r0 | x | b) != 0);
+        nact += (unsigned)((w | (uint32_t)v0 | (uint32_t)x | (uint32_t)b) != 0);
     }
     *active += nact;
     return nspk;
@@ -727,17 +865,18 @@ NM_AVX2 static inline __m256i wrap24x8(__m256i x)
 /* update_scalar's arithmetic on compartments n .. n+7 (same equations, lane by lane); the
  * 8 spike flags go to bits of *bits; nspk and ninact count, per lane, spikes and inactive
  * updates (as -1s). */
-NM_AVX2 static inline __attribute__((always_inline)) void cx8(unsigned n, uint32_t *in, int32_t *u, int32_t *v,
-                                                              int32_t *ref, __m256i fu, __m256i fv, __m256i th,
+NM_AVX2 static inline __attribute__((always_inline)) void cx8(unsigned n, uint32_t *in, uint32_t *ur, int32_t *v,
+                                                              __m256i fu, __m256i fv, __m256i th,
                                                               __m256i rd, __m256i b, uint8_t *bits, __m256i *nspk,
                                                               __m256i *ninact)
 {
     const __m256i zero = _mm256_setzero_si256();
     __m256i x = wrap24x8(_mm256_loadu_si256((const __m256i *)(const void *)&in[n]));
-    __m256i u0 = _mm256_loadu_si256((const __m256i *)(const void *)&u[n]);
+    __m256i w = _mm256_loadu_si256((const __m256i *)(const void *)&ur[n]);
     __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)&v[n]);
-    __m256i r0 = _mm256_loadu_si256((const __m256i *)(const void *)&ref[n]);
-    __m256i un = wrap24x8(_mm256_add_epi32(decay8(u0, fu), x));
+    __m256i u0 = _mm256_srai_epi32(w, 8), r0 = _mm256_and_si256(w, _mm256_set1_epi32(0xff));
+    __m256i un8 = _mm256_slli_epi32(_mm256_add_epi32(decay8(u0, fu), x), 8); /* u' << 8 */
+    __m256i un = _mm256_srai_epi32(un8, 8);
     __m256i r1 = _mm256_add_epi32(r0, _mm256_cmpgt_epi32(r0, zero));
     __m256i vn = _mm256_add_epi32(_mm256_add_epi32(decay8(v0, fv), un), b);
     __m256i refr, fire;
@@ -746,13 +885,12 @@ NM_AVX2 static inline __attribute__((always_inline)) void cx8(unsigned n, uint32
     refr = _mm256_cmpgt_epi32(r1, zero);
     fire = _mm256_andnot_si256(refr, _mm256_cmpgt_epi32(vn, th));
     _mm256_storeu_si256((__m256i *)(void *)&in[n], zero);
-    _mm256_storeu_si256((__m256i *)(void *)&u[n], un);
+    _mm256_storeu_si256((__m256i *)(void *)&ur[n], _mm256_or_si256(un8, _mm256_blendv_epi8(r1, rd, fire)));
     _mm256_storeu_si256((__m256i *)(void *)&v[n], _mm256_andnot_si256(_mm256_or_si256(refr, fire), vn));
-    _mm256_storeu_si256((__m256i *)(void *)&ref[n], _mm256_blendv_epi8(r1, rd, fire));
     *bits = (uint8_t)_mm256_movemask_ps(_mm256_castsi256_ps(fire));
     *nspk = _mm256_sub_epi32(*nspk, fire);
-    *ninact = _mm256_sub_epi32(*ninact, _mm256_cmpeq_epi32(_mm256_or_si256(_mm256_or_si256(u0, v0),
-                                                                           _mm256_or_si256(_mm256_or_si256(r0, x), b)),
+    *ninact = _mm256_sub_epi32(*ninact, _mm256_cmpeq_epi32(_mm256_or_si256(_mm256_or_si256(w, v0),
+                                                                           _mm256_or_si256(x, b)),
                                                            zero));
 }
 
@@ -767,8 +905,8 @@ NM_AVX2 static unsigned hsum8(__m256i x)
 /* UPDATE on AVX2, compartments 0 .. n8-1 (n8 a multiple of 8): the
  * spike flags go straight into the bit map (byte n/8 of it holds compartments n .. n+7;
  * x86 is little-endian, so that is bit n of the 64-bit words). */
-NM_AVX2 static unsigned update_avx2(unsigned n8, uint32_t *in, int32_t *u, int32_t *v, int32_t *ref,
-                                    const cx_params *p, uint8_t *bits, uint32_t *active)
+NM_AVX2 static unsigned update_avx2(unsigned n8, uint32_t *in, uint32_t *ur, int32_t *v, const cx_params *p,
+                                    uint8_t *bits, uint32_t *active)
 {
     __m256i nspk = _mm256_setzero_si256(), ninact = _mm256_setzero_si256();
     unsigned n;
@@ -777,11 +915,11 @@ NM_AVX2 static unsigned update_avx2(unsigned n8, uint32_t *in, int32_t *u, int32
         const __m256i th = _mm256_set1_epi32(p->vth[0]), rd = _mm256_set1_epi32(p->refract[0]);
         const __m256i b = _mm256_set1_epi32(p->bias[0]);
         for (n = 0; n < n8; n += 8)
-            cx8(n, in, u, v, ref, fu, fv, th, rd, b, &bits[n / 8], &nspk, &ninact);
+            cx8(n, in, ur, v, fu, fv, th, rd, b, &bits[n / 8], &nspk, &ninact);
     } else {
 #define LD(a) _mm256_loadu_si256((const __m256i *)(const void *)&(a)[n])
         for (n = 0; n < n8; n += 8)
-            cx8(n, in, u, v, ref, LD(p->fu), LD(p->fv), LD(p->vth), LD(p->refract), LD(p->bias), &bits[n / 8],
+            cx8(n, in, ur, v, LD(p->fu), LD(p->fv), LD(p->vth), LD(p->refract), LD(p->bias), &bits[n / 8],
                 &nspk, &ninact);
 #undef LD
     }
@@ -815,17 +953,18 @@ NM_AVX512 static inline __m512i wrap24x16(__m512i x)
 /* update_scalar's arithmetic on compartments n .. n+15 (same equations, lane by lane); the
  * 16 spike flags go to the 16 bits at *bits; the spike and inactive-update counts are
  * added to *nspk and *ninact. */
-NM_AVX512 static inline __attribute__((always_inline)) void cx16(unsigned n, uint32_t *in, int32_t *u, int32_t *v,
-                                                                 int32_t *ref, __m512i fu, __m512i fv, __m512i th,
+NM_AVX512 static inline __attribute__((always_inline)) void cx16(unsigned n, uint32_t *in, uint32_t *ur, int32_t *v,
+                                                                 __m512i fu, __m512i fv, __m512i th,
                                                                  __m512i rd, __m512i b, uint8_t *bits,
                                                                  unsigned *nspk, unsigned *ninact)
 {
     const __m512i zero = _mm512_setzero_si512();
     __m512i x = wrap24x16(_mm512_loadu_si512((const void *)&in[n]));
-    __m512i u0 = _mm512_loadu_si512((const void *)&u[n]);
+    __m512i w = _mm512_loadu_si512((const void *)&ur[n]);
     __m512i v0 = _mm512_loadu_si512((const void *)&v[n]);
-    __m512i r0 = _mm512_loadu_si512((const void *)&ref[n]);
-    __m512i un = wrap24x16(_mm512_add_epi32(decay16(u0, fu), x));
+    __m512i u0 = _mm512_srai_epi32(w, 8), r0 = _mm512_and_si512(w, _mm512_set1_epi32(0xff));
+    __m512i un8 = _mm512_slli_epi32(_mm512_add_epi32(decay16(u0, fu), x), 8); /* u' << 8 */
+    __m512i un = _mm512_srai_epi32(un8, 8);
     __m512i r1 = _mm512_mask_sub_epi32(r0, _mm512_cmpgt_epi32_mask(r0, zero), r0, _mm512_set1_epi32(1));
     __m512i vn = _mm512_add_epi32(_mm512_add_epi32(decay16(v0, fv), un), b);
     __mmask16 refr, fire, inact;
@@ -834,20 +973,18 @@ NM_AVX512 static inline __attribute__((always_inline)) void cx16(unsigned n, uin
     refr = _mm512_cmpgt_epi32_mask(r1, zero);
     fire = _mm512_mask_cmpgt_epi32_mask((__mmask16)~refr, vn, th);
     _mm512_storeu_si512((void *)&in[n], zero);
-    _mm512_storeu_si512((void *)&u[n], un);
+    _mm512_storeu_si512((void *)&ur[n], _mm512_or_si512(un8, _mm512_mask_blend_epi32(fire, r1, rd)));
     _mm512_storeu_si512((void *)&v[n], _mm512_maskz_mov_epi32((__mmask16)~(refr | fire), vn));
-    _mm512_storeu_si512((void *)&ref[n], _mm512_mask_blend_epi32(fire, r1, rd));
     bits[0] = (uint8_t)fire;
     bits[1] = (uint8_t)(fire >> 8);
-    inact = _mm512_cmpeq_epi32_mask(_mm512_or_si512(_mm512_or_si512(u0, v0), _mm512_or_si512(_mm512_or_si512(r0, x), b)),
-                                    zero);
+    inact = _mm512_cmpeq_epi32_mask(_mm512_or_si512(_mm512_or_si512(w, v0), _mm512_or_si512(x, b)), zero);
     *nspk += (unsigned)__builtin_popcount(fire);
     *ninact += (unsigned)__builtin_popcount(inact);
 }
 
 /* UPDATE on AVX-512, compartments 0 .. n16-1 (n16 a multiple of 16); as update_avx2 */
-NM_AVX512 static unsigned update_avx512(unsigned n16, uint32_t *in, int32_t *u, int32_t *v, int32_t *ref,
-                                        const cx_params *p, uint8_t *bits, uint32_t *active)
+NM_AVX512 static unsigned update_avx512(unsigned n16, uint32_t *in, uint32_t *ur, int32_t *v, const cx_params *p,
+                                        uint8_t *bits, uint32_t *active)
 {
     unsigned n, nspk = 0, ninact = 0;
     if (p->stride == 0) {
@@ -855,11 +992,11 @@ NM_AVX512 static unsigned update_avx512(unsigned n16, uint32_t *in, int32_t *u, 
         const __m512i th = _mm512_set1_epi32(p->vth[0]), rd = _mm512_set1_epi32(p->refract[0]);
         const __m512i b = _mm512_set1_epi32(p->bias[0]);
         for (n = 0; n < n16; n += 16)
-            cx16(n, in, u, v, ref, fu, fv, th, rd, b, &bits[n / 8], &nspk, &ninact);
+            cx16(n, in, ur, v, fu, fv, th, rd, b, &bits[n / 8], &nspk, &ninact);
     } else {
 #define LD(a) _mm512_loadu_si512((const void *)&(a)[n])
         for (n = 0; n < n16; n += 16)
-            cx16(n, in, u, v, ref, LD(p->fu), LD(p->fv), LD(p->vth), LD(p->refract), LD(p->bias), &bits[n / 8],
+            cx16(n, in, ur, v, LD(p->fu), LD(p->fv), LD(p->vth), LD(p->refract), LD(p->bias), &bits[n / 8],
                  &nspk, &ninact);
 #undef LD
     }
@@ -912,10 +1049,10 @@ static unsigned update(nm_loihi_ref *c, unsigned nupd, uint32_t *in, uint32_t *a
 #ifdef NM_X86_AVX2
     if (c->simd == NM_LOIHI_SIMD_AVX512) {
         n0 = nupd & ~15u;
-        nspk = update_avx512(n0, in, c->u, c->v, c->ref, &p, (uint8_t *)c->spk, active);
+        nspk = update_avx512(n0, in, c->ur, c->v, &p, (uint8_t *)c->spk, active);
     } else if (c->simd) {
         n0 = nupd & ~7u;
-        nspk = update_avx2(n0, in, c->u, c->v, c->ref, &p, (uint8_t *)c->spk, active);
+        nspk = update_avx2(n0, in, c->ur, c->v, &p, (uint8_t *)c->spk, active);
     }
 #endif
     /* the rest (all of it without AVX2), 64 at a time through the flag bytes */
@@ -925,58 +1062,124 @@ static unsigned update(nm_loihi_ref *c, unsigned nupd, uint32_t *in, uint32_t *a
         if (p.stride) {
             q.fu += n0; q.fv += n0; q.vth += n0; q.refract += n0; q.bias += n0;
         }
-        nspk += update_scalar(k, in + n0, c->u + n0, c->v + n0, c->ref + n0, &q, f, active);
+        nspk += update_scalar(k, in + n0, c->ur + n0, c->v + n0, &q, f, active);
         pack_flags(c->spk, n0, f, k);
         n0 += k;
     }
     return nspk;
 }
 
-/* SPIKE: the spike list (ascending) from the bit map, prefetching each spike's axon-map
- * packets; then the packets in send order. Returns the packet count. */
+/* c->cxpk from CX.AXMAP and the axon map (after a write to either) */
+static void build_cxpk(nm_loihi_ref *c)
+{
+    const unsigned amask = c->g.naxout - 1u;
+    unsigned n;
+    for (n = 0; n < c->g.ncomp; n++) {
+        uint32_t am = c->cx_axmap[n];
+        nm_loihi_pkt p = c->ptmpl[((am >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK) & amask];
+        p.src = (uint16_t)axmap_len(am);
+        c->cxpk[n] = p;
+    }
+    c->cxpk_dirty = 0;
+}
+
+/* the packets of compartment n's axon-map entries from packet npkts on; returns the count after */
+static uint32_t emit_entries(nm_loihi_ref *c, unsigned n, uint32_t npkts)
+{
+    const unsigned amask = c->g.naxout - 1u;
+    uint32_t am = c->cx_axmap[n];
+    unsigned base = (am >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK, len = axmap_len(am), k;
+    nm_loihi_pkt *restrict p = &c->pkts[npkts];
+    for (k = 0; k < len; k++) {
+        p[k] = c->ptmpl[(base + k) & amask];
+        p[k].src = (uint16_t)n;
+    }
+    return npkts + len;
+}
+
+/* SPIKE: the spike list (ascending) from the bit map and the packets in send order (a
+ * compartment with one axon-map entry, the common case, sends the packet cached in
+ * c->cxpk without reading CX.AXMAP or the axon map). Returns the packet count. */
 static uint32_t emit(nm_loihi_ref *c, unsigned nupd, unsigned nspk)
 {
-    const unsigned amask = c->g.naxout - 1u, nw = (nupd + 63u) / 64u;
+    const unsigned nw = (nupd + 63u) / 64u;
     unsigned i = 0, wi, k;
     uint32_t npkts = 0;
+    const int loopback = c->opts.loopback;
+    if (c->cxpk_dirty)
+        build_cxpk(c);
     for (wi = 0; wi < nw && i < nspk; wi++) {
         uint64_t b = c->spk[wi];
         if (wi == nw - 1 && (nupd & 63u))
             b &= ((uint64_t)1 << (nupd & 63u)) - 1u; /* bits past nupd are stale */
         while (b) {
             unsigned n = wi * 64u + (unsigned)__builtin_ctzll(b);
+            nm_loihi_pkt p = c->cxpk[n];
             b &= b - 1u;
             c->spikes[i++] = (uint16_t)n;
-            __builtin_prefetch(&c->ptmpl[((c->cx_axmap[n] >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK) & amask]);
-        }
-    }
-    if (c->opts.loopback) {
-        for (i = 0; i < nspk; i++) {
-            unsigned n = c->spikes[i];
-            uint32_t am = c->cx_axmap[n];
-            unsigned base = (am >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK, len = axmap_len(am);
-            for (k = 0; k < len; k++) {
-                nm_loihi_pkt *p = &c->pkts[npkts++];
-                *p = c->ptmpl[(base + k) & amask];
-                p->src = (uint16_t)n;
-                if (p->dx == 0 && p->dy == 0)
-                    nm_loihi_ref_push_inline(c, p->axon);
+            if (p.src == 1) {
+                p.src = (uint16_t)n;
+                c->pkts[npkts++] = p;
+            } else {
+                npkts = emit_entries(c, n, npkts);
             }
         }
-        return npkts;
     }
-    for (i = 0; i < nspk; i++) {
-        unsigned n = c->spikes[i];
-        uint32_t am = c->cx_axmap[n];
-        unsigned base = (am >> NML_CX_AXMAP_BASE_LSB) & NML_CX_AXMAP_BASE_MASK, len = axmap_len(am);
-        nm_loihi_pkt *restrict p = &c->pkts[npkts];
-        npkts += len;
-        for (k = 0; k < len; k++) {
-            p[k] = c->ptmpl[(base + k) & amask];
-            p[k].src = (uint16_t)n;
-        }
-    }
+    if (loopback) /* the packets to this core re-enter its queue, in send order */
+        for (k = 0; k < npkts; k++)
+            if (c->pkts[k].dx == 0 && c->pkts[k].dy == 0)
+                nm_loihi_ref_push_inline(c, c->pkts[k].axon);
     return npkts;
+}
+
+/* x[n] = lo[n], lo[n] = 0 for n < count: compiled for AVX-512, AVX2 and the baseline */
+static inline __attribute__((always_inline)) void widen_body(uint32_t *restrict x, int16_t *restrict lo, unsigned count)
+{
+    unsigned n;
+    for (n = 0; n < count; n++) {
+        x[n] = (uint32_t)(int32_t)lo[n];
+        lo[n] = 0;
+    }
+}
+#if defined(NM_X86_AVX2)
+__attribute__((target("avx512f,avx512bw"))) static void widen_avx512(uint32_t *restrict x, int16_t *restrict lo,
+                                                                     unsigned count)
+{
+    widen_body(x, lo, count);
+}
+__attribute__((target("avx2"))) static void widen_avx2(uint32_t *restrict x, int16_t *restrict lo, unsigned count)
+{
+    widen_body(x, lo, count);
+}
+#endif
+static void widen_c(uint32_t *restrict x, int16_t *restrict lo, unsigned count)
+{
+    widen_body(x, lo, count);
+}
+
+/* The input of compartments 0 .. nupd-1 from accumulator slot s into x (their low and high
+ * parts added, then cleared); the rest of the slot stays. Returns x. */
+static uint32_t *take_slot(nm_loihi_ref *c, unsigned s, unsigned nupd, uint32_t *restrict x)
+{
+    int16_t *restrict lo = &c->dlo[(size_t)s << c->lg_ncomp];
+    unsigned n;
+#if defined(NM_X86_AVX2)
+    if (c->simd == NM_LOIHI_SIMD_AVX512)
+        widen_avx512(x, lo, nupd);
+    else if (c->simd)
+        widen_avx2(x, lo, nupd);
+    else
+#endif
+        widen_c(x, lo, nupd);
+    if (c->dhi_slots >> s & 1u) {
+        uint32_t *restrict hi = &c->da[(size_t)s << c->lg_ncomp];
+        for (n = 0; n < nupd; n++)
+            x[n] += hi[n];
+        memset(hi, 0, nupd * sizeof *hi);
+        if (nupd == c->g.ncomp)
+            c->dhi_slots &= ~((uint64_t)1 << s);
+    }
+    return x;
 }
 
 int nm_loihi_ref_tick(nm_loihi_ref *c, nm_loihi_out *out)
@@ -985,12 +1188,11 @@ int nm_loihi_ref_tick(nm_loihi_ref *c, nm_loihi_out *out)
     unsigned nupd = c->nupd < g->ncomp ? c->nupd : g->ncomp;
     unsigned m = c->qcount, nspk;
     uint32_t t, cycles, npkts = 0, stalls = 0;
-    uint32_t *slot;
+    _Alignas(64) uint32_t xin[NM_LOIHI_MAX_NCOMP];
 
     t = ++c->step;
     cycles = 2u + deliver(c, m, t);
-    slot = &c->da[(size_t)(t & (g->ndslot - 1u)) << c->lg_ncomp];
-    nspk = update(c, nupd, slot, &c->cnt[NML_COUNTER_CX_ACTIVE]);
+    nspk = update(c, nupd, take_slot(c, t & (g->ndslot - 1u), nupd, xin), &c->cnt[NML_COUNTER_CX_ACTIVE]);
     cycles += 3u * nupd;
 
     if (nspk) {
@@ -1040,17 +1242,16 @@ void nm_loihi_ref_prefetch(const nm_loihi_ref *c)
     unsigned k;
     for (k = 0; k < c->qcount && k < 64; k += 32)
         __builtin_prefetch(&c->q[(c->qhead + k) & (c->g.inq - 1u)]);
-    __builtin_prefetch(&c->da[(size_t)((c->step + 1u) & (c->g.ndslot - 1u)) << c->lg_ncomp]);
-    __builtin_prefetch(c->u);
+    __builtin_prefetch(&c->dlo[(size_t)((c->step + 1u) & (c->g.ndslot - 1u)) << c->lg_ncomp]);
+    __builtin_prefetch(c->ur);
     __builtin_prefetch(c->v);
-    __builtin_prefetch(c->ref);
 }
 
 /* ------------------------------------------------------------------ probes */
 
-int32_t nm_loihi_ref_u(const nm_loihi_ref *c, unsigned n) { return c->u[n]; }
+int32_t nm_loihi_ref_u(const nm_loihi_ref *c, unsigned n) { return wrap24u(c->ur[n] >> 8); }
 int32_t nm_loihi_ref_v(const nm_loihi_ref *c, unsigned n) { return c->v[n]; }
-unsigned nm_loihi_ref_refcnt(const nm_loihi_ref *c, unsigned n) { return (unsigned)c->ref[n]; }
+unsigned nm_loihi_ref_refcnt(const nm_loihi_ref *c, unsigned n) { return c->ur[n] & 0xffu; }
 uint32_t nm_loihi_ref_counter(const nm_loihi_ref *c, unsigned idx)
 {
     return idx < NML_COUNTER_NREGS ? c->cnt[idx] : 0;

@@ -5,8 +5,10 @@
  * slot, the input queue, the ten counters, spikes and packets in order, and the cycles the
  * RTL spends on a step. It exposes the same word-addressed config space as the RTL
  * (regmap/nm_loihi_regmap.h) and is always idle between calls. Written for speed: the
- * compartment update is a branch-free loop over flat int32 arrays, synapse weights come
- * from per-format lookup tables, and nothing is allocated after configuration.
+ * compartment update is a branch-free vector loop over flat arrays, synapse words are
+ * pre-decoded when written, the dendritic accumulators are 16-bit with a 32-bit part for
+ * what overflows, all of a core's arrays share one allocation, and nothing is allocated
+ * after configuration (docs/performance.md, the Loihi-style chip).
  */
 #ifndef NM_LOIHI_REF_H
 #define NM_LOIHI_REF_H
