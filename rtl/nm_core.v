@@ -479,10 +479,10 @@ module nm_core #(
     end
   end
 
-  // event counters (a config write to a counter wins over its increment); each is
-  // written only in a cycle where it changes
-  wire       cnt_we  = cfg_wr && cfg_region == `NM_REGION_COUNTER;
-  wire [2:0] cnt_sel = cfg_off[2:0];
+  // event counters: each is written only in a cycle where it counts; a config write to a
+  // counter (the last assignment) wins over its increment. (Increments first, the write
+  // after: every read of a counter then comes before its writes, and a cycle-based
+  // simulator updates it in place; docs/performance.md, fourth step.)
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       cnt0_q <= 32'd0;
@@ -494,14 +494,25 @@ module nm_core #(
       cnt6_q <= 32'd0;
       cnt7_q <= 32'd0;
     end else begin
-      if (cnt_we && cnt_sel == 3'd0) cnt0_q <= cfg_wdata_i; else if (inc[0]) cnt0_q <= cnt0_q + 32'd1;
-      if (cnt_we && cnt_sel == 3'd1) cnt1_q <= cfg_wdata_i; else if (inc[1]) cnt1_q <= cnt1_q + 32'd1;
-      if (cnt_we && cnt_sel == 3'd2) cnt2_q <= cfg_wdata_i; else if (inc[2]) cnt2_q <= cnt2_q + 32'd1;
-      if (cnt_we && cnt_sel == 3'd3) cnt3_q <= cfg_wdata_i; else if (inc[3]) cnt3_q <= cnt3_q + 32'd1;
-      if (cnt_we && cnt_sel == 3'd4) cnt4_q <= cfg_wdata_i; else if (inc[4]) cnt4_q <= cnt4_q + 32'd1;
-      if (cnt_we && cnt_sel == 3'd5) cnt5_q <= cfg_wdata_i; else if (inc[5]) cnt5_q <= cnt5_q + 32'd1;
-      if (cnt_we && cnt_sel == 3'd6) cnt6_q <= cfg_wdata_i; else if (inc[6]) cnt6_q <= cnt6_q + 32'd1;
-      if (cnt_we && cnt_sel == 3'd7) cnt7_q <= cfg_wdata_i; else if (inc[7]) cnt7_q <= cnt7_q + 32'd1;
+      if (inc[0]) cnt0_q <= cnt0_q + 32'd1;
+      if (inc[1]) cnt1_q <= cnt1_q + 32'd1;
+      if (inc[2]) cnt2_q <= cnt2_q + 32'd1;
+      if (inc[3]) cnt3_q <= cnt3_q + 32'd1;
+      if (inc[4]) cnt4_q <= cnt4_q + 32'd1;
+      if (inc[5]) cnt5_q <= cnt5_q + 32'd1;
+      if (inc[6]) cnt6_q <= cnt6_q + 32'd1;
+      if (inc[7]) cnt7_q <= cnt7_q + 32'd1;
+      if (cfg_wr && cfg_region == `NM_REGION_COUNTER)
+        case (cfg_off[2:0])
+          3'd0: cnt0_q <= cfg_wdata_i;
+          3'd1: cnt1_q <= cfg_wdata_i;
+          3'd2: cnt2_q <= cfg_wdata_i;
+          3'd3: cnt3_q <= cfg_wdata_i;
+          3'd4: cnt4_q <= cfg_wdata_i;
+          3'd5: cnt5_q <= cfg_wdata_i;
+          3'd6: cnt6_q <= cfg_wdata_i;
+          default: cnt7_q <= cfg_wdata_i;
+        endcase
     end
   end
 
