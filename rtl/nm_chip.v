@@ -238,7 +238,12 @@ module nm_chip #(
   wire        rt_wr;             // RT_PERIOD written
 
   // The barrier: every core idle, every router FIFO empty, no host packet waiting.
-  wire drained = !(|c_busy) && (&r_idle) && !host_valid_i;
+  // (mesh_idle reads only registers, so a cycle-based simulator computes it once after
+  // the clock edge; only the AND with the host pin is redone at every change of the
+  // pins. The metacomment keeps Verilator from folding it back into `drained`; other
+  // tools read a comment. docs/performance.md, fourth step.)
+  wire mesh_idle /* verilator public_flat_rd */ = !(|c_busy) && (&r_idle);
+  wire drained   = mesh_idle && !host_valid_i;
   // A tick request waits until host packets sent before it have landed, so that a
   // host packet with delay 1 is integrated in the tick that follows it.
   reg  pend_q;

@@ -69,7 +69,9 @@ module nm_core #(
   reg [NumAxons-1:0]   act_q;                   // A, latched at START
   reg [3:0]            cur_q;
   reg [31:0]           prng_q;
-  reg [31:0]           cnt_q   [0:7];
+  // the eight event counters, one register each (not an array: a cycle-based simulator
+  // then updates each in place, only when it counts; docs/performance.md, fourth step)
+  reg [31:0]           cnt0_q, cnt1_q, cnt2_q, cnt3_q, cnt4_q, cnt5_q, cnt6_q, cnt7_q;
   reg [3:0]            state_q;
   reg [NW-1:0]         n_q;                     // neuron being updated
   reg [NumAxons-1:0]   hits_q;                  // its remaining synaptic events
@@ -300,64 +302,42 @@ module nm_core #(
     end
   endgenerate
 
-  reg        map_ok;      // address mapped
-  reg        ro;          // read-only register
-  reg        idle_only;   // access needs an idle core
-  always @* begin
-    map_ok = 1'b0;
-    ro = 1'b0;
-    idle_only = 1'b1;
-    // decoded only when there is an access (its only use): off the per-cycle path
-    if (cfg_req_i) case (cfg_region)
-      `NM_REGION_CTRL: begin
-        map_ok = (cfg_off < 12'd5);
-        ro = (cfg_off <= `NM_CTRL_STATUS);
-        idle_only = cfg_we_i;
-      end
-      `NM_REGION_COUNTER: begin
-        map_ok = (cfg_off < 12'd8);
-        idle_only = cfg_we_i;
-      end
-      `NM_REGION_AXTYPE: map_ok = ({20'd0, cfg_off} < TWords);
-      `NM_REGION_XBAR:   map_ok = elem_ok && ({29'd0, cfg_word} < XWords);
-      `NM_REGION_NEURON: map_ok = elem_ok && (cfg_word < 3'd7);
-      `NM_REGION_SCHED:  map_ok = (cfg_elem < 9'd16) && ({29'd0, cfg_word} < XWords);
-      default:           map_ok = 1'b0;
-    endcase
-  end
-  wire cfg_ok = map_ok && !(cfg_we_i && ro) && !(idle_only && busy);
-  wire cfg_wr = cfg_req_i && cfg_we_i && cfg_ok;
-
-  reg [31:0] rd;
-  always @* begin
-    rd = 32'd0;
-    if (cfg_req_i && !cfg_we_i) case (cfg_region)   // only a read uses it
-      `NM_REGION_CTRL:
-        case (cfg_off[2:0])
-          3'd0: rd = `NM_CTRL_ID_VALUE_RESET;
-          3'd1: rd = {NumNeurons[15:0], NumAxons[15:0]};
-          3'd2: rd = {24'd0, cur_q, 3'd0, busy};
-          3'd3: rd = {28'd0, cur_q};
-          3'd4: rd = prng_q;
-          default: rd = 32'd0;
-        endcase
-      `NM_REGION_COUNTER: rd = cnt_q[cfg_off[2:0]];
-      `NM_REGION_AXTYPE:  rd = types_q[ty_base +: 32];
-      `NM_REGION_XBAR:    rd = xbar_q[cfg_n][ax_base +: 32];
-      `NM_REGION_NEURON:
-        case (cfg_word)
-          3'd0: rd = {5'd0, syn_q[cfg_n]};
-          3'd1: rd = mode_q[cfg_n];
-          3'd2: rd = {14'd0, alpha_q[cfg_n]};
-          3'd3: rd = {14'd0, beta_q[cfg_n]};
-          3'd4: rd = {14'd0, rst_q[cfg_n]};
-          3'd5: rd = {2'd0, dest_q[cfg_n]};
-          3'd6: rd = {12'd0, v_q[cfg_n]};
-          default: rd = 32'd0;
-        endcase
-      `NM_REGION_SCHED:   rd = sched_q[cfg_elem[3:0]][ax_base +: 32];
-      default:            rd = 32'd0;
-    endcase
+  // The access check: computed only when there is an access (every use of cfg_ok and
+  // cfg_wr is with cfg_req_i). The decode's temporaries are local to the block, so a
+  // cycle-based simulator keeps them out of the model's state and evaluates this at
+  // every change of the chip's pins as two stores and a test (docs/performance.md,
+  // fourth step).
+  reg cfg_ok;   // with cfg_req_i: the access is allowed
+  reg cfg_wr;   // an allowed write
+  always @* begin : cfg_check
+    reg map_ok;      // address mapped
+    reg ro;          // read-only register
+    reg idle_only;   // access needs an idle core
+    cfg_ok = 1'b0;
+    cfg_wr = 1'b0;
+    if (cfg_req_i) begin
+      map_ok = 1'b0;
+      ro = 1'b0;
+      idle_only = 1'b1;
+      case (cfg_region)
+        `NM_REGION_CTRL: begin
+          map_ok = (cfg_off < 12'd5);
+          ro = (cfg_off <= `NM_CTRL_STATUS);
+          idle_only = cfg_we_i;
+        end
+        `NM_REGION_COUNTER: begin
+          map_ok = (cfg_off < 12'd8);
+          idle_only = cfg_we_i;
+        end
+        `NM_REGION_AXTYPE: map_ok = ({20'd0, cfg_off} < TWords);
+        `NM_REGION_XBAR:   map_ok = elem_ok && ({29'd0, cfg_word} < XWords);
+        `NM_REGION_NEURON: map_ok = elem_ok && (cfg_word < 3'd7);
+        `NM_REGION_SCHED:  map_ok = (cfg_elem < 9'd16) && ({29'd0, cfg_word} < XWords);
+        default:           map_ok = 1'b0;
+      endcase
+      cfg_ok = map_ok && !(cfg_we_i && ro) && !(idle_only && busy);
+      cfg_wr = cfg_we_i && cfg_ok;
+    end
   end
 
   reg        rvalid_q, err_q;
@@ -413,14 +393,51 @@ module nm_core #(
       err_q    <= 1'b0;
       rdata_q  <= 32'd0;
       for (k = 0; k < 16; k = k + 1) sched_q[k] <= {NumAxons{1'b0}};
-      for (k = 0; k < 8; k = k + 1)  cnt_q[k]   <= 32'd0;
     end else begin
       state_q <= (state_q == StIdle && tick_i) ? StStart : state_d;
 
       // config response and register writes
       rvalid_q <= cfg_req_i;
       err_q    <= cfg_req_i && !cfg_ok;
-      rdata_q  <= (cfg_req_i && cfg_ok && !cfg_we_i) ? rd : 32'd0;
+      // the read data: the read mux is evaluated at the clock edge of a read only
+      rdata_q  <= 32'd0;
+      if (cfg_req_i && cfg_ok && !cfg_we_i) case (cfg_region)
+        `NM_REGION_CTRL:
+          case (cfg_off[2:0])
+            3'd0: rdata_q <= `NM_CTRL_ID_VALUE_RESET;
+            3'd1: rdata_q <= {NumNeurons[15:0], NumAxons[15:0]};
+            3'd2: rdata_q <= {24'd0, cur_q, 3'd0, busy};
+            3'd3: rdata_q <= {28'd0, cur_q};
+            3'd4: rdata_q <= prng_q;
+            default: rdata_q <= 32'd0;
+          endcase
+        `NM_REGION_COUNTER:
+          case (cfg_off[2:0])
+            3'd0: rdata_q <= cnt0_q;
+            3'd1: rdata_q <= cnt1_q;
+            3'd2: rdata_q <= cnt2_q;
+            3'd3: rdata_q <= cnt3_q;
+            3'd4: rdata_q <= cnt4_q;
+            3'd5: rdata_q <= cnt5_q;
+            3'd6: rdata_q <= cnt6_q;
+            default: rdata_q <= cnt7_q;
+          endcase
+        `NM_REGION_AXTYPE:  rdata_q <= types_q[ty_base +: 32];
+        `NM_REGION_XBAR:    rdata_q <= xbar_q[cfg_n][ax_base +: 32];
+        `NM_REGION_NEURON:
+          case (cfg_word)
+            3'd0: rdata_q <= {5'd0, syn_q[cfg_n]};
+            3'd1: rdata_q <= mode_q[cfg_n];
+            3'd2: rdata_q <= {14'd0, alpha_q[cfg_n]};
+            3'd3: rdata_q <= {14'd0, beta_q[cfg_n]};
+            3'd4: rdata_q <= {14'd0, rst_q[cfg_n]};
+            3'd5: rdata_q <= {2'd0, dest_q[cfg_n]};
+            3'd6: rdata_q <= {12'd0, v_q[cfg_n]};
+            default: rdata_q <= 32'd0;
+          endcase
+        `NM_REGION_SCHED:   rdata_q <= sched_q[cfg_elem[3:0]][ax_base +: 32];
+        default:            rdata_q <= 32'd0;
+      endcase
       if (cfg_wr && cfg_region == `NM_REGION_CTRL && cfg_off[2:0] == 3'd3)
         cur_q <= cfg_wdata_i[3:0];
       if (cfg_wr && cfg_region == `NM_REGION_CTRL && cfg_off[2:0] == 3'd4)
@@ -459,13 +476,43 @@ module nm_core #(
       // packet input, after the START clear so its bit survives
       if (pkt_ok) sched_q[pkt_row][pkt_in_axon_i[AxW-1:0]] <= 1'b1;
 
-      // event counters (a config write to a counter wins over its increment)
-      for (k = 0; k < 8; k = k + 1) begin
-        if (cfg_wr && cfg_region == `NM_REGION_COUNTER && cfg_off[2:0] == k[2:0])
-          cnt_q[k] <= cfg_wdata_i;
-        else
-          cnt_q[k] <= cnt_q[k] + {31'd0, inc[k]};
-      end
+    end
+  end
+
+  // event counters: each is written only in a cycle where it counts; a config write to a
+  // counter (the last assignment) wins over its increment. (Increments first, the write
+  // after: every read of a counter then comes before its writes, and a cycle-based
+  // simulator updates it in place; docs/performance.md, fourth step.)
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      cnt0_q <= 32'd0;
+      cnt1_q <= 32'd0;
+      cnt2_q <= 32'd0;
+      cnt3_q <= 32'd0;
+      cnt4_q <= 32'd0;
+      cnt5_q <= 32'd0;
+      cnt6_q <= 32'd0;
+      cnt7_q <= 32'd0;
+    end else begin
+      if (inc[0]) cnt0_q <= cnt0_q + 32'd1;
+      if (inc[1]) cnt1_q <= cnt1_q + 32'd1;
+      if (inc[2]) cnt2_q <= cnt2_q + 32'd1;
+      if (inc[3]) cnt3_q <= cnt3_q + 32'd1;
+      if (inc[4]) cnt4_q <= cnt4_q + 32'd1;
+      if (inc[5]) cnt5_q <= cnt5_q + 32'd1;
+      if (inc[6]) cnt6_q <= cnt6_q + 32'd1;
+      if (inc[7]) cnt7_q <= cnt7_q + 32'd1;
+      if (cfg_wr && cfg_region == `NM_REGION_COUNTER)
+        case (cfg_off[2:0])
+          3'd0: cnt0_q <= cfg_wdata_i;
+          3'd1: cnt1_q <= cfg_wdata_i;
+          3'd2: cnt2_q <= cfg_wdata_i;
+          3'd3: cnt3_q <= cfg_wdata_i;
+          3'd4: cnt4_q <= cfg_wdata_i;
+          3'd5: cnt5_q <= cfg_wdata_i;
+          3'd6: cnt6_q <= cfg_wdata_i;
+          default: cnt7_q <= cfg_wdata_i;
+        endcase
     end
   end
 

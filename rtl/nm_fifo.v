@@ -29,16 +29,18 @@ module nm_fifo #(
   assign full_o  = (cnt_q == Depth[PtrW:0]);
   assign data_o  = mem_q[rd_q];
 
-  always @(posedge clk_i) begin
-    if (do_push) mem_q[wr_q] <= data_i;
-  end
-
+  // One always block for the memory and the pointers: a cycle-based simulator makes one
+  // trigger per distinct event list, so a separate `always @(posedge clk_i)` for the
+  // memory would add a trigger for every gated router clock (docs/performance.md, fourth
+  // step). The memory is not reset (a push while in reset is not stored; the FIFO is
+  // empty after reset either way, and data_o is valid only when !empty_o).
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       rd_q  <= {PtrW{1'b0}};
       wr_q  <= {PtrW{1'b0}};
       cnt_q <= {(PtrW+1){1'b0}};
     end else begin
+      if (do_push) mem_q[wr_q] <= data_i;
       if (do_push) wr_q <= wr_q + 1'b1;
       if (do_pop)  rd_q <= rd_q + 1'b1;
       if (do_push && !do_pop) cnt_q <= cnt_q + 1'b1;
