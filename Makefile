@@ -88,6 +88,8 @@ help:
 	@echo "make bench-lrtl-cores  --rtl-cores on workload L, 8x8 cores of the default Loihi geometry, 1 and 16 RTL cores"
 	@echo "make test-lassert  the Loihi RTL's NM_ASSERT checks fire on bad stimuli and planted bugs (Icarus)"
 	@echo "make bench-rtl-speed  the Verilated chip before/after issue 13, same results (docs/performance.md)"
+	@echo "make bench-rtl-threads  Verilator --threads 2 against one thread, same results (RTL_THREADS_MESH=8x8"
+	@echo "                RTL_THREADS_KICK=256 for a busy 8x8; docs/performance.md \"Verilator threads\")"
 	@echo "make VCHIP_PGO=1 ...  build the Verilated 4x4 chip with a profile of the busy network (tools/vchip-pgo):"
 	@echo "                1.1-1.2x faster, about 2 minutes more build (docs/performance.md)"
 	@echo "make bench-rtl-cores  W with 1 and 16 --rtl-cores (docs/verification.md s4)"

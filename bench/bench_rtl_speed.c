@@ -13,11 +13,20 @@
  * semantics; the bench target compares it between the baseline and the fast build.
  *
  * usage: bench-rtl-speed --label L [--ticks N] [--warmup N] [--repeat R] [--csv F]
- *                        [--wave IMAGE INPUT] [--no-busy] [--ticks-out F]
+ *                        [--wave IMAGE INPUT] [--no-busy] [--ticks-out F] [--kick N] [--lib SO]
+ * --kick N sends N more host packets to every core before the busy network's first tick
+ * (random axons, delay 1): on meshes larger than 4 x 4 the network's 256 starting packets
+ * are too few to start its activity, N = 256 makes the 8 x 8 network as busy as the
+ * 4 x 4 one (docs/performance.md, "Verilator threads"). N = 0 (default) is the network
+ * of bench_net.c alone.
+ * --lib SO runs the chip of a shape library (tools/build-rtl-shape's libnmvchip.so, any
+ * mesh, any thread count) instead of the 4 x 4 build linked in; the busy network is
+ * generated for that library's mesh (the wave image must match its shape).
  * --ticks-out F writes every tick of the first run of each workload to F (workload, tick,
  * cycles, spikes, off-chip packets, FNV-1a of its spikes): diff two builds' files to find
  * the first tick where they part.
  */
+#include <dlfcn.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +38,7 @@
 #include "nm_load.h"
 #include "nm_regmap.h"
 #include "nm_rtl_chip.h"
+#include "nm_vchip_shim.h"
 
 #include "bench_net.h"
 
@@ -42,6 +52,30 @@ static uint64_t fnv(uint64_t h, uint32_t v)
     return h;
 }
 
+static const nm_vchip_api *chip_api; /* --lib's, or NULL: the linked build */
+static unsigned kick;                 /* --kick */
+
+/* --kick's packets: kick to every core, in rounds over the cores, random axons (xorshift64*). */
+static int send_kick(const nm_chip_backend *b)
+{
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    unsigned i, core, ncores = b->mesh_x * b->mesh_y;
+    int rc = NM_OK;
+    for (i = 0; i < kick && rc == NM_OK; i++)
+        for (core = 0; core < ncores && rc == NM_OK; core++) {
+            nm_pkt p;
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            p.dx = (int16_t)(core % b->mesh_x);
+            p.dy = (int16_t)(core / b->mesh_x);
+            p.axon = (uint8_t)((x * 0x2545f4914f6cdd1dull) >> 56);
+            p.delay = 1;
+            rc = b->host_send(b->impl, nm_flit_pack(&p));
+        }
+    return rc;
+}
+
 typedef struct result {
     double wall_cps, cpu_cps;
     uint64_t cycles, fp;
@@ -51,7 +85,8 @@ typedef struct result {
 static int run_once(const nm_image *im, const nm_input *in, size_t nin, unsigned warmup, unsigned ticks,
                     result *r, FILE *tout, const char *name)
 {
-    nm_rtl_chip *c = nm_rtl_chip_new(NULL);
+    nm_rtl_chip_opts opts;
+    nm_rtl_chip *c;
     nm_chip_backend b;
     nm_chip_tick_out o;
     unsigned t, k, ncores;
@@ -60,6 +95,9 @@ static int run_once(const nm_image *im, const nm_input *in, size_t nin, unsigned
     double w0 = 0, c0 = 0;
     char err[512];
     int rc;
+    memset(&opts, 0, sizeof opts);
+    opts.api = chip_api;
+    c = nm_rtl_chip_new_opts(&opts);
     if (!c)
         return NM_ERR_NOMEM;
     nm_rtl_chip_backend(&b, c);
@@ -68,8 +106,11 @@ static int run_once(const nm_image *im, const nm_input *in, size_t nin, unsigned
         rc = nm_image_load(im, &b, err, sizeof err) ? NM_ERR_CFG : NM_OK;
         if (rc != NM_OK)
             fprintf(stderr, "bench-rtl-speed: %s\n", err);
-    } else
+    } else {
         rc = bench_program_busy(&b);
+        if (rc == NM_OK)
+            rc = send_kick(&b);
+    }
     if (rc == NM_OK)
         rc = nm_chip_tick_out_init(&o, ncores, b.nneurons, 256);
     else
@@ -181,9 +222,21 @@ int main(int argc, char **argv)
             toutp = argv[++i];
         else if (!strcmp(argv[i], "--no-busy"))
             busy = 0;
-        else {
+        else if (!strcmp(argv[i], "--kick") && i + 1 < (unsigned)argc)
+            kick = (unsigned)strtoul(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--lib") && i + 1 < (unsigned)argc) {
+            void *h = dlopen(argv[++i], RTLD_NOW | RTLD_LOCAL);
+            nm_vchip_shape_fn fn = NULL;
+            if (h)
+                *(void **)&fn = dlsym(h, "nm_vchip_shape_api");
+            if (!fn || !(chip_api = fn())) {
+                fprintf(stderr, "bench-rtl-speed: %s: not a shape library (%s)\n", argv[i],
+                        h ? "no nm_vchip_shape_api" : dlerror());
+                return 1;
+            }
+        } else {
             fprintf(stderr, "usage: %s --label L [--ticks N] [--warmup N] [--repeat R] [--csv F] "
-                            "[--wave IMAGE INPUT] [--no-busy] [--ticks-out F]\n", argv[0]);
+                            "[--wave IMAGE INPUT] [--no-busy] [--ticks-out F] [--kick N] [--lib SO]\n", argv[0]);
             return 2;
         }
     }
