@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nm_loihi_regmap.h"
+#include "nm_vdrive.h"
 #include "nm_vloihi_shim.h"
 
 struct nm_loihi_rtl {
@@ -25,16 +26,24 @@ struct nm_loihi_rtl {
 
 static void cycle(nm_loihi_rtl *c)
 {
+    char msg[900];
     c->api->cycle(c->v, &c->p);
-    if (!c->stopped) {
-        char msg[900];
-        if (c->api->stopped(c->v, msg, sizeof msg)) {
-            c->stopped = 1;
-            snprintf(c->err, sizeof c->err, "RTL assertion in cycle %" PRIu64 " (%s %" PRIu32 "): %s",
-                     c->api->cycles(c->v), c->in_step ? "step" : "between steps, before step", c->steps + 1,
-                     msg);
-        }
+    if (!c->stopped && c->api->stopped(c->v, msg, sizeof msg)) {
+        c->stopped = 1;
+        nm_vdrive_assert_text(c->err, sizeof c->err, c->api->cycles(c->v), "step", c->in_step, c->steps + 1, msg);
     }
+}
+
+static void vcycle(void *c)
+{
+    cycle(c);
+}
+
+/* This driver as nm_vdrive.h's sequences see it. */
+static nm_vdrive vdrive(nm_loihi_rtl *c)
+{
+    nm_vdrive d = {c, vcycle, NULL, &c->stopped};
+    return d;
 }
 
 const char *nm_loihi_rtl_error(const nm_loihi_rtl *c)
@@ -48,20 +57,13 @@ static int cfg_access(nm_loihi_rtl *c, int we, uint32_t addr, uint32_t wdata, ui
         return NM_ERR_ASSERT;
     if (addr >> NML_ADDR_BITS)
         return NM_ERR_CFG;
-    c->p.cfg_req = 1;
-    c->p.cfg_we = (uint8_t)we;
     c->p.cfg_addr = addr;
-    c->p.cfg_wdata = wdata;
-    cycle(c);
-    c->p.cfg_req = 0;
-    c->p.cfg_we = 0;
-    if (c->stopped)
-        return NM_ERR_ASSERT;
-    if (!c->p.cfg_rvalid)
-        return NM_ERR_HANG; /* the port promises a response the next cycle */
-    if (rdata)
-        *rdata = c->p.cfg_rdata;
-    return c->p.cfg_err ? NM_ERR_CFG : NM_OK;
+    {
+        nm_vdrive d = vdrive(c);
+        nm_vcfg_pins cp = {&c->p.cfg_req, &c->p.cfg_we, &c->p.cfg_wdata, &c->p.cfg_rvalid, &c->p.cfg_err,
+                           &c->p.cfg_rdata};
+        return nm_vdrive_cfg(&d, &cp, we, wdata, rdata);
+    }
 }
 
 int nm_loihi_rtl_cfg_write(nm_loihi_rtl *c, uint32_t addr, uint32_t data)
@@ -235,7 +237,7 @@ nm_loihi_rtl *nm_loihi_rtl_new_api(const nm_vloihi_api *api, const nm_loihi_geom
 {
     nm_loihi_rtl *c = calloc(1, sizeof *c);
     uint64_t n;
-    int i;
+    nm_vdrive d;
 
     if (msg && len)
         msg[0] = '\0';
@@ -255,12 +257,10 @@ nm_loihi_rtl *nm_loihi_rtl_new_api(const nm_vloihi_api *api, const nm_loihi_geom
         free(c);
         return NULL;
     }
-    c->p.rst_n = 0;
-    for (i = 0; i < 4; i++)
-        cycle(c);
-    c->p.rst_n = 1;
+    d = vdrive(c);
+    nm_vdrive_reset(&d, &c->p.rst_n);
     /* the init walk clears every memory: at most 2^16 cycles at the largest geometry */
-    for (n = 0; c->p.busy || n == 0; n++) {
+    for (n = 1; c->p.busy; n++) {
         if (n > (1u << 17)) {
             if (msg && len)
                 snprintf(msg, len, "the core stays busy after reset");
