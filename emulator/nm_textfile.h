@@ -1,0 +1,16 @@
+/* nm_textfile.h - finding a small data file (a preset) in a list of folders and reading it whole. */
+#ifndef NM_TEXTFILE_H
+#define NM_TEXTFILE_H
+
+#include <stddef.h>
+
+/* All of the file at path, NUL-terminated, in a new buffer the caller frees. At most max
+ * bytes (a whole number of MiB): a larger file is refused. NULL when it cannot, with err
+ * "<path>: <why>" (the system's reason when it cannot be opened). */
+char *nm_textfile_read(const char *path, size_t max, char *err, size_t errlen);
+
+/* The first readable <dir>/<name><ext> over the ':'-separated folders of dirs, into path:
+ * 0, or -1 when there is none (path is then empty). */
+int nm_textfile_find(const char *dirs, const char *name, const char *ext, char *path, size_t len);
+
+#endif
