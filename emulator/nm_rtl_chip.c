@@ -23,11 +23,14 @@ struct nm_rtl_chip {
     int stopped;            /* an RTL assertion fired */
     int window, wstate;     /* trace window: 0 before it, 1 in it, 2 after it */
     uint32_t wfrom, wto;
+    nm_vdrive drv;          /* this driver and its APB port as nm_vdrive.h's sequences see them */
+    nm_vapb_pins apb;
     char err[1024];
 };
 
-static void cycle(nm_rtl_chip *c)
+static void cycle(void *ctx)
 {
+    nm_rtl_chip *c = ctx;
     char msg[900];
     c->api->cycle(c->v, &c->p);
     if (!c->stopped && c->api->stopped(c->v, msg, sizeof msg)) {
@@ -36,22 +39,10 @@ static void cycle(nm_rtl_chip *c)
     }
 }
 
-static void vcycle(void *c)
-{
-    cycle(c);
-}
-
 static void veval(void *ctx)
 {
     nm_rtl_chip *c = ctx;
     c->api->eval(c->v, &c->p);
-}
-
-/* This driver as nm_vdrive.h's sequences see it. */
-static nm_vdrive vdrive(nm_rtl_chip *c)
-{
-    nm_vdrive d = {c, vcycle, veval, &c->stopped};
-    return d;
 }
 
 /* The trace window opens at the first action of tick wfrom. */
@@ -92,10 +83,7 @@ static int sink_offchip(nm_rtl_chip *c, nm_chip_tick_out *o)
 
 static int apb(nm_rtl_chip *c, int write, uint32_t paddr, uint32_t wdata, uint32_t *rdata)
 {
-    nm_vdrive d = vdrive(c);
-    nm_vapb_pins ap = {&c->p.psel,   &c->p.penable, &c->p.pwrite,  &c->p.paddr,
-                       &c->p.pwdata, &c->p.pready,  &c->p.pslverr, &c->p.prdata};
-    return nm_vdrive_apb(&d, &ap, write, paddr, wdata, rdata);
+    return nm_vdrive_apb(&c->drv, &c->apb, write, paddr, wdata, rdata);
 }
 
 int nm_rtl_chip_apb_write(nm_rtl_chip *c, uint32_t paddr, uint32_t data)
@@ -244,10 +232,10 @@ nm_rtl_chip *nm_rtl_chip_new_opts(const nm_rtl_chip_opts *o)
         nm_rtl_chip_free(c);
         return NULL;
     }
-    {
-        nm_vdrive d = vdrive(c);
-        nm_vdrive_reset(&d, &c->p.rst_n);
-    }
+    c->drv = (nm_vdrive){c, cycle, veval, &c->stopped};
+    c->apb = (nm_vapb_pins){&c->p.psel,   &c->p.penable, &c->p.pwrite,  &c->p.paddr,
+                            &c->p.pwdata, &c->p.pready,  &c->p.pslverr, &c->p.prdata};
+    nm_vdrive_reset(&c->drv, &c->p.rst_n);
     if (nm_rtl_chip_apb_read(c, nm_chip_paddr(NM_CHIP_REGION_CHIP, 0, NM_CHIP_CHIP_GEOMETRY), &geo) ||
         nm_rtl_chip_apb_read(c, nm_chip_paddr(NM_CHIP_REGION_CORE, 0, NM_ADDR(NM_REGION_CTRL, NM_CTRL_GEOMETRY)),
                              &cgeo)) {

@@ -21,29 +21,20 @@ struct nm_loihi_rtl {
     uint32_t steps;        /* steps completed */
     int in_step;
     int stopped;           /* an RTL assertion fired */
+    nm_vdrive drv;         /* this driver and its config port as nm_vdrive.h's sequences see them */
+    nm_vcfg_pins cfg;
     char err[1024];
 };
 
-static void cycle(nm_loihi_rtl *c)
+static void cycle(void *ctx)
 {
+    nm_loihi_rtl *c = ctx;
     char msg[900];
     c->api->cycle(c->v, &c->p);
     if (!c->stopped && c->api->stopped(c->v, msg, sizeof msg)) {
         c->stopped = 1;
         nm_vdrive_assert_text(c->err, sizeof c->err, c->api->cycles(c->v), "step", c->in_step, c->steps + 1, msg);
     }
-}
-
-static void vcycle(void *c)
-{
-    cycle(c);
-}
-
-/* This driver as nm_vdrive.h's sequences see it. */
-static nm_vdrive vdrive(nm_loihi_rtl *c)
-{
-    nm_vdrive d = {c, vcycle, NULL, &c->stopped};
-    return d;
 }
 
 const char *nm_loihi_rtl_error(const nm_loihi_rtl *c)
@@ -53,17 +44,10 @@ const char *nm_loihi_rtl_error(const nm_loihi_rtl *c)
 
 static int cfg_access(nm_loihi_rtl *c, int we, uint32_t addr, uint32_t wdata, uint32_t *rdata)
 {
-    if (c->stopped)
-        return NM_ERR_ASSERT;
     if (addr >> NML_ADDR_BITS)
-        return NM_ERR_CFG;
+        return c->stopped ? NM_ERR_ASSERT : NM_ERR_CFG;
     c->p.cfg_addr = addr;
-    {
-        nm_vdrive d = vdrive(c);
-        nm_vcfg_pins cp = {&c->p.cfg_req, &c->p.cfg_we, &c->p.cfg_wdata, &c->p.cfg_rvalid, &c->p.cfg_err,
-                           &c->p.cfg_rdata};
-        return nm_vdrive_cfg(&d, &cp, we, wdata, rdata);
-    }
+    return nm_vdrive_cfg(&c->drv, &c->cfg, we, wdata, rdata);
 }
 
 int nm_loihi_rtl_cfg_write(nm_loihi_rtl *c, uint32_t addr, uint32_t data)
@@ -237,7 +221,6 @@ nm_loihi_rtl *nm_loihi_rtl_new_api(const nm_vloihi_api *api, const nm_loihi_geom
 {
     nm_loihi_rtl *c = calloc(1, sizeof *c);
     uint64_t n;
-    nm_vdrive d;
 
     if (msg && len)
         msg[0] = '\0';
@@ -257,8 +240,10 @@ nm_loihi_rtl *nm_loihi_rtl_new_api(const nm_vloihi_api *api, const nm_loihi_geom
         free(c);
         return NULL;
     }
-    d = vdrive(c);
-    nm_vdrive_reset(&d, &c->p.rst_n);
+    c->drv = (nm_vdrive){c, cycle, NULL, &c->stopped};
+    c->cfg = (nm_vcfg_pins){&c->p.cfg_req,    &c->p.cfg_we,  &c->p.cfg_wdata,
+                            &c->p.cfg_rvalid, &c->p.cfg_err, &c->p.cfg_rdata};
+    nm_vdrive_reset(&c->drv, &c->p.rst_n);
     /* the init walk clears every memory: at most 2^16 cycles at the largest geometry */
     for (n = 1; c->p.busy; n++) {
         if (n > (1u << 17)) {

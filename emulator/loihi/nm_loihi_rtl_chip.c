@@ -38,11 +38,14 @@ struct nm_loihi_rtl_chip {
     unsigned noffs, offs_cap;
     int offs_stale;     /* offs holds the previous step's: clear it before the next one */
     int stopped;
+    nm_vdrive drv;          /* this driver and its APB port as nm_vdrive.h's sequences see them */
+    nm_vapb_pins apb;
     char err[1024];
 };
 
-static void cycle(nm_loihi_rtl_chip *c)
+static void cycle(void *ctx)
 {
+    nm_loihi_rtl_chip *c = ctx;
     char msg[900];
     c->api->cycle(c->v, &c->p);
     if (!c->stopped && c->api->stopped(c->v, msg, sizeof msg)) {
@@ -51,30 +54,15 @@ static void cycle(nm_loihi_rtl_chip *c)
     }
 }
 
-static void vcycle(void *c)
-{
-    cycle(c);
-}
-
 static void veval(void *ctx)
 {
     nm_loihi_rtl_chip *c = ctx;
     c->api->eval(c->v, &c->p);
 }
 
-/* This driver as nm_vdrive.h's sequences see it. */
-static nm_vdrive vdrive(nm_loihi_rtl_chip *c)
-{
-    nm_vdrive d = {c, vcycle, veval, &c->stopped};
-    return d;
-}
-
 static int apb(nm_loihi_rtl_chip *c, int write, uint32_t paddr, uint32_t wdata, uint32_t *rdata)
 {
-    nm_vdrive d = vdrive(c);
-    nm_vapb_pins ap = {&c->p.psel,   &c->p.penable, &c->p.pwrite,  &c->p.paddr,
-                       &c->p.pwdata, &c->p.pready,  &c->p.pslverr, &c->p.prdata};
-    return nm_vdrive_apb(&d, &ap, write, paddr, wdata, rdata);
+    return nm_vdrive_apb(&c->drv, &c->apb, write, paddr, wdata, rdata);
 }
 
 int nm_loihi_rtl_chip_apb_write(nm_loihi_rtl_chip *c, uint32_t paddr, uint32_t data)
@@ -342,10 +330,10 @@ nm_loihi_rtl_chip *nm_loihi_rtl_chip_new_api(const nm_vlchip_api *api, const cha
     c->bus.ctx = c;
     c->bus.read32 = bus_read;
     c->bus.write32 = bus_write;
-    {
-        nm_vdrive d = vdrive(c);
-        nm_vdrive_reset(&d, &c->p.rst_n);
-    }
+    c->drv = (nm_vdrive){c, cycle, veval, &c->stopped};
+    c->apb = (nm_vapb_pins){&c->p.psel,   &c->p.penable, &c->p.pwrite,  &c->p.paddr,
+                            &c->p.pwdata, &c->p.pready,  &c->p.pslverr, &c->p.prdata};
+    nm_vdrive_reset(&c->drv, &c->p.rst_n);
     /* the cores clear their memories after reset; the chip is IDLE once they are done */
     for (n = 0; n < STEP_CYCLE_LIMIT; n++) {
         if (apb(c, 0, nm_fw_chip_addr(NML_CHIP_CHIP_STATUS), 0, &st) != NM_OK)
