@@ -193,26 +193,17 @@ out:
 int nm_energy_load(const char *name_or_path, nm_energy_preset *p, char *err, size_t errlen)
 {
     char path[4096], dirs[8192], *text;
-    size_t len = strlen(name_or_path);
+    const char *c;
     int rc;
-    if (strchr(name_or_path, '/') || (len > 5 && !strcmp(name_or_path + len - 5, ".json"))) {
-        snprintf(path, sizeof path, "%s", name_or_path);
-    } else {
-        const char *c;
+    if (!nm_textfile_is_path(name_or_path, ".json"))
         for (c = name_or_path; *c; c++)
             if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.')) {
                 snprintf(err, errlen, "energy preset '%s': a name is letters a-z, digits, '-', '_' and '.'",
                          name_or_path);
                 return -1;
             }
-        nm_energy_data_dirs(dirs, sizeof dirs);
-        if (nm_textfile_find(dirs, name_or_path, ".json", path, sizeof path)) {
-            snprintf(err, errlen, "energy preset '%s': no %s.json in %s (or give a path to a preset file)",
-                     name_or_path, name_or_path, dirs);
-            return -1;
-        }
-    }
-    text = nm_textfile_read(path, 1u << 20, err, errlen);
+    nm_energy_data_dirs(dirs, sizeof dirs);
+    text = nm_textfile_named("energy preset", name_or_path, ".json", dirs, 1u << 20, path, sizeof path, err, errlen);
     if (!text)
         return -1;
     rc = nm_energy_parse(text, path, p, err, errlen);

@@ -55,3 +55,22 @@ int nm_textfile_find(const char *dirs, const char *name, const char *ext, char *
         path[0] = 0;
     return -1;
 }
+
+int nm_textfile_is_path(const char *name_or_path, const char *ext)
+{
+    size_t len = strlen(name_or_path), el = strlen(ext);
+    return strchr(name_or_path, '/') || (len > el && !strcmp(name_or_path + len - el, ext));
+}
+
+char *nm_textfile_named(const char *what, const char *name_or_path, const char *ext, const char *dirs, size_t max,
+                        char *path, size_t pathlen, char *err, size_t errlen)
+{
+    if (nm_textfile_is_path(name_or_path, ext)) {
+        snprintf(path, pathlen, "%s", name_or_path);
+    } else if (nm_textfile_find(dirs, name_or_path, ext, path, pathlen)) {
+        snprintf(err, errlen, "%s '%s': no %s%s in %s (or give a path to a preset file)", what, name_or_path,
+                 name_or_path, ext, dirs);
+        return NULL;
+    }
+    return nm_textfile_read(path, max, err, errlen);
+}

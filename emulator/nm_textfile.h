@@ -13,4 +13,14 @@ char *nm_textfile_read(const char *path, size_t max, char *err, size_t errlen);
  * 0, or -1 when there is none (path is then empty). */
 int nm_textfile_find(const char *dirs, const char *name, const char *ext, char *path, size_t len);
 
+/* 1 if name_or_path names a file by its path (it has a '/' or ends in ext), 0 if it is a name. */
+int nm_textfile_is_path(const char *name_or_path, const char *ext);
+
+/* A data file given by path or by name (nm_textfile_is_path): a name is <name><ext> in the
+ * first of the ':'-separated dirs that has it. Read whole (at most max bytes), its path in
+ * path. NULL when it cannot, with err "<what> '<name>': no <name><ext> in <dirs> ..." or the
+ * reader's. */
+char *nm_textfile_named(const char *what, const char *name_or_path, const char *ext, const char *dirs, size_t max,
+                        char *path, size_t pathlen, char *err, size_t errlen);
+
 #endif

@@ -145,19 +145,9 @@ static void data_dirs(char *buf, size_t len)
 int nm_loihi_energy_load(const char *name_or_path, nm_loihi_energy_preset *p, char *err, size_t errlen)
 {
     char path[4096], dirs[4096], *text;
-    size_t len = strlen(name_or_path);
     int rc;
-    if (strchr(name_or_path, '/') || (len > 5 && !strcmp(name_or_path + len - 5, ".json"))) {
-        snprintf(path, sizeof path, "%s", name_or_path);
-    } else {
-        data_dirs(dirs, sizeof dirs);
-        if (nm_textfile_find(dirs, name_or_path, ".json", path, sizeof path)) {
-            snprintf(err, errlen, "energy preset '%s': no %s.json in %s (or give a path to a preset file)",
-                     name_or_path, name_or_path, dirs);
-            return -1;
-        }
-    }
-    text = nm_textfile_read(path, 1u << 20, err, errlen);
+    data_dirs(dirs, sizeof dirs);
+    text = nm_textfile_named("energy preset", name_or_path, ".json", dirs, 1u << 20, path, sizeof path, err, errlen);
     if (!text)
         return -1;
     rc = nm_loihi_energy_parse(text, path, p, err, errlen);
