@@ -1,4 +1,4 @@
-/* nm_textfile.h - finding a small data file (a preset) in a list of folders and reading it whole. */
+/* nm_textfile.h - reading a text file (a preset, a JSON description) whole, and finding a data file by name in a list of folders. */
 #ifndef NM_TEXTFILE_H
 #define NM_TEXTFILE_H
 
