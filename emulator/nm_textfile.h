@@ -1,4 +1,4 @@
-/* nm_textfile.h - reading a text file (a preset, a JSON description) whole, and finding a data file by name in a list of folders. */
+/* nm_textfile.h - reading a text file (a preset, a description) whole; finding a data file by name. */
 #ifndef NM_TEXTFILE_H
 #define NM_TEXTFILE_H
 
