@@ -213,7 +213,7 @@ TEST_OBJS := $(BUILD)/tobj/test_main.o $(BUILD)/tobj/test_neuron_directed.o \
              $(BUILD)/tobj/test_image.o $(BUILD)/tobj/test_model.o $(BUILD)/tobj/test_energy.o \
              $(BUILD)/tobj/test_storage.o \
              $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_gen.o $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_energy.o \
-             $(BUILD)/obj/nm_output.o
+             $(BUILD)/obj/nm_output.o $(BUILD)/obj/nm_textfile.o
 $(BUILD)/tests/nm-tests: $(TEST_OBJS) $(BUILD)/obj/nm_fw.o $(CHIP_OBJS) $(REF_OBJS) $(RTL_OBJS) $(RTL_CHIP_MODEL)
 	@mkdir -p $(@D)
 	$(CXX) -o $@ $^ $(CHECK_LIBS) $(JANSSON) $(LINK_RTL)
@@ -231,7 +231,7 @@ $(BUILD)/obj/nm_fw.o: firmware/nm_fw.c firmware/nm_fw.h regmap/nm_chipmap.h regm
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) $(OPT) -Iregmap -ffreestanding -fno-builtin -c -o $@ $<
 
-NMEMU_OBJS := $(BUILD)/obj/nmemu.o $(BUILD)/obj/nm_cmd_run.o $(BUILD)/obj/nm_opts.o $(BUILD)/obj/nm_output.o $(BUILD)/obj/nm_gen.o $(BUILD)/obj/nm_energy.o $(BUILD)/obj/nm_energy_report.o $(BUILD)/obj/nm_report.o $(BUILD)/obj/nm_plot.o $(BUILD)/obj/nm_sweep.o $(BUILD)/obj/nm_power_trace.o $(BUILD)/obj/nm_groups.o $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o \
+NMEMU_OBJS := $(BUILD)/obj/nmemu.o $(BUILD)/obj/nm_cmd_run.o $(BUILD)/obj/nm_opts.o $(BUILD)/obj/nm_output.o $(BUILD)/obj/nm_gen.o $(BUILD)/obj/nm_energy.o $(BUILD)/obj/nm_textfile.o $(BUILD)/obj/nm_energy_report.o $(BUILD)/obj/nm_report.o $(BUILD)/obj/nm_plot.o $(BUILD)/obj/nm_sweep.o $(BUILD)/obj/nm_power_trace.o $(BUILD)/obj/nm_groups.o $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o \
               $(BUILD)/obj/nm_compile.o $(LOIHI_NMEMU_OBJS) $(BUILD)/obj/nm_rtl_shapes.o $(BUILD)/obj/nm_mixed_chip.o \
               $(CHIP_OBJS) $(REF_OBJS) $(RTL_CHIP_OBJS) $(BUILD)/obj/nm_rtl_core.o $(BUILD)/obj/nm_vcore_shim.o \
               $(VCORE_LIB)
@@ -348,7 +348,7 @@ $(BUILD)/bench/bench-merolla: $(BUILD)/bobj/bench_merolla.o $(BUILD)/obj/nm_gen.
 # ---------------------------------------------------------------- energy
 # where an installed nmemu finds its presets (make install PREFIX=...)
 $(BUILD)/obj/nm_energy.o: CFLAGS_ALL += -DNM_DATADIR='"$(PREFIX)/share/nmemu"'
-ENERGY_OBJS := $(BUILD)/obj/nm_energy.o
+ENERGY_OBJS := $(BUILD)/obj/nm_energy.o $(BUILD)/obj/nm_textfile.o
 $(BUILD)/tools/validate-energy: $(BUILD)/tools/validate_energy.o $(ENERGY_OBJS) $(BUILD)/obj/nm_gen.o \
     $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o $(CHIP_OBJS) $(REF_OBJS)
 	@mkdir -p $(@D)

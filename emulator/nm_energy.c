@@ -4,6 +4,7 @@
 #include "nm_chip_if.h"
 #include "nm_chipmap.h"
 #include "nm_regmap.h"
+#include "nm_textfile.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -189,63 +190,20 @@ out:
     return rc;
 }
 
-static char *slurp(const char *path, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    long n;
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open", path);
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > (1l << 20) || fseek(f, 0, SEEK_SET)) {
-        snprintf(err, errlen, "%s: not a readable preset file of at most 1 MiB", path);
-        fclose(f);
-        return NULL;
-    }
-    buf = malloc((size_t)n + 1);
-    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        snprintf(err, errlen, "%s: cannot read", path);
-        free(buf);
-        fclose(f);
-        return NULL;
-    }
-    buf[n] = 0;
-    fclose(f);
-    return buf;
-}
-
 int nm_energy_load(const char *name_or_path, nm_energy_preset *p, char *err, size_t errlen)
 {
-    char path[4096], dirs[8192], *text, *dir, *save = NULL;
-    size_t len = strlen(name_or_path);
+    char path[4096], dirs[8192], *text;
+    const char *c;
     int rc;
-    if (strchr(name_or_path, '/') || (len > 5 && !strcmp(name_or_path + len - 5, ".json"))) {
-        snprintf(path, sizeof path, "%s", name_or_path);
-    } else {
-        const char *c;
+    if (!nm_textfile_is_path(name_or_path, ".json"))
         for (c = name_or_path; *c; c++)
             if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.')) {
                 snprintf(err, errlen, "energy preset '%s': a name is letters a-z, digits, '-', '_' and '.'",
                          name_or_path);
                 return -1;
             }
-        nm_energy_data_dirs(dirs, sizeof dirs);
-        path[0] = 0;
-        for (dir = strtok_r(dirs, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-            snprintf(path, sizeof path, "%s/%s.json", dir, name_or_path);
-            if (access(path, R_OK) == 0)
-                break;
-            path[0] = 0;
-        }
-        if (!path[0]) {
-            nm_energy_data_dirs(dirs, sizeof dirs);
-            snprintf(err, errlen, "energy preset '%s': no %s.json in %s (or give a path to a preset file)",
-                     name_or_path, name_or_path, dirs);
-            return -1;
-        }
-    }
-    text = slurp(path, err, errlen);
+    nm_energy_data_dirs(dirs, sizeof dirs);
+    text = nm_textfile_named("energy preset", name_or_path, ".json", dirs, 1u << 20, path, sizeof path, err, errlen);
     if (!text)
         return -1;
     rc = nm_energy_parse(text, path, p, err, errlen);

@@ -8,6 +8,7 @@
 #include "nm_chipmap.h"
 #include "nm_regmap.h"
 #include "nm_vchip_shim.h"
+#include "nm_vdrive.h"
 
 #define TICK_CYCLE_LIMIT 2000000ull /* far above any legal tick of the 4 x 4 build */
 
@@ -22,20 +23,26 @@ struct nm_rtl_chip {
     int stopped;            /* an RTL assertion fired */
     int window, wstate;     /* trace window: 0 before it, 1 in it, 2 after it */
     uint32_t wfrom, wto;
+    nm_vdrive drv;          /* this driver and its APB port as nm_vdrive.h's sequences see them */
+    nm_vapb_pins apb;
     char err[1024];
 };
 
-static void cycle(nm_rtl_chip *c)
+static void cycle(void *ctx)
 {
+    nm_rtl_chip *c = ctx;
+    char msg[900];
     c->api->cycle(c->v, &c->p);
-    if (!c->stopped) {
-        char msg[900];
-        if (c->api->stopped(c->v, msg, sizeof msg)) {
-            c->stopped = 1;
-            snprintf(c->err, sizeof c->err, "RTL assertion in cycle %" PRIu64 " (%s %" PRIu32 "): %s",
-                     c->api->cycles(c->v), c->in_tick ? "tick" : "between ticks, before tick", c->ticks, msg);
-        }
+    if (!c->stopped && c->api->stopped(c->v, msg, sizeof msg)) {
+        c->stopped = 1;
+        nm_vdrive_assert_text(c->err, sizeof c->err, c->api->cycles(c->v), "tick", c->in_tick, c->ticks, msg);
     }
+}
+
+static void veval(void *ctx)
+{
+    nm_rtl_chip *c = ctx;
+    c->api->eval(c->v, &c->p);
 }
 
 /* The trace window opens at the first action of tick wfrom. */
@@ -76,29 +83,7 @@ static int sink_offchip(nm_rtl_chip *c, nm_chip_tick_out *o)
 
 static int apb(nm_rtl_chip *c, int write, uint32_t paddr, uint32_t wdata, uint32_t *rdata)
 {
-    int err;
-    if (c->stopped)
-        return NM_ERR_ASSERT;
-    c->p.psel = 1;
-    c->p.penable = 0;
-    c->p.pwrite = (uint8_t)write;
-    c->p.paddr = paddr;
-    c->p.pwdata = wdata;
-    cycle(c);                   /* setup phase */
-    c->p.penable = 1;
-    c->api->eval(c->v, &c->p); /* access phase: PREADY, PRDATA, PSLVERR */
-    while (!c->p.pready)
-        cycle(c);
-    err = c->p.pslverr;
-    if (rdata)
-        *rdata = c->p.prdata;
-    cycle(c);
-    c->p.psel = 0;
-    c->p.penable = 0;
-    c->p.pwrite = 0;
-    if (c->stopped)
-        return NM_ERR_ASSERT;
-    return err ? NM_ERR_CFG : NM_OK;
+    return nm_vdrive_apb(&c->drv, &c->apb, write, paddr, wdata, rdata);
 }
 
 int nm_rtl_chip_apb_write(nm_rtl_chip *c, uint32_t paddr, uint32_t data)
@@ -229,7 +214,6 @@ nm_rtl_chip *nm_rtl_chip_new_opts(const nm_rtl_chip_opts *o)
 {
     nm_rtl_chip *c = calloc(1, sizeof *c);
     uint32_t geo = 0, cgeo = 0;
-    int i;
     if (!c)
         return NULL;
     c->window = o->trace_path && o->trace_window;
@@ -248,11 +232,10 @@ nm_rtl_chip *nm_rtl_chip_new_opts(const nm_rtl_chip_opts *o)
         nm_rtl_chip_free(c);
         return NULL;
     }
-    c->p.rst_n = 0;
-    for (i = 0; i < 4; i++)
-        cycle(c);
-    c->p.rst_n = 1;
-    cycle(c);
+    c->drv = (nm_vdrive){c, cycle, veval, &c->stopped};
+    c->apb = (nm_vapb_pins){&c->p.psel,   &c->p.penable, &c->p.pwrite,  &c->p.paddr,
+                            &c->p.pwdata, &c->p.pready,  &c->p.pslverr, &c->p.prdata};
+    nm_vdrive_reset(&c->drv, &c->p.rst_n);
     if (nm_rtl_chip_apb_read(c, nm_chip_paddr(NM_CHIP_REGION_CHIP, 0, NM_CHIP_CHIP_GEOMETRY), &geo) ||
         nm_rtl_chip_apb_read(c, nm_chip_paddr(NM_CHIP_REGION_CORE, 0, NM_ADDR(NM_REGION_CTRL, NM_CTRL_GEOMETRY)),
                              &cgeo)) {

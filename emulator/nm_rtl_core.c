@@ -7,6 +7,7 @@
 
 #include "nm_regmap.h"
 #include "nm_vcore_shim.h"
+#include "nm_vdrive.h"
 
 struct nm_rtl_core {
     nm_vcore *v;
@@ -16,6 +17,8 @@ struct nm_rtl_core {
     uint32_t ticks;   /* ticks completed */
     int in_tick;
     int stopped;      /* an RTL assertion fired */
+    nm_vdrive drv;    /* this driver and its config port as nm_vdrive.h's sequences see them */
+    nm_vcfg_pins cfg;
     char err[1024];
 };
 
@@ -26,16 +29,14 @@ static uint64_t tick_cycle_limit(const nm_rtl_core *c)
     return 2 + n * (4 + a + 1 + c->opts.stall_per_pkt) + 16;
 }
 
-static void cycle(nm_rtl_core *c)
+static void cycle(void *ctx)
 {
+    nm_rtl_core *c = ctx;
+    char msg[900];
     nm_vcore_cycle(c->v, &c->p);
-    if (!c->stopped) {
-        char msg[900];
-        if (nm_vcore_stopped(c->v, msg, sizeof msg)) {
-            c->stopped = 1;
-            snprintf(c->err, sizeof c->err, "RTL assertion in cycle %" PRIu64 " (%s %" PRIu32 "): %s",
-                     nm_vcore_cycles(c->v), c->in_tick ? "tick" : "between ticks, before tick", c->ticks, msg);
-        }
+    if (!c->stopped && nm_vcore_stopped(c->v, msg, sizeof msg)) {
+        c->stopped = 1;
+        nm_vdrive_assert_text(c->err, sizeof c->err, nm_vcore_cycles(c->v), "tick", c->in_tick, c->ticks, msg);
     }
 }
 
@@ -46,24 +47,10 @@ const char *nm_rtl_core_error(const nm_rtl_core *c)
 
 static int cfg_access(nm_rtl_core *c, int we, uint32_t addr, uint32_t wdata, uint32_t *rdata)
 {
-    if (c->stopped)
-        return NM_ERR_ASSERT;
     if (addr >> NM_ADDR_BITS)
-        return NM_ERR_CFG;
-    c->p.cfg_req = 1;
-    c->p.cfg_we = (uint8_t)we;
+        return c->stopped ? NM_ERR_ASSERT : NM_ERR_CFG;
     c->p.cfg_addr = (uint16_t)addr;
-    c->p.cfg_wdata = wdata;
-    cycle(c);
-    c->p.cfg_req = 0;
-    c->p.cfg_we = 0;
-    if (c->stopped)
-        return NM_ERR_ASSERT;
-    if (!c->p.cfg_rvalid)
-        return NM_ERR_HANG; /* the port promises a response the next cycle */
-    if (rdata)
-        *rdata = c->p.cfg_rdata;
-    return c->p.cfg_err ? NM_ERR_CFG : NM_OK;
+    return nm_vdrive_cfg(&c->drv, &c->cfg, we, wdata, rdata);
 }
 
 int nm_rtl_core_cfg_write(nm_rtl_core *c, uint32_t addr, uint32_t data)
@@ -207,7 +194,6 @@ nm_rtl_core *nm_rtl_core_new(const nm_core_opts *opts, const char *fst_path)
 {
     nm_rtl_core *c = calloc(1, sizeof *c);
     uint32_t geo;
-    int i;
 
     if (!c)
         return NULL;
@@ -218,11 +204,10 @@ nm_rtl_core *nm_rtl_core_new(const nm_core_opts *opts, const char *fst_path)
         free(c);
         return NULL;
     }
-    c->p.rst_n = 0;
-    for (i = 0; i < 4; i++)
-        cycle(c);
-    c->p.rst_n = 1;
-    cycle(c);
+    c->drv = (nm_vdrive){c, cycle, NULL, &c->stopped};
+    c->cfg = (nm_vcfg_pins){&c->p.cfg_req,    &c->p.cfg_we,  &c->p.cfg_wdata,
+                            &c->p.cfg_rvalid, &c->p.cfg_err, &c->p.cfg_rdata};
+    nm_vdrive_reset(&c->drv, &c->p.rst_n);
     if (nm_rtl_core_cfg_read(c, NM_ADDR(NM_REGION_CTRL, NM_CTRL_GEOMETRY), &geo) != NM_OK) {
         nm_rtl_core_free(c);
         return NULL;

@@ -218,11 +218,29 @@ int nm_rtl_lshape_check(unsigned mx, unsigned my, const nm_loihi_geom *g, char *
     return 0;
 }
 
+/* The core geometry a Verilated Loihi-style library was built for. a is an nm_vlchip_api or an
+   nm_vloihi_api: both carry the same nine geometry fields (a macro, as C has no common type). */
+#define API_GEOM(a)                                                                                            \
+    ((nm_loihi_geom){.ncomp = (a)->ncomp,                                                                      \
+                     .naxin = (a)->naxin,                                                                      \
+                     .naxout = (a)->naxout,                                                                    \
+                     .nsyn = (a)->nsyn,                                                                        \
+                     .ndslot = (a)->ndslot,                                                                    \
+                     .ndprof = (a)->ndprof,                                                                    \
+                     .ntprof = (a)->ntprof,                                                                    \
+                     .nsynfmt = (a)->nsynfmt,                                                                  \
+                     .inq = (a)->inq})
+
+static int geom_same(nm_loihi_geom a, const nm_loihi_geom *g)
+{
+    return a.ncomp == g->ncomp && a.naxin == g->naxin && a.naxout == g->naxout && a.nsyn == g->nsyn &&
+           a.ndslot == g->ndslot && a.ndprof == g->ndprof && a.ntprof == g->ntprof && a.nsynfmt == g->nsynfmt &&
+           a.inq == g->inq;
+}
+
 static int lapi_is(const nm_vlchip_api *a, unsigned mx, unsigned my, const nm_loihi_geom *g)
 {
-    return a->mesh_x == mx && a->mesh_y == my && a->ncomp == g->ncomp && a->naxin == g->naxin &&
-           a->naxout == g->naxout && a->nsyn == g->nsyn && a->ndslot == g->ndslot && a->ndprof == g->ndprof &&
-           a->ntprof == g->ntprof && a->nsynfmt == g->nsynfmt && a->inq == g->inq;
+    return a->mesh_x == mx && a->mesh_y == my && geom_same(API_GEOM(a), g);
 }
 
 int nm_rtl_lshape_fits_linked(unsigned mx, unsigned my, const nm_loihi_geom *g)
@@ -286,17 +304,8 @@ void nm_rtl_lshape_list(char *buf, size_t len)
     size_t used = 0;
 #ifndef NM_NO_LINKED_VLCHIP
     const nm_vlchip_api *a = nm_vlchip_linked_api();
-    nm_loihi_geom lg;
+    nm_loihi_geom lg = API_GEOM(a);
     char key[160];
-    lg.ncomp = a->ncomp;
-    lg.naxin = a->naxin;
-    lg.naxout = a->naxout;
-    lg.nsyn = a->nsyn;
-    lg.ndslot = a->ndslot;
-    lg.ndprof = a->ndprof;
-    lg.ntprof = a->ntprof;
-    lg.nsynfmt = a->nsynfmt;
-    lg.inq = a->inq;
     nm_rtl_lshape_key(a->mesh_x, a->mesh_y, &lg, key, sizeof key);
     used = (size_t)snprintf(buf, len, "%s (linked)", key);
 #else
@@ -326,9 +335,7 @@ int nm_rtl_lcore_check(const nm_loihi_geom *g, char *err, size_t errlen)
 
 static int capi_is(const nm_vloihi_api *a, const nm_loihi_geom *g)
 {
-    return a->ncomp == g->ncomp && a->naxin == g->naxin && a->naxout == g->naxout && a->nsyn == g->nsyn &&
-           a->ndslot == g->ndslot && a->ndprof == g->ndprof && a->ntprof == g->ntprof && a->nsynfmt == g->nsynfmt &&
-           a->inq == g->inq;
+    return geom_same(API_GEOM(a), g);
 }
 
 int nm_rtl_lcore_fits_linked(const nm_loihi_geom *g)
@@ -388,17 +395,8 @@ void nm_rtl_lcore_list(char *buf, size_t len)
     size_t used = 0;
 #ifndef NM_NO_LINKED_VLCHIP
     const nm_vloihi_api *a = nm_vloihi_linked_api();
-    nm_loihi_geom lg;
+    nm_loihi_geom lg = API_GEOM(a);
     char key[160];
-    lg.ncomp = a->ncomp;
-    lg.naxin = a->naxin;
-    lg.naxout = a->naxout;
-    lg.nsyn = a->nsyn;
-    lg.ndslot = a->ndslot;
-    lg.ndprof = a->ndprof;
-    lg.ntprof = a->ntprof;
-    lg.nsynfmt = a->nsynfmt;
-    lg.inq = a->inq;
     nm_rtl_lcore_key(&lg, key, sizeof key);
     used = (size_t)snprintf(buf, len, "%s (linked)", key);
 #else

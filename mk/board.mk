@@ -36,7 +36,7 @@ TEST_EXTRA += test-board
 
 # the board's Check tests and the random-board generator of tests/check-board
 $(BUILD)/tests/board-tests: $(BUILD)/tobj/board_tests.o $(BUILD)/obj/board/nm_board.o $(BUILD)/obj/nm_image.o \
-    $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_compile.o $(BUILD)/obj/nm_energy.o $(BUILD)/obj/nm_fw.o $(BUILD)/obj/nm_output.o \
+    $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_compile.o $(BUILD)/obj/nm_energy.o $(BUILD)/obj/nm_textfile.o $(BUILD)/obj/nm_fw.o $(BUILD)/obj/nm_output.o \
     $(CHIP_OBJS) $(REF_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $^ $(CHECK_LIBS) $(JANSSON) -lz -lm -pthread

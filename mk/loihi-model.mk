@@ -49,7 +49,7 @@ $(BUILD)/tests/nm-loihi-tests: $(LOIHI_TEST_OBJS) $(LOIHI_REF_OBJS)
 LOIHI_IMAGE_OBJS := $(BUILD)/lobj/nm_loihi_image.o
 LOIHI_MODEL_TEST_OBJS := $(BUILD)/ltobj/test_loihi_model_main.o $(BUILD)/ltobj/test_loihi_chip.o \
                          $(BUILD)/ltobj/test_loihi_energy.o $(BUILD)/ltobj/test_loihi_image.o \
-                         $(BUILD)/lobj/nm_loihi_energy.o $(LOIHI_IMAGE_OBJS) \
+                         $(BUILD)/lobj/nm_loihi_energy.o $(BUILD)/obj/nm_textfile.o $(LOIHI_IMAGE_OBJS) \
                          $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_core_prog.o $(BUILD)/obj/nm_output.o
 $(BUILD)/tests/nm-loihi-model-tests: $(LOIHI_MODEL_TEST_OBJS) $(LOIHI_CHIP_OBJS)
 	@mkdir -p $(@D)
@@ -114,7 +114,7 @@ test-loihi-bench-smoke: $(BUILD)/bench/bench-loihi
 TEST_EXTRA += test-loihi-bench-smoke
 
 # ---------------------------------------------------------------- energy
-LOIHI_ENERGY_OBJS := $(BUILD)/lobj/nm_loihi_energy.o
+LOIHI_ENERGY_OBJS := $(BUILD)/lobj/nm_loihi_energy.o $(BUILD)/obj/nm_textfile.o
 $(BUILD)/bench/energy-blouw: $(BUILD)/lbobj/energy_blouw.o $(LOIHI_ENERGY_OBJS) $(LOIHI_CHIP_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $^ $(JANSSON) -pthread

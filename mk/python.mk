@@ -17,7 +17,7 @@ VCHIPPIC_LIB := $(VCHIPPIC_DIR)/Vnm_chip__ALL.a
 VCHIPPIC_RT  := $(VCHIPPIC_DIR)/verilated.o $(VCHIPPIC_DIR)/verilated_threads.o $(VCHIPPIC_DIR)/verilated_fst_c.o
 
 # the same C objects as build/nmemu's, position-independent
-LIB_SRCS := nm_api nm_energy nm_energy_report nm_report nm_load nm_image nm_output nm_compile nm_ref_chip nm_barrier nm_chip_if \
+LIB_SRCS := nm_api nm_energy nm_textfile nm_energy_report nm_report nm_load nm_image nm_output nm_compile nm_ref_chip nm_barrier nm_chip_if \
             nm_chipmap_table nm_ref_core nm_core_prog nm_regmap_table nm_core_if nm_rtl_chip
 LIB_OBJS := $(addprefix $(PIC_DIR)/,$(addsuffix .o,$(LIB_SRCS))) $(PIC_DIR)/nm_fw.o $(PIC_DIR)/nm_vchip_shim.o
 

@@ -66,7 +66,7 @@ $(BUILD)/scobj/nm_rtl_shapes.o: emulator/nm_rtl_shapes.c $(wildcard emulator/*.h
 
 $(BUILD)/nmemu-sc: $(SC_OBJS) $(VSC_LIB) $(VLSC_LIB) $(VSC_RT) \
                    $(BUILD)/obj/nm_load.o $(BUILD)/obj/nm_image.o $(BUILD)/obj/nm_fw.o $(BUILD)/obj/nm_chip_if.o \
-                   $(BUILD)/obj/nm_core_prog.o $(BUILD)/obj/nm_report.o $(BUILD)/obj/nm_energy.o \
+                   $(BUILD)/obj/nm_core_prog.o $(BUILD)/obj/nm_report.o $(BUILD)/obj/nm_energy.o $(BUILD)/obj/nm_textfile.o \
                    $(BUILD)/obj/nm_energy_report.o $(LOIHI_IMAGE_OBJS) $(LOIHI_CHIP_OBJS) $(BUILD)/lobj/nm_loihi_energy.o
 	$(CXX) -o $@ $^ $(SC_LINK)
 

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "nm_regmap_types.h"
+
 #define NML_CHIP_ADDR_BITS 30u
 #define NML_CHIP_REGION_SHIFT 28u
 #define NML_CHIP_ADDR(region, offset) (((uint32_t)(region) << NML_CHIP_REGION_SHIFT) | (uint32_t)(offset))
@@ -149,25 +151,6 @@
 #define NML_CHIP_CHIP_OUT_POP_ANY_LSB 0u
 #define NML_CHIP_CHIP_OUT_POP_ANY_WIDTH 32u
 #define NML_CHIP_CHIP_OUT_POP_ANY_MASK 0xffffffffu
-
-#ifndef NM_REGMAP_TYPES
-#define NM_REGMAP_TYPES
-/* Names of every register and field, for diagnostics. */
-typedef struct nm_regmap_field {
-    const char *name;
-    unsigned lsb, width;
-    int is_signed;
-} nm_regmap_field;
-
-typedef struct nm_regmap_reg {
-    const char *region;
-    const char *name;
-    unsigned region_id, offset, stride;
-    const char *access;
-    unsigned nfields;
-    const nm_regmap_field *fields;
-} nm_regmap_reg;
-#endif
 
 extern const nm_regmap_reg nm_loihi_chipmap_regs[];
 extern const unsigned nm_loihi_chipmap_nregs;

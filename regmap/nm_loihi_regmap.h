@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "nm_regmap_types.h"
+
 #define NML_ADDR_BITS 20u
 #define NML_REGION_SHIFT 16u
 #define NML_ADDR(region, offset) (((uint32_t)(region) << NML_REGION_SHIFT) | (uint32_t)(offset))
@@ -286,25 +288,6 @@
 #define NML_DA_ACC_A_MASK 0xffffffu
 #define NML_DA_ACC_A_SIGNED 1
 #define NML_DA_ACC_A_RESET 0x0u
-
-#ifndef NM_REGMAP_TYPES
-#define NM_REGMAP_TYPES
-/* Names of every register and field, for diagnostics. */
-typedef struct nm_regmap_field {
-    const char *name;
-    unsigned lsb, width;
-    int is_signed;
-} nm_regmap_field;
-
-typedef struct nm_regmap_reg {
-    const char *region;
-    const char *name;
-    unsigned region_id, offset, stride;
-    const char *access;
-    unsigned nfields;
-    const nm_regmap_field *fields;
-} nm_regmap_reg;
-#endif
 
 extern const nm_regmap_reg nm_loihi_regmap_regs[];
 extern const unsigned nm_loihi_regmap_nregs;

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "nm_regmap_types.h"
+
 #define NM_ADDR_BITS 16u
 #define NM_REGION_SHIFT 12u
 #define NM_ADDR(region, offset) (((uint32_t)(region) << NM_REGION_SHIFT) | (uint32_t)(offset))
@@ -211,25 +213,6 @@
 #define NM_SCHED_ROW_BITS_WIDTH 32u
 #define NM_SCHED_ROW_BITS_MASK 0xffffffffu
 #define NM_SCHED_ROW_BITS_RESET 0x0u
-
-#ifndef NM_REGMAP_TYPES
-#define NM_REGMAP_TYPES
-/* Names of every register and field, for diagnostics. */
-typedef struct nm_regmap_field {
-    const char *name;
-    unsigned lsb, width;
-    int is_signed;
-} nm_regmap_field;
-
-typedef struct nm_regmap_reg {
-    const char *region;
-    const char *name;
-    unsigned region_id, offset, stride;
-    const char *access;
-    unsigned nfields;
-    const nm_regmap_field *fields;
-} nm_regmap_reg;
-#endif
 
 extern const nm_regmap_reg nm_regmap_regs[];
 extern const unsigned nm_regmap_nregs;

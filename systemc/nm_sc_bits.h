@@ -31,4 +31,21 @@ template <int W> inline uint32_t nm_sc_field(const sc_dt::sc_bv<W> &v, unsigned 
     return v.range((int)(lo + w - 1), (int)lo).to_uint();
 }
 
+// One per-core trace bus of a chip of n cores: for each core c whose bit c of `valid` is set,
+// emit(c, bits [w * c, w * c + w) of `data`), cores in ascending order; `data` is read only
+// when some lane is valid. The TrueNorth-style and Loihi-style chip wrappers both read their
+// traces with it (systemc/nm_sc_chip_rtl.cpp, nm_sc_lchip_rtl.cpp).
+template <class VT, class DT, class F>
+inline void nm_sc_lanes(const sc_core::sc_signal<VT> &valid, const sc_core::sc_signal<DT> &data, unsigned n,
+                        unsigned w, F emit)
+{
+    const VT &v = valid.read();
+    if (!nm_sc_any(v))
+        return;
+    const DT &d = data.read();
+    for (unsigned c = 0; c < n; c++)
+        if (nm_sc_field(v, c, 1))
+            emit(c, nm_sc_field(d, w * c, w));
+}
+
 #endif

@@ -43,13 +43,8 @@ class nm_sc_chip_rtl final : public nm_sc_chip {
 
     void trace_cycle() override
     {
-        const auto &tv = trace_valid_o_.read();
-        if (!nm_sc_any(tv))
-            return;
-        const auto &tn = trace_neuron_o_.read();
-        for (unsigned c = 0; c < NM_SC_CORES; c++)
-            if (nm_sc_field(tv, c, 1))
-                emit_spike(c, nm_sc_field(tn, 8 * c, 8));
+        nm_sc_lanes(trace_valid_o_, trace_neuron_o_, NM_SC_CORES, 8,
+                    [this](unsigned c, uint32_t n) { emit_spike(c, n); });
     }
 };
 

@@ -49,20 +49,10 @@ class nm_sc_lchip_rtl final : public nm_sc_lchip {
     // As nm_loihi_rtl_chip.c's collect(): each core's spike and packet lanes, core by core.
     void trace_cycle() override
     {
-        const auto &tv = trace_valid_o_.read();
-        const auto &pv = trace_pkt_valid_o_.read();
-        if (nm_sc_any(tv)) {
-            const auto &tc = trace_comp_o_.read();
-            for (unsigned c = 0; c < NM_SC_LCORES; c++)
-                if (nm_sc_field(tv, c, 1))
-                    emit_spike(c, nm_sc_field(tc, 12 * c, 12));
-        }
-        if (nm_sc_any(pv)) {
-            const auto &tf = trace_pkt_flit_o_.read();
-            for (unsigned c = 0; c < NM_SC_LCORES; c++)
-                if (nm_sc_field(pv, c, 1))
-                    emit_pkt(c, nm_sc_field(tf, 30 * c, 30));
-        }
+        nm_sc_lanes(trace_valid_o_, trace_comp_o_, NM_SC_LCORES, 12,
+                    [this](unsigned c, uint32_t n) { emit_spike(c, n); });
+        nm_sc_lanes(trace_pkt_valid_o_, trace_pkt_flit_o_, NM_SC_LCORES, 30,
+                    [this](unsigned c, uint32_t f) { emit_pkt(c, f); });
     }
 };
 

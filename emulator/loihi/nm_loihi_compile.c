@@ -1,7 +1,6 @@
 /* nm_loihi_compile.c - JSON (Loihi-native names) to a Loihi image (docs/loihi-network-format.md). */
 #include "nm_loihi_compile.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 
 #include "nm_loihi_prog.h"
 #include "nm_loihi_regmap.h"
+#include "nm_textfile.h"
 
 typedef struct ctx {
     const char *what;
@@ -493,35 +493,6 @@ bad:
     return NULL;
 }
 
-static char *slurp(const char *path, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-    if (!f) {
-        if (err)
-            snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) || n > (256L << 20)) {
-        if (err)
-            snprintf(err, errlen, "%s: cannot read (or larger than 256 MB)", path);
-        fclose(f);
-        return NULL;
-    }
-    buf = malloc((size_t)n + 1);
-    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        if (err)
-            snprintf(err, errlen, "%s: read failed", path);
-        free(buf);
-        fclose(f);
-        return NULL;
-    }
-    buf[n] = 0;
-    fclose(f);
-    return buf;
-}
-
 int nm_loihi_json_is_loihi(const char *text)
 {
     json_t *root = json_loads(text, 0, NULL), *v;
@@ -569,7 +540,7 @@ int nm_loihi_json_file_is_loihi(const char *path)
     } else if (fd >= 0) {
         close(fd);
     }
-    t = slurp(path, NULL, 0);
+    t = nm_textfile_read(path, 256u << 20, NULL, 0);
     int r = t ? nm_loihi_json_is_loihi(t) : 0;
     free(t);
     return r;
@@ -577,7 +548,7 @@ int nm_loihi_json_file_is_loihi(const char *path)
 
 nm_loihi_image *nm_loihi_compile_file(const char *path, char *err, size_t errlen)
 {
-    char *t = slurp(path, err, errlen);
+    char *t = nm_textfile_read(path, 256u << 20, err, errlen);
     nm_loihi_image *im;
     if (!t)
         return NULL;

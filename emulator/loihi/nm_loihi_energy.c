@@ -1,5 +1,4 @@
 /* nm_loihi_energy.c - Loihi event classes priced by a preset file (docs/loihi-energy.md). */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 
 #include "nm_loihi_energy.h"
 #include "nm_loihi_regmap.h"
+#include "nm_textfile.h"
 
 const char *const nm_loihi_energy_class_name[NM_LE_NCLASSES] = {
     "syn_op", "cx_update_active", "cx_update_inactive", "spike", "pkt_out", "hop_ew", "hop_ns", "barrier",
@@ -142,56 +142,12 @@ static void data_dirs(char *buf, size_t len)
         snprintf(buf + used, len - used, "data/energy");
 }
 
-static char *slurp(const char *path, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) || n > (1L << 20)) {
-        snprintf(err, errlen, "%s: cannot read (or larger than 1 MB)", path);
-        fclose(f);
-        return NULL;
-    }
-    buf = malloc((size_t)n + 1);
-    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        snprintf(err, errlen, "%s: read failed", path);
-        free(buf);
-        fclose(f);
-        return NULL;
-    }
-    buf[n] = 0;
-    fclose(f);
-    return buf;
-}
-
 int nm_loihi_energy_load(const char *name_or_path, nm_loihi_energy_preset *p, char *err, size_t errlen)
 {
-    char path[4096], dirs[4096], *text, *dir, *save = NULL;
-    size_t len = strlen(name_or_path);
+    char path[4096], dirs[4096], *text;
     int rc;
-    if (strchr(name_or_path, '/') || (len > 5 && !strcmp(name_or_path + len - 5, ".json"))) {
-        snprintf(path, sizeof path, "%s", name_or_path);
-    } else {
-        data_dirs(dirs, sizeof dirs);
-        path[0] = 0;
-        for (dir = strtok_r(dirs, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-            snprintf(path, sizeof path, "%s/%s.json", dir, name_or_path);
-            if (access(path, R_OK) == 0)
-                break;
-            path[0] = 0;
-        }
-        if (!path[0]) {
-            data_dirs(dirs, sizeof dirs);
-            snprintf(err, errlen, "energy preset '%s': no %s.json in %s (or give a path to a preset file)",
-                     name_or_path, name_or_path, dirs);
-            return -1;
-        }
-    }
-    text = slurp(path, err, errlen);
+    data_dirs(dirs, sizeof dirs);
+    text = nm_textfile_named("energy preset", name_or_path, ".json", dirs, 1u << 20, path, sizeof path, err, errlen);
     if (!text)
         return -1;
     rc = nm_loihi_energy_parse(text, path, p, err, errlen);

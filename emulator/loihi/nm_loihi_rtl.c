@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nm_loihi_regmap.h"
+#include "nm_vdrive.h"
 #include "nm_vloihi_shim.h"
 
 struct nm_loihi_rtl {
@@ -20,20 +21,19 @@ struct nm_loihi_rtl {
     uint32_t steps;        /* steps completed */
     int in_step;
     int stopped;           /* an RTL assertion fired */
+    nm_vdrive drv;         /* this driver and its config port as nm_vdrive.h's sequences see them */
+    nm_vcfg_pins cfg;
     char err[1024];
 };
 
-static void cycle(nm_loihi_rtl *c)
+static void cycle(void *ctx)
 {
+    nm_loihi_rtl *c = ctx;
+    char msg[900];
     c->api->cycle(c->v, &c->p);
-    if (!c->stopped) {
-        char msg[900];
-        if (c->api->stopped(c->v, msg, sizeof msg)) {
-            c->stopped = 1;
-            snprintf(c->err, sizeof c->err, "RTL assertion in cycle %" PRIu64 " (%s %" PRIu32 "): %s",
-                     c->api->cycles(c->v), c->in_step ? "step" : "between steps, before step", c->steps + 1,
-                     msg);
-        }
+    if (!c->stopped && c->api->stopped(c->v, msg, sizeof msg)) {
+        c->stopped = 1;
+        nm_vdrive_assert_text(c->err, sizeof c->err, c->api->cycles(c->v), "step", c->in_step, c->steps + 1, msg);
     }
 }
 
@@ -44,24 +44,10 @@ const char *nm_loihi_rtl_error(const nm_loihi_rtl *c)
 
 static int cfg_access(nm_loihi_rtl *c, int we, uint32_t addr, uint32_t wdata, uint32_t *rdata)
 {
-    if (c->stopped)
-        return NM_ERR_ASSERT;
     if (addr >> NML_ADDR_BITS)
-        return NM_ERR_CFG;
-    c->p.cfg_req = 1;
-    c->p.cfg_we = (uint8_t)we;
+        return c->stopped ? NM_ERR_ASSERT : NM_ERR_CFG;
     c->p.cfg_addr = addr;
-    c->p.cfg_wdata = wdata;
-    cycle(c);
-    c->p.cfg_req = 0;
-    c->p.cfg_we = 0;
-    if (c->stopped)
-        return NM_ERR_ASSERT;
-    if (!c->p.cfg_rvalid)
-        return NM_ERR_HANG; /* the port promises a response the next cycle */
-    if (rdata)
-        *rdata = c->p.cfg_rdata;
-    return c->p.cfg_err ? NM_ERR_CFG : NM_OK;
+    return nm_vdrive_cfg(&c->drv, &c->cfg, we, wdata, rdata);
 }
 
 int nm_loihi_rtl_cfg_write(nm_loihi_rtl *c, uint32_t addr, uint32_t data)
@@ -235,7 +221,6 @@ nm_loihi_rtl *nm_loihi_rtl_new_api(const nm_vloihi_api *api, const nm_loihi_geom
 {
     nm_loihi_rtl *c = calloc(1, sizeof *c);
     uint64_t n;
-    int i;
 
     if (msg && len)
         msg[0] = '\0';
@@ -255,12 +240,12 @@ nm_loihi_rtl *nm_loihi_rtl_new_api(const nm_vloihi_api *api, const nm_loihi_geom
         free(c);
         return NULL;
     }
-    c->p.rst_n = 0;
-    for (i = 0; i < 4; i++)
-        cycle(c);
-    c->p.rst_n = 1;
+    c->drv = (nm_vdrive){c, cycle, NULL, &c->stopped};
+    c->cfg = (nm_vcfg_pins){&c->p.cfg_req,    &c->p.cfg_we,  &c->p.cfg_wdata,
+                            &c->p.cfg_rvalid, &c->p.cfg_err, &c->p.cfg_rdata};
+    nm_vdrive_reset(&c->drv, &c->p.rst_n);
     /* the init walk clears every memory: at most 2^16 cycles at the largest geometry */
-    for (n = 0; c->p.busy || n == 0; n++) {
+    for (n = 1; c->p.busy; n++) {
         if (n > (1u << 17)) {
             if (msg && len)
                 snprintf(msg, len, "the core stays busy after reset");

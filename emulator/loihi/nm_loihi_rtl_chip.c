@@ -7,6 +7,7 @@
 
 #include "nm_loihi_chipmap.h"
 #include "nm_loihi_regmap.h"
+#include "nm_vdrive.h"
 #include "nm_vlchip_shim.h"
 
 #define STEP_CYCLE_LIMIT 50000000ull /* far above any legal step of a test build */
@@ -37,46 +38,31 @@ struct nm_loihi_rtl_chip {
     unsigned noffs, offs_cap;
     int offs_stale;     /* offs holds the previous step's: clear it before the next one */
     int stopped;
+    nm_vdrive drv;          /* this driver and its APB port as nm_vdrive.h's sequences see them */
+    nm_vapb_pins apb;
     char err[1024];
 };
 
-static void cycle(nm_loihi_rtl_chip *c)
+static void cycle(void *ctx)
 {
+    nm_loihi_rtl_chip *c = ctx;
+    char msg[900];
     c->api->cycle(c->v, &c->p);
-    if (!c->stopped) {
-        char msg[900];
-        if (c->api->stopped(c->v, msg, sizeof msg)) {
-            c->stopped = 1;
-            snprintf(c->err, sizeof c->err, "RTL assertion in cycle %" PRIu64 ": %s", c->api->cycles(c->v), msg);
-        }
+    if (!c->stopped && c->api->stopped(c->v, msg, sizeof msg)) {
+        c->stopped = 1;
+        nm_vdrive_assert_text(c->err, sizeof c->err, c->api->cycles(c->v), NULL, 0, 0, msg);
     }
+}
+
+static void veval(void *ctx)
+{
+    nm_loihi_rtl_chip *c = ctx;
+    c->api->eval(c->v, &c->p);
 }
 
 static int apb(nm_loihi_rtl_chip *c, int write, uint32_t paddr, uint32_t wdata, uint32_t *rdata)
 {
-    int err;
-    if (c->stopped)
-        return NM_ERR_ASSERT;
-    c->p.psel = 1;
-    c->p.penable = 0;
-    c->p.pwrite = (uint8_t)write;
-    c->p.paddr = paddr;
-    c->p.pwdata = wdata;
-    cycle(c);                    /* setup phase */
-    c->p.penable = 1;
-    c->api->eval(c->v, &c->p); /* access phase: PREADY, PRDATA, PSLVERR */
-    while (!c->p.pready)
-        cycle(c);
-    err = c->p.pslverr;
-    if (rdata)
-        *rdata = c->p.prdata;
-    cycle(c);
-    c->p.psel = 0;
-    c->p.penable = 0;
-    c->p.pwrite = 0;
-    if (c->stopped)
-        return NM_ERR_ASSERT;
-    return err ? NM_ERR_CFG : NM_OK;
+    return nm_vdrive_apb(&c->drv, &c->apb, write, paddr, wdata, rdata);
 }
 
 int nm_loihi_rtl_chip_apb_write(nm_loihi_rtl_chip *c, uint32_t paddr, uint32_t data)
@@ -344,11 +330,10 @@ nm_loihi_rtl_chip *nm_loihi_rtl_chip_new_api(const nm_vlchip_api *api, const cha
     c->bus.ctx = c;
     c->bus.read32 = bus_read;
     c->bus.write32 = bus_write;
-    c->p.rst_n = 0;
-    for (i = 0; i < 4; i++)
-        cycle(c);
-    c->p.rst_n = 1;
-    cycle(c);
+    c->drv = (nm_vdrive){c, cycle, veval, &c->stopped};
+    c->apb = (nm_vapb_pins){&c->p.psel,   &c->p.penable, &c->p.pwrite,  &c->p.paddr,
+                            &c->p.pwdata, &c->p.pready,  &c->p.pslverr, &c->p.prdata};
+    nm_vdrive_reset(&c->drv, &c->p.rst_n);
     /* the cores clear their memories after reset; the chip is IDLE once they are done */
     for (n = 0; n < STEP_CYCLE_LIMIT; n++) {
         if (apb(c, 0, nm_fw_chip_addr(NML_CHIP_CHIP_STATUS), 0, &st) != NM_OK)
