@@ -187,21 +187,8 @@ json_t *nm_sc_lhost::report(nm_fw_bus &fw, unsigned long steps, uint64_t spikes,
         json_object_set_new(tot, counter_name[i], json_integer((json_int_t)sum[i]));
     json_object_set_new(r, "counters", tot);
     json_object_set_new(r, "cores", cores);
-    // the energy, with the names of nmemu run's report (docs/loihi-energy.md section 5)
-    json_t *e = json_object(), *classes = json_object();
-    json_object_set_new(e, "preset", json_string(preset_.name));
-    json_object_set_new(e, "tick_rate_hz", json_real(o_.tick_hz));
-    json_object_set_new(e, "seconds", json_real(er.seconds));
-    json_object_set_new(e, "dynamic_pj", json_real(er.dynamic_pj));
-    json_object_set_new(e, "static_pj", json_real(er.static_pj));
-    json_object_set_new(e, "static_used_pj", json_real(er.static_used_pj));
-    json_object_set_new(e, "total_pj", json_real(er.total_pj));
-    json_object_set_new(e, "cores_per_chip", json_integer(preset_.cores_per_chip));
-    json_object_set_new(e, "cores_used", json_integer(cnt.ncores_used));
-    for (unsigned c = 0; c < NM_LE_NCLASSES; c++)
-        json_object_set_new(classes, nm_loihi_energy_class_name[c],
-                            json_pack("{s:I,s:f}", "count", (json_int_t)cnt.n[c], "pj", er.class_pj[c]));
-    json_object_set_new(e, "classes", classes);
+    // the energy section, built by the same function as nmemu run's report (docs/loihi-energy.md section 5)
+    json_t *e = nm_loihi_energy_json(&preset_, o_.tick_hz, &cnt, &er);
     json_object_set_new(r, "energy", e);
     return r;
 }

@@ -404,8 +404,8 @@ static int write_report(const char *path, const lrun *r, const nm_loihi_energy_p
                         const nm_loihi_energy_counts *cnt, const nm_loihi_energy_result *er, double step_hz,
                         unsigned long steps, char *err, size_t errlen)
 {
-    json_t *root = json_object(), *e = json_object(), *classes = json_object(), *cores = json_array();
-    unsigned k, c, ncores = r->im->mesh_x * r->im->mesh_y;
+    json_t *root = json_object(), *e = nm_loihi_energy_json(p, step_hz, cnt, er), *cores = json_array();
+    unsigned k, ncores = r->im->mesh_x * r->im->mesh_y;
     nm_out o;
     char *text;
     int rc;
@@ -415,22 +415,7 @@ static int write_report(const char *path, const lrun *r, const nm_loihi_energy_p
     json_object_set_new(root, "compartments_per_core", json_integer(r->im->g.ncomp));
     json_object_set_new(root, "ticks", json_integer((json_int_t)steps));
     json_object_set_new(root, "energy", e);
-    json_object_set_new(e, "preset", json_string(p->name));
-    json_object_set_new(e, "tick_rate_hz", json_real(step_hz));
-    json_object_set_new(e, "seconds", json_real(er->seconds));
-    json_object_set_new(e, "dynamic_pj", json_real(er->dynamic_pj));
-    json_object_set_new(e, "static_pj", json_real(er->static_pj));
-    json_object_set_new(e, "static_used_pj", json_real(er->static_used_pj));
-    json_object_set_new(e, "total_pj", json_real(er->total_pj));
-    json_object_set_new(e, "power_mw", json_real(er->seconds > 0 ? er->total_pj / er->seconds * 1e-9 : 0.0));
-    json_object_set_new(e, "cores_per_chip", json_integer(p->cores_per_chip));
-    json_object_set_new(e, "cores_used", json_integer(cnt->ncores_used));
-    json_object_set_new(e, "static_pj_per_core", json_real(per_core_static));
-    json_object_set_new(e, "classes", classes);
     json_object_set_new(e, "cores", cores);
-    for (c = 0; c < NM_LE_NCLASSES; c++)
-        json_object_set_new(classes, nm_loihi_energy_class_name[c],
-                            json_pack("{s:I,s:f}", "count", (json_int_t)cnt->n[c], "pj", er->class_pj[c]));
     for (k = 0; k < ncores; k++) {
         const nm_loihi_ref *m = nm_loihi_chip_core(r->ref, k);
         uint32_t upd = nm_loihi_ref_counter(m, NML_COUNTER_CX_UPDATES), act = nm_loihi_ref_counter(m, NML_COUNTER_CX_ACTIVE);

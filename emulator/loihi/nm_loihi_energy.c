@@ -227,3 +227,32 @@ void nm_loihi_energy_summary(char *buf, size_t len, const nm_loihi_energy_preset
              ncores > p->cores_per_chip ? "s" : "", p->cores_per_chip, r->static_used_pj * 1e-6, c->ncores_used,
              c->ncores_used == 1 ? "" : "s");
 }
+
+struct json_t *nm_loihi_energy_json(const nm_loihi_energy_preset *p, double step_hz, const nm_loihi_energy_counts *c,
+                                    const nm_loihi_energy_result *r)
+{
+    json_t *e = json_object(), *classes = json_object();
+    unsigned k;
+    if (!e || !classes) {
+        json_decref(e);
+        json_decref(classes);
+        return NULL;
+    }
+    json_object_set_new(e, "preset", json_string(p->name));
+    json_object_set_new(e, "tick_rate_hz", json_real(step_hz));
+    json_object_set_new(e, "seconds", json_real(r->seconds));
+    json_object_set_new(e, "dynamic_pj", json_real(r->dynamic_pj));
+    json_object_set_new(e, "static_pj", json_real(r->static_pj));
+    json_object_set_new(e, "static_used_pj", json_real(r->static_used_pj));
+    json_object_set_new(e, "total_pj", json_real(r->total_pj));
+    json_object_set_new(e, "power_mw", json_real(r->seconds > 0 ? r->total_pj / r->seconds * 1e-9 : 0.0));
+    json_object_set_new(e, "cores_per_chip", json_integer(p->cores_per_chip));
+    json_object_set_new(e, "cores_used", json_integer(c->ncores_used));
+    json_object_set_new(e, "static_pj_per_core",
+                        json_real(p->static_mw_per_chip * 1e9 / (double)p->cores_per_chip * r->seconds));
+    for (k = 0; k < NM_LE_NCLASSES; k++)
+        json_object_set_new(classes, nm_loihi_energy_class_name[k],
+                            json_pack("{s:I,s:f}", "count", (json_int_t)c->n[k], "pj", r->class_pj[k]));
+    json_object_set_new(e, "classes", classes);
+    return e;
+}

@@ -72,6 +72,14 @@ void nm_loihi_energy_count_core(nm_loihi_energy_counts *out, const uint32_t *cou
 void nm_loihi_energy_compute(const nm_loihi_energy_preset *p, double step_hz, const nm_loihi_energy_counts *c,
                              nm_loihi_energy_result *r);
 
+/* The energy section of a run report (docs/loihi-energy.md section 5), as nmemu run --report and
+ * nmemu-sc --report write it: preset, step rate, seconds, dynamic, static (whole chip and cores
+ * used), total, power, cores, static per core and the classes with their counts and pJ. A new
+ * jansson object (NULL when out of memory); the caller may add to it. */
+struct json_t;
+struct json_t *nm_loihi_energy_json(const nm_loihi_energy_preset *p, double step_hz, const nm_loihi_energy_counts *c,
+                                    const nm_loihi_energy_result *r);
+
 /* The two summary lines nmemu run prints (energy: dynamic + static = total; static of the
  * chip and of the cores used alone), each ending in a newline, into buf. `ncores` is the
  * image's cores. */
